@@ -1,0 +1,156 @@
+/**
+ * The one API contract between the studio's services (main/) and its UI (renderer/).
+ *
+ * Every method is a typed request → response pair. The same contract is served over
+ * Electron IPC (through preload's contextBridge) and over the browser-mode HTTP server,
+ * so the renderer never knows which transport it talks to.
+ */
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'tiff';
+export const IMAGE_FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'webp', 'tiff'];
+
+export type PhotoStatus = 'imported' | 'analyzed' | 'reconstructed' | 'failed';
+
+export interface ProjectInfo {
+  /** Absolute path of the project folder (e.g. `/home/ann/Portraits.decastudio`). */
+  path: string;
+  name: string;
+  schemaVersion: number;
+  subjectCount: number;
+  photoCount: number;
+  /** True when this process holds the project's write lock. */
+  writable: boolean;
+}
+
+export interface SubjectSummary {
+  id: number;
+  name: string;
+  notes: string;
+  createdAt: string;
+  photoCount: number;
+  /** SHA-256 of the first photo, for a cover thumbnail; null when the subject is empty. */
+  coverSha256: string | null;
+}
+
+export interface PhotoSummary {
+  id: number;
+  subjectId: number;
+  sha256: string;
+  originalName: string;
+  /** Pixel size after EXIF orientation is applied. */
+  width: number;
+  height: number;
+  format: ImageFormat;
+  byteSize: number;
+  importedAt: string;
+  status: PhotoStatus;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+export type JobKind = 'import';
+
+export interface JobInfo {
+  id: number;
+  kind: JobKind;
+  state: JobState;
+  /** Items finished (any outcome) and items in total; total is 0 until known. */
+  done: number;
+  total: number;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ImportOutcome = 'imported' | 'skipped' | 'failed';
+
+/** Machine-readable reasons a file was not imported. */
+export type ImportErrorCode =
+  | 'empty-file'
+  | 'not-an-image'
+  | 'unsupported-format'
+  | 'too-many-pixels'
+  | 'corrupt-image'
+  | 'too-large'
+  | 'unreadable'
+  | 'disk-full'
+  | 'duplicate';
+
+export interface ImportFileResult {
+  /** The path or upload name the file came from, as the user gave it. */
+  source: string;
+  outcome: ImportOutcome;
+  photoId: number | null;
+  code: ImportErrorCode | null;
+  message: string | null;
+}
+
+export interface RecentProject {
+  path: string;
+  name: string;
+}
+
+export interface AppInfo {
+  mode: 'electron' | 'browser' | 'cli';
+  version: string;
+  project: ProjectInfo | null;
+  recentProjects: RecentProject[];
+  /** Largest image accepted for import, in megapixels. */
+  maxImportMegapixels: number;
+}
+
+/** Request and response of every API method. */
+export interface ApiMethods {
+  'app.info': { req: Record<string, never>; res: AppInfo };
+  'project.create': { req: { path: string; name: string }; res: ProjectInfo };
+  'project.open': { req: { path: string }; res: ProjectInfo };
+  'project.close': { req: Record<string, never>; res: null };
+  'subjects.list': { req: Record<string, never>; res: SubjectSummary[] };
+  'subjects.create': { req: { name: string; notes?: string }; res: SubjectSummary };
+  'subjects.rename': { req: { id: number; name: string }; res: SubjectSummary };
+  'subjects.delete': { req: { id: number }; res: null };
+  'photos.list': { req: { subjectId?: number }; res: PhotoSummary[] };
+  'photos.delete': { req: { id: number }; res: null };
+  /** Starts an import job from server-side paths (files or folders) and/or staged uploads. */
+  'import.start': {
+    req: { subjectId: number; paths?: string[]; stagedIds?: string[] };
+    res: { jobId: number };
+  };
+  'jobs.list': { req: Record<string, never>; res: JobInfo[] };
+  'jobs.get': { req: { id: number }; res: { job: JobInfo; results: ImportFileResult[] } };
+  'jobs.cancel': { req: { id: number }; res: null };
+}
+
+export type ApiMethod = keyof ApiMethods;
+export type ApiRequest<M extends ApiMethod> = ApiMethods[M]['req'];
+export type ApiResponse<M extends ApiMethod> = ApiMethods[M]['res'];
+
+/** Events pushed from the services to every connected UI. */
+export interface ApiEvents {
+  'job.updated': { job: JobInfo; result: ImportFileResult | null };
+  'library.changed': { subjectId: number | null };
+  'project.changed': { project: ProjectInfo | null };
+}
+export type ApiEventName = keyof ApiEvents;
+/** An event on the wire: a union discriminated by `event`. */
+export type ApiEventMessage = { [E in ApiEventName]: { event: E; payload: ApiEvents[E] } }[ApiEventName];
+
+/** The services' side of the contract: one async handler per method. */
+export type ApiHandlers = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponse<M>> };
+
+/** What the renderer calls, whatever the transport. */
+export interface ApiClient {
+  call<M extends ApiMethod>(method: M, req: ApiRequest<M>): Promise<ApiResponse<M>>;
+  /** Subscribes to service events; returns an unsubscribe function. */
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** Hands a file's bytes to the services for a later `import.start`; returns its staged id. */
+  stageUpload(name: string, bytes: ArrayBuffer): Promise<string>;
+  /** URL under which the UI can show a photo's thumbnail or original. */
+  mediaUrl(kind: 'thumb' | 'photo', sha256: string): string;
+}
+
+/** Channel names shared by main's IPC handlers and preload. */
+export const IPC_CHANNELS = {
+  call: 'deca:call',
+  stage: 'deca:stage',
+  event: 'deca:event',
+} as const;

@@ -1,0 +1,117 @@
+import { ApiError } from './api-error';
+import type { ApiMethod, ApiMethods, ApiRequest } from './contract';
+
+/** A check turns an unknown value into a typed one, or throws a `bad-request` ApiError. */
+type Check<T> = (value: unknown, where: string) => T;
+
+function fail(where: string, what: string): never {
+  throw new ApiError('bad-request', `${where}: ${what}`);
+}
+
+// Control characters have no place in names or paths and would hide text in logs and UI.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+const text =
+  (min: number, max: number, opts: { allowNewlines?: boolean } = {}): Check<string> =>
+  (value, where) => {
+    if (typeof value !== 'string') fail(where, 'must be a string');
+    const trimmed = value.trim();
+    if (trimmed.length < min) fail(where, min === 1 ? 'must not be empty' : `must have at least ${min} characters`);
+    if (value.length > max) fail(where, `must have at most ${max} characters`);
+    const probe = opts.allowNewlines ? value.replace(/[\r\n\t]/g, '') : value;
+    if (CONTROL_CHARS.test(probe)) fail(where, 'must not contain control characters');
+    return trimmed;
+  };
+
+const path: Check<string> = (value, where) => {
+  if (typeof value !== 'string' || value.length === 0) fail(where, 'must be a non-empty path');
+  if (value.length > 4096) fail(where, 'is longer than 4096 characters');
+  if (value.includes('\u0000')) fail(where, 'must not contain NUL');
+  return value;
+};
+
+const id: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(where, 'must be a positive integer id');
+  return value;
+};
+
+const stagedId: Check<string> = (value, where) => {
+  if (typeof value !== 'string' || !/^[0-9a-f]{32}$/.test(value)) fail(where, 'must be a staged upload id');
+  return value;
+};
+
+const list =
+  <T>(item: Check<T>, max: number): Check<T[]> =>
+  (value, where) => {
+    if (!Array.isArray(value)) fail(where, 'must be an array');
+    if (value.length > max) fail(where, `must have at most ${max} items`);
+    return value.map((v, i) => item(v, `${where}[${i}]`));
+  };
+
+type Shape = Record<string, { check: Check<unknown>; optional?: boolean }>;
+
+function object<T>(shape: Shape): Check<T> {
+  return (value, where) => {
+    if (value === undefined || value === null) value = {};
+    if (typeof value !== 'object' || Array.isArray(value)) fail(where, 'must be an object');
+    const input = value as Record<string, unknown>;
+    for (const key of Object.keys(input)) {
+      if (!(key in shape)) fail(where, `unknown field "${key}"`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, { check, optional }] of Object.entries(shape)) {
+      if (input[key] === undefined) {
+        if (!optional) fail(`${where}.${key}`, 'is required');
+        continue;
+      }
+      out[key] = check(input[key], `${where}.${key}`);
+    }
+    return out as T;
+  };
+}
+
+const empty = object<Record<string, never>>({});
+const subjectName = text(1, 200);
+
+const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
+  'app.info': empty,
+  'project.create': object({ path: { check: path }, name: { check: subjectName } }),
+  'project.open': object({ path: { check: path } }),
+  'project.close': empty,
+  'subjects.list': empty,
+  'subjects.create': object({
+    name: { check: subjectName },
+    notes: { check: text(0, 10_000, { allowNewlines: true }), optional: true },
+  }),
+  'subjects.rename': object({ id: { check: id }, name: { check: subjectName } }),
+  'subjects.delete': object({ id: { check: id } }),
+  'photos.list': object({ subjectId: { check: id, optional: true } }),
+  'photos.delete': object({ id: { check: id } }),
+  'import.start': object({
+    subjectId: { check: id },
+    paths: { check: list(path, 100_000), optional: true },
+    stagedIds: { check: list(stagedId, 100_000), optional: true },
+  }),
+  'jobs.list': empty,
+  'jobs.get': object({ id: { check: id } }),
+  'jobs.cancel': object({ id: { check: id } }),
+};
+
+/** True when `method` names a method of the contract. */
+export function isApiMethod(method: unknown): method is ApiMethod {
+  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(REQUEST_CHECKS, method);
+}
+
+/**
+ * Validates an untrusted request (from IPC or HTTP) against the contract.
+ *
+ * ```ts
+ * const req = validateRequest('subjects.rename', JSON.parse(body)); // typed, or throws ApiError
+ * ```
+ */
+export function validateRequest<M extends ApiMethod>(method: M, raw: unknown): ApiRequest<M> {
+  if (!isApiMethod(method)) throw new ApiError('not-found', `Unknown API method "${String(method)}"`);
+  const check = REQUEST_CHECKS[method] as Check<ApiRequest<M>>;
+  return check(raw, method);
+}

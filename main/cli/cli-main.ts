@@ -1,0 +1,12 @@
+import { runCli } from './run-cli';
+
+// Entry point of the `deca-studio` binary (bundled to out/main/cli.cjs).
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

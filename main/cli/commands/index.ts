@@ -1,0 +1,9 @@
+import type { CliCommand } from '../cli-command';
+import { importCommand } from './import';
+import { photosCommand } from './photos';
+import { projectCreateCommand } from './project-create';
+import { serveCommand } from './serve';
+import { subjectsCommand } from './subjects';
+
+/** Every CLI verb. A new verb: a file in this folder and one line here. */
+export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand];

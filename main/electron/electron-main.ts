@@ -1,0 +1,69 @@
+// Electron main process: one secure window on the renderer, the API over IPC, media over a
+// privileged custom protocol. Everything else lives in services shared with browser mode.
+import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { APP_VERSION, appDataDir } from '../app-paths';
+import { Studio } from '../services/studio';
+import { registerIpcBridge } from './ipc-bridge';
+import { isOwnRendererUrl, lockDownContents, secureWebPreferences } from './window-security';
+
+const MEDIA_SCHEME = 'deca-media';
+const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
+const rendererIndexUrl = pathToFileURL(rendererIndex).toString();
+const preloadPath = path.join(__dirname, '..', 'preload', 'preload.cjs');
+
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+
+const studio = new Studio({ mode: 'electron', version: APP_VERSION, settingsDir: appDataDir() });
+let mainWindow: BrowserWindow | null = null;
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'DECA Studio',
+    show: false,
+    webPreferences: secureWebPreferences(preloadPath),
+  });
+  lockDownContents(mainWindow.webContents, rendererIndexUrl);
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => (mainWindow = null));
+  void mainWindow.loadFile(rendererIndex);
+}
+
+app.whenReady().then(() => {
+  // deca-media://thumb/<sha256> and deca-media://photo/<sha256>: files of the open project only.
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const sha = url.pathname.replace(/^\//, '');
+    const project = studio.project;
+    const photo = /^[0-9a-f]{64}$/.test(sha) ? project?.library.reads.findPhotoWithContent(sha) : undefined;
+    if (!project || !photo || (url.host !== 'thumb' && url.host !== 'photo')) return new Response('Not found', { status: 404 });
+    const file = url.host === 'thumb' ? project.store.thumbnailPath(sha) : project.store.originalPath(sha, photo.format);
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  registerIpcBridge(ipcMain, studio, rendererIndexUrl, () => (mainWindow ? [mainWindow.webContents] : []));
+  ipcMain.handle('deca:pick-folder', async (event, purpose: unknown) => {
+    if (!isOwnRendererUrl(event.senderFrame?.url ?? '', rendererIndexUrl) || !mainWindow) return null;
+    const create = purpose === 'create';
+    const result = await dialog.showOpenDialog(mainWindow, {
+      title: create ? 'Choose a folder for the new project' : 'Open a DECA Studio project',
+      properties: create ? ['openDirectory', 'createDirectory', 'promptToCreate'] : ['openDirectory'],
+    });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents, rendererIndexUrl));
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', () => {
+  void studio.closeProject();
+});

@@ -1,0 +1,70 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import { ApiError } from '../../core/api/api-error';
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+/**
+ * One writer per project: the studio, the CLI and the browser-mode server take this lock before
+ * they write, so the orphan sweep of one never deletes a file another is about to register.
+ * A lock left by a process that died (crash, SIGKILL) is taken over.
+ *
+ * ```ts
+ * const lock = await ProjectLock.acquire('/p/project.lock');
+ * try { … } finally { await lock.release(); }
+ * ```
+ */
+export class ProjectLock {
+  private constructor(readonly file: string) {}
+
+  static async acquire(file: string): Promise<ProjectLock> {
+    const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await fs.writeFile(file, JSON.stringify(me), { flag: 'wx' });
+        return new ProjectLock(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const owner = await readOwner(file);
+      if (owner && isAlive(owner)) {
+        throw new ApiError(
+          'project-locked',
+          `This project is open in another DECA Studio process (pid ${owner.pid} on ${owner.host}, since ${owner.since}). Close it there first.`,
+        );
+      }
+      // Stale lock from a process that is gone: remove it and try again.
+      await fs.rm(file, { force: true });
+    }
+    throw new ApiError('project-locked', 'Could not take the project lock');
+  }
+
+  async release(): Promise<void> {
+    const owner = await readOwner(this.file);
+    if (owner?.pid === process.pid) await fs.rm(this.file, { force: true });
+  }
+}
+
+async function readOwner(file: string): Promise<LockOwner | null> {
+  try {
+    const owner = JSON.parse(await fs.readFile(file, 'utf8')) as LockOwner;
+    return typeof owner.pid === 'number' ? owner : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(owner: LockOwner): boolean {
+  if (owner.host !== os.hostname()) return true; // another machine (shared drive): assume alive
+  if (owner.pid === process.pid) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

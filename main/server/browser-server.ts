@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import { createApiHandlers } from '../services/api-handlers';
+import { dispatch } from '../services/dispatch';
+import type { Studio } from '../services/studio';
+import { RequestGuard } from './request-guard';
+import { sendFile, sendStatic } from './static-files';
+
+export interface BrowserServerOptions {
+  studio: Studio;
+  /** Folder of the built renderer (index.html and assets). */
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Per-launch secret; random unless a test fixes it. */
+  token?: string;
+}
+
+export const BROWSER_SERVER_DEFAULTS = { port: 0 };
+
+export interface BrowserServer {
+  /** URL to open: carries the token once, then a cookie does. */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** The renderer's policy: only our own scripts, no inline script, no framing, no plugins. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+const STATUS_BY_CODE: Record<string, number> = {
+  'bad-request': 400,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'no-project': 409,
+  'project-locked': 423,
+  internal: 500,
+};
+
+const MAX_JSON_BYTES = 1024 * 1024;
+
+/**
+ * Serves the studio to a browser: the built renderer, the API contract over HTTP
+ * (`POST /api/call/<method>`), uploads (`PUT /api/upload?name=`), media (`GET /media/thumb/<sha>`)
+ * and events over WebSocket (`/api/events`). Listens on 127.0.0.1 only.
+ *
+ * ```ts
+ * const server = await startBrowserServer({ studio, rendererDir: 'out/renderer' });
+ * console.log(`Open ${server.url}`);
+ * ```
+ */
+export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
+  const { studio } = options;
+  const rendererDir = path.resolve(options.rendererDir);
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const handlers = createApiHandlers(studio);
+  let guard: RequestGuard | null = null;
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('[server]', error);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'Internal error' } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const g = guard!;
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    if (!g.hostAllowed(req)) return sendText(res, 421, 'Misdirected request: this server answers only 127.0.0.1 and localhost');
+    if (!g.originAllowed(req)) return sendText(res, 403, 'Forbidden origin');
+    const queryToken = url.searchParams.get('token');
+    if (!g.authenticated(req, url)) {
+      return sendText(res, 401, 'DECA Studio: open the URL that "deca-studio serve" printed; it carries the access token.');
+    }
+    // First visit with ?token=: trade it for a cookie and drop it from the address bar.
+    if (req.method === 'GET' && queryToken !== null && !url.pathname.startsWith('/media/')) {
+      url.searchParams.delete('token');
+      res.writeHead(303, { Location: url.pathname + url.search, 'Set-Cookie': g.sessionCookie(), ...SECURITY_HEADERS });
+      res.end();
+      return;
+    }
+
+    if (url.pathname.startsWith('/api/call/')) {
+      if (req.method !== 'POST') return sendText(res, 405, 'Use POST');
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return sendText(res, 415, 'Send JSON');
+      const body = await readJson(req);
+      if (body === undefined) return sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'Body is not JSON or is over 1 MiB' } });
+      const method = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      const result = await dispatch(handlers, method, body);
+      return sendJson(res, result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 500), result);
+    }
+    if (url.pathname === '/api/upload') {
+      if (req.method !== 'PUT') return sendText(res, 405, 'Use PUT');
+      const name = url.searchParams.get('name') ?? 'upload';
+      try {
+        const stagedId = await studio.staging.putStream(name, req);
+        return sendJson(res, 200, { ok: true, value: stagedId });
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'internal';
+        return sendJson(res, STATUS_BY_CODE[code] ?? 400, { ok: false, error: { code, message: (error as Error).message } });
+      }
+    }
+    const media = /^\/media\/(thumb|photo)\/([0-9a-f]{64})$/.exec(url.pathname);
+    if (media) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Use GET');
+      const project = studio.project;
+      const file = project && mediaFile(studio, media[1] as 'thumb' | 'photo', media[2]!);
+      if (!file || !(await sendFile(file, res, { ...SECURITY_HEADERS, 'Cache-Control': 'private, max-age=31536000, immutable' }))) {
+        return sendText(res, 404, 'No such photo');
+      }
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+    const headers = { ...SECURITY_HEADERS, 'Cache-Control': 'no-cache' };
+    if (await sendStatic(rendererDir, url.pathname === '/' ? '/index.html' : url.pathname, res, headers)) return;
+    // Client-side routes fall back to the app shell.
+    if (!path.extname(url.pathname) && (await sendStatic(rendererDir, '/index.html', res, headers))) return;
+    sendText(res, 404, 'Not found');
+  }
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const g = guard!;
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    if (url.pathname !== '/api/events' || !g.hostAllowed(req) || !g.originAllowed(req) || !g.authenticated(req, url)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+  });
+  const unsubscribe = studio.events.subscribe((message) => {
+    const text = JSON.stringify(message);
+    for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(text);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? BROWSER_SERVER_DEFAULTS.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  guard = new RequestGuard(token, port);
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      unsubscribe();
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function mediaFile(studio: Studio, kind: 'thumb' | 'photo', sha256: string): string | null {
+  const project = studio.project!;
+  const photo = project.library.reads.findPhotoWithContent(sha256);
+  if (!photo) return null;
+  return kind === 'thumb' ? project.store.thumbnailPath(sha256) : project.store.originalPath(sha256, photo.format);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_JSON_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
+  res.end(body);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
+  res.end(text);
+}

@@ -1,0 +1,88 @@
+import { ApiError } from '../../core/api/api-error';
+import type { ApiHandlers } from '../../core/api/contract';
+import type { Studio } from './studio';
+
+/**
+ * Binds every method of the API contract to the studio's services. Requests reach these
+ * handlers already validated (see `validateRequest`); transports only add authentication.
+ *
+ * ```ts
+ * const handlers = createApiHandlers(studio);
+ * const subjects = await handlers['subjects.list']({});
+ * ```
+ */
+export function createApiHandlers(studio: Studio): ApiHandlers {
+  const library = () => studio.requireProject().library;
+  const changed = (subjectId: number | null) => studio.events.emit('library.changed', { subjectId });
+
+  return {
+    'app.info': () => studio.appInfo(),
+    'project.create': async ({ path, name }) => (await studio.createProject(path, name)).info(),
+    'project.open': async ({ path }) => (await studio.openProject(path)).info(),
+    'project.close': async () => {
+      await studio.closeProject();
+      return null;
+    },
+
+    'subjects.list': async () => library().reads.listSubjects(),
+    'subjects.create': async ({ name, notes }) => {
+      const lib = library();
+      if (lib.reads.findSubjectByName(name)) throw new ApiError('conflict', `A subject named "${name}" already exists`);
+      const id = lib.writes.createSubject(name, notes ?? '');
+      changed(id);
+      return lib.reads.getSubject(id)!;
+    },
+    'subjects.rename': async ({ id, name }) => {
+      const lib = library();
+      const clash = lib.reads.findSubjectByName(name);
+      if (clash && clash.id !== id) throw new ApiError('conflict', `A subject named "${name}" already exists`);
+      if (!lib.writes.renameSubject(id, name)) throw new ApiError('not-found', `No subject with id ${id}`);
+      changed(id);
+      return lib.reads.getSubject(id)!;
+    },
+    'subjects.delete': async ({ id }) => {
+      const project = studio.requireProject();
+      if (!project.library.reads.getSubject(id)) throw new ApiError('not-found', `No subject with id ${id}`);
+      const shas = project.library.writes.deleteSubject(id);
+      await removeUnusedContent(studio, shas);
+      changed(id);
+      return null;
+    },
+
+    'photos.list': async ({ subjectId }) => library().reads.listPhotos(subjectId),
+    'photos.delete': async ({ id }) => {
+      const lib = library();
+      const photo = lib.reads.getPhoto(id);
+      if (!photo) throw new ApiError('not-found', `No photo with id ${id}`);
+      lib.writes.deletePhoto(id);
+      await removeUnusedContent(studio, [photo.sha256]);
+      changed(photo.subjectId);
+      return null;
+    },
+
+    'import.start': async ({ subjectId, paths, stagedIds }) => {
+      if (!paths?.length && !stagedIds?.length) throw new ApiError('bad-request', 'Nothing to import: give files, folders or uploads');
+      return { jobId: studio.startImport(subjectId, paths ?? [], stagedIds ?? []) };
+    },
+    'jobs.list': async () => library().reads.listJobs(),
+    'jobs.get': async ({ id }) => {
+      const lib = library();
+      const job = lib.reads.getJob(id);
+      if (!job) throw new ApiError('not-found', `No job with id ${id}`);
+      return { job, results: lib.reads.listJobItems(id) };
+    },
+    'jobs.cancel': async ({ id }) => {
+      if (!library().reads.getJob(id)) throw new ApiError('not-found', `No job with id ${id}`);
+      studio.jobs.cancel(id);
+      return null;
+    },
+  };
+}
+
+/** Files are shared by content across subjects: remove them only when no row uses them any more. */
+async function removeUnusedContent(studio: Studio, shas: readonly string[]): Promise<void> {
+  const project = studio.requireProject();
+  for (const sha of new Set(shas)) {
+    if (project.library.reads.contentUseCount(sha) === 0) await project.store.removeContent(sha);
+  }
+}

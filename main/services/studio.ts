@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { ApiError } from '../../core/api/api-error';
+import type { AppInfo, ImportFileResult } from '../../core/api/contract';
+import { collectSources, type ImportSource } from '../import/collect-sources';
+import { importPhotos } from '../import/import-photos';
+import { JobRunner } from '../jobs/job-runner';
+import { createProject, openProject, type Project } from '../project/project';
+import { EventBus } from './event-bus';
+import { RecentProjects } from './recent-projects';
+import { StagingArea } from './staging-area';
+
+export interface StudioOptions {
+  mode: AppInfo['mode'];
+  version: string;
+  /** Folder for app settings (recent projects); the user's app-data folder. */
+  settingsDir: string;
+  /** Largest accepted image, in megapixels. */
+  maxImportMegapixels?: number;
+}
+
+export const STUDIO_DEFAULTS = { maxImportMegapixels: 100 };
+
+/**
+ * The studio's services: the open project, its jobs and staged uploads, and the event bus every
+ * transport listens to. One instance per process; API handlers, the CLI and tests drive it.
+ *
+ * ```ts
+ * const studio = new Studio({ mode: 'browser', version: '0.1.0', settingsDir });
+ * await studio.openProject('/home/ann/Portraits.decastudio');
+ * ```
+ */
+export class Studio {
+  readonly events = new EventBus();
+  readonly jobs = new JobRunner(this.events);
+  readonly recent: RecentProjects;
+  readonly maxImportMegapixels: number;
+  private current: { project: Project; staging: StagingArea } | null = null;
+
+  constructor(readonly options: StudioOptions) {
+    this.recent = new RecentProjects(options.settingsDir);
+    this.maxImportMegapixels = options.maxImportMegapixels ?? STUDIO_DEFAULTS.maxImportMegapixels;
+  }
+
+  get project(): Project | null {
+    return this.current?.project ?? null;
+  }
+
+  /** The open project, or a `no-project` error for the UI to act on. */
+  requireProject(): Project {
+    if (!this.current) throw new ApiError('no-project', 'No project is open: create or open one first');
+    return this.current.project;
+  }
+
+  get staging(): StagingArea {
+    if (!this.current) throw new ApiError('no-project', 'No project is open: create or open one first');
+    return this.current.staging;
+  }
+
+  async createProject(dir: string, name: string): Promise<Project> {
+    await this.closeProject();
+    return this.adopt(await createProject(dir, name));
+  }
+
+  async openProject(dir: string): Promise<Project> {
+    if (this.current && this.current.project.dir === path.resolve(dir)) return this.current.project;
+    await this.closeProject();
+    return this.adopt(await openProject(dir));
+  }
+
+  async closeProject(): Promise<void> {
+    if (!this.current) return;
+    this.jobs.cancelAll();
+    await this.jobs.idle();
+    const { project } = this.current;
+    this.current = null;
+    await project.close();
+    this.events.emit('project.changed', { project: null });
+  }
+
+  /**
+   * Starts an import job into one subject from paths (files or folders) and staged uploads.
+   * Returns at once with the job id; progress arrives as `job.updated` events.
+   */
+  startImport(subjectId: number, paths: readonly string[], stagedIds: readonly string[]): number {
+    const project = this.requireProject();
+    if (!project.library.reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
+    const staging = this.staging;
+    const staged = staging.take(stagedIds);
+    return this.jobs.enqueue(project, 'import', { subjectId, paths, uploads: staged.length }, async (ctx) => {
+      try {
+        const { sources, missing } = await collectSources(paths);
+        const all: ImportSource[] = [...sources, ...staged];
+        ctx.setTotal(all.length + missing.length);
+        for (const gone of missing) {
+          ctx.addResult(notFound(gone));
+        }
+        const summary = await importPhotos(project, subjectId, all, {
+          maxPixels: this.maxImportMegapixels * 1e6,
+          signal: ctx.signal,
+          onResult: (result) => ctx.addResult(result),
+        });
+        if (summary.imported > 0) this.events.emit('library.changed', { subjectId });
+        return summary.fatal ? { error: summary.fatal } : undefined;
+      } finally {
+        await staging.release(staged);
+      }
+    });
+  }
+
+  async appInfo(): Promise<AppInfo> {
+    return {
+      mode: this.options.mode,
+      version: this.options.version,
+      project: this.current?.project.info() ?? null,
+      recentProjects: await this.recent.list(),
+      maxImportMegapixels: this.maxImportMegapixels,
+    };
+  }
+
+  private async adopt(project: Project): Promise<Project> {
+    this.current = { project, staging: new StagingArea(path.join(project.store.tmpDir, 'staging')) };
+    const info = project.info();
+    await this.recent.add({ path: info.path, name: info.name }).catch(() => undefined);
+    this.events.emit('project.changed', { project: info });
+    return project;
+  }
+}
+
+function notFound(source: string): ImportFileResult {
+  return { source, outcome: 'failed', photoId: null, code: 'unreadable', message: 'No such file or folder' };
+}

@@ -1,0 +1,25 @@
+// Builds everything the app runs: main process + CLI + preload (esbuild, CommonJS for Electron
+// and Node 20) and the renderer (Vite). `node scripts/build.mjs [--skip-renderer]`.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const external = ['electron', 'better-sqlite3', 'sharp', 'onnxruntime-node', 'ws', 'bufferutil', 'utf-8-validate'];
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', external, logLevel: 'warning', absWorkingDir: root };
+
+
+await build({ ...common, entryPoints: { 'main/cli': 'main/cli/cli-main.ts', 'main/electron-main': 'main/electron/electron-main.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
+await build({ ...common, entryPoints: { 'preload/preload': 'preload/preload.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
+await build({ ...common, entryPoints: { 'bench/bench': 'bench/run-benchmarks.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
+
+if (!process.argv.includes('--skip-renderer')) {
+  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (vite.status !== 0) process.exit(vite.status ?? 1);
+}
+console.log('build: out/ ready');
