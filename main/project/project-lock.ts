@@ -19,7 +19,12 @@ interface LockOwner {
  * ```
  */
 export class ProjectLock {
-  private constructor(readonly file: string) {}
+  /** Locks this process holds: a lock file naming our pid but not listed here is a stale one (pid reuse). */
+  private static readonly held = new Set<string>();
+
+  private constructor(readonly file: string) {
+    ProjectLock.held.add(file);
+  }
 
   static async acquire(file: string): Promise<ProjectLock> {
     const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
@@ -31,10 +36,12 @@ export class ProjectLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const owner = await readOwner(file);
-      if (owner && isAlive(owner)) {
+      if (ProjectLock.held.has(file) || (owner && isAlive(owner))) {
         throw new ApiError(
           'project-locked',
-          `This project is open in another DECA Studio process (pid ${owner.pid} on ${owner.host}, since ${owner.since}). Close it there first.`,
+          owner
+            ? `This project is open in another DECA Studio process (pid ${owner.pid} on ${owner.host}, since ${owner.since}). Close it there first.`
+            : 'This project is already open in this DECA Studio process.',
         );
       }
       // Stale lock from a process that is gone: remove it and try again.
@@ -44,6 +51,7 @@ export class ProjectLock {
   }
 
   async release(): Promise<void> {
+    ProjectLock.held.delete(this.file);
     const owner = await readOwner(this.file);
     if (owner?.pid === process.pid) await fs.rm(this.file, { force: true });
   }

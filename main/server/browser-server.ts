@@ -110,7 +110,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       if (req.method !== 'POST') return sendText(res, 405, 'Use POST');
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return sendText(res, 415, 'Send JSON');
       const body = await readJson(req);
-      if (body === undefined) return sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'Body is not JSON or is over 1 MiB' } });
+      if (body === undefined) {
+        // The rest of an oversized body is never read: close the connection so it cannot be reused.
+        res.setHeader('Connection', 'close');
+        return sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'Body is not JSON or is over 1 MiB' } });
+      }
       const method = decodeURIComponent(url.pathname.slice('/api/call/'.length));
       const result = await dispatch(handlers, method, body);
       return sendJson(res, result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 500), result);

@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../helpers/cli';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+let tmp: ReturnType<typeof makeTempDir>;
+beforeEach(() => (tmp = makeTempDir('deca-bounds-')));
+afterEach(() => tmp.cleanup());
+
+function check(files: Record<string, string>) {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(tmp.dir, rel)), { recursive: true });
+    writeFileSync(path.join(tmp.dir, rel), text);
+  }
+  return spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/check-boundaries.mjs'), tmp.dir], { encoding: 'utf8' });
+}
+
+describe('import boundaries', () => {
+  it('passes the repository as it is', () => {
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/check-boundaries.mjs')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('passes allowed imports', () => {
+    const r = check({
+      'core/a.ts': "import { b } from './b';\nimport { strFromU8 } from 'fflate';",
+      'main/x.ts': "import fs from 'node:fs';\nimport { a } from '../core/a';\nimport Database from 'better-sqlite3';",
+      'renderer/src/y.ts': "import { ref } from 'vue';\nimport type { ApiClient } from '../../core/api/contract';",
+    });
+    expect(r.status).toBe(0);
+  });
+
+  it.each([
+    ['core/a.ts', "import fs from 'node:fs';", /core\/ runs without Node/],
+    ['core/a.ts', "import { readFile } from 'fs';", /core\/ runs without Node/],
+    ['core/a.ts', "import type { Database } from 'better-sqlite3';", /not allowed in core/],
+    ['core/a.ts', "import { InferenceSession } from 'onnxruntime-node';", /not allowed in core/],
+    ['core/a.ts', "import { Scene } from '@babylonjs/core';", /not allowed in core/],
+    ['core/a.ts', "import { x } from '../main/x';", /core\/ must not import main/],
+    ['renderer/src/y.ts', "import { Studio } from '../../main/services/studio';", /renderer\/ must not import main/],
+    ['renderer/src/y.ts', "const { ipcRenderer } = require('electron');", /not allowed in renderer/],
+    ['main/z.ts', "import { ref } from 'vue';", /not allowed in main/],
+  ])('refuses %s with %s', (file, text, message) => {
+    const r = check({ [file]: text });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+  });
+});

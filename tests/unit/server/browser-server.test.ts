@@ -1,0 +1,163 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ApiEventMessage } from '../../../core/api/contract';
+import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
+import { Studio } from '../../../main/services/studio';
+import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let studio: Studio;
+let server: BrowserServer;
+let base: string;
+
+beforeAll(async () => {
+  tmp = makeTempDir('deca-server-');
+  const rendererDir = path.join(tmp.dir, 'renderer');
+  mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
+  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>DECA Studio</title>');
+  writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(path.join(tmp.dir, 'secret.txt'), 'top secret');
+  studio = new Studio({ mode: 'browser', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
+  server = await startBrowserServer({ studio, rendererDir });
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await server.close();
+  await studio.closeProject();
+  tmp.cleanup();
+});
+
+/** Raw HTTP so tests control Host and Origin headers exactly (fetch forbids setting Host). */
+function request(
+  method: string,
+  urlPath: string,
+  headers: Record<string, string> = {},
+  body?: Buffer | string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, method, path: urlPath, headers: { Host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const auth = () => ({ Authorization: `Bearer ${server.token}` });
+async function call(method: string, req: unknown) {
+  const res = await request('POST', `/api/call/${method}`, { ...auth(), 'Content-Type': 'application/json' }, JSON.stringify(req));
+  return { status: res.status, body: JSON.parse(res.body.toString()) as { ok: boolean; value?: any; error?: { code: string; message: string } } };
+}
+
+describe('browser-mode server', () => {
+  it('listens on loopback only and prints a URL with a long random token', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('refuses requests without the token, with a wrong token, a foreign Host or a foreign Origin', async () => {
+    expect((await request('GET', '/')).status).toBe(401);
+    expect((await request('POST', '/api/call/app.info', { Authorization: 'Bearer nope', 'Content-Type': 'application/json' }, '{}')).status).toBe(401);
+    expect((await request('GET', '/', { ...auth(), Host: `evil.example:${server.port}` })).status).toBe(421);
+    expect((await request('GET', '/', { ...auth(), Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await request('GET', '/', { ...auth(), Origin: `http://localhost:${server.port}` })).status).toBe(200);
+  });
+
+  it('trades ?token= for an HttpOnly SameSite cookie and serves the app with a strict CSP', async () => {
+    const first = await request('GET', `/?token=${server.token}`);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const page = await request('GET', '/', { Cookie: cookie.split(';')[0]! });
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).toContain('DECA Studio');
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'.*script-src 'self'/);
+    expect(page.headers['content-security-policy']).not.toMatch(/'unsafe-eval'|script-src[^;]*unsafe-inline/);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('never serves files outside the renderer folder', async () => {
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt']) {
+      const res = await request('GET', p, auth());
+      expect(res.body.toString()).not.toContain('top secret');
+    }
+    expect((await request('GET', '/assets/app.js', auth())).status).toBe(200);
+  });
+
+  it('validates every API request', async () => {
+    expect(await call('subjects.create', { name: 'x', extra: 1 })).toMatchObject({ status: 400, body: { ok: false, error: { code: 'bad-request' } } });
+    expect(await call('subjects.rename', { id: -1, name: 'x' })).toMatchObject({ status: 400 });
+    expect(await call('subjects.create', { name: '   ' })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/must not be empty/) } } });
+    expect(await call('no.such', {})).toMatchObject({ status: 404 });
+    expect(await call('subjects.list', {})).toMatchObject({ status: 409, body: { error: { code: 'no-project' } } });
+    const notJson = await request('POST', '/api/call/app.info', { ...auth(), 'Content-Type': 'application/json' }, '{oops');
+    expect(notJson.status).toBe(400);
+    const tooBig = await request('POST', '/api/call/app.info', { ...auth(), 'Content-Type': 'application/json' }, JSON.stringify({ pad: 'x'.repeat(2 << 20) }));
+    expect(tooBig.status).toBe(400);
+  });
+
+  it('runs a whole library session: project, subjects, upload, import job with events, media, delete', async () => {
+    const projectDir = path.join(tmp.dir, 'Web.decastudio');
+    expect(await call('project.create', { path: projectDir, name: 'Web' })).toMatchObject({ status: 200, body: { value: { name: 'Web', subjectCount: 0 } } });
+    const ann = (await call('subjects.create', { name: 'Ann' })).body.value;
+    expect((await call('subjects.create', { name: 'ann' })).body.error).toMatchObject({ code: 'conflict' });
+
+    const events: ApiEventMessage[] = [];
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?token=${server.token}`);
+    await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
+    ws.on('message', (data) => events.push(JSON.parse(String(data)) as ApiEventMessage));
+
+    const jpeg = readFileSync(path.join(SHARED_PHOTOS, 'london_frl/p005/005_03_neutral_front.jpg'));
+    const up = await request('PUT', '/api/upload?name=005_03_neutral_front.jpg', auth(), jpeg);
+    const stagedId = JSON.parse(up.body.toString()).value as string;
+    const bad = await request('PUT', '/api/upload?name=..%2F..%2Fnotes.jpg', auth(), 'not an image');
+    const badId = JSON.parse(bad.body.toString()).value as string;
+    const { jobId } = (await call('import.start', { subjectId: ann.id, stagedIds: [stagedId, badId] })).body.value;
+    await studio.jobs.whenDone(jobId);
+    const job = (await call('jobs.get', { id: jobId })).body.value;
+    expect(job.job).toMatchObject({ state: 'done', done: 2, total: 2 });
+    expect(job.results.map((r: any) => [r.source, r.outcome, r.code])).toEqual([
+      ['005_03_neutral_front.jpg', 'imported', null],
+      ['notes.jpg', 'failed', 'not-an-image'],
+    ]);
+    await new Promise((r) => setTimeout(r, 100));
+    const updates = events.filter((e) => e.event === 'job.updated');
+    expect(updates.at(-1)).toMatchObject({ payload: { job: { id: jobId, state: 'done' } } });
+    expect(updates.filter((e) => e.event === 'job.updated' && e.payload.result).length).toBe(2);
+    ws.close();
+
+    const [photo] = (await call('photos.list', { subjectId: ann.id })).body.value;
+    expect(photo).toMatchObject({ originalName: '005_03_neutral_front.jpg', width: 1350, height: 1350 });
+    const thumb = await request('GET', `/media/thumb/${photo.sha256}`, auth());
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
+    expect((await sharp(thumb.body).metadata()).width).toBe(320);
+    expect((await request('GET', `/media/photo/${photo.sha256}?token=${server.token}`)).body).toEqual(jpeg);
+    expect((await request('GET', `/media/photo/${'0'.repeat(64)}`, auth())).status).toBe(404);
+    expect((await request('GET', `/media/thumb/${photo.sha256}`)).status).toBe(401);
+
+    expect((await call('photos.delete', { id: photo.id })).status).toBe(200);
+    expect((await request('GET', `/media/thumb/${photo.sha256}`, auth())).status).toBe(404);
+    expect((await call('subjects.rename', { id: ann.id, name: 'Ann B.' })).body.value).toMatchObject({ name: 'Ann B.', photoCount: 0 });
+    expect((await call('subjects.delete', { id: ann.id })).status).toBe(200);
+    expect((await call('subjects.list', {})).body.value).toEqual([]);
+  });
+
+  it('refuses WebSocket connections without the token or from a foreign origin', async () => {
+    const attempt = (url: string, origin?: string) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(url, origin ? { origin } : {});
+        ws.on('open', () => (ws.close(), resolve('open')));
+        ws.on('error', () => resolve('refused'));
+      });
+    expect(await attempt(`ws://127.0.0.1:${server.port}/api/events`)).toBe('refused');
+    expect(await attempt(`ws://127.0.0.1:${server.port}/api/events?token=${server.token}`, 'http://evil.example')).toBe('refused');
+    expect(await attempt(`ws://127.0.0.1:${server.port}/api/events?token=${server.token}`)).toBe('open');
+  });
+});
