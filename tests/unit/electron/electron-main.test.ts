@@ -1,0 +1,110 @@
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { IPC_CHANNELS } from '../../../core/api/contract';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+// Electron cannot run here: a recording stand-in lets the main process's wiring be checked.
+const created: FakeWindow[] = [];
+const ipcHandlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+const privileged: unknown[] = [];
+let readyResolve!: () => void;
+const ready = new Promise<void>((r) => (readyResolve = r));
+
+class FakeContents extends EventEmitter {
+  windowOpenHandler: ((details: unknown) => { action: string }) | null = null;
+  permissionHandler: ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | null = null;
+  session = { setPermissionRequestHandler: (h: FakeContents['permissionHandler']) => (this.permissionHandler = h) };
+  setWindowOpenHandler(h: FakeContents['windowOpenHandler']) {
+    this.windowOpenHandler = h;
+  }
+  isDestroyed() {
+    return false;
+  }
+  send = vi.fn();
+}
+
+class FakeWindow extends EventEmitter {
+  webContents = new FakeContents();
+  loaded: string | null = null;
+  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+    super();
+    created.push(this);
+  }
+  loadFile(file: string) {
+    this.loaded = file;
+    return Promise.resolve();
+  }
+  show() {}
+  static getAllWindows() {
+    return created;
+  }
+}
+
+vi.mock('electron', () => ({
+  app: Object.assign(new EventEmitter(), { enableSandbox: vi.fn(), whenReady: () => ready, quit: vi.fn() }),
+  BrowserWindow: FakeWindow,
+  ipcMain: { handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => unknown) => ipcHandlers.set(channel, fn), removeHandler: vi.fn() },
+  protocol: { registerSchemesAsPrivileged: (s: unknown[]) => privileged.push(...s), handle: vi.fn() },
+  dialog: { showOpenDialog: vi.fn() },
+  net: { fetch: vi.fn() },
+}));
+
+let tmp: ReturnType<typeof makeTempDir>;
+beforeAll(async () => {
+  tmp = makeTempDir('deca-electron-');
+  process.env.DECA_STUDIO_HOME = tmp.dir;
+  await import('../../../main/electron/electron-main');
+  readyResolve();
+  await ready;
+  await new Promise((r) => setTimeout(r, 10));
+});
+
+describe('Electron main process', () => {
+  it('enables the sandbox for every renderer and registers the media scheme as privileged', async () => {
+    const { app } = await import('electron');
+    expect(app.enableSandbox).toHaveBeenCalled();
+    expect(privileged).toEqual([expect.objectContaining({ scheme: 'deca-media' })]);
+  });
+
+  it('opens one window with contextIsolation, sandbox and no Node integration, on the built renderer', () => {
+    expect(created).toHaveLength(1);
+    const prefs = created[0]!.options.webPreferences;
+    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(String(prefs.preload)).toMatch(/preload[\\/]preload\.cjs$/);
+    expect(created[0]!.loaded).toMatch(/renderer[\\/]index\.html$/);
+  });
+
+  it('blocks navigation away from the renderer, new windows and permission requests', () => {
+    const contents = created[0]!.webContents;
+    const own = `file://${path.resolve(created[0]!.loaded!)}`;
+    const navigate = (url: string) => {
+      const event = { preventDefault: vi.fn() };
+      contents.emit('will-navigate', event, url);
+      return event.preventDefault.mock.calls.length > 0;
+    };
+    expect(navigate('https://evil.example/')).toBe(true);
+    expect(navigate('file:///etc/passwd')).toBe(true);
+    expect(navigate(own)).toBe(false);
+    expect(contents.windowOpenHandler!({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
+    const granted = vi.fn();
+    contents.permissionHandler!(contents, 'media', granted);
+    expect(granted).toHaveBeenCalledWith(false);
+  });
+
+  it('answers IPC only from its own renderer frame, and validates the request', async () => {
+    const call = ipcHandlers.get(IPC_CHANNELS.call)!;
+    const own = { senderFrame: { url: `file://${path.resolve(created[0]!.loaded!)}` } };
+    const foreign = { senderFrame: { url: 'https://evil.example/' } };
+    expect(await call(foreign, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await call(own, 'app.info', {})).toMatchObject({ ok: true, value: { mode: 'electron' } });
+    expect(await call(own, 'subjects.rename', { id: 'x' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call(own, 'project.create', { path: path.join(tmp.dir, 'P.decastudio'), name: 'P' })).toMatchObject({ ok: true });
+    expect(created[0]!.webContents.send).toHaveBeenCalledWith(IPC_CHANNELS.event, expect.objectContaining({ event: 'project.changed' }));
+    const stage = ipcHandlers.get(IPC_CHANNELS.stage)!;
+    expect(await stage(foreign, 'a.jpg', new Uint8Array([1]))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await stage(own, 'a.jpg', 'not bytes')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await stage(own, 'a.jpg', new Uint8Array([1, 2, 3]))).toMatchObject({ ok: true, value: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(await call(own, 'project.close', {})).toMatchObject({ ok: true });
+  });
+});
