@@ -1,9 +1,15 @@
 import type { CliCommand } from '../cli-command';
 import { importCommand } from './import';
+import { packsImportCommand } from './packs-import';
+import { packsInfoCommand } from './packs-info';
+import { packsListCommand } from './packs-list';
+import { packsRemoveCommand } from './packs-remove';
+import { packsRenderCommand } from './packs-render';
 import { photosCommand } from './photos';
 import { projectCreateCommand } from './project-create';
 import { serveCommand } from './serve';
 import { subjectsCommand } from './subjects';
 
 /** Every CLI verb. A new verb: a file in this folder and one line here. */
-export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand];
+export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
+  packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand];

@@ -1,0 +1,41 @@
+import { promises as fs, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HeadModel } from '../../core/head-model/head-model';
+import { importFlamePickle } from '../../core/head-model/flame-import';
+import { importIctFaceKit, isIctFaceKit, zipSourceFiles, type SourceFiles } from '../../core/head-model/ict-facekit-import';
+import { readZip } from '../../core/head-model/zip-read';
+
+/**
+ * Reads a head model from what the user downloaded: an ICT-FaceKit zip or unpacked folder, or a
+ * FLAME pickle (`.pkl`). Nothing is written here; the caller saves the result as a pack.
+ *
+ * ```ts
+ * const model = await readModelSource('/downloads/ICT-FaceKit-master.zip');
+ * await new PackStore().save(model);
+ * ```
+ */
+export async function readModelSource(source: string, onProgress?: (fraction: number) => void): Promise<HeadModel> {
+  const stat = await fs.stat(source).catch(() => null);
+  if (!stat) throw new Error(`No such file or folder: ${source}`);
+  let files: SourceFiles;
+  if (stat.isDirectory()) files = await folderSourceFiles(source);
+  else if (source.toLowerCase().endsWith('.pkl')) {
+    return importFlamePickle(new Uint8Array(await fs.readFile(source)), { fileName: path.basename(source) });
+  } else files = zipSourceFiles(readZip(new Uint8Array(await fs.readFile(source))));
+  if (isIctFaceKit(files)) return importIctFaceKit(files, { onProgress }).model;
+  throw new Error(`${source}: not a model this version can import (ICT-FaceKit zip or folder, FLAME .pkl)`);
+}
+
+/** A folder as {@link SourceFiles}; symbolic links are not followed out of it. */
+async function folderSourceFiles(root: string): Promise<SourceFiles> {
+  const names: string[] = [];
+  const walk = async (rel: string) => {
+    for (const e of await fs.readdir(path.join(root, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(r);
+      else if (e.isFile()) names.push(r);
+    }
+  };
+  await walk('');
+  return { names, read: (name) => new Uint8Array(readFileSync(path.join(root, ...name.split('/')))) };
+}
