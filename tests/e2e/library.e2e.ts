@@ -96,7 +96,7 @@ async function finishedImport(page: Page): Promise<string> {
 }
 
 /** Drops files on the grid as the OS would: a DataTransfer of File objects with the files' bytes. */
-async function dropFiles(page: Page, files: string[]): Promise<void> {
+async function dropFiles(page: Page, files: string[], beforeDrop?: () => Promise<void>): Promise<void> {
   const payload = files.map((f) => ({ name: path.basename(f), b64: readFileSync(f).toString('base64') }));
   const dataTransfer = await page.evaluateHandle((items) => {
     const dt = new DataTransfer();
@@ -109,6 +109,7 @@ async function dropFiles(page: Page, files: string[]): Promise<void> {
   const zone = page.getByTestId('drop-zone');
   await zone.dispatchEvent('dragenter', { dataTransfer });
   await zone.dispatchEvent('dragover', { dataTransfer });
+  if (beforeDrop) await beforeDrop();
   await zone.dispatchEvent('drop', { dataTransfer });
 }
 
@@ -139,6 +140,8 @@ describe('library UI in browser mode', () => {
 
     await addSubject(page, 'Ann');
     await page.getByTestId('photos-empty').waitFor();
+    expect(await page.getByTestId('photos-empty').textContent()).toContain('Drop photos here');
+    await snap(page, 'library-02b-empty-subject');
     await addSubject(page, 'Ben');
 
     // A duplicate name is an inline error, not a silent failure.
@@ -161,7 +164,10 @@ describe('library UI in browser mode', () => {
     expect(await page.getByTestId('import-detail').first().textContent()).toBe('8 imported');
 
     await selectSubject(page, 'Ben');
-    await dropFiles(page, ben);
+    await dropFiles(page, ben, async () => {
+      await page.getByText('Drop to import into Ben').waitFor();
+      await snap(page, 'library-03a-dragging');
+    });
     expect(await finishedImport(page)).toBe('done');
     await expectThumbnails(page, ben.map((f) => path.basename(f)));
 
@@ -300,5 +306,25 @@ describe('library UI in browser mode', () => {
     await poll(() => page.getByTestId('subject-item').count()).toBe(3);
     await snap(page, 'library-08-after-deletes');
     expect(unexpectedProblems(current!, ['subjects.rename'])).toEqual([]);
+  });
+
+  it('closes the project and reopens it from the recent projects', async () => {
+    const page = current!.page;
+    await page.getByTestId('close-project').click();
+    await page.getByTestId('project-page').waitFor();
+    const recent = page.getByTestId('recent-projects').getByRole('button');
+    await poll(() => recent.count()).toBe(1);
+    expect(await recent.first().textContent()).toContain('Portraits');
+    await snap(page, 'library-09-recent-projects');
+
+    // A folder that is no project is refused inline.
+    await page.getByTestId('open-project-path').fill(path.join(tmp.dir, 'occupied'));
+    await page.getByTestId('open-project-submit').click();
+    await poll(() => page.getByTestId('project-error').textContent()).toContain('is not a DECA Studio project');
+
+    await recent.first().click();
+    await page.getByTestId('library-page').waitFor();
+    await poll(() => page.getByTestId('subject-item').count()).toBe(3);
+    expect(unexpectedProblems(current!, ['subjects.rename', 'project.open'])).toEqual([]);
   });
 });

@@ -57,6 +57,8 @@ export const useImportStore = defineStore('imports', () => {
       seen.job = job;
       if (result) seen.results.push(result);
       early.set(job.id, seen);
+      // Jobs started elsewhere (another window, the CLI) are never claimed: keep only the newest.
+      if (early.size > 50) early.delete(early.keys().next().value!);
       return;
     }
     applyUpdate(run, job, result);
