@@ -1,0 +1,112 @@
+import { Document, WebIO, type GLTF, type Node as GltfNode } from '@gltf-transform/core';
+import type { ExportHead } from './export-head';
+import { vertexTangents } from './vertex-tangents';
+
+export interface WriteGlbOptions {
+  /** Generator string written into the asset. */
+  generator?: string;
+}
+
+export const WRITE_GLB_DEFAULTS = { generator: 'DECA Studio' };
+
+/**
+ * Writes a head as binary glTF: one skinned mesh with morph targets (names in
+ * `mesh.extras.targetNames`), the skeleton as a node tree with inverse bind matrices, a PBR
+ * material with albedo and normal textures, and animation clips. Metres, +Y up, +Z forward.
+ *
+ * ```ts
+ * const bytes = await writeGlb(buildExportHead(model));
+ * ```
+ */
+export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}): Promise<Uint8Array> {
+  const opts = { ...WRITE_GLB_DEFAULTS, ...options };
+  const doc = new Document();
+  doc.getRoot().getAsset().generator = opts.generator;
+  const buffer = doc.createBuffer();
+  const accessor = (type: GLTF.AccessorType, array: Float32Array | Uint32Array | Uint16Array) =>
+    doc.createAccessor().setType(type).setArray(array).setBuffer(buffer);
+
+  const primitive = doc
+    .createPrimitive()
+    .setAttribute('POSITION', accessor('VEC3', head.positions))
+    .setAttribute('NORMAL', accessor('VEC3', head.normals))
+    .setAttribute('JOINTS_0', accessor('VEC4', head.skinJoints))
+    .setAttribute('WEIGHTS_0', accessor('VEC4', head.skinWeights))
+    .setIndices(accessor('SCALAR', head.indices));
+  if (head.uvs) {
+    // glTF puts the UV origin at the top left: flip v.
+    const uv = new Float32Array(head.uvs.length);
+    for (let i = 0; i < uv.length; i += 2) {
+      uv[i] = head.uvs[i]!;
+      uv[i + 1] = 1 - head.uvs[i + 1]!;
+    }
+    primitive.setAttribute('TEXCOORD_0', accessor('VEC2', uv));
+    if (head.textures.normal) primitive.setAttribute('TANGENT', accessor('VEC4', vertexTangents(head.positions, head.normals, uv, head.indices)));
+  }
+
+  const material = doc.createMaterial('head').setRoughnessFactor(0.6).setMetallicFactor(0);
+  if (head.uvs && head.textures.albedo) {
+    material.setBaseColorTexture(doc.createTexture('albedo').setImage(head.textures.albedo).setMimeType('image/png').setURI('albedo.png'));
+  }
+  if (head.uvs && head.textures.normal) {
+    material.setNormalTexture(doc.createTexture('normal').setImage(head.textures.normal).setMimeType('image/png').setURI('normal.png'));
+  }
+  if (head.uvs && head.textures.displacement) {
+    // glTF has no displacement slot: carry the map as an occlusion-free extra for tools that want it.
+    material.setExtras({ displacementMap: 'displacement.png' });
+    doc.createTexture('displacement').setImage(head.textures.displacement).setMimeType('image/png').setURI('displacement.png');
+  }
+  primitive.setMaterial(material);
+
+  for (const morph of head.morphs) {
+    primitive.addTarget(doc.createPrimitiveTarget(morph.name).setAttribute('POSITION', accessor('VEC3', morph.deltas)));
+  }
+  const mesh = doc
+    .createMesh(head.name)
+    .addPrimitive(primitive)
+    .setWeights(head.morphs.map((m) => m.weight))
+    .setExtras({ targetNames: head.morphs.map((m) => m.name) });
+
+  // Joints as nodes with local translations; the rest pose has no rotation.
+  const jointNodes: GltfNode[] = head.joints.map((j) => doc.createNode(j.name));
+  head.joints.forEach((j, i) => {
+    const parent = j.parent >= 0 ? head.joints[j.parent]!.position : [0, 0, 0];
+    jointNodes[i]!.setTranslation([j.position[0] - parent[0]!, j.position[1] - parent[1]!, j.position[2] - parent[2]!]);
+    if (j.parent >= 0) jointNodes[j.parent]!.addChild(jointNodes[i]!);
+  });
+  const inverseBind = new Float32Array(head.joints.length * 16);
+  head.joints.forEach((j, i) => {
+    inverseBind.set([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, -j.position[0], -j.position[1], -j.position[2], 1], i * 16);
+  });
+  const skin = doc.createSkin('head_rig').setInverseBindMatrices(accessor('MAT4', inverseBind));
+  const root = jointNodes[head.joints.findIndex((j) => j.parent < 0)]!;
+  skin.setSkeleton(root);
+  for (const node of jointNodes) skin.addJoint(node);
+
+  const meshNode = doc.createNode(head.name).setMesh(mesh).setSkin(skin);
+  const scene = doc.createScene('head').addChild(root).addChild(meshNode);
+  doc.getRoot().setDefaultScene(scene);
+
+  for (const clip of head.animations) {
+    const animation = doc.createAnimation(clip.name);
+    const input = accessor('SCALAR', clip.times);
+    const morphKeys = Object.keys(clip.morphWeights);
+    if (morphKeys.length && head.morphs.length) {
+      const K = head.morphs.length;
+      const values = new Float32Array(clip.times.length * K);
+      head.morphs.forEach((m, k) => {
+        const track = clip.morphWeights[m.name];
+        for (let t = 0; t < clip.times.length; t++) values[t * K + k] = track ? track[t]! : m.weight;
+      });
+      const sampler = doc.createAnimationSampler().setInput(input).setOutput(accessor('SCALAR', values)).setInterpolation('LINEAR');
+      animation.addSampler(sampler).addChannel(doc.createAnimationChannel().setTargetNode(meshNode).setTargetPath('weights').setSampler(sampler));
+    }
+    for (const [jointName, quats] of Object.entries(clip.jointRotations)) {
+      const index = head.joints.findIndex((j) => j.name === jointName);
+      if (index < 0) continue;
+      const sampler = doc.createAnimationSampler().setInput(input).setOutput(accessor('VEC4', quats)).setInterpolation('LINEAR');
+      animation.addSampler(sampler).addChannel(doc.createAnimationChannel().setTargetNode(jointNodes[index]!).setTargetPath('rotation').setSampler(sampler));
+    }
+  }
+  return new WebIO().writeBinary(doc);
+}

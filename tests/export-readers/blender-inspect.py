@@ -1,0 +1,54 @@
+# Imports a GLB or binary FBX into a fresh Blender scene (headless) and prints what Blender sees as
+# one JSON line prefixed "INSPECT ": meshes, bones, shape keys, images, actions, sizes, and the
+# largest jawOpen displacement. Run: blender -b --factory-startup --python blender-inspect.py -- FILE
+import json
+import sys
+
+import numpy
+
+numpy.bool = numpy.bool_  # Blender 3.4's glTF importer still uses the removed alias
+import bpy  # noqa: E402
+
+path = sys.argv[sys.argv.index("--") + 1]
+bpy.ops.wm.read_factory_settings(use_empty=True)
+if path.lower().endswith(".fbx"):
+    bpy.ops.import_scene.fbx(filepath=path)
+else:
+    bpy.ops.import_scene.gltf(filepath=path)
+
+meshes = [o for o in bpy.context.scene.objects if o.type == "MESH"]
+armatures = [o for o in bpy.context.scene.objects if o.type == "ARMATURE"]
+out = {"meshes": [], "armatures": [], "images": sorted(i.name for i in bpy.data.images), "actions": sorted(a.name for a in bpy.data.actions)}
+for arm in armatures:
+    out["armatures"].append({"name": arm.name, "bones": [b.name for b in arm.data.bones]})
+for ob in meshes:
+    me = ob.data
+    me.calc_loop_triangles()
+    world = [ob.matrix_world @ v.co for v in me.vertices]
+    zs = [p.z for p in world]
+    info = {
+        "name": ob.name,
+        "vertices": len(me.vertices),
+        "triangles": len(me.loop_triangles),
+        "height": max(zs) - min(zs),
+        "width": max(p.x for p in world) - min(p.x for p in world),
+        "uv_layers": len(me.uv_layers),
+        "materials": [m.name for m in me.materials if m],
+        "shape_keys": [],
+        "armature_modifier": any(m.type == "ARMATURE" for m in ob.modifiers),
+        "vertex_groups": [g.name for g in ob.vertex_groups],
+    }
+    if me.shape_keys:
+        keys = me.shape_keys.key_blocks
+        info["shape_keys"] = [k.name for k in keys[1:]]
+        if "jawOpen" in keys:
+            basis, jaw = keys[0], keys["jawOpen"]
+            best, best_vec, best_pos = -1.0, None, None
+            m3 = ob.matrix_world.to_3x3()
+            for b, j in zip(basis.data, jaw.data):
+                d = m3 @ (j.co - b.co)
+                if d.length > best:
+                    best, best_vec, best_pos = d.length, list(d), list(ob.matrix_world @ b.co)
+            info["jaw_open_max"] = {"length": best, "delta": best_vec, "at": best_pos}
+    out["meshes"].append(info)
+print("INSPECT " + json.dumps(out))

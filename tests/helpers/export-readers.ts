@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from './cli';
+
+export interface BlenderMesh {
+  name: string;
+  vertices: number;
+  triangles: number;
+  height: number;
+  width: number;
+  uv_layers: number;
+  materials: string[];
+  shape_keys: string[];
+  armature_modifier: boolean;
+  vertex_groups: string[];
+  jaw_open_max?: { length: number; delta: [number, number, number]; at: [number, number, number] };
+}
+
+export interface BlenderReport {
+  meshes: BlenderMesh[];
+  armatures: { name: string; bones: string[] }[];
+  images: string[];
+  actions: string[];
+}
+
+export const HAVE_BLENDER = existsSync('/usr/bin/blender');
+
+/** Imports a GLB or FBX into headless Blender (Debian's 3.4) and reports what it sees. */
+export function inspectInBlender(file: string): BlenderReport {
+  const script = path.join(REPO_ROOT, 'tests/export-readers/blender-inspect.py');
+  const r = spawnSync('blender', ['-b', '--factory-startup', '--python', script, '--', file], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 180_000 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('INSPECT '));
+  if (!line) throw new Error(`Blender did not import ${file}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  return JSON.parse(line.slice('INSPECT '.length)) as BlenderReport;
+}
+
+/** Converts FBX → glTF with fbx2gltf (Autodesk FBX SDK inside); returns the output folder's glTF path. */
+export function fbxToGltf(fbx: string, outBase: string): { ok: boolean; log: string; gltf: string } {
+  const exe = path.join(REPO_ROOT, 'node_modules/fbx2gltf/bin/Linux/FBX2glTF');
+  chmodSync(exe, 0o755); // npm does not keep the executable bit of this binary
+  const r = spawnSync(exe, ['--input', fbx, '--output', outBase, '--binary', '--verbose'], { encoding: 'utf8', timeout: 120_000 });
+  return { ok: r.status === 0, log: `${r.stdout}\n${r.stderr}`, gltf: `${outBase}.glb` };
+}

@@ -1,0 +1,146 @@
+import { NodeIO } from '@gltf-transform/core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoClip } from '../../core/export/animation-clip';
+import { ARKIT_BLENDSHAPES } from '../../core/export/arkit-names';
+import { buildExportHead, type ExportHead } from '../../core/export/export-head';
+import { writeFbx } from '../../core/export/fbx/write-fbx';
+import { writeGlb } from '../../core/export/write-glb';
+import type { HeadModel } from '../../core/head-model/head-model';
+import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
+import { importIctFaceKit, zipSourceFiles } from '../../core/head-model/ict-facekit-import';
+import { readZip } from '../../core/head-model/zip-read';
+import { fbxToGltf, HAVE_BLENDER, inspectInBlender, type BlenderReport } from '../helpers/export-readers';
+import { makeTempDir, SHARED_DIR } from '../helpers/temp-dir';
+
+// @ts-expect-error gltf-validator ships no types
+import validator from 'gltf-validator';
+
+const BONES = ['root', 'neck', 'head', 'jaw', 'eye_L', 'eye_R'];
+
+let tmp: ReturnType<typeof makeTempDir>;
+let model: HeadModel;
+let head: ExportHead;
+let glbFile: string;
+let fbxFile: string;
+let glb: Uint8Array;
+
+beforeAll(async () => {
+  tmp = makeTempDir('deca-export-');
+  const zip = readZip(new Uint8Array(readFileSync(path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip'))));
+  model = importIctFaceKit(zipSourceFiles(zip)).model;
+  head = buildExportHead(model, {}, { textureSize: 256, animations: [demoClip(['jawOpen', 'eyeBlinkLeft', 'eyeBlinkRight'])] });
+  glb = await writeGlb(head);
+  glbFile = path.join(tmp.dir, 'ict.glb');
+  fbxFile = path.join(tmp.dir, 'ict.fbx');
+  writeFileSync(glbFile, glb);
+  // As the CLI writes it: large arrays zlib-compressed.
+  writeFileSync(fbxFile, writeFbx(head, { deflate: (b) => deflateSync(b, { level: 1 }) }));
+}, 240_000);
+afterAll(() => tmp?.cleanup());
+
+/** Our own evaluation of the jawOpen shape: the vertex that moves most, and how far. */
+function ourJawOpen(): { length: number; at: number[] } {
+  const ev = new HeadModelEvaluator(model);
+  const rest = Float32Array.from(ev.evaluate({}).vertices);
+  const psi = new Float32Array(model.expression.count);
+  psi[model.expression.names.indexOf('jawOpen')] = 1;
+  const open = ev.evaluate({ expression: psi }).vertices;
+  let best = -1;
+  let at: number[] = [];
+  for (let v = 0; v < model.vertexCount; v++) {
+    const d = Math.hypot(open[v * 3]! - rest[v * 3]!, open[v * 3 + 1]! - rest[v * 3 + 1]!, open[v * 3 + 2]! - rest[v * 3 + 2]!);
+    if (d > best) {
+      best = d;
+      at = [rest[v * 3]!, rest[v * 3 + 1]!, rest[v * 3 + 2]!];
+    }
+  }
+  return { length: best, at };
+}
+
+describe('GLB export of the ICT-FaceKit head', () => {
+  it('passes the Khronos glTF validator with no error and no warning', async () => {
+    const report = await validator.validateBytes(glb);
+    expect(report.issues.messages.filter((m: { severity: number }) => m.severity <= 1)).toEqual([]);
+    expect(report.issues.numErrors).toBe(0);
+    expect(report.issues.numWarnings).toBe(0);
+    expect(report.info.animationCount).toBe(1);
+    expect(report.info.morphedPrimitivesCount ?? 1).toBeGreaterThan(0);
+  });
+
+  it('names every morph target with ARKit names in mesh.extras.targetNames', async () => {
+    const doc = await new NodeIO().readBinary(glb);
+    const [mesh] = doc.getRoot().listMeshes();
+    const names = (mesh!.getExtras() as { targetNames: string[] }).targetNames;
+    expect(names).toHaveLength(53);
+    expect(names).toEqual(expect.arrayContaining(['jawOpen', 'eyeBlinkLeft', 'eyeBlinkRight', 'mouthSmileLeft', 'mouthFunnel']));
+    // ICT-FaceKit splits ARKit's browInnerUp and cheekPuff into sides; every other shape has its ARKit name.
+    const arkit = new Set<string>(ARKIT_BLENDSHAPES);
+    expect(names.filter((n) => !arkit.has(n)).sort()).toEqual(['browInnerUp_L', 'browInnerUp_R', 'cheekPuff_L', 'cheekPuff_R']);
+    expect(doc.getRoot().listSkins()[0]!.listJoints().map((j) => j.getName())).toEqual(BONES);
+  });
+});
+
+describe.skipIf(!HAVE_BLENDER)('Blender reads our exports', () => {
+  let fromGlb: BlenderReport;
+  let fromFbx: BlenderReport;
+  beforeAll(() => {
+    fromGlb = inspectInBlender(glbFile);
+    fromFbx = inspectInBlender(fbxFile);
+  }, 300_000);
+
+  it.each([
+    ['GLB', () => fromGlb],
+    ['FBX', () => fromFbx],
+  ])('%s: one mesh with the triangles, 6 bones, 53 shape keys, textures and the action', (_format, report) => {
+    const r = report();
+    expect(r.meshes).toHaveLength(1);
+    const mesh = r.meshes[0]!;
+    expect(mesh.triangles).toBe(head.indices.length / 3);
+    expect(mesh.shape_keys).toEqual(head.morphs.map((m) => m.name));
+    expect(mesh.uv_layers).toBe(1);
+    expect(mesh.armature_modifier).toBe(true);
+    expect(r.armatures).toHaveLength(1);
+    expect(r.armatures[0]!.bones).toEqual(BONES);
+    expect(r.images.join(' ')).toMatch(/albedo/);
+    expect(r.images.join(' ')).toMatch(/normal/);
+    expect(r.actions.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['GLB', () => fromGlb],
+    ['FBX', () => fromFbx],
+  ])('%s: jawOpen at 1.0 moves the chin as our evaluation does (within 0.1 mm)', (_format, report) => {
+    const ours = ourJawOpen();
+    const theirs = report().meshes[0]!.jaw_open_max!;
+    expect(ours.length).toBeGreaterThan(0.005); // the jaw really opens (metres)
+    expect(Math.abs(theirs.length - ours.length)).toBeLessThan(1e-4);
+    // Blender is Z-up: our (x, y, z) arrives as (x, -z, y).
+    const [x, y, z] = ours.at;
+    const dist = Math.hypot(theirs.at[0] - x!, theirs.at[1] + z!, theirs.at[2] - y!);
+    expect(dist).toBeLessThan(1e-4);
+  });
+
+  it('imports the FBX at the same size as the GLB (within 1 %)', () => {
+    const g = fromGlb.meshes[0]!.height;
+    const f = fromFbx.meshes[0]!.height;
+    expect(g).toBeGreaterThan(0.2); // a real head and neck, in metres
+    expect(Math.abs(f - g) / g).toBeLessThan(0.01);
+  });
+});
+
+describe('the Autodesk FBX SDK (fbx2gltf) reads our FBX', () => {
+  it('converts without error and keeps the skin and the morph targets', async () => {
+    const result = fbxToGltf(fbxFile, path.join(tmp.dir, 'sdk'));
+    expect(result.ok, result.log).toBe(true);
+    const doc = await new NodeIO().read(result.gltf);
+    const skins = doc.getRoot().listSkins();
+    expect(skins).toHaveLength(1);
+    expect(skins[0]!.listJoints().map((j) => j.getName())).toEqual(expect.arrayContaining(BONES));
+    const prims = doc.getRoot().listMeshes().flatMap((m) => m.listPrimitives());
+    expect(prims.length).toBeGreaterThan(0);
+    for (const p of prims) expect(p.listTargets()).toHaveLength(53);
+  });
+});
