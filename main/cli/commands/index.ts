@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { importCommand } from './import';
+import { landmarksCommand } from './landmarks';
 import { packsImportCommand } from './packs-import';
 import { packsInfoCommand } from './packs-info';
 import { packsListCommand } from './packs-list';
@@ -12,4 +13,5 @@ import { subjectsCommand } from './subjects';
 
 /** Every CLI verb. A new verb: a file in this folder and one line here. */
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
-  packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand];
+  packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
+  landmarksCommand];
