@@ -1,6 +1,7 @@
 import { addBasis } from './blend-kernel';
 import type { HeadModel } from './head-model';
 import { rodrigues } from './rodrigues';
+import { SimdArena, type SimdBuffer } from './simd-blend';
 import { vertexNormals } from './vertex-normals';
 
 /** Parameters of one evaluation; missing coefficients count as zero. */
@@ -18,9 +19,27 @@ export interface HeadParams {
 export interface HeadModelEvaluatorOptions {
   /** Compute vertex normals (skip when only landmarks are needed, e.g. in fitting). */
   normals: boolean;
+  /**
+   * Blend with WebAssembly SIMD where available (bases are copied into the module's memory once:
+   * as many bytes again as the model's float32 bases). `false` uses the scalar JavaScript kernel.
+   */
+  simd: boolean;
 }
 
-export const HEAD_MODEL_EVALUATOR_DEFAULTS: HeadModelEvaluatorOptions = { normals: true };
+export const HEAD_MODEL_EVALUATOR_DEFAULTS: HeadModelEvaluatorOptions = { normals: true, simd: true };
+
+/** The SIMD buffers of one evaluator. */
+interface SimdState {
+  arena: SimdArena;
+  identity: SimdBuffer;
+  shaped: SimdBuffer;
+  posed: SimdBuffer;
+  shape: SimdBuffer;
+  expression: SimdBuffer;
+  pose: SimdBuffer | null;
+  /** Floats per basis row (n rounded up to a multiple of 4). */
+  stride: number;
+}
 
 /** Outputs are views into buffers the evaluator reuses: copy them to keep a result past the next call. */
 export interface HeadEvaluation {
@@ -55,6 +74,7 @@ export class HeadModelEvaluator {
   private identityKey: Float64Array | null = null;
   private readonly shaped: Float32Array;
   private readonly posed: Float32Array;
+  private readonly simd: SimdState | null;
   private readonly restJoints: Float64Array;
   private readonly rot: Float64Array;
   private readonly feature: Float64Array;
@@ -73,9 +93,10 @@ export class HeadModelEvaluator {
     this.n = V * 3;
     this.J = model.joints.names.length;
     if (this.J > 255) throw new Error('at most 255 joints');
-    this.identity = new Float32Array(this.n);
-    this.shaped = new Float32Array(this.n);
-    this.posed = new Float32Array(this.n);
+    this.simd = this.opts.simd ? createSimdState(model) : null;
+    this.identity = this.simd ? this.simd.identity.view.subarray(0, this.n) : new Float32Array(this.n);
+    this.shaped = this.simd ? this.simd.shaped.view.subarray(0, this.n) : new Float32Array(this.n);
+    this.posed = this.simd ? this.simd.posed.view.subarray(0, this.n) : new Float32Array(this.n);
     this.restJoints = new Float64Array(this.J * 3);
     this.rot = new Float64Array(this.J * 9);
     this.feature = new Float64Array(Math.max(0, this.J - 1) * 9);
@@ -117,7 +138,7 @@ export class HeadModelEvaluator {
 
     this.updateIdentity(params.shape);
     shaped.set(this.identity);
-    if (params.expression) addBasis(shaped, m.expression.data, params.expression, m.expression.count, n);
+    if (params.expression) this.blend('expression', params.expression, m.expression.count);
 
     // Joints regressed from the shaped mesh (shape and expression, as in FLAME).
     const rj = this.restJoints;
@@ -134,7 +155,7 @@ export class HeadModelEvaluator {
     posed.set(shaped);
     if (m.pose) {
       for (let j = 1; j < J; j++) for (let e = 0; e < 9; e++) feature[(j - 1) * 9 + e] = rot[j * 9 + e]! - (e % 4 === 0 ? 1 : 0);
-      addBasis(posed, m.pose.data, feature, m.pose.count, n);
+      this.blend('pose', feature, m.pose.count);
     }
 
     this.chainTransforms(params.translation);
@@ -142,6 +163,25 @@ export class HeadModelEvaluator {
     if (this.opts.normals) vertexNormals(this.out.vertices, m.triangles, this.out.normals);
     this.landmarks();
     return this.out;
+  }
+
+  /** identity += B_S·β, shaped += B_E·ψ or posed += B_P·f, by SIMD when available. */
+  private blend(which: 'shape' | 'expression' | 'pose', coef: ArrayLike<number>, count: number): void {
+    const out = which === 'shape' ? this.identity : which === 'expression' ? this.shaped : this.posed;
+    const simd = this.simd;
+    if (!simd) {
+      addBasis(out, this.model[which]!.data, coef, count, this.n);
+      return;
+    }
+    const target = which === 'shape' ? simd.identity : which === 'expression' ? simd.shaped : simd.posed;
+    const basis = simd[which]!;
+    const used = Math.min(count, coef.length);
+    const w = (k: number) => (k < used ? coef[k]! : 0);
+    for (let k = 0; k < used; k += 4) {
+      const w0 = w(k), w1 = w(k + 1), w2 = w(k + 2), w3 = w(k + 3);
+      if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
+      simd.arena.blend4(target, basis.offset + k * simd.stride * 4, w0, w1, w2, w3, this.n);
+    }
   }
 
   private updateIdentity(shape: ArrayLike<number> | undefined): void {
@@ -154,7 +194,7 @@ export class HeadModelEvaluator {
       if (same) return;
     }
     this.identity.set(m.template);
-    if (shape && count) addBasis(this.identity, m.shape.data, shape, count, this.n);
+    if (shape && count) this.blend('shape', shape, count);
     this.identityKey = Float64Array.from({ length: count }, (_, k) => shape![k]!);
   }
 
@@ -241,4 +281,21 @@ export class HeadModelEvaluator {
       for (let d = 0; d < 3; d++) L[l * 3 + d] = wa * v[a + d]! + wb * v[b + d]! + wc * v[c + d]!;
     }
   }
+}
+
+/** Lays the bases out in a SIMD arena (rows padded to 4 floats, row count to 4 rows); null without SIMD. */
+function createSimdState(model: HeadModel): SimdState | null {
+  const arena = SimdArena.create();
+  if (!arena) return null;
+  const n = model.vertexCount * 3;
+  const stride = Math.ceil(n / 4) * 4;
+  const rows = (count: number) => Math.ceil(count / 4) * 4 * stride;
+  const [identity, shaped, posed, shape, expression, pose] = arena.reserve([n, n, n, rows(model.shape.count), rows(model.expression.count), model.pose ? rows(model.pose.count) : 0]);
+  const fill = (dst: SimdBuffer, data: Float32Array, count: number) => {
+    for (let k = 0; k < count; k++) dst.view.set(data.subarray(k * n, (k + 1) * n), k * stride);
+  };
+  fill(shape!, model.shape.data, model.shape.count);
+  fill(expression!, model.expression.data, model.expression.count);
+  if (model.pose) fill(pose!, model.pose.data, model.pose.count);
+  return { arena, identity: identity!, shaped: shaped!, posed: posed!, shape: shape!, expression: expression!, pose: model.pose ? pose! : null, stride };
 }
