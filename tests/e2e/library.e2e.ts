@@ -178,9 +178,16 @@ describe('library UI in browser mode', () => {
   });
 
   it('shows the same library after the server is killed and restarted on the project', async () => {
+    await server!.stop('SIGKILL');
+    // With the server gone, an action says so instead of failing silently.
+    const old = current!.page;
+    await old.getByTestId('new-subject-name').fill('Nobody');
+    await old.getByTestId('add-subject-submit').click();
+    await poll(() => old.getByTestId('add-subject-error').textContent()).toContain('Cannot reach the DECA Studio server');
+    await snap(old, 'library-03b-server-gone');
     await current!.context.close();
     current = null;
-    await server!.stop('SIGKILL');
+
     server = await startServe(env, projectDir());
     const page = await visit();
 

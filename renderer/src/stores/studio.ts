@@ -75,7 +75,12 @@ export const useStudioStore = defineStore('studio', () => {
 
   /** Electron only: the native folder picker; null when cancelled or in browser mode. */
   async function pickFolder(purpose: 'open' | 'create'): Promise<string | null> {
-    return (await desktopBridge()?.pickFolder(purpose)) ?? null;
+    try {
+      return (await desktopBridge()?.pickFolder(purpose)) ?? null;
+    } catch (e) {
+      error.value = errorMessage(e);
+      return null;
+    }
   }
 
   function clearError(): void {

@@ -1,0 +1,75 @@
+import type { FaceResult, PhotoFaces } from '../../../core/perception/face-analysis';
+import { parseProviderPreference, readProviderSetting } from '../../inference/execution-providers';
+import { appDataDir } from '../../app-paths';
+import { ModelFileError } from '../../inference/inference-engine';
+import { FaceAnalyzer } from '../../perception/face-analyzer';
+import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
+const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+/** One face as the CLI prints it: pixels to 0.01, embedding to 1e-6. */
+function faceJson(f: FaceResult) {
+  return {
+    box: f.box.map(r2),
+    score: r6(f.score),
+    status: f.status,
+    landmarks68: f.landmarks68?.map((p) => p.map(r2)) ?? null,
+    mesh468: f.mesh468?.map((p) => p.map(r2)) ?? null,
+    pose: f.pose ? { yaw: r2(f.pose.yaw), pitch: r2(f.pose.pitch), roll: r2(f.pose.roll) } : null,
+    embedding: f.embedding?.map(r6) ?? null,
+    decaCrop: f.decaCrop ? { center: f.decaCrop.center.map(r2), size: r2(f.decaCrop.size), toCrop: f.decaCrop.toCrop } : null,
+    detectorYaw: r2(f.detectorYaw),
+  };
+}
+
+/** `deca-studio landmarks <image…> [--json] [--face N] [--no-mesh] [--provider P]` */
+export const landmarksCommand: CliCommand = {
+  name: 'landmarks',
+  summary: 'Detect faces; print boxes, 68 landmarks, 468-point mesh, head pose and embedding per image (exit 2 if an image failed)',
+  usage: 'landmarks <image…> [--json] [--face N] [--no-mesh] [--provider auto|cpu|cuda|dml|coreml]',
+  options: { json: { type: 'boolean' }, face: { type: 'string' }, 'no-mesh': { type: 'boolean' }, provider: { type: 'string' } },
+  async run({ positionals, values }, io) {
+    if (positionals.length === 0) throw new CliUsageError('Give at least one image');
+    const faceIndex = values.face === undefined ? undefined : Number(values.face);
+    if (faceIndex !== undefined && !(Number.isInteger(faceIndex) && faceIndex >= 0)) throw new CliUsageError('--face must be a face index (0 = largest)');
+    let provider;
+    try {
+      provider = typeof values.provider === 'string' ? parseProviderPreference(values.provider) : readProviderSetting(appDataDir());
+    } catch (e) {
+      throw new CliUsageError((e as Error).message);
+    }
+    const analyzer = new FaceAnalyzer({ provider, mesh: values['no-mesh'] !== true, log: (l) => io.err(l) });
+    const results: object[] = [];
+    let failed = 0;
+    try {
+      for (const image of positionals) {
+        let photo: PhotoFaces;
+        try {
+          photo = await analyzer.analyzeFile(image, faceIndex);
+        } catch (e) {
+          failed++;
+          // A broken model affects every image: stop with that error rather than repeat it.
+          if (e instanceof ModelFileError) throw e;
+          const message = (e as Error).message;
+          results.push({ image, error: message, faces: [] });
+          if (!values.json) io.err(`${image}: ${message}`);
+          continue;
+        }
+        results.push({ image, width: photo.width, height: photo.height, selected: photo.selected, faces: photo.faces.map(faceJson) });
+        if (!values.json) {
+          io.out(`${image}: ${photo.faces.length} face(s)`);
+          photo.faces.forEach((f, i) => {
+            const pose = f.pose ? ` yaw ${f.pose.yaw.toFixed(1)}° pitch ${f.pose.pitch.toFixed(1)}° roll ${f.pose.roll.toFixed(1)}°` : '';
+            io.out(`  ${i === photo.selected ? '*' : ' '}${i} ${f.status.padEnd(16)} box ${f.box.map((v) => Math.round(v)).join(',')} score ${f.score.toFixed(2)}${pose}`);
+          });
+        }
+      }
+    } finally {
+      await analyzer.dispose();
+    }
+    if (values.json) io.out(JSON.stringify(results));
+    if (failed > 0) io.err(`${failed} of ${positionals.length} image(s) could not be read`);
+    return failed > 0 ? EXIT.partial : EXIT.ok;
+  },
+};

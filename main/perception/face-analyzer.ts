@@ -1,0 +1,177 @@
+import path from 'node:path';
+import { decodeBlazeFace, type FaceDetection } from '../../core/perception/blazeface-decode';
+import type { FaceResult, PhotoFaces } from '../../core/perception/face-analysis';
+import { FACE_CROP_DEFAULTS, decaCrop, landmarkCropFromBox, landmarksToImage, meshCrop, meshToImage, pointsBox, recognitionChip, type Point2 } from '../../core/perception/face-crops';
+import { poseFromMesh, yawFromKeypoints } from '../../core/perception/head-pose';
+import { buildPyramid, squareCrop, warpFromPyramid, type RgbImage } from '../../core/perception/image-warp';
+import { ensureModels } from '../../native-models/ensure-models';
+import type { ModelId } from '../../native-models/model-catalog';
+import { appDataDir } from '../app-paths';
+import { InferenceEngine } from '../inference/inference-engine';
+import type { ProviderPreference } from '../inference/execution-providers';
+import { decodePhoto } from './decode-photo';
+
+export interface FaceAnalyzerOptions {
+  /** Where converted models are cached; default `DECA_MODELS_DIR` or `<app data>/models/onnx`. */
+  modelDir?: string;
+  provider?: ProviderPreference;
+  /** An engine to share (tests, the app); the analyzer then does not dispose it. */
+  engine?: InferenceEngine;
+  /** Detector confidence below which a box is ignored. */
+  minScore?: number;
+  /** Faces whose detector box is smaller than this (pixels) get status 'too_small'. */
+  minFaceSize?: number;
+  /** |yaw| above which a face gets status 'profile' (degrees). */
+  maxYaw?: number;
+  /** Run FaceMesh (468 points); off saves ~25% of the time. */
+  mesh?: boolean;
+  log?: (line: string) => void;
+}
+
+export const FACE_ANALYZER_DEFAULTS = { minScore: 0.5, minFaceSize: 48, maxYaw: 60, mesh: true };
+
+/** The cache folder for converted models. */
+export function defaultModelDir(): string {
+  return process.env.DECA_MODELS_DIR ? path.resolve(process.env.DECA_MODELS_DIR) : path.join(appDataDir(), 'models', 'onnx');
+}
+
+const MODELS: readonly ModelId[] = ['blazeface', 'landmark68', 'facemesh', 'recognition'];
+
+/**
+ * The per-photo face pipeline: decode (EXIF applied) → BlazeFace → for each face: 68 landmarks
+ * (two passes, the second framed on the first's points) → FaceMesh → recognition embedding →
+ * head pose → DECA crop. Models are converted on first use into the cache and kept open.
+ *
+ * ```ts
+ * const analyzer = new FaceAnalyzer();
+ * const result = await analyzer.analyzeFile('photo.jpg');
+ * await analyzer.dispose();
+ * ```
+ */
+export class FaceAnalyzer {
+  readonly engine: InferenceEngine;
+  private readonly ownsEngine: boolean;
+  private readonly opts: Required<Omit<FaceAnalyzerOptions, 'engine' | 'log' | 'modelDir' | 'provider'>>;
+
+  constructor(options: FaceAnalyzerOptions = {}) {
+    this.opts = { ...FACE_ANALYZER_DEFAULTS, ...stripUndefined(options) } as typeof this.opts;
+    this.ownsEngine = !options.engine;
+    this.engine =
+      options.engine ??
+      new InferenceEngine({
+        resolveModel: lazyModelResolver(options.modelDir ?? defaultModelDir(), options.log),
+        provider: options.provider,
+        log: options.log,
+      });
+  }
+
+  /** Opens all models and runs each once. */
+  async warmUp(): Promise<void> {
+    await this.engine.warmUp(this.opts.mesh ? MODELS : MODELS.filter((m) => m !== 'facemesh'));
+  }
+
+  async analyzeFile(file: string, faceIndex?: number): Promise<PhotoFaces> {
+    return this.analyzeImage(await decodePhoto(file), faceIndex);
+  }
+
+  /** All faces of an upright RGB image, largest first; `faceIndex` picks the selected one. */
+  async analyzeImage(image: RgbImage, faceIndex?: number): Promise<PhotoFaces> {
+    const pyramid = buildPyramid(image);
+    const detections = await this.detect(image, pyramid);
+    const faces: FaceResult[] = [];
+    for (const det of detections) faces.push(await this.analyzeFace(pyramid, det));
+    let selected: number | null = faces.findIndex((f) => f.status === 'ok');
+    if (selected < 0) selected = null;
+    if (faceIndex !== undefined) {
+      if (!Number.isInteger(faceIndex) || faceIndex < 0 || faceIndex >= faces.length) {
+        throw new Error(`Face ${faceIndex} does not exist: the photo has ${faces.length} face(s)`);
+      }
+      selected = faceIndex;
+    }
+    return { width: image.width, height: image.height, faces, selected };
+  }
+
+  /** BlazeFace on the whole photo letterboxed to 256×256; boxes sorted largest first. */
+  async detect(image: RgbImage, pyramid = buildPyramid(image)): Promise<FaceDetection[]> {
+    const toInput = squareCrop(image.width / 2, image.height / 2, Math.max(image.width, image.height), 256);
+    const input = warpFromPyramid(pyramid, toInput, 256, 256, { scale: 1 / 127.5, offset: -1 });
+    const o = await this.engine.run('blazeface', { input: { data: input, dims: [1, 256, 256, 3] } });
+    const scores = concat(o.scores_16!.data, o.scores_8!.data);
+    const boxes = concat(o.boxes_16!.data, o.boxes_8!.data);
+    const faces = decodeBlazeFace(scores, boxes, toInput, { minScore: this.opts.minScore });
+    return faces.sort((p, q) => q.box[2] * q.box[3] - p.box[2] * p.box[3]);
+  }
+
+  private async analyzeFace(pyramid: RgbImage[], det: FaceDetection): Promise<FaceResult> {
+    const detectorYaw = yawFromKeypoints(det.keypoints, det.box[2]);
+    const base: FaceResult = { box: det.box, score: det.score, status: 'ok', landmarks68: null, mesh468: null, pose: null, embedding: null, decaCrop: null, detectorYaw };
+    if (Math.min(det.box[2], det.box[3]) < this.opts.minFaceSize) return { ...base, status: 'too_small' };
+    if (Math.abs(detectorYaw) > this.opts.maxYaw) return { ...base, status: 'profile' };
+
+    // Pass 1 frames the crop on the detector box; pass 2 on pass 1's points, as the net was trained.
+    let landmarks = await this.landmarks(pyramid, landmarkCropFromBox(det.box));
+    landmarks = await this.landmarks(pyramid, landmarkCropFromBox(pointsBox(landmarks), FACE_CROP_DEFAULTS.landmarkMargin));
+    const lmBox = pointsBox(landmarks);
+    const cx = lmBox[0] + lmBox[2] / 2;
+    const cy = lmBox[1] + lmBox[3] / 2;
+    const inside = cx > det.box[0] && cx < det.box[0] + det.box[2] && cy > det.box[1] && cy < det.box[1] + det.box[3];
+    if (!inside || lmBox[2] < det.box[2] * 0.4) return { ...base, status: 'landmarks_failed' };
+
+    let mesh468: FaceResult['mesh468'] = null;
+    let pose: FaceResult['pose'] = null;
+    if (this.opts.mesh) {
+      const crop = meshCrop(landmarks);
+      const input = warpFromPyramid(pyramid, crop, 192, 192, { scale: 1 / 255 });
+      const o = await this.engine.run('facemesh', { input_1: { data: input, dims: [1, 192, 192, 3] } });
+      if (o.face_flag!.data[0]! >= 0.5) {
+        mesh468 = meshToImage(o.mesh!.data, crop);
+        pose = poseFromMesh(mesh468);
+        if (Math.abs(pose.yaw) > this.opts.maxYaw) return { ...base, status: 'profile', detectorYaw };
+      }
+    }
+
+    const chip = warpFromPyramid(pyramid, recognitionChip(landmarks), 150, 150);
+    const r = await this.engine.run('recognition', { image: { data: chip, dims: [1, 150, 150, 3] } });
+    const crop = decaCrop(landmarks);
+    return {
+      ...base,
+      landmarks68: landmarks,
+      mesh468,
+      pose,
+      embedding: Array.from(r.descriptor!.data),
+      decaCrop: { center: crop.center, size: crop.size, toCrop: crop.toCrop, toImage: crop.toImage },
+    };
+  }
+
+  private async landmarks(pyramid: RgbImage[], crop: ReturnType<typeof landmarkCropFromBox>): Promise<Point2[]> {
+    const chip = warpFromPyramid(pyramid, crop, 112, 112);
+    const o = await this.engine.run('landmark68', { image: { data: chip, dims: [1, 112, 112, 3] } });
+    return landmarksToImage(o.landmarks!.data, crop);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.ownsEngine) await this.engine.dispose();
+  }
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Converts models on first use (once per process) and hands out their paths. */
+export function lazyModelResolver(modelDir: string, log?: (line: string) => void): (id: string) => string {
+  let files: Record<ModelId, string> | null = null;
+  return (id) => {
+    files ??= ensureModels({ cacheDir: modelDir, log });
+    const file = files[id as ModelId];
+    if (!file) throw new Error(`Unknown model "${id}"`);
+    return file;
+  };
+}
