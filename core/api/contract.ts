@@ -47,7 +47,7 @@ export interface PhotoSummary {
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
-export type JobKind = 'import';
+export type JobKind = 'import' | 'export' | 'analyze';
 
 export interface JobInfo {
   id: number;
@@ -84,6 +84,34 @@ export interface ImportFileResult {
   message: string | null;
 }
 
+/** An installed head-model pack, as the UI lists it. */
+export interface PackInfo {
+  id: string;
+  name: string;
+  license: string;
+  vertexCount: number;
+  triangleCount: number;
+  shapeCount: number;
+  expressionCount: number;
+  jointNames: string[];
+}
+
+export type ExportFormat = 'glb' | 'fbx';
+
+/** What the export dialog asks for. */
+export interface ExportHeadRequest {
+  packId: string;
+  format: ExportFormat;
+  /** Identity coefficients β (baked into the mesh) and expression ψ (initial blendshape weights). */
+  shape?: number[];
+  expression?: number[];
+  blendshapes?: boolean;
+  animation?: 'none' | 'demo';
+  textureSize?: number;
+  /** Absolute file path to write; default: the project's (or app's) `exports/` folder. */
+  outPath?: string;
+}
+
 export interface RecentProject {
   path: string;
   name: string;
@@ -115,6 +143,9 @@ export interface ApiMethods {
     req: { subjectId: number; paths?: string[]; stagedIds?: string[] };
     res: { jobId: number };
   };
+  'packs.list': { req: Record<string, never>; res: PackInfo[] };
+  /** Starts an export job; its one result item's `source` is the written file. */
+  'export.start': { req: ExportHeadRequest; res: { jobId: number } };
   'jobs.list': { req: Record<string, never>; res: JobInfo[] };
   'jobs.get': { req: { id: number }; res: { job: JobInfo; results: ImportFileResult[] } };
   'jobs.cancel': { req: { id: number }; res: null };

@@ -72,6 +72,34 @@ function object<T>(shape: Shape): Check<T> {
 }
 
 const empty = object<Record<string, never>>({});
+
+const oneOf =
+  <T extends string>(...allowed: T[]): Check<T> =>
+  (value, where) => {
+    if (typeof value !== 'string' || !(allowed as string[]).includes(value)) fail(where, `must be one of ${allowed.join(', ')}`);
+    return value as T;
+  };
+
+const coefficients: Check<number[]> = (value, where) =>
+  list((v, w) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > 100) fail(w, 'must be a finite number within ±100');
+    return v;
+  }, 1000)(value, where);
+
+const bool: Check<boolean> = (value, where) => {
+  if (typeof value !== 'boolean') fail(where, 'must be true or false');
+  return value;
+};
+
+const textureSize: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 16 || value > 8192) fail(where, 'must be an integer from 16 to 8192');
+  return value;
+};
+
+const packId: Check<string> = (value, where) => {
+  if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(value)) fail(where, 'must be a pack id (lowercase slug)');
+  return value;
+};
 const subjectName = text(1, 200);
 
 const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
@@ -92,6 +120,17 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     subjectId: { check: id },
     paths: { check: list(path, 100_000), optional: true },
     stagedIds: { check: list(stagedId, 100_000), optional: true },
+  }),
+  'packs.list': empty,
+  'export.start': object({
+    packId: { check: packId },
+    format: { check: oneOf('glb', 'fbx') },
+    shape: { check: coefficients, optional: true },
+    expression: { check: coefficients, optional: true },
+    blendshapes: { check: bool, optional: true },
+    animation: { check: oneOf('none', 'demo'), optional: true },
+    textureSize: { check: textureSize, optional: true },
+    outPath: { check: path, optional: true },
   }),
   'jobs.list': empty,
   'jobs.get': object({ id: { check: id } }),

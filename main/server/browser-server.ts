@@ -130,6 +130,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         return sendJson(res, STATUS_BY_CODE[code] ?? 400, { ok: false, error: { code, message: (error as Error).message } });
       }
     }
+    const exported = /^\/media\/export\/(\d{1,12})$/.exec(url.pathname);
+    if (exported) {
+      const file = studio.project && exportedFile(studio, Number(exported[1]));
+      const headers = { ...SECURITY_HEADERS, 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${path.basename(file ?? 'head')}"` };
+      if (!file || !(await sendFile(file, res, headers))) return sendText(res, 404, 'No such export');
+      return;
+    }
     const media = /^\/media\/(thumb|photo)\/([0-9a-f]{64})$/.exec(url.pathname);
     if (media) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Use GET');
@@ -189,6 +196,14 @@ function mediaFile(studio: Studio, kind: 'thumb' | 'photo', sha256: string): str
   const photo = project.library.reads.findPhotoWithContent(sha256);
   if (!photo) return null;
   return kind === 'thumb' ? project.store.thumbnailPath(sha256) : project.store.originalPath(sha256, photo.format);
+}
+
+/** The file an export job wrote, or null while it runs or when the job is no export. */
+function exportedFile(studio: Studio, jobId: number): string | null {
+  const reads = studio.project!.library.reads;
+  const job = reads.getJob(jobId);
+  if (job?.kind !== 'export' || job.state !== 'done') return null;
+  return reads.listJobItems(jobId)[0]?.source ?? null;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

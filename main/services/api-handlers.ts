@@ -64,6 +64,18 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       if (!paths?.length && !stagedIds?.length) throw new ApiError('bad-request', 'Nothing to import: give files, folders or uploads');
       return { jobId: studio.startImport(subjectId, paths ?? [], stagedIds ?? []) };
     },
+    'packs.list': async () =>
+      (await studio.packs.list()).map(({ id, name, license, vertexCount, triangleCount, shapeCount, expressionCount, jointNames }) => ({
+        id,
+        name,
+        license,
+        vertexCount,
+        triangleCount,
+        shapeCount,
+        expressionCount,
+        jointNames,
+      })),
+    'export.start': async (req) => ({ jobId: studio.startExport(req) }),
     'jobs.list': async () => library().reads.listJobs(),
     'jobs.get': async ({ id }) => {
       const lib = library();

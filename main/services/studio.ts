@@ -1,9 +1,14 @@
 import path from 'node:path';
 import { ApiError } from '../../core/api/api-error';
 import type { AppInfo, ImportFileResult } from '../../core/api/contract';
+import { promises as fs } from 'node:fs';
+import type { ExportHeadRequest } from '../../core/api/contract';
+import { exportPackHead } from '../export/export-pack-head';
 import { collectSources, type ImportSource } from '../import/collect-sources';
 import { importPhotos } from '../import/import-photos';
 import { JobRunner } from '../jobs/job-runner';
+import { PackStore } from '../packs/pack-store';
+import { writeFileAtomic } from '../project/atomic-write';
 import { createProject, openProject, type Project } from '../project/project';
 import { EventBus } from './event-bus';
 import { RecentProjects } from './recent-projects';
@@ -33,11 +38,13 @@ export class Studio {
   readonly events = new EventBus();
   readonly jobs = new JobRunner(this.events);
   readonly recent: RecentProjects;
+  readonly packs: PackStore;
   readonly maxImportMegapixels: number;
   private current: { project: Project; staging: StagingArea } | null = null;
 
   constructor(readonly options: StudioOptions) {
     this.recent = new RecentProjects(options.settingsDir);
+    this.packs = new PackStore(path.join(options.settingsDir, 'packs'));
     this.maxImportMegapixels = options.maxImportMegapixels ?? STUDIO_DEFAULTS.maxImportMegapixels;
   }
 
@@ -104,6 +111,30 @@ export class Studio {
       } finally {
         await staging.release(staged);
       }
+    });
+  }
+
+  /**
+   * Starts an export job: loads the pack, builds the rigged head and writes GLB or FBX to
+   * `request.outPath` or the project's `exports/` folder. The job's one result names the file.
+   */
+  startExport(request: ExportHeadRequest): number {
+    const project = this.requireProject();
+    const ext = `.${request.format}`;
+    if (request.outPath && (!path.isAbsolute(request.outPath) || path.extname(request.outPath).toLowerCase() !== ext)) {
+      throw new ApiError('bad-request', `outPath must be an absolute path ending in ${ext}`);
+    }
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const out = request.outPath ?? path.join(project.dir, 'exports', `${request.packId}-${stamp}${ext}`);
+    return this.jobs.enqueue(project, 'export', { ...request, outPath: out }, async (ctx) => {
+      ctx.setTotal(1);
+      const model = await this.packs.load(request.packId).catch((error: Error) => {
+        throw new ApiError('not-found', error.message);
+      });
+      const { bytes, summary } = await exportPackHead(model, request);
+      await fs.mkdir(path.dirname(out), { recursive: true });
+      await writeFileAtomic(out, bytes, path.dirname(out));
+      ctx.addResult({ source: out, outcome: 'imported', photoId: null, code: null, message: summary });
     });
   }
 

@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { NodeIO } from '@gltf-transform/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ApiEventMessage } from '../../../core/api/contract';
+import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
 import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
 import { Studio } from '../../../main/services/studio';
 import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
@@ -147,6 +149,34 @@ describe('browser-mode server', () => {
     expect((await call('subjects.rename', { id: ann.id, name: 'Ann B.' })).body.value).toMatchObject({ name: 'Ann B.', photoCount: 0 });
     expect((await call('subjects.delete', { id: ann.id })).status).toBe(200);
     expect((await call('subjects.list', {})).body.value).toEqual([]);
+  });
+
+  it('exports a pack head as a job and offers the file for download', async () => {
+    const model = syntheticHeadModel({ vertices: 800, shapeCount: 4, expressionCount: 3 });
+    model.expression.names = ['jawOpen', 'eyeBlink_L', 'eyeBlink_R'];
+    await studio.packs.save(model);
+    const packs = (await call('packs.list', {})).body.value;
+    expect(packs).toEqual([expect.objectContaining({ id: model.id, vertexCount: 800, expressionCount: 3 })]);
+    expect((await call('export.start', { packId: 'Bad Id', format: 'glb' })).status).toBe(400);
+    expect((await call('export.start', { packId: model.id, format: 'obj' })).status).toBe(400);
+    expect((await call('export.start', { packId: model.id, format: 'glb', outPath: 'relative.glb' })).status).toBe(400);
+
+    const { jobId } = (await call('export.start', { packId: model.id, format: 'glb', animation: 'demo', textureSize: 64 })).body.value;
+    await studio.jobs.whenDone(jobId);
+    const { job, results } = (await call('jobs.get', { id: jobId })).body.value;
+    expect(job).toMatchObject({ kind: 'export', state: 'done', done: 1, total: 1 });
+    expect(results[0].source).toMatch(/Web\.decastudio[\\/]exports[\\/].+\.glb$/);
+    expect(results[0].message).toMatch(/GLB, .* 6 joints, 3 blendshapes, 1 animation/);
+    const download = await request('GET', `/media/export/${jobId}`, auth());
+    expect(download.headers['content-disposition']).toMatch(/attachment; filename=".+\.glb"/);
+    const doc = await new NodeIO().readBinary(new Uint8Array(download.body));
+    expect(doc.getRoot().listSkins()[0]!.listJoints().map((j) => j.getName())).toEqual(['root', 'neck', 'head', 'jaw', 'eye_L', 'eye_R']);
+    expect(doc.getRoot().listMeshes()[0]!.getExtras()).toEqual({ targetNames: ['jawOpen', 'eyeBlinkLeft', 'eyeBlinkRight'] });
+
+    const missing = (await call('export.start', { packId: 'no-such-pack', format: 'fbx' })).body.value;
+    const failed = await studio.jobs.whenDone(missing.jobId);
+    expect(failed).toMatchObject({ state: 'failed', error: expect.stringMatching(/No model pack "no-such-pack"/) });
+    expect((await request('GET', `/media/export/${missing.jobId}`, auth())).status).toBe(404);
   });
 
   it('refuses WebSocket connections without the token or from a foreign origin', async () => {
