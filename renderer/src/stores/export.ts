@@ -1,0 +1,84 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { ExportFormat, JobInfo, PackInfo } from '../../../core/api/contract';
+import { api, desktopBridge } from '../api/client';
+import { errorMessage } from '../lib/errors';
+
+/** The export dialog's choices. */
+export interface ExportChoices {
+  packId: string;
+  format: ExportFormat;
+  blendshapes: boolean;
+  animation: 'none' | 'demo';
+  textureSize: number;
+}
+
+/**
+ * Exporting a rigged head: the installed packs, the dialog's choices, and the running export job
+ * followed through `job.updated` events until it names the written file.
+ */
+export const useExportStore = defineStore('export', () => {
+  const open = ref(false);
+  const packs = ref<PackInfo[]>([]);
+  const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textureSize: 1024 });
+  const job = ref<JobInfo | null>(null);
+  const writtenPath = ref<string | null>(null);
+  const summary = ref<string | null>(null);
+  const error = ref<string | null>(null);
+  const busy = computed(() => job.value !== null && (job.value.state === 'queued' || job.value.state === 'running'));
+  /** Browser mode downloads the file from the server; Electron shows where it was written. */
+  const downloadUrl = computed(() => (job.value?.state === 'done' && !desktopBridge() ? `media/export/${job.value.id}` : null));
+
+  api().on('job.updated', ({ job: update, result }) => {
+    if (update.id !== job.value?.id) return;
+    job.value = update;
+    if (result) {
+      writtenPath.value = result.source;
+      summary.value = result.message;
+    }
+    if (update.state === 'failed') error.value = update.error ?? 'The export failed';
+  });
+
+  async function show(): Promise<void> {
+    open.value = true;
+    error.value = null;
+    try {
+      packs.value = await api().call('packs.list', {});
+      if (!packs.value.some((p) => p.id === choices.value.packId)) choices.value.packId = packs.value[0]?.id ?? '';
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+  }
+
+  function hide(): void {
+    open.value = false;
+  }
+
+  async function start(): Promise<void> {
+    error.value = null;
+    writtenPath.value = null;
+    summary.value = null;
+    const c = choices.value;
+    try {
+      const { jobId } = await api().call('export.start', {
+        packId: c.packId,
+        format: c.format,
+        blendshapes: c.blendshapes,
+        animation: c.animation,
+        textureSize: c.textureSize,
+      });
+      // Events may have arrived before the id did: read the job once to be sure.
+      const { job: current, results } = await api().call('jobs.get', { id: jobId });
+      job.value = current;
+      if (results[0]) {
+        writtenPath.value = results[0].source;
+        summary.value = results[0].message;
+      }
+      if (current.state === 'failed') error.value = current.error ?? 'The export failed';
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+  }
+
+  return { open, packs, choices, job, busy, writtenPath, summary, error, downloadUrl, show, hide, start };
+});
