@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../helpers/cli';
@@ -63,5 +64,35 @@ describe('deca-studio landmarks', () => {
     const bad = runCli(['landmarks', 'x.jpg', '--provider', 'tpu'], env);
     expect(bad.code).toBe(64);
     expect(bad.stderr).toMatch(/Unknown execution provider "tpu"/);
+  });
+});
+
+describe('deca-studio analyze', () => {
+  it('runs as a job over a project and stores one row per photo', () => {
+    const dir = path.join(tmp.dir, 'Faces.decastudio');
+    expect(runCli(['project', 'create', dir, '--name', 'Faces'], env).code).toBe(0);
+    const front = londonPhoto('p005', 'neutral_front');
+    expect(runCli(['import', dir, '--subject', 'Ken', front, path.join(tmp.dir, 'blank.jpg')], env).code).toBe(0);
+    const r = runCli(['analyze', dir, '--subject', 'Ken'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/2 analysed \(1 without a usable face\), 0 skipped \(already analysed\), 0 failed/);
+    const again = runCli(['analyze', dir], env);
+    expect(again.stdout).toMatch(/0 analysed .*2 skipped/);
+    const db = new Database(path.join(dir, 'library.sqlite'), { readonly: true });
+    const rows = db
+      .prepare('SELECT p.original_name AS name, f.face_count AS n, f.selected_face AS sel, f.faces AS faces FROM face_analyses f JOIN photos p ON p.id = f.photo_id ORDER BY p.id')
+      .all() as { name: string; n: number; sel: number | null; faces: string }[];
+    const jobs = db.prepare("SELECT kind, state, done, total FROM jobs WHERE kind = 'analyze' ORDER BY id").all();
+    db.close();
+    expect(rows.map((x) => [x.name, x.n, x.sel])).toEqual([
+      [path.basename(front), 1, 0],
+      ['blank.jpg', 0, null],
+    ]);
+    expect((JSON.parse(rows[0]!.faces) as { landmarks68: unknown[] }[])[0]!.landmarks68).toHaveLength(68);
+    expect(jobs).toEqual([
+      { kind: 'analyze', state: 'done', done: 2, total: 2 },
+      { kind: 'analyze', state: 'done', done: 2, total: 2 },
+    ]);
   });
 });

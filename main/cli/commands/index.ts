@@ -1,4 +1,5 @@
 import type { CliCommand } from '../cli-command';
+import { analyzeCommand } from './analyze';
 import { importCommand } from './import';
 import { landmarksCommand } from './landmarks';
 import { packsImportCommand } from './packs-import';
@@ -14,4 +15,4 @@ import { subjectsCommand } from './subjects';
 /** Every CLI verb. A new verb: a file in this folder and one line here. */
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
-  landmarksCommand];
+  landmarksCommand, analyzeCommand];

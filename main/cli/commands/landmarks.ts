@@ -1,27 +1,10 @@
-import type { FaceResult, PhotoFaces } from '../../../core/perception/face-analysis';
+import type { PhotoFaces } from '../../../core/perception/face-analysis';
 import { parseProviderPreference, readProviderSetting } from '../../inference/execution-providers';
 import { appDataDir } from '../../app-paths';
 import { ModelFileError } from '../../inference/inference-engine';
 import { FaceAnalyzer } from '../../perception/face-analyzer';
+import { faceToJson } from '../../perception/face-json';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
-
-const r2 = (v: number) => Math.round(v * 100) / 100;
-const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
-
-/** One face as the CLI prints it: pixels to 0.01, embedding to 1e-6. */
-function faceJson(f: FaceResult) {
-  return {
-    box: f.box.map(r2),
-    score: r6(f.score),
-    status: f.status,
-    landmarks68: f.landmarks68?.map((p) => p.map(r2)) ?? null,
-    mesh468: f.mesh468?.map((p) => p.map(r2)) ?? null,
-    pose: f.pose ? { yaw: r2(f.pose.yaw), pitch: r2(f.pose.pitch), roll: r2(f.pose.roll) } : null,
-    embedding: f.embedding?.map(r6) ?? null,
-    decaCrop: f.decaCrop ? { center: f.decaCrop.center.map(r2), size: r2(f.decaCrop.size), toCrop: f.decaCrop.toCrop } : null,
-    detectorYaw: r2(f.detectorYaw),
-  };
-}
 
 /** `deca-studio landmarks <image…> [--json] [--face N] [--no-mesh] [--provider P]` */
 export const landmarksCommand: CliCommand = {
@@ -56,7 +39,7 @@ export const landmarksCommand: CliCommand = {
           if (!values.json) io.err(`${image}: ${message}`);
           continue;
         }
-        results.push({ image, width: photo.width, height: photo.height, selected: photo.selected, faces: photo.faces.map(faceJson) });
+        results.push({ image, width: photo.width, height: photo.height, selected: photo.selected, faces: photo.faces.map(faceToJson) });
         if (!values.json) {
           io.out(`${image}: ${photo.faces.length} face(s)`);
           photo.faces.forEach((f, i) => {

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { migration001Initial } from './001-initial';
 import { migration002Jobs } from './002-jobs';
 import { migration003Reconstructions } from './003-reconstructions';
+import { migration004FaceAnalyses } from './004-face-analyses';
 
 /** A numbered schema step. `up` runs inside a transaction; the version lives in PRAGMA user_version. */
 export interface Migration {
@@ -11,7 +12,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Jobs, migration003Reconstructions];
+export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Jobs, migration003Reconstructions, migration004FaceAnalyses];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

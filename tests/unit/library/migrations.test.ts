@@ -56,7 +56,7 @@ describe('migrations', () => {
   });
 
   it('003 adds reconstructions that require valid JSON and follow their photo', () => {
-    migrate(db);
+    migrate(db, 3);
     expect(schemaVersion(db)).toBe(3);
     expect(columns('reconstructions')).toEqual(['id', 'photo_id', 'pack_id', 'parameters', 'metrics', 'created_at']);
     db.prepare("INSERT INTO subjects (name, created_at) VALUES ('Ann', 'now')").run();

@@ -1,0 +1,68 @@
+import { ApiError } from '../../../core/api/api-error';
+import { APP_VERSION, appDataDir } from '../../app-paths';
+import { parseProviderPreference, readProviderSetting } from '../../inference/execution-providers';
+import { analyzeJobItem, analyzePhotos, type AnalyzeSummary } from '../../perception/analyze-photos';
+import { FaceAnalyzer } from '../../perception/face-analyzer';
+import { Studio } from '../../services/studio';
+import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+
+/** `deca-studio analyze <project> [--subject NAME] [--force] [--provider P]` */
+export const analyzeCommand: CliCommand = {
+  name: 'analyze',
+  summary: "Find faces, landmarks, mesh, pose and embedding in a project's photos and store them (a job; exit 2 if a photo failed)",
+  usage: 'analyze <project> [--subject NAME] [--force] [--provider auto|cpu|cuda|dml|coreml]',
+  options: { subject: { type: 'string' }, force: { type: 'boolean' }, provider: { type: 'string' } },
+  async run({ positionals, values }, io) {
+    if (positionals.length !== 1) throw new CliUsageError('Give exactly one project folder');
+    let provider;
+    try {
+      provider = typeof values.provider === 'string' ? parseProviderPreference(values.provider) : readProviderSetting(appDataDir());
+    } catch (e) {
+      throw new CliUsageError((e as Error).message);
+    }
+    const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
+    const project = await studio.openProject(positionals[0]!);
+    const analyzer = new FaceAnalyzer({ provider, log: (l) => io.err(l) });
+    const onSignal = () => studio.jobs.cancelAll();
+    process.once('SIGINT', onSignal);
+    try {
+      let subjectId: number | undefined;
+      if (typeof values.subject === 'string') {
+        const subject = project.library.reads.findSubjectByName(values.subject);
+        if (!subject) throw new ApiError('not-found', `No subject named "${values.subject}"`);
+        subjectId = subject.id;
+      }
+      let summary: AnalyzeSummary | null = null;
+      const jobId = studio.jobs.enqueue(project, 'analyze', { subjectId: subjectId ?? null, force: values.force === true }, async (ctx) => {
+        let processed = 0;
+        summary = await analyzePhotos(project, analyzer, {
+          subjectId,
+          force: values.force === true,
+          signal: ctx.signal,
+          onTotal: (total) => ctx.setTotal(total),
+          onPhoto: (photoId, outcome, message) => {
+            const name = project.library.reads.getPhoto(photoId)?.originalName ?? String(photoId);
+            const item = analyzeJobItem(photoId, name, outcome, message);
+            if (item) ctx.addResult(item);
+            project.library.writes.updateJob(ctx.jobId, { done: ++processed });
+            const line = `${outcome.padEnd(8)} ${name}${message ? `: ${message}` : ''}`;
+            if (outcome === 'failed') io.err(line);
+            else io.out(line);
+          },
+        });
+      });
+      const job = await studio.jobs.whenDone(jobId);
+      const s = summary as AnalyzeSummary | null;
+      if (s) io.out(`${s.analyzed} analysed (${s.withoutUsableFace} without a usable face), ${s.skipped} skipped (already analysed), ${s.failed} failed`);
+      if (job.state !== 'done') {
+        io.err(`The analysis stopped: ${job.error ?? job.state}`);
+        return EXIT.failed;
+      }
+      return s && s.failed > 0 ? EXIT.partial : EXIT.ok;
+    } finally {
+      process.off('SIGINT', onSignal);
+      await analyzer.dispose();
+      await studio.closeProject();
+    }
+  },
+};

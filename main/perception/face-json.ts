@@ -1,0 +1,40 @@
+import type { FaceResult } from '../../core/perception/face-analysis';
+import type { Affine2D } from '../../core/perception/image-warp';
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
+const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+/** One face as JSON (the `landmarks` CLI and the project library store this form). */
+export interface FaceJson {
+  box: number[];
+  score: number;
+  status: FaceResult['status'];
+  landmarks68: number[][] | null;
+  mesh468: number[][] | null;
+  pose: { yaw: number; pitch: number; roll: number } | null;
+  embedding: number[] | null;
+  decaCrop: { center: number[]; size: number; toCrop: Affine2D } | null;
+  detectorYaw: number;
+}
+
+/**
+ * A face in its JSON form: pixels rounded to 0.01, embedding and score to 1e-6 (far below what
+ * the models resolve), so output stays compact.
+ *
+ * ```ts
+ * io.out(JSON.stringify(photo.faces.map(faceToJson)));
+ * ```
+ */
+export function faceToJson(f: FaceResult): FaceJson {
+  return {
+    box: f.box.map(r2),
+    score: r6(f.score),
+    status: f.status,
+    landmarks68: f.landmarks68?.map((p) => p.map(r2)) ?? null,
+    mesh468: f.mesh468?.map((p) => p.map(r2)) ?? null,
+    pose: f.pose ? { yaw: r2(f.pose.yaw), pitch: r2(f.pose.pitch), roll: r2(f.pose.roll) } : null,
+    embedding: f.embedding?.map(r6) ?? null,
+    decaCrop: f.decaCrop ? { center: f.decaCrop.center.map(r2), size: r2(f.decaCrop.size), toCrop: f.decaCrop.toCrop } : null,
+    detectorYaw: r2(f.detectorYaw),
+  };
+}
