@@ -3,7 +3,6 @@ import { exportSuite } from './export.bench';
 import { headModelSuite } from './head-model.bench';
 import { importSuite } from './import.bench';
 import { perceptionSuite } from './perception.bench';
-import { perceptionSuite } from './perception.bench';
 
 /** Every benchmark suite. A new suite: `bench/<topic>.bench.ts` and one line here. */
 export const SUITES: readonly BenchSuite[] = [importSuite, exportSuite, headModelSuite, perceptionSuite];
