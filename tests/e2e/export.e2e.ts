@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runCli } from '../helpers/cli';
+import { makeTempDir, SHARED_DIR } from '../helpers/temp-dir';
+import { launchChromium, openWatchedPage, screenshot, startServe, unexpectedProblems, type ServeProcess, type WatchedPage } from './browser-mode';
+
+// @ts-expect-error gltf-validator ships no types
+import validator from 'gltf-validator';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let env: Record<string, string>;
+let server: ServeProcess;
+let browser: Browser;
+let watched: WatchedPage;
+let projectDir: string;
+
+beforeAll(async () => {
+  ensureBuilt({ renderer: true });
+  tmp = makeTempDir('deca-e2e-export-');
+  env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
+  const imported = runCli(['packs', 'import', path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip')], env);
+  if (imported.code !== 0) throw new Error(`packs import failed:\n${imported.stdout}\n${imported.stderr}`);
+  projectDir = path.join(tmp.dir, 'Heads.decastudio');
+  expect(runCli(['project', 'create', projectDir, '--name', 'Heads'], env).code).toBe(0);
+  server = await startServe(env, projectDir);
+  browser = await launchChromium();
+  watched = await openWatchedPage(browser);
+  await watched.page.goto(server.url);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  tmp?.cleanup();
+});
+
+describe('export dialog in browser mode', () => {
+  it('exports the ICT-FaceKit head as GLB with animation, shows the path and downloads a valid file', async () => {
+    const { page } = watched;
+    await page.getByTestId('open-export').click();
+    const dialog = page.getByTestId('export-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('export-pack').inputValue()).toBe('ict-facekit');
+    await page.getByTestId('export-format-glb').check();
+    await page.getByTestId('export-animation').check();
+    await page.getByTestId('export-texture-size').selectOption('512');
+    await page.getByTestId('export-start').click();
+    const written = page.getByTestId('export-written');
+    await written.waitFor({ timeout: 60_000 });
+    const text = (await written.textContent()) ?? '';
+    expect(text).toMatch(/Heads\.decastudio[\\/]exports[\\/]ict-facekit-.+\.glb/);
+    expect(text).toMatch(/GLB, .*26719|GLB, .* 6 joints, 53 blendshapes, 1 animation/);
+    await screenshot(page, 'export-01-glb-done');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+    const file = path.join(tmp.dir, 'downloaded.glb');
+    await download.saveAs(file);
+    const report = await validator.validateBytes(new Uint8Array(readFileSync(file)));
+    expect(report.issues.numErrors).toBe(0);
+    expect(report.issues.numWarnings).toBe(0);
+    expect(report.info.animationCount).toBe(1);
+    expect(unexpectedProblems(watched)).toEqual([]);
+  });
+
+  it('exports FBX into the project and reports a missing pack clearly', async () => {
+    const { page } = watched;
+    await page.getByTestId('export-format-fbx').check();
+    await page.getByTestId('export-start').click();
+    await expect.poll(async () => (await page.getByTestId('export-written').textContent()) ?? '', { timeout: 60_000 }).toMatch(/\.fbx/);
+    const written = /(\/\S+\.fbx)/.exec((await page.getByTestId('export-written').textContent()) ?? '')![1]!;
+    expect(existsSync(written)).toBe(true);
+    expect(readFileSync(written).subarray(0, 20).toString('latin1')).toBe('Kaydara FBX Binary  ');
+
+    runCli(['packs', 'remove', 'ict-facekit'], env);
+    await page.getByTestId('export-start').click();
+    await expect.poll(async () => (await page.getByTestId('export-error').textContent()) ?? '', { timeout: 30_000 }).toMatch(/No model pack "ict-facekit"/);
+    await screenshot(page, 'export-02-missing-pack');
+    await page.getByTestId('export-close').click();
+    await expect.poll(() => page.getByTestId('export-dialog').isVisible()).toBe(false);
+  });
+});
