@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { analyzeCommand } from './analyze';
+import { exportCommand } from './export';
 import { importCommand } from './import';
 import { landmarksCommand } from './landmarks';
 import { packsImportCommand } from './packs-import';
@@ -15,4 +16,4 @@ import { subjectsCommand } from './subjects';
 /** Every CLI verb. A new verb: a file in this folder and one line here. */
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
-  landmarksCommand, analyzeCommand];
+  landmarksCommand, analyzeCommand, exportCommand];
