@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { HeadModel } from '../core/head-model/head-model';
-import { HeadModelEvaluator } from '../core/head-model/head-model-evaluator';
+import { HeadModelEvaluator, type HeadModelEvaluatorOptions } from '../core/head-model/head-model-evaluator';
 import { importIctFaceKit, zipSourceFiles } from '../core/head-model/ict-facekit-import';
 import { syntheticHeadModel } from '../core/head-model/synthetic-head-model';
 import { readZip } from '../core/head-model/zip-read';
@@ -13,8 +13,8 @@ const SHARED = process.env.DECA_SHARED_DIR ?? path.resolve(process.cwd(), '../sh
 const ICT_ZIP = path.join(SHARED, 'models/ICT-FaceKit-master.zip');
 
 /** Forward-model timings (full: new β every call; per frame: fixed identity, new ψ and θ). */
-function evaluationRows(label: string, model: HeadModel, goal: string): BenchRow[] {
-  const ev = new HeadModelEvaluator(model);
+function evaluationRows(label: string, model: HeadModel, goal: string, options: Partial<HeadModelEvaluatorOptions> = {}): BenchRow[] {
+  const ev = new HeadModelEvaluator(model, options);
   const J = model.joints.names.length;
   const betas = [0, 1].map((s) => Float64Array.from({ length: model.shape.count }, (_, i) => Math.sin(i + s)));
   const psi = Float64Array.from({ length: model.expression.count }, (_, i) => 0.5 * Math.cos(i));
@@ -45,7 +45,9 @@ export const headModelSuite: BenchSuite = {
   name: 'head-model',
   async run() {
     const rows: BenchRow[] = [];
-    rows.push(...evaluationRows('FLAME-size', syntheticHeadModel({ vertices: 5023, shapeCount: 100, expressionCount: 50, poseCorrectives: true }), '≤ 1 ms'));
+    const flameSize = syntheticHeadModel({ vertices: 5023, shapeCount: 100, expressionCount: 50, poseCorrectives: true });
+    rows.push(...evaluationRows('FLAME-size', flameSize, '≤ 1 ms'));
+    rows.push(...evaluationRows('FLAME-size, scalar JS (no SIMD)', flameSize, '≤ 1 ms', { simd: false }));
     if (!existsSync(ICT_ZIP)) {
       rows.push(...evaluationRows('ICT-size (synthetic)', syntheticHeadModel({ vertices: 26719, shapeCount: 100, expressionCount: 53, poseCorrectives: false }), '≤ 10 ms'));
       return rows;
@@ -54,6 +56,7 @@ export const headModelSuite: BenchSuite = {
     const { model } = importIctFaceKit(zipSourceFiles(readZip(new Uint8Array(readFileSync(ICT_ZIP)))));
     rows.push({ group: 'head model', name: 'ICT-FaceKit import from zip (154 OBJ)', value: performance.now() - t0, unit: 'ms', note: '120 MB zip, once' });
     rows.push(...evaluationRows('ICT-FaceKit', model, '≤ 10 ms'));
+    rows.push(...evaluationRows('ICT-FaceKit, int16 bases', model, '≤ 10 ms', { basisPrecision: 'int16' }));
     const dir = mkdtempSync(path.join(os.tmpdir(), 'deca-bench-packs-'));
     try {
       const store = new PackStore(dir);

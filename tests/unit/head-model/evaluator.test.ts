@@ -117,6 +117,11 @@ describe('HeadModelEvaluator', () => {
     const b = new HeadModelEvaluator(m, { simd: false }).evaluate(params).vertices;
     expect(maxDiff(a, b)).toBeLessThan(1e-7);
     expect(maxDiff(a, m.template)).toBeGreaterThan(1e-3);
+    // int16 bases: within Σ|w|·max|row|/65534 of exact
+    const q = new HeadModelEvaluator(m, { basisPrecision: 'int16' }).evaluate(params).vertices;
+    const d = maxDiff(q, b);
+    expect(d).toBeGreaterThan(0);
+    expect(d).toBeLessThan(1e-6);
   });
 
   it('refuses a pose of the wrong length', () => {
