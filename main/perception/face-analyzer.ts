@@ -110,7 +110,7 @@ export class FaceAnalyzer {
 
     // Pass 1 frames the crop on the detector box; pass 2 on pass 1's points, as the net was trained.
     let landmarks = await this.landmarks(pyramid, landmarkCropFromBox(det.box));
-    landmarks = await this.landmarks(pyramid, landmarkCropFromBox(pointsBox(landmarks), FACE_CROP_DEFAULTS.landmarkMargin));
+    landmarks = await this.landmarks(pyramid, landmarkCropFromBox(pointsBox(landmarks), FACE_CROP_DEFAULTS.landmarkMargin, FACE_CROP_DEFAULTS.landmarkShift));
     const lmBox = pointsBox(landmarks);
     const cx = lmBox[0] + lmBox[2] / 2;
     const cy = lmBox[1] + lmBox[3] / 2;

@@ -116,6 +116,31 @@ describe('converted models reproduce TensorFlow.js on real photos', () => {
   });
 });
 
+describe("our pipeline agrees with face-api's own end-to-end pipeline (SSD detector → landmarks → descriptor)", () => {
+  it('landmarks within 8% of the eye distance, descriptors within 0.25', async () => {
+    const dir = path.join(defaultPackageDir('@vladmandic/face-api'), 'model');
+    await faceapi.nets.ssdMobilenetv1.loadFromDisk(dir);
+    await faceapi.nets.faceLandmark68Net.loadFromDisk(dir);
+    await faceapi.nets.faceRecognitionNet.loadFromDisk(dir);
+    const analyzer = new FaceAnalyzer({ engine, mesh: false });
+    for (const file of [londonPhoto('p002', 'neutral_front'), londonPhoto('p025', 'neutral_right_3quarter')]) {
+      const image = await decodePhoto(file);
+      const t = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+      const ref = await faceapi.detectAllFaces(t, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.3 })).withFaceLandmarks().withFaceDescriptors();
+      t.dispose();
+      expect(ref).toHaveLength(1);
+      const refPts = ref[0].landmarks.positions.map((p: { x: number; y: number }) => [p.x, p.y]) as number[][];
+      const ours = (await analyzer.analyzeImage(image)).faces[0]!;
+      const eyeDistance = Math.hypot(refPts[36]![0]! - refPts[45]![0]!, refPts[36]![1]! - refPts[45]![1]!);
+      const nme = ours.landmarks68!.reduce((sum, p, i) => sum + Math.hypot(p[0] - refPts[i]![0]!, p[1] - refPts[i]![1]!), 0) / 68 / eyeDistance;
+      expect(nme, file).toBeLessThan(0.08);
+      let d2 = 0;
+      for (let i = 0; i < 128; i++) d2 += (ours.embedding![i]! - ref[0].descriptor[i]) ** 2;
+      expect(Math.sqrt(d2), file).toBeLessThan(0.25);
+    }
+  });
+});
+
 describe('conversion is reproducible and matches the committed manifest', () => {
   it('every generated ONNX file has the committed checksum, inputs and outputs', () => {
     for (const m of MODEL_CATALOG) {
