@@ -9,7 +9,7 @@ import { timeMedian, type BenchRow, type BenchSuite } from './bench-types';
 const SHARED_PHOTOS = process.env.DECA_SHARED_DIR
   ? path.join(process.env.DECA_SHARED_DIR, 'photos')
   : path.resolve(process.cwd(), '../shared/photos');
-const MODEL_DIR = process.env.DECA_MODELS_DIR ?? path.join(os.tmpdir(), 'deca-studio-test-models');
+const MODEL_DIR = process.env.DECA_MODELS_DIR || path.join(os.tmpdir(), 'deca-studio-test-models');
 
 /** Face perception on CPU: each model per face, and the whole per-photo pipeline (goal < 150 ms on 2 cores). */
 export const perceptionSuite: BenchSuite = {

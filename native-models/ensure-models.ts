@@ -74,14 +74,7 @@ export function ensureModels(options: EnsureModelsOptions): Record<ModelId, stri
     const src = describeSources(id, dir);
     const onnxPath = path.join(options.cacheDir, `${id}.onnx`);
     const stampPath = path.join(options.cacheDir, `${id}.stamp.json`);
-    const stamp = readStamp(stampPath);
-    const fresh =
-      stamp !== null &&
-      existsSync(onnxPath) &&
-      stamp.converterVersion === CONVERTER_VERSION &&
-      stamp.packageVersion === src.packageVersion &&
-      JSON.stringify(stamp.sources) === JSON.stringify(src.sources);
-    if (!fresh) {
+    if (!isFresh(options.cacheDir, id, src)) {
       options.log?.(`converting ${id} from ${spec.package}@${src.packageVersion}…`);
       const bytes = spec.convert(dir);
       const entry: ModelManifestEntry = {
@@ -101,6 +94,33 @@ export function ensureModels(options: EnsureModelsOptions): Record<ModelId, stri
     out[id] = onnxPath;
   }
   return out;
+}
+
+function isFresh(cacheDir: string, id: ModelId, src: ReturnType<typeof describeSources>): boolean {
+  const stamp = readStamp(path.join(cacheDir, `${id}.stamp.json`));
+  return (
+    stamp !== null &&
+    existsSync(path.join(cacheDir, `${id}.onnx`)) &&
+    stamp.converterVersion === CONVERTER_VERSION &&
+    stamp.packageVersion === src.packageVersion &&
+    JSON.stringify(stamp.sources) === JSON.stringify(src.sources)
+  );
+}
+
+/**
+ * Whether `cacheDir` already holds up-to-date copies of the models, without writing anything
+ * (e.g. to use the read-only set a packaged app ships, and fall back to a user cache otherwise).
+ *
+ * ```ts
+ * const dir = modelsUpToDate(bundled) ? bundled : userCache;
+ * ```
+ */
+export function modelsUpToDate(cacheDir: string, ids: readonly ModelId[] = ENSURE_MODELS_DEFAULTS.ids, packageDir: (pkg: string) => string = defaultPackageDir): boolean {
+  try {
+    return ids.every((id) => isFresh(cacheDir, id, describeSources(id, packageDir(modelSpec(id).package))));
+  } catch {
+    return false;
+  }
 }
 
 function readStamp(file: string): ModelManifestEntry | null {

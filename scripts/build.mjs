@@ -15,6 +15,12 @@ await build({ ...common, entryPoints: { 'main/cli': 'main/cli/cli-main.ts', 'mai
 await build({ ...common, entryPoints: { 'preload/preload': 'preload/preload.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
 await build({ ...common, entryPoints: { 'bench/bench': 'bench/run-benchmarks.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
 
+// Face models: the npm-shipped TFJS weights converted to ONNX in native-models/build/onnx (shipped as
+// resources/models; the app converts into its user cache on first use when they are missing or stale).
+await build({ ...common, entryPoints: { 'native-models/build-models': 'native-models/build-models.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
+const models = spawnSync(process.execPath, [path.join(root, 'out/native-models/build-models.cjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+if (models.status !== 0) process.exit(models.status ?? 1);
+
 if (!process.argv.includes('--skip-renderer')) {
   const vite = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
     cwd: root,

@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBlazeFace, type FaceDetection } from '../../core/perception/blazeface-decode';
 import type { FaceResult, PhotoFaces } from '../../core/perception/face-analysis';
 import { FACE_CROP_DEFAULTS, decaCrop, landmarkCropFromBox, landmarksToImage, meshCrop, meshToImage, pointsBox, recognitionChip, type Point2 } from '../../core/perception/face-crops';
 import { poseFromMesh, yawFromKeypoints } from '../../core/perception/head-pose';
 import { buildPyramid, squareCrop, warpFromPyramid, type RgbImage } from '../../core/perception/image-warp';
-import { ensureModels } from '../../native-models/ensure-models';
+import { ensureModels, modelsUpToDate } from '../../native-models/ensure-models';
 import type { ModelId } from '../../native-models/model-catalog';
 import { appDataDir } from '../app-paths';
 import { InferenceEngine } from '../inference/inference-engine';
@@ -30,9 +31,22 @@ export interface FaceAnalyzerOptions {
 
 export const FACE_ANALYZER_DEFAULTS = { minScore: 0.5, minFaceSize: 48, maxYaw: 60, mesh: true };
 
-/** The cache folder for converted models. */
+/**
+ * Where converted models are read from: `DECA_MODELS_DIR` when set; else the set built by
+ * `npm run build` (native-models/build/onnx in a checkout, `resources/models/onnx` in a packaged
+ * app) when it is up to date; else the user's cache `<app data>/models/onnx`, converted into on
+ * first use.
+ */
 export function defaultModelDir(): string {
-  return process.env.DECA_MODELS_DIR ? path.resolve(process.env.DECA_MODELS_DIR) : path.join(appDataDir(), 'models', 'onnx');
+  if (process.env.DECA_MODELS_DIR) return path.resolve(process.env.DECA_MODELS_DIR);
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  const built = [
+    ...(resources ? [path.join(resources, 'models', 'onnx')] : []),
+    // The bundles live in out/main/, two levels below the checkout.
+    ...(typeof __dirname === 'string' ? [path.resolve(__dirname, '..', '..', 'native-models', 'build', 'onnx')] : []),
+  ];
+  for (const dir of built) if (existsSync(dir) && modelsUpToDate(dir)) return dir;
+  return path.join(appDataDir(), 'models', 'onnx');
 }
 
 const MODELS: readonly ModelId[] = ['blazeface', 'landmark68', 'facemesh', 'recognition'];

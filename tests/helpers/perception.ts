@@ -8,7 +8,7 @@ import { SHARED_PHOTOS } from './temp-dir';
  * One model cache for every test process of a run (and later runs): the first test file to need a
  * model converts it, the others find it there. Conversion is atomic, so parallel files are safe.
  */
-export const TEST_MODEL_DIR = process.env.DECA_MODELS_DIR ?? path.join(os.tmpdir(), 'deca-studio-test-models');
+export const TEST_MODEL_DIR = process.env.DECA_MODELS_DIR || path.join(os.tmpdir(), 'deca-studio-test-models');
 
 /** Paths of the converted models (converting what is missing or stale). */
 export function testModelFiles(): Record<ModelId, string> {

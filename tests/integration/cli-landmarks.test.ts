@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli } from '../helpers/cli';
+import { modelsUpToDate } from '../../native-models/ensure-models';
+import { REPO_ROOT, ensureBuilt, runCli } from '../helpers/cli';
 import { TEST_MODEL_DIR, londonPhoto, testModelFiles } from '../helpers/perception';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -52,6 +53,17 @@ describe('deca-studio landmarks', () => {
     expect(y + h / 2).toBeGreaterThan(550);
     expect(y + h / 2).toBeLessThan(900);
     expect(w).toBeGreaterThan(400);
+  });
+
+  it('without DECA_MODELS_DIR uses the models `npm run build` made, or converts into the user cache', () => {
+    const home = path.join(tmp.dir, 'home');
+    const { DECA_MODELS_DIR: _unused, ...rest } = { ...process.env, ...env };
+    const r = runCli(['landmarks', londonPhoto('p021', 'neutral_front')], { ...rest, DECA_MODELS_DIR: '', DECA_STUDIO_HOME: home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1 face\(s\)\n {2}\*0 ok /);
+    const built = modelsUpToDate(path.join(REPO_ROOT, 'native-models/build/onnx'));
+    expect(existsSync(path.join(home, 'models/onnx/landmark68.onnx'))).toBe(!built);
+    if (!built) expect(modelsUpToDate(path.join(home, 'models/onnx'))).toBe(true);
   });
 
   it('reports an unreadable image with exit code 2 and keeps going; usage errors exit 64', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +8,10 @@ import { buildPyramid, squareCrop, warpFromPyramid, type RgbImage } from '../../
 import { decodePhoto } from '../../../main/perception/decode-photo';
 import { FaceAnalyzer } from '../../../main/perception/face-analyzer';
 import { InferenceEngine } from '../../../main/inference/inference-engine';
-import { defaultPackageDir, type ModelManifestEntry } from '../../../native-models/ensure-models';
+import { defaultPackageDir, modelsUpToDate, type ModelManifestEntry } from '../../../native-models/ensure-models';
 import { CONVERTER_VERSION, MODEL_CATALOG, type ModelId } from '../../../native-models/model-catalog';
 import { londonPhoto, testModelFiles } from '../../helpers/perception';
-import { SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { SHARED_PHOTOS, makeTempDir } from '../../helpers/temp-dir';
 
 /* The reference: the original models in TensorFlow.js (wasm backend), fed the same tensors. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -158,6 +158,27 @@ describe('conversion is reproducible and matches the committed manifest', () => 
       expect(createHash('sha256').update(again).digest('hex')).toBe(entry.onnx.sha256);
       expect(entry.inputs).toEqual(m.inputs);
       expect(entry.outputs).toEqual(m.outputs);
+    }
+  });
+
+  it('tells an up-to-date model folder from a stale or empty one without writing', () => {
+    const dir = path.dirname(files.landmark68);
+    expect(modelsUpToDate(dir)).toBe(true);
+    const stale = makeTempDir('deca-stale-models-');
+    try {
+      expect(modelsUpToDate(stale.dir)).toBe(false);
+      for (const m of MODEL_CATALOG) {
+        copyFileSync(files[m.id], path.join(stale.dir, `${m.id}.onnx`));
+        copyFileSync(path.join(dir, `${m.id}.stamp.json`), path.join(stale.dir, `${m.id}.stamp.json`));
+      }
+      expect(modelsUpToDate(stale.dir)).toBe(true);
+      // A stamp from another package version (an upgrade) makes the folder stale.
+      const stampFile = path.join(stale.dir, 'recognition.stamp.json');
+      writeFileSync(stampFile, JSON.stringify({ ...JSON.parse(readFileSync(stampFile, 'utf8')), packageVersion: '0.0.1' }));
+      expect(modelsUpToDate(stale.dir)).toBe(false);
+      expect(modelsUpToDate(stale.dir, ['landmark68', 'blazeface'])).toBe(true);
+    } finally {
+      stale.cleanup();
     }
   });
 
