@@ -5,8 +5,8 @@ import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 /** `deca-studio packs import <path>` */
 export const packsImportCommand: CliCommand = {
   name: 'packs import',
-  summary: 'Install a head model as a pack (ICT-FaceKit zip or folder, FLAME .pkl)',
-  usage: 'packs import <path>',
+  summary: 'Install a head model as a pack (ICT-FaceKit zip or folder, FLAME .pkl, or "starter": the MediaPipe canonical face)',
+  usage: 'packs import <path | starter>',
   options: {},
   async run({ positionals }, io) {
     if (positionals.length !== 1) throw new CliUsageError('Give exactly one zip, folder or .pkl');
