@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectSources } from '../../../main/import/collect-sources';
 import { importPhotos } from '../../../main/import/import-photos';
+import { LATEST_SCHEMA_VERSION } from '../../../main/library/migrations/index';
 import { createProject, openProject } from '../../../main/project/project';
 import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
 
@@ -27,7 +28,7 @@ function filesUnder(dir: string): string[] {
 describe('project folder', () => {
   it('creates the layout with a WAL library holding its name and schema version', async () => {
     const project = await createProject(projectDir, 'Portraits');
-    expect(project.info()).toMatchObject({ name: 'Portraits', schemaVersion: 3, subjectCount: 0, photoCount: 0, writable: true });
+    expect(project.info()).toMatchObject({ name: 'Portraits', schemaVersion: LATEST_SCHEMA_VERSION, subjectCount: 0, photoCount: 0, writable: true });
     expect(project.library.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(project.library.db.pragma('foreign_keys', { simple: true })).toBe(1);
     for (const sub of ['library.sqlite', 'photos', 'thumbs', 'tmp', 'project.lock']) expect(existsSync(path.join(projectDir, sub))).toBe(true);
