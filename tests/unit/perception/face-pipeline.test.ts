@@ -192,6 +192,32 @@ describe('photo handling', () => {
     expect(worst).toBeLessThan(4);
   });
 
+  it('finds every face of a group photo, largest first, and lets the caller pick another', async () => {
+    const big = await sharp(londonPhoto('p002', 'neutral_front')).resize(700, 700).jpeg().toBuffer();
+    const small = await sharp(londonPhoto('p021', 'neutral_front')).resize(420, 420).jpeg().toBuffer();
+    const group = await sharp({ create: { width: 1500, height: 800, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+      .composite([
+        { input: small, left: 1000, top: 200 },
+        { input: big, left: 40, top: 50 },
+      ])
+      .jpeg({ quality: 92 })
+      .toBuffer();
+    const image = await decodePhoto(group);
+    const photo = await analyzer.analyzeImage(image);
+    expect(photo.faces.map((f) => f.status)).toEqual(['ok', 'ok']);
+    expect(photo.selected).toBe(0);
+    const [first, second] = photo.faces as [FaceResult, FaceResult];
+    expect(first.box[2]).toBeGreaterThan(second.box[2]);
+    expect(first.box[0] + first.box[2] / 2).toBeLessThan(750);
+    expect(second.box[0] + second.box[2] / 2).toBeGreaterThan(1000);
+    // Each face is its own person.
+    const p002 = only(results.get(londonPhoto('p002', 'neutral_front'))!).embedding!;
+    const p021 = only(results.get(londonPhoto('p021', 'neutral_front'))!).embedding!;
+    expect(embeddingDistance(first.embedding!, p002)).toBeLessThan(0.4);
+    expect(embeddingDistance(second.embedding!, p021)).toBeLessThan(0.4);
+    expect((await analyzer.analyzeImage(image, 1)).selected).toBe(1);
+  });
+
   it('lets the caller pick a face by index, and rejects one that does not exist', async () => {
     const image = await decodePhoto(londonPhoto('p025', 'neutral_front'));
     expect((await analyzer.analyzeImage(image, 0)).selected).toBe(0);
