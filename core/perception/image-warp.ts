@@ -44,6 +44,9 @@ export function invertAffine(m: Affine2D): Affine2D {
  * ```
  */
 export function squareCrop(cx: number, cy: number, size: number, out: number, angle = 0): Affine2D {
+  if (!(size > 0) || !Number.isFinite(size) || !Number.isFinite(cx) || !Number.isFinite(cy)) {
+    throw new Error(`squareCrop: a ${size}-pixel square at (${cx}, ${cy}) cannot be cropped`);
+  }
   const s = out / size;
   const cos = Math.cos(angle) * s;
   const sin = Math.sin(angle) * s;

@@ -123,13 +123,11 @@ export class FaceAnalyzer {
     if (Math.abs(detectorYaw) > this.opts.maxYaw) return { ...base, status: 'profile' };
 
     // Pass 1 frames the crop on the detector box; pass 2 on pass 1's points, as the net was trained.
+    // Points that collapse or leave the detector's box mean the net did not find this face.
     let landmarks = await this.landmarks(pyramid, landmarkCropFromBox(det.box));
+    if (!plausibleLandmarks(landmarks, det.box)) return { ...base, status: 'landmarks_failed' };
     landmarks = await this.landmarks(pyramid, landmarkCropFromBox(pointsBox(landmarks), FACE_CROP_DEFAULTS.landmarkMargin, FACE_CROP_DEFAULTS.landmarkShift));
-    const lmBox = pointsBox(landmarks);
-    const cx = lmBox[0] + lmBox[2] / 2;
-    const cy = lmBox[1] + lmBox[3] / 2;
-    const inside = cx > det.box[0] && cx < det.box[0] + det.box[2] && cy > det.box[1] && cy < det.box[1] + det.box[3];
-    if (!inside || lmBox[2] < det.box[2] * 0.4) return { ...base, status: 'landmarks_failed' };
+    if (!plausibleLandmarks(landmarks, det.box)) return { ...base, status: 'landmarks_failed' };
 
     let mesh468: FaceResult['mesh468'] = null;
     let pose: FaceResult['pose'] = null;
@@ -166,6 +164,15 @@ export class FaceAnalyzer {
   async dispose(): Promise<void> {
     if (this.ownsEngine) await this.engine.dispose();
   }
+}
+
+/** The landmarks' bounds are centred inside the detector box and span at least 40% of its width. */
+function plausibleLandmarks(landmarks: Point2[], box: readonly number[]): boolean {
+  const [x, y, w, h] = pointsBox(landmarks);
+  const cx = x + w / 2;
+  const cy = y + h / 2;
+  const inside = cx > box[0]! && cx < box[0]! + box[2]! && cy > box[1]! && cy < box[1]! + box[3]!;
+  return inside && w >= box[2]! * 0.4 && h >= box[3]! * 0.3;
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {

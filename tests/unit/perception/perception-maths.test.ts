@@ -18,6 +18,8 @@ describe('image warp', () => {
     expect(u).toBeCloseTo(56, 10);
     expect(v).toBeCloseTo(56, 10);
     const back = applyAffine(invertAffine(m), 10, 20);
+    expect(() => squareCrop(10, 10, 0, 112)).toThrow(/a 0-pixel square at \(10, 10\) cannot be cropped/);
+    expect(() => squareCrop(NaN, 10, 50, 112)).toThrow(/cannot be cropped/);
     const again = applyAffine(m, back[0], back[1]);
     expect(again[0]).toBeCloseTo(10, 10);
     expect(again[1]).toBeCloseTo(20, 10);
