@@ -96,6 +96,34 @@ export interface PackInfo {
   jointNames: string[];
 }
 
+/** What the head-model viewer asks for: a pack head with coefficients and joint rotations. */
+export interface HeadMeshRequest {
+  packId: string;
+  shape?: number[];
+  expression?: number[];
+  /** Axis-angle per joint (J×3, radians), the pack's joint order. */
+  pose?: number[];
+  /** Also send the triangles (first request per pack; they never change). */
+  topology?: boolean;
+}
+
+/** An evaluated pack head. Arrays are base64 of little-endian binary (Float32 / Uint32). */
+export interface HeadMesh {
+  packId: string;
+  vertexCount: number;
+  /** V×3 float32 positions in metres (+Y up, face toward +Z). */
+  positions: string;
+  /** V×3 float32 unit normals. */
+  normals: string;
+  /** F×3 uint32 triangle indices (see-through overlays left out), when `topology` was asked for. */
+  indices: string | null;
+  /** L×3 float32 landmark positions. */
+  landmarks: string;
+  shapeCount: number;
+  expressionNames: string[];
+  jointNames: string[];
+}
+
 export type ExportFormat = 'glb' | 'fbx';
 
 /** What the export dialog asks for. */
@@ -144,6 +172,8 @@ export interface ApiMethods {
     res: { jobId: number };
   };
   'packs.list': { req: Record<string, never>; res: PackInfo[] };
+  /** Evaluates a pack head (forward model) for the viewer. */
+  'packs.evaluate': { req: HeadMeshRequest; res: HeadMesh };
   /** Starts an export job; its one result item's `source` is the written file. */
   'export.start': { req: ExportHeadRequest; res: { jobId: number } };
   'jobs.list': { req: Record<string, never>; res: JobInfo[] };

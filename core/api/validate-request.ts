@@ -122,6 +122,13 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     stagedIds: { check: list(stagedId, 100_000), optional: true },
   }),
   'packs.list': empty,
+  'packs.evaluate': object({
+    packId: { check: packId },
+    shape: { check: coefficients, optional: true },
+    expression: { check: coefficients, optional: true },
+    pose: { check: coefficients, optional: true },
+    topology: { check: bool, optional: true },
+  }),
   'export.start': object({
     packId: { check: packId },
     format: { check: oneOf('glb', 'fbx') },

@@ -1,5 +1,6 @@
 import { ApiError } from '../../core/api/api-error';
 import type { ApiHandlers } from '../../core/api/contract';
+import { evaluatePackMesh } from '../packs/pack-mesh';
 import type { Studio } from './studio';
 
 /**
@@ -75,6 +76,7 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
         expressionCount,
         jointNames,
       })),
+    'packs.evaluate': async (req) => evaluatePackMesh(studio.packs, req),
     'export.start': async (req) => ({ jobId: studio.startExport(req) }),
     'jobs.list': async () => library().reads.listJobs(),
     'jobs.get': async ({ id }) => {
