@@ -2,7 +2,11 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { OnnxGraph } from '../../../native-models/onnx/onnx-graph';
 import { ProtoWriter } from '../../../native-models/onnx/protobuf-writer';
-import { float16ToFloat32 } from '../../../native-models/tfjs-weights';
+import { float16ToFloat32, readTfjsWeights } from '../../../native-models/tfjs-weights';
+import { convertTfjsGraph } from '../../../native-models/converters/tfjs-graph-net';
+import { makeTempDir } from '../../helpers/temp-dir';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { convFilterToOnnx, conv2d, toNchw, toNhwc } from '../../../native-models/converters/tf-layers';
 
 describe('protobuf writer', () => {
@@ -67,5 +71,28 @@ describe('OnnxGraph', () => {
     expect(Array.from(out)).toEqual(expected);
     expect(convFilterToOnnx(filter).dims).toEqual([1, 2, 2, 2]);
     await session.release();
+  });
+});
+
+describe('converter input errors', () => {
+  it('reads 8-bit weights as tfjs does and names a truncated shard', () => {
+    const tmp = makeTempDir('deca-weights-');
+    try {
+      writeFileSync(path.join(tmp.dir, 'w.bin'), Buffer.from([0, 10, 255, 7]));
+      const manifest = [{ paths: ['w.bin'], weights: [{ name: 'a', shape: [3], dtype: 'float32', quantization: { dtype: 'uint8', scale: 0.5, min: -1 } }] }];
+      expect(Array.from(readTfjsWeights(manifest, tmp.dir).get('a')!.data)).toEqual([-1, 4, 126.5]);
+      const tooMuch = [{ paths: ['w.bin'], weights: [{ name: 'big', shape: [2], dtype: 'float32' }] }];
+      expect(() => readTfjsWeights(tooMuch, tmp.dir)).toThrow(/weight big: shard data ends at 4 bytes, need 8/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('refuses a TF op it does not know, naming it', () => {
+    const nodes = [
+      { name: 'x', op: 'Placeholder', attr: { shape: { shape: { dim: [{ size: '1' }, { size: '4' }, { size: '4' }, { size: '3' }] } } } },
+      { name: 'y', op: 'Softplus', input: ['x'] },
+    ];
+    expect(() => convertTfjsGraph('m', nodes, new Map(), { y: { name: 'y', shape: [1, 4, 4, 3] } })).toThrow(/TF op Softplus \(y\) is not supported/);
   });
 });
