@@ -7,7 +7,8 @@ import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluato
 import { importIctFaceKit, zipSourceFiles } from '../../../core/head-model/ict-facekit-import';
 import { ICT_LANDMARKS_68, ICT_RANGES, type IctRig } from '../../../core/head-model/ict-skeleton';
 import { readZip } from '../../../core/head-model/zip-read';
-import { SHARED_DIR } from '../../helpers/temp-dir';
+import { readModelSource } from '../../../main/packs/import-model-source';
+import { makeTempDir, SHARED_DIR } from '../../helpers/temp-dir';
 
 const ZIP = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
 
@@ -144,4 +145,26 @@ describe.skipIf(!existsSync(ZIP))('ICT-FaceKit import (shared zip)', () => {
     const r = ICT_RANGES.eyeballRight[0] * 3;
     expect(out.vertices[r]).toBe(model.template[r]);
   });
+});
+
+describe.skipIf(!existsSync(ZIP))('ICT-FaceKit import from an unpacked folder', () => {
+  it('reads the same model as from the zip (here with 2 of the 100 identity files)', async () => {
+    const { dir, cleanup } = makeTempDir('deca-ict-folder-');
+    try {
+      // Everything but identity002…099, to keep the temporary copy small.
+      execFileSync('unzip', ['-q', ZIP, '-d', dir, '-x', 'ICT-FaceKit-master/FaceXModel/identity0[0-9][2-9].obj', 'ICT-FaceKit-master/FaceXModel/identity0[1-9][0-9].obj']);
+      const model = await readModelSource(path.join(dir, 'ICT-FaceKit-master'));
+      expect(model.id).toBe('ict-facekit');
+      expect(model.shape.names).toEqual(['identity000', 'identity001']);
+      expect(model.expression.count).toBe(53);
+      const zipped = importIctFaceKit(zipSourceFiles(readZip(new Uint8Array(readFileSync(ZIP))))).model;
+      expect(model.template).toEqual(zipped.template);
+      expect(model.triangles).toEqual(zipped.triangles);
+      expect(model.expression.data).toEqual(zipped.expression.data);
+      expect(model.shape.data).toEqual(zipped.shape.data.subarray(0, 2 * model.vertexCount * 3));
+      expect(model.skinWeights).toEqual(zipped.skinWeights);
+    } finally {
+      cleanup();
+    }
+  }, 180_000);
 });
