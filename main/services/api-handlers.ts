@@ -66,7 +66,7 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       return { jobId: studio.startImport(subjectId, paths ?? [], stagedIds ?? []) };
     },
     'packs.list': async () =>
-      (await studio.packs.list()).map(({ id, name, license, vertexCount, triangleCount, shapeCount, expressionCount, jointNames }) => ({
+      (await studio.listPacks()).map(({ id, name, license, vertexCount, triangleCount, shapeCount, expressionCount, jointNames }) => ({
         id,
         name,
         license,

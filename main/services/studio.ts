@@ -8,6 +8,7 @@ import { collectSources, type ImportSource } from '../import/collect-sources';
 import { importPhotos } from '../import/import-photos';
 import { JobRunner } from '../jobs/job-runner';
 import { PackStore } from '../packs/pack-store';
+import { ensureStarterPack } from '../packs/starter-pack';
 import { writeFileAtomic } from '../project/atomic-write';
 import { createProject, openProject, type Project } from '../project/project';
 import { EventBus } from './event-bus';
@@ -41,6 +42,7 @@ export class Studio {
   readonly packs: PackStore;
   readonly maxImportMegapixels: number;
   private current: { project: Project; staging: StagingArea } | null = null;
+  private starterPack: Promise<boolean> | null = null;
 
   constructor(readonly options: StudioOptions) {
     this.recent = new RecentProjects(options.settingsDir);
@@ -114,6 +116,13 @@ export class Studio {
     });
   }
 
+  /** The installed packs, with the starter head generated on first use. */
+  async listPacks(): ReturnType<PackStore['list']> {
+    this.starterPack ??= ensureStarterPack(this.packs);
+    await this.starterPack;
+    return this.packs.list();
+  }
+
   /**
    * Starts an export job: loads the pack, builds the rigged head and writes GLB or FBX to
    * `request.outPath` or the project's `exports/` folder. The job's one result names the file.
@@ -128,6 +137,8 @@ export class Studio {
     const out = request.outPath ?? path.join(project.dir, 'exports', `${request.packId}-${stamp}${ext}`);
     return this.jobs.enqueue(project, 'export', { ...request, outPath: out }, async (ctx) => {
       ctx.setTotal(1);
+      this.starterPack ??= ensureStarterPack(this.packs);
+      await this.starterPack;
       const model = await this.packs.load(request.packId).catch((error: Error) => {
         throw new ApiError('not-found', error.message);
       });

@@ -12,6 +12,8 @@ import type { HeadModel } from '../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import { importIctFaceKit, zipSourceFiles } from '../../core/head-model/ict-facekit-import';
 import { readZip } from '../../core/head-model/zip-read';
+import { buildStarterHead } from '../../core/starter-head/build-starter-head';
+import { readCanonicalFaceMeshAsset } from '../../main/packs/starter-pack';
 import { fbxToGltf, HAVE_BLENDER, inspectInBlender, type BlenderReport } from '../helpers/export-readers';
 import { makeTempDir, SHARED_DIR } from '../helpers/temp-dir';
 
@@ -80,6 +82,23 @@ describe('GLB export of the ICT-FaceKit head', () => {
     const arkit = new Set<string>(ARKIT_BLENDSHAPES);
     expect(names.filter((n) => !arkit.has(n)).sort()).toEqual(['browInnerUp_L', 'browInnerUp_R', 'cheekPuff_L', 'cheekPuff_R']);
     expect(doc.getRoot().listSkins()[0]!.listJoints().map((j) => j.getName())).toEqual(BONES);
+  });
+});
+
+describe('GLB export of the starter head', () => {
+  it('passes the Khronos glTF validator with no error and no warning, with all 26 ARKit shapes', async () => {
+    const starter = buildStarterHead(await readCanonicalFaceMeshAsset());
+    const starterHead = buildExportHead(starter, {}, { textureSize: 256, animations: [demoClip(['jawOpen', 'eyeBlinkLeft', 'eyeBlinkRight'])] });
+    const bytes = await writeGlb(starterHead);
+    const report = await validator.validateBytes(bytes);
+    expect(report.issues.messages.filter((m: { severity: number }) => m.severity <= 1)).toEqual([]);
+    expect(report.issues.numErrors).toBe(0);
+    expect(report.issues.numWarnings).toBe(0);
+    const doc = await new NodeIO().readBinary(bytes);
+    const names = (doc.getRoot().listMeshes()[0]!.getExtras() as { targetNames: string[] }).targetNames;
+    expect(names).toHaveLength(26);
+    expect(names.every((n) => (ARKIT_BLENDSHAPES as readonly string[]).includes(n))).toBe(true);
+    expect(doc.getRoot().listTextures().map((t) => t.getName())).toEqual(['albedo', 'normal']);
   });
 });
 

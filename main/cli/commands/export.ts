@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { exportPackHead } from '../../export/export-pack-head';
-import { PackStore } from '../../packs/pack-store';
+import { installedPackStore } from '../../packs/starter-pack';
 import { writeFileAtomic } from '../../project/atomic-write';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { headParamArgs } from '../head-param-args';
@@ -31,7 +31,7 @@ export const exportCommand: CliCommand = {
     const textureSize = values['texture-size'] === undefined ? 1024 : Number(values['texture-size']);
     if (!Number.isInteger(textureSize) || textureSize < 16 || textureSize > 8192) throw new CliUsageError('--texture-size must be 16…8192');
 
-    const model = await new PackStore().load(values.pack);
+    const model = await (await installedPackStore()).load(values.pack);
     const { shape, expression } = headParamArgs(model, values);
     const t0 = performance.now();
     const { bytes, summary } = await exportPackHead(model, {

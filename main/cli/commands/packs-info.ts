@@ -1,4 +1,4 @@
-import { PackStore } from '../../packs/pack-store';
+import { installedPackStore } from '../../packs/starter-pack';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 
 /** `deca-studio packs info <id> [--json]` */
@@ -9,7 +9,7 @@ export const packsInfoCommand: CliCommand = {
   options: { json: { type: 'boolean' } },
   async run({ positionals, values }, io) {
     if (positionals.length !== 1) throw new CliUsageError('Give one pack id');
-    const m = await new PackStore().readManifest(positionals[0]!);
+    const m = await (await installedPackStore()).readManifest(positionals[0]!);
     const info = {
       id: m.id,
       name: m.name,

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { jointIndex } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { renderHeadPreview } from '../../../core/head-model/render-head';
-import { PackStore } from '../../packs/pack-store';
+import { installedPackStore } from '../../packs/starter-pack';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 
 /** `deca-studio packs render <id> --out head.png [--expr jawOpen=0.8,…] [--shape 0=2.0,…] [--yaw 30]` */
@@ -30,7 +30,7 @@ export const packsRenderCommand: CliCommand = {
       if (!Number.isFinite(v) || v < lo || v > hi) throw new CliUsageError(`--${name} must be a number from ${lo} to ${hi}`);
       return v;
     };
-    const model = await new PackStore().load(positionals[0]!);
+    const model = await (await installedPackStore()).load(positionals[0]!);
     const expression = new Float64Array(model.expression.count);
     for (const [key, w] of pairs(values.expr, 'expr')) {
       const k = /^\d+$/.test(key) ? Number(key) : model.expression.names.indexOf(key);

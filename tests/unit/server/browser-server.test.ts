@@ -156,7 +156,10 @@ describe('browser-mode server', () => {
     model.expression.names = ['jawOpen', 'eyeBlink_L', 'eyeBlink_R'];
     await studio.packs.save(model);
     const packs = (await call('packs.list', {})).body.value;
-    expect(packs).toEqual([expect.objectContaining({ id: model.id, vertexCount: 800, expressionCount: 3 })]);
+    expect(packs).toEqual([
+      expect.objectContaining({ id: 'starter-head', vertexCount: 7366, expressionCount: 26 }),
+      expect.objectContaining({ id: model.id, vertexCount: 800, expressionCount: 3 }),
+    ]);
     expect((await call('export.start', { packId: 'Bad Id', format: 'glb' })).status).toBe(400);
     expect((await call('export.start', { packId: model.id, format: 'obj' })).status).toBe(400);
     expect((await call('export.start', { packId: model.id, format: 'glb', outPath: 'relative.glb' })).status).toBe(400);

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { arkitName } from '../../../core/export/arkit-names';
+import { jointIndex, validateHeadModel, type HeadModel } from '../../../core/head-model/head-model';
+import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
+import { renderHeadPreview } from '../../../core/head-model/render-head';
+import { buildStarterHead, MEDIAPIPE_TO_IBUG68 } from '../../../core/starter-head/build-starter-head';
+import { parseCanonicalFaceMesh } from '../../../core/starter-head/canonical-face-mesh';
+import { LEFT_EYE_LOWER, LEFT_EYE_UPPER, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER } from '../../../core/starter-head/starter-head-shell';
+import { PackStore } from '../../../main/packs/pack-store';
+import { ensureStarterPack, readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+let bytes: Uint8Array;
+let model: HeadModel;
+beforeAll(async () => {
+  bytes = await readCanonicalFaceMeshAsset();
+  model = buildStarterHead(bytes);
+});
+
+const vertex = (p: Float32Array, i: number) => [p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!];
+const distance = (a: number[], b: number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+
+describe('MediaPipe canonical face mesh', () => {
+  it('reads 468 vertices with UVs and 898 triangles, mirror-symmetric', () => {
+    const mesh = parseCanonicalFaceMesh(bytes);
+    expect(mesh.positions.length / 3).toBe(468);
+    expect(mesh.triangles.length / 3).toBe(898);
+    expect(Math.min(...mesh.uvs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...mesh.uvs)).toBeLessThanOrEqual(1);
+    // Outer eye corners 33 (subject's right) and 263 (left) mirror each other across x = 0.
+    const [r, l] = [vertex(mesh.positions, 33), vertex(mesh.positions, 263)];
+    expect(r[0]).toBeLessThan(0);
+    expect(distance([-r[0]!, r[1]!, r[2]!], l)).toBeLessThan(1e-4);
+  });
+
+  it('refuses bytes that are not the geometry metadata', () => {
+    expect(() => parseCanonicalFaceMesh(new Uint8Array([0x18, 0x01]))).toThrow(/no canonical_mesh/);
+  });
+});
+
+describe('starter head', () => {
+  it('is a valid head model of plausible human size, deterministic', () => {
+    validateHeadModel(model);
+    expect(model.id).toBe('starter-head');
+    const ys = Array.from({ length: model.vertexCount }, (_, v) => model.template[v * 3 + 1]!);
+    const xs = Array.from({ length: model.vertexCount }, (_, v) => model.template[v * 3]!);
+    const zs = Array.from({ length: model.vertexCount }, (_, v) => model.template[v * 3 + 2]!);
+    const [chin, crown] = [model.template[152 * 3 + 1]!, Math.max(...ys)];
+    expect(crown - chin).toBeGreaterThan(0.2); // chin to crown of an adult: ~0.22–0.24 m
+    expect(crown - chin).toBeLessThan(0.26);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(0.14); // head breadth
+    expect(Math.max(...xs) - Math.min(...xs)).toBeLessThan(0.18);
+    expect(Math.max(...zs) - Math.min(...zs)).toBeGreaterThan(0.19); // nose tip to back of the head
+    expect(Math.max(...zs) - Math.min(...zs)).toBeLessThan(0.25);
+    const again = buildStarterHead(bytes);
+    const hash = (m: HeadModel) => createHash('sha256').update(m.template).update(m.expression.data).update(m.shape.data).update(m.skinWeights).digest('hex');
+    expect(hash(again)).toBe(hash(model));
+  });
+
+  it('is closed but for the two eye openings (its eyeballs sit behind them)', () => {
+    const uses = new Map<string, number>();
+    const t = model.triangles;
+    for (let i = 0; i < t.length; i += 3) {
+      for (let k = 0; k < 3; k++) {
+        const [a, b] = [t[i + k]!, t[i + ((k + 1) % 3)]!];
+        const key = a < b ? `${a},${b}` : `${b},${a}`;
+        uses.set(key, (uses.get(key) ?? 0) + 1);
+      }
+    }
+    const open = [...uses].filter(([, n]) => n !== 2).map(([k]) => k.split(',').map(Number));
+    const lids = new Set([...LEFT_EYE_UPPER, ...LEFT_EYE_LOWER, ...RIGHT_EYE_UPPER, ...RIGHT_EYE_LOWER]);
+    expect(open).toHaveLength(32);
+    expect(open.every(([a, b]) => lids.has(a!) && lids.has(b!))).toBe(true);
+    expect([...uses.values()].every((n) => n <= 2)).toBe(true);
+  });
+
+  it('has FLAME joints with a head joint, 20+ identity modes and 12+ ARKit expressions', () => {
+    expect(model.joints.names).toEqual(['root', 'neck', 'head', 'jaw', 'eye_L', 'eye_R']);
+    expect(model.shape.count).toBeGreaterThanOrEqual(20);
+    for (const name of ['jawOpen', 'eyeBlinkLeft', 'eyeBlinkRight', 'mouthSmileLeft', 'mouthSmileRight', 'mouthFrownLeft', 'mouthFrownRight', 'browInnerUp', 'browDownLeft', 'browDownRight', 'mouthFunnel', 'mouthPucker', 'cheekPuff']) {
+      expect(model.expression.names).toContain(name);
+    }
+    expect(model.expression.names.every((n) => arkitName(n) === n)).toBe(true);
+    // Every mode moves something, by millimetres not metres.
+    const V3 = model.vertexCount * 3;
+    for (const basis of [model.shape, model.expression]) {
+      for (let k = 0; k < basis.count; k++) {
+        const max = Math.max(...basis.data.subarray(k * V3, (k + 1) * V3).map(Math.abs));
+        expect(max, basis.names[k]).toBeGreaterThan(0.001);
+        expect(max, basis.names[k]).toBeLessThan(0.05);
+      }
+    }
+  });
+
+  it('embeds the 468 MediaPipe points as its first vertices and the 68 iBUG points on them', () => {
+    const mesh = parseCanonicalFaceMesh(bytes);
+    expect(Array.from(model.regions.mediapipe468!)).toEqual(Array.from({ length: 468 }, (_, i) => i));
+    for (let i = 0; i < 468 * 3; i++) expect(model.template[i]).toBeCloseTo(mesh.positions[i]! * 0.01, 6);
+    const out = new HeadModelEvaluator(model).evaluate({});
+    MEDIAPIPE_TO_IBUG68.forEach((v, i) => {
+      expect(distance(vertex(out.landmarks, i), vertex(out.vertices, v))).toBeLessThan(1e-6);
+    });
+    // iBUG order: point 37 (index 36) is the subject's right outer eye corner (−X), 46 the left one.
+    expect(out.landmarks[36 * 3]!).toBeLessThan(0);
+    expect(out.landmarks[45 * 3]!).toBeGreaterThan(0);
+    expect(out.landmarks[8 * 3 + 1]!).toBeLessThan(out.landmarks[57 * 3 + 1]!); // chin below the lower lip
+  });
+
+  it('opens the jaw with the jawOpen shape and with the jaw joint alike, and blinks', () => {
+    const ev = new HeadModelEvaluator(model);
+    const rest = Float32Array.from(ev.evaluate({}).vertices);
+    const psi = new Float32Array(model.expression.count);
+    psi[model.expression.names.indexOf('jawOpen')] = 1;
+    const shaped = Float32Array.from(ev.evaluate({ expression: psi }).vertices);
+    const pose = new Float32Array(model.joints.names.length * 3);
+    pose[jointIndex(model, 'jaw') * 3] = 0.3;
+    const posed = ev.evaluate({ pose }).vertices;
+    const chin = (p: Float32Array) => vertex(p, 152);
+    expect(chin(shaped)[1]! - chin(rest)[1]!).toBeLessThan(-0.01); // the chin drops by more than a centimetre
+    expect(distance(chin(shaped), chin(posed))).toBeLessThan(0.002);
+    // The forehead and the back of the head stay put.
+    expect(distance(vertex(shaped, 10), vertex(rest, 10))).toBe(0);
+    const blink = new Float32Array(model.expression.count);
+    blink[model.expression.names.indexOf('eyeBlinkLeft')] = 1;
+    const closed = ev.evaluate({ expression: blink }).vertices;
+    const gap = (p: Float32Array) => distance(vertex(p, 386), vertex(p, 374)); // left upper and lower lid centres
+    expect(gap(rest)).toBeGreaterThan(0.004);
+    expect(gap(closed)).toBeLessThan(0.1 * gap(rest));
+    expect(distance(vertex(closed, 159), vertex(rest, 159))).toBe(0); // the right eye stays open
+  });
+
+  it('renders as a head: a face-toned silhouette taller than wide, over a narrower neck', () => {
+    const out = new HeadModelEvaluator(model).evaluate({});
+    const size = 200;
+    const rgba = renderHeadPreview(model, out.vertices, out.normals, { width: size, height: size });
+    const covered = (y: number) => {
+      let n = 0;
+      for (let x = 0; x < size; x++) if (rgba[(y * size + x) * 4]! !== 38) n++;
+      return n;
+    };
+    const rows = Array.from({ length: size }, (_, y) => covered(y));
+    const top = rows.findIndex((n) => n > 0);
+    const bottom = size - 1 - [...rows].reverse().findIndex((n) => n > 0);
+    const widest = Math.max(...rows);
+    expect(bottom - top).toBeGreaterThan(1.3 * widest);
+    expect(rows[Math.round(top + 0.85 * (bottom - top))]!).toBeLessThan(0.85 * widest); // the neck
+  });
+
+  it('is installed once as a pack and reloads identically', async () => {
+    const tmp = makeTempDir('deca-starter-');
+    try {
+      const store = new PackStore(tmp.dir);
+      expect(await ensureStarterPack(store)).toBe(true);
+      expect(await ensureStarterPack(store)).toBe(false);
+      const loaded = await store.load('starter-head');
+      expect(loaded.vertexCount).toBe(model.vertexCount);
+      expect(Array.from(loaded.triangles)).toEqual(Array.from(model.triangles));
+      expect(loaded.expression.names).toEqual(model.expression.names);
+      let maxDiff = 0;
+      for (let i = 0; i < model.template.length; i++) maxDiff = Math.max(maxDiff, Math.abs(loaded.template[i]! - model.template[i]!));
+      expect(maxDiff).toBeLessThan(1e-6);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
