@@ -131,3 +131,57 @@ function slug(fileName: string): string {
   const s = base.startsWith('flame') ? base : `flame-${base}`;
   return s.slice(0, 63) || 'flame';
 }
+
+/**
+ * Adds FLAME's landmark embedding (DECA's `landmark_embedding.npy`, a pickled dict inside a .npy):
+ * the 68 `full_lmk_*` landmarks (or the 51 static ones when absent) and the dynamic jaw contour
+ * (`dynamic_lmk_*`: 79 yaw bins × 17). Read without executing anything.
+ *
+ * ```ts
+ * applyFlameLandmarkEmbedding(model, readNpy(npyBytes));
+ * ```
+ */
+export function applyFlameLandmarkEmbedding(model: HeadModel, embedding: NdArray): void {
+  const dict = embedding.objects?.[0];
+  if (!(dict instanceof Map)) throw new Error('Not a FLAME landmark embedding: expected a dictionary inside the .npy');
+  const arr = (k: string) => (dict.has(k) ? asArray(dict.get(k)!, k) : null);
+  const faces = arr('full_lmk_faces_idx') ?? arr('static_lmk_faces_idx');
+  const bary = arr('full_lmk_bary_coords') ?? arr('static_lmk_bary_coords');
+  if (!faces || !bary) throw new Error('Landmark embedding has neither full_lmk_* nor static_lmk_* arrays');
+  const L = faces.data.length;
+  if (bary.data.length !== L * 3) throw new Error(`Landmark embedding: ${L} faces but ${bary.data.length / 3} barycentric triples`);
+  const F = model.triangles.length / 3;
+  const checkFaces = (d: Float64Array) => d.forEach((f) => {
+    if (!(f >= 0 && f < F)) throw new Error(`Landmark embedding refers to triangle ${f} of ${F}: is it for another FLAME version?`);
+  });
+  checkFaces(faces.data);
+  model.landmarks = { faces: Uint32Array.from(faces.data), barycentric: Float32Array.from(bary.data), dynamicContour: null };
+  const dynFaces = arr('dynamic_lmk_faces_idx'), dynBary = arr('dynamic_lmk_bary_coords');
+  if (dynFaces && dynBary) {
+    checkFaces(dynFaces.data);
+    model.landmarks.dynamicContour = { faces: Uint32Array.from(dynFaces.data), barycentric: Float32Array.from(dynBary.data), bins: dynFaces.shape[0]! };
+  }
+  validateHeadModel(model);
+}
+
+/**
+ * Adds FLAME's vertex masks (`FLAME_masks.pkl`: region name → vertex indices) as regions, keeping
+ * FLAME's names and filling the common ones: `face`, `eyes` (both eyeballs), `neck`.
+ *
+ * ```ts
+ * applyFlameMasks(model, readPickle(masksBytes));
+ * ```
+ */
+export function applyFlameMasks(model: HeadModel, masks: PickleValue): void {
+  if (!(masks instanceof Map)) throw new Error('Not FLAME masks: expected a dictionary of vertex index arrays');
+  const regions: Record<string, Uint32Array> = {};
+  for (const [k, v] of masks) {
+    if (typeof k !== 'string' || !/^[A-Za-z0-9_]{1,40}$/.test(k)) continue;
+    regions[k] = Uint32Array.from(asArray(v, `mask ${k}`).data);
+  }
+  const union = (...names: string[]) => Uint32Array.from(new Set(names.flatMap((n) => [...(regions[n] ?? [])])));
+  if (regions.face) regions.face = regions.face.slice();
+  if (regions.left_eyeball || regions.right_eyeball) regions.eyes = union('left_eyeball', 'right_eyeball');
+  model.regions = { ...model.regions, ...regions };
+  validateHeadModel(model);
+}

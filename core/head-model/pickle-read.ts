@@ -8,6 +8,8 @@ export interface NdArray {
   shape: number[];
   /** C-order (row-major) values; float32/float64 keep their exact values. */
   data: Float64Array;
+  /** Object arrays (dtype `O`): their items (e.g. the dict inside DECA's `landmark_embedding.npy`). */
+  objects?: PickleValue[];
 }
 
 /** An instance of one of the allowed classes (chumpy `Ch`, scipy `csc_matrix`), with its pickled state. */
@@ -174,8 +176,12 @@ function build(target: unknown, state: unknown): void {
   if (t?.kind === 'ndarray') {
     // (version, shape, dtype, is_fortran, raw bytes)
     const [, shape, dtype, fortran, raw] = state as [number, number[], { descr: string; order?: string }, boolean, Uint8Array | unknown[]];
-    if (!(raw instanceof Uint8Array)) throw new Error('Pickled numpy object arrays are not supported');
     const d = dtype as { descr: string; order?: string };
+    if (Array.isArray(raw) && d.descr.startsWith('O')) {
+      Object.assign(t, { dtype: `|${d.descr}`, shape: shape.map(Number), data: new Float64Array(0), objects: raw as PickleValue[] });
+      return;
+    }
+    if (!(raw instanceof Uint8Array)) throw new Error('Unsupported numpy array payload in the pickle');
     const decoded = decodeArray(`${d.order ?? '<'}${d.descr}`, shape.map(Number), raw, fortran);
     Object.assign(t, decoded);
   } else if (t?.kind === 'dtype') {
@@ -186,8 +192,14 @@ function build(target: unknown, state: unknown): void {
   else throw new Error('Pickle BUILD on an unsupported object');
 }
 
-/** Decodes numpy raw bytes to C-order float64 values. */
-function decodeArray(typestr: string, shape: number[], raw: Uint8Array, fortran: boolean): NdArray {
+/**
+ * Decodes numpy raw bytes (`typestr` like `<f8`, `|u1`) to C-order float64 values.
+ *
+ * ```ts
+ * const a = decodeArray('<f4', [2, 3], bytes, false);
+ * ```
+ */
+export function decodeArray(typestr: string, shape: number[], raw: Uint8Array, fortran: boolean): NdArray {
   let order = typestr[0]!;
   const code = typestr.slice(1);
   if (order === '|' || order === '=') order = '<';

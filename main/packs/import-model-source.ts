@@ -1,41 +1,42 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HeadModel } from '../../core/head-model/head-model';
-import { importFlamePickle } from '../../core/head-model/flame-import';
-import { readCanonicalFaceMesh, starterHeadModel } from '../../core/head-model/mediapipe-starter-head';
+import { applyFlameLandmarkEmbedding, applyFlameMasks, importFlamePickle } from '../../core/head-model/flame-import';
+import { readNpy } from '../../core/head-model/npy-read';
+import { readPickle } from '../../core/head-model/pickle-read';
 import { importIctFaceKit, isIctFaceKit, zipSourceFiles, type SourceFiles } from '../../core/head-model/ict-facekit-import';
 import { readZip } from '../../core/head-model/zip-read';
 
-/** `packs import starter`: the MediaPipe canonical face shipped with the app (`@mediapipe/face_mesh`). */
-export const STARTER_SOURCE = 'starter';
+export interface ModelSourceOptions {
+  onProgress?: (fraction: number) => void;
+  /** FLAME only: DECA's `landmark_embedding.npy` (68 landmarks + dynamic contour). */
+  flameLandmarks?: string;
+  /** FLAME only: `FLAME_masks.pkl` (vertex regions). */
+  flameMasks?: string;
+}
 
 /**
- * Reads a head model from what the user downloaded: an ICT-FaceKit zip or unpacked folder, a FLAME
- * pickle (`.pkl`), or `starter` / the `@mediapipe/face_mesh` folder for the starter head. Nothing is written here; the caller saves the result as a pack.
+ * Reads a head model from what the user downloaded: an ICT-FaceKit zip or unpacked folder, or a FLAME
+ * pickle (`.pkl`) with optional landmark embedding and masks. Nothing is written here; the caller saves the result as a pack.
  *
  * ```ts
  * const model = await readModelSource('/downloads/ICT-FaceKit-master.zip');
  * await new PackStore().save(model);
  * ```
  */
-export async function readModelSource(source: string, onProgress?: (fraction: number) => void): Promise<HeadModel> {
-  // A variable specifier: resolved at run time from node_modules, not bundled.
-  const mediapipe = '@mediapipe/face_mesh/package.json';
-  if (source === STARTER_SOURCE) source = path.dirname(require.resolve(mediapipe));
+export async function readModelSource(source: string, options: ModelSourceOptions = {}): Promise<HeadModel> {
+  const { onProgress } = options;
   const stat = await fs.stat(source).catch(() => null);
   if (!stat) throw new Error(`No such file or folder: ${source}`);
   let files: SourceFiles;
-  if (stat.isDirectory()) {
-    const data = path.join(source, 'face_mesh_solution_packed_assets.data');
-    const loader = path.join(source, 'face_mesh_solution_packed_assets_loader.js');
-    if ((await fs.stat(data).catch(() => null)) && (await fs.stat(loader).catch(() => null))) {
-      return starterHeadModel(readCanonicalFaceMesh(await fs.readFile(loader, 'latin1'), new Uint8Array(await fs.readFile(data))));
-    }
-    files = await folderSourceFiles(source);
-  }
+  if (stat.isDirectory()) files = await folderSourceFiles(source);
   else if (source.toLowerCase().endsWith('.pkl')) {
-    return importFlamePickle(new Uint8Array(await fs.readFile(source)), { fileName: path.basename(source) });
+    const model = importFlamePickle(new Uint8Array(await fs.readFile(source)), { fileName: path.basename(source) });
+    if (options.flameLandmarks) applyFlameLandmarkEmbedding(model, readNpy(new Uint8Array(await fs.readFile(options.flameLandmarks))));
+    if (options.flameMasks) applyFlameMasks(model, readPickle(new Uint8Array(await fs.readFile(options.flameMasks))));
+    return model;
   } else files = zipSourceFiles(readZip(new Uint8Array(await fs.readFile(source))));
+  if (options.flameLandmarks || options.flameMasks) throw new Error('--landmarks and --masks go with a FLAME .pkl');
   if (isIctFaceKit(files)) return importIctFaceKit(files, { onProgress }).model;
   throw new Error(`${source}: not a model this version can import (ICT-FaceKit zip or folder, FLAME .pkl)`);
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFlamePickle } from '../../../core/head-model/flame-import';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { readPickle, type NdArray } from '../../../core/head-model/pickle-read';
+import { readModelSource } from '../../../main/packs/import-model-source';
 import { PackStore } from '../../../main/packs/pack-store';
 import { ensureBuilt, runCli } from '../../helpers/cli';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -59,6 +60,34 @@ describe.skipIf(!hasNumpy)('FLAME pickle import (fixture written like the real P
     // and it evaluates
     const out = new HeadModelEvaluator(m).evaluate({ pose: new Float64Array(15).fill(0.1) });
     expect(out.vertices.every(Number.isFinite)).toBe(true);
+  });
+
+  it('adds DECA\'s landmark embedding (.npy with a pickled dict) and FLAME\'s masks', async () => {
+    const m = await readModelSource(path.join(dir, 'model.pkl'), { flameLandmarks: path.join(dir, 'landmark_embedding.npy'), flameMasks: path.join(dir, 'FLAME_masks.pkl') });
+    expect(m.landmarks.faces).toEqual(Uint32Array.from(f8(path.join(dir, 'full_lmk_faces_idx.f8'))));
+    expect(m.landmarks.barycentric).toEqual(Float32Array.from(f8(path.join(dir, 'full_lmk_bary_coords.f8'))));
+    const contour = m.landmarks.dynamicContour!;
+    expect(contour.bins).toBe(79);
+    expect(contour.faces).toEqual(Uint32Array.from(f8(path.join(dir, 'dynamic_lmk_faces_idx.f8'))));
+    expect(contour.barycentric).toEqual(Float32Array.from(f8(path.join(dir, 'dynamic_lmk_bary_coords.f8'))));
+    expect(Object.keys(m.regions).sort()).toEqual(['eyes', 'face', 'left_eyeball', 'lips', 'neck', 'right_eyeball']);
+    expect(m.regions.eyes!.length).toBe(40);
+    expect(m.regions.neck![0]).toBe(Math.floor(V / 2));
+    // landmarks evaluate on the posed surface and survive a pack round trip
+    expect(new HeadModelEvaluator(m).evaluate({}).landmarks.length).toBe(68 * 3);
+    const store = new PackStore(path.join(dir, 'packs2'));
+    await store.save(m);
+    const back = await store.load(m.id);
+    expect(back.landmarks.dynamicContour!.faces).toEqual(contour.faces);
+    expect(back.regions.lips).toEqual(m.regions.lips);
+  });
+
+  it('refuses a landmark embedding for another topology', async () => {
+    await expect(readModelSource(path.join(dir, 'model.pkl'), { flameLandmarks: path.join(dir, 'landmark_embedding.npy') }).then(() => 'ok')).resolves.toBe('ok');
+    const small = path.join(dir, 'small');
+    mkdirSync(small, { recursive: true });
+    execFileSync('python3', [path.join(__dirname, 'fixtures/make_flame_pickle.py'), small, '600', '500', '20']);
+    await expect(readModelSource(path.join(small, 'model.pkl'), { flameLandmarks: path.join(dir, 'landmark_embedding.npy') })).rejects.toThrow(/refers to triangle \d+ of 500: is it for another FLAME version\?/);
   });
 
   it('survives a pack round trip through the store bit-exact', async () => {
