@@ -41,7 +41,13 @@ export function zipSourceFiles(zip: ZipArchive): SourceFiles {
   };
 }
 
-/** True when the files look like ICT-FaceKit (a `generic_neutral_mesh.obj` somewhere). */
+/**
+ * True when the files look like ICT-FaceKit (a `generic_neutral_mesh.obj` somewhere).
+ *
+ * ```ts
+ * if (isIctFaceKit(files)) model = importIctFaceKit(files).model;
+ * ```
+ */
 export function isIctFaceKit(files: SourceFiles): boolean {
   return files.names.some((n) => n === 'generic_neutral_mesh.obj' || n.endsWith('/generic_neutral_mesh.obj'));
 }

@@ -92,7 +92,13 @@ export function fitRigid(from: ArrayLike<number>, to: ArrayLike<number>, iterati
   return { R, t };
 }
 
-/** Rotation vector of a rotation matrix (inverse Rodrigues, fine away from 180°). */
+/**
+ * Rotation vector of a rotation matrix (inverse Rodrigues, fine away from 180°).
+ *
+ * ```ts
+ * const [x, y, z] = rotationVector(fitRigid(from, to).R); // axis × angle in radians
+ * ```
+ */
 export function rotationVector(R: ArrayLike<number>): [number, number, number] {
   const c = Math.min(1, Math.max(-1, (R[0]! + R[4]! + R[8]! - 1) / 2));
   const angle = Math.acos(c);
