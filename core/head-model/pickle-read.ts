@@ -36,6 +36,9 @@ const ALLOWED = new Set([
   'copyreg._reconstructor',
   '__builtin__.object',
   'builtins.object',
+  // chumpy's Ch state holds `_dirty_vars`, a set: built here as a plain list of its items
+  '__builtin__.set',
+  'builtins.set',
 ]);
 
 interface GlobalRef {
@@ -157,6 +160,7 @@ function call(fn: unknown, args: unknown): unknown {
   if (isGlobal(fn, 'multiarray._reconstruct')) return { kind: 'ndarray', dtype: '', shape: [], data: new Float64Array(0) } satisfies NdArray;
   if (isGlobal(fn, 'numpy.dtype')) return { kind: 'dtype', descr: bytesToString(a[0]) };
   if (isGlobal(fn, '_reconstructor')) return newObject(a[0], []);
+  if (isGlobal(fn, '__builtin__.set', 'builtins.set')) return Array.isArray(a[0]) ? [...(a[0] as unknown[])] : [];
   if (isGlobal(fn, 'multiarray.scalar')) {
     const dt = a[0] as { kind: 'dtype'; descr: string; order?: string };
     const arr = decodeArray(`${dt.order ?? '<'}${dt.descr}`, [], a[1] as Uint8Array, false);
