@@ -42,6 +42,23 @@ describe.skipIf(!hasNumpy)('FLAME pickle import (fixture written like the real P
     expect(new TextDecoder().decode(root.get('bs_style') as Uint8Array)).toBe('lbs');
   });
 
+  it('reads what numpy itself pickles (protocol 3): Fortran order, float32, int64, uint8, big-endian', () => {
+    const py = [
+      'import numpy as np, pickle, sys',
+      'a = np.asfortranarray(np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 7)',
+      "d = {'f': a, 'g': np.arange(6, dtype=np.float32).reshape(2, 3) / 3, 'i': np.array([-5, 2**40], np.int64), 'u': np.arange(5, dtype=np.uint8), 'b': np.array([1.5, -2.25], '>f8')}",
+      'sys.stdout.buffer.write(pickle.dumps(d, protocol=3))',
+    ].join('\n');
+    const root = readPickle(new Uint8Array(execFileSync('python3', ['-c', py]))) as Map<string, NdArray>;
+    const f = root.get('f')!;
+    expect(f.shape).toEqual([2, 3, 4]);
+    expect([...f.data]).toEqual(Array.from({ length: 24 }, (_, i) => i / 7)); // C order after reading F order
+    expect([...root.get('g')!.data]).toEqual([0, 1, 2, 3, 4, 5].map((x) => Math.fround(x / 3)));
+    expect([...root.get('i')!.data]).toEqual([-5, 2 ** 40]);
+    expect([...root.get('u')!.data]).toEqual([0, 1, 2, 3, 4]);
+    expect([...root.get('b')!.data]).toEqual([1.5, -2.25]);
+  });
+
   it('imports a head model whose arrays equal the float32 of the originals', () => {
     const m = importFlamePickle(bytes, { shapeCount: 12, expressionCount: 8, fileName: 'generic_model.pkl' });
     expect(m.id).toBe('flame-generic-model');
