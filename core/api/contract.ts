@@ -84,6 +84,27 @@ export interface ImportFileResult {
   message: string | null;
 }
 
+/** One detected face as the UI draws it over its photo (original-image pixels, EXIF applied). */
+export interface FaceOverlay {
+  /** [x, y, width, height]. */
+  box: number[];
+  score: number;
+  /** 'ok', or why there are no points ('too_small', 'profile', 'landmarks_failed'). */
+  status: string;
+  landmarks68: number[][] | null;
+  /** 468 × [x, y, z]. */
+  mesh468: number[][] | null;
+  pose: { yaw: number; pitch: number; roll: number } | null;
+}
+
+export interface PhotoFaces {
+  photoId: number;
+  /** The face later stages use; null when no face is usable. */
+  selectedFace: number | null;
+  faces: FaceOverlay[];
+  analyzedAt: string;
+}
+
 /** An installed head-model pack, as the UI lists it. */
 export interface PackInfo {
   id: string;
@@ -171,6 +192,14 @@ export interface ApiMethods {
     req: { subjectId: number; paths?: string[]; stagedIds?: string[] };
     res: { jobId: number };
   };
+  /** Starts a face-analysis job (detection, landmarks, mesh, pose, embedding) over a subject or all photos. */
+  'analyze.start': { req: { subjectId?: number; force?: boolean }; res: { jobId: number } };
+  /** A photo's stored face analysis, or null before it was analysed. */
+  'photos.faces': { req: { photoId: number }; res: PhotoFaces | null };
+  /** Chooses which detected face of a photo later stages use. */
+  'photos.selectFace': { req: { photoId: number; face: number }; res: PhotoFaces };
+  /** Triangles (index triples) of the 468-point face mesh, for drawing its wireframe. */
+  'perception.meshTriangles': { req: Record<string, never>; res: number[] };
   'packs.list': { req: Record<string, never>; res: PackInfo[] };
   /** Evaluates a pack head (forward model) for the viewer. */
   'packs.evaluate': { req: HeadMeshRequest; res: HeadMesh };

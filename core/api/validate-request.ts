@@ -121,6 +121,18 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     paths: { check: list(path, 100_000), optional: true },
     stagedIds: { check: list(stagedId, 100_000), optional: true },
   }),
+  'analyze.start': object({ subjectId: { check: id, optional: true }, force: { check: bool, optional: true } }),
+  'photos.faces': object({ photoId: { check: id } }),
+  'photos.selectFace': object({
+    photoId: { check: id },
+    face: {
+      check: (value, where) => {
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) fail(where, 'must be a face index');
+        return value;
+      },
+    },
+  }),
+  'perception.meshTriangles': empty,
   'packs.list': empty,
   'packs.evaluate': object({
     packId: { check: packId },

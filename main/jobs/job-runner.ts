@@ -7,6 +7,8 @@ export interface JobContext {
   readonly jobId: number;
   readonly signal: AbortSignal;
   setTotal(total: number): void;
+  /** Progress for items that leave no result row (e.g. photos analysed without a problem). */
+  setDone(done: number): void;
   /** Records one finished item (persisted with the job's progress) and announces it. */
   addResult(result: ImportFileResult): void;
 }
@@ -47,6 +49,11 @@ export class JobRunner {
       signal: controller.signal,
       setTotal: (total) => {
         writes.updateJob(jobId, { total });
+        announce(null);
+      },
+      setDone: (n) => {
+        done = n;
+        writes.updateJob(jobId, { done: n });
         announce(null);
       },
       addResult: (result) => {

@@ -17,8 +17,8 @@ const ASSET = 'geometry_pipeline_metadata_landmarks.binarypb';
  * ```
  */
 export async function readCanonicalFaceMeshAsset(): Promise<Uint8Array> {
-  // The CLI and Electron bundles are CommonJS; tests run as ES modules.
-  const req = typeof require === 'function' && typeof require.resolve === 'function' ? require : createRequire(import.meta.url);
+  // __filename exists in the CommonJS bundles and under vitest alike.
+  const req = createRequire(__filename);
   const dir = path.dirname(req.resolve('@mediapipe/face_mesh/package.json'));
   const loader = await fs.readFile(path.join(dir, 'face_mesh_solution_packed_assets_loader.js'), 'utf8');
   const match = new RegExp(`"filename":\\s*"[^"]*${ASSET.replace(/\./g, '\\.')}",\\s*"start":\\s*(\\d+),\\s*"end":\\s*(\\d+)`).exec(loader);

@@ -52,3 +52,21 @@ export function analyzedPhotoIds(db: Database, analyzerVersion: string): Set<num
   const rows = db.prepare<[string], { photo_id: number }>('SELECT photo_id FROM face_analyses WHERE analyzer_version = ?').all(analyzerVersion);
   return new Set(rows.map((r) => r.photo_id));
 }
+
+/**
+ * Makes another detected face the photo's selected one (the user picked it); the face must have
+ * usable points. Returns the updated analysis.
+ *
+ * ```ts
+ * selectFace(db, photoId, 1);
+ * ```
+ */
+export function selectFace(db: Database, photoId: number, faceIndex: number): StoredFaceAnalysis {
+  const stored = getFaceAnalysis(db, photoId);
+  if (!stored) throw new Error(`Photo ${photoId} has not been analysed yet`);
+  const face = stored.faces[faceIndex];
+  if (!face) throw new Error(`Photo ${photoId} has ${stored.faces.length} face(s); there is no face ${faceIndex}`);
+  if (face.status !== 'ok') throw new Error(`Face ${faceIndex} cannot be used: ${face.status.replace(/_/g, ' ')}`);
+  db.prepare<[number, number]>('UPDATE face_analyses SET selected_face = ? WHERE photo_id = ?').run(faceIndex, photoId);
+  return { ...stored, selectedFace: faceIndex };
+}

@@ -1,5 +1,8 @@
 import { ApiError } from '../../core/api/api-error';
-import type { ApiHandlers } from '../../core/api/contract';
+import type { ApiHandlers, PhotoFaces } from '../../core/api/contract';
+import { readCanonicalFaceMeshAsset } from '../packs/starter-pack';
+import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-mesh';
+import { getFaceAnalysis, selectFace, type StoredFaceAnalysis } from '../perception/face-store';
 import { evaluatePackMesh } from '../packs/pack-mesh';
 import type { Studio } from './studio';
 
@@ -15,6 +18,13 @@ import type { Studio } from './studio';
 export function createApiHandlers(studio: Studio): ApiHandlers {
   const library = () => studio.requireProject().library;
   const changed = (subjectId: number | null) => studio.events.emit('library.changed', { subjectId });
+
+  let meshTriangles: Promise<number[]> | null = null;
+  const photoOf = (photoId: number) => {
+    const photo = library().reads.getPhoto(photoId);
+    if (!photo) throw new ApiError('not-found', `No photo with id ${photoId}`);
+    return photo;
+  };
 
   return {
     'app.info': () => studio.appInfo(),
@@ -65,6 +75,26 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       if (!paths?.length && !stagedIds?.length) throw new ApiError('bad-request', 'Nothing to import: give files, folders or uploads');
       return { jobId: studio.startImport(subjectId, paths ?? [], stagedIds ?? []) };
     },
+    'analyze.start': async ({ subjectId, force }) => ({ jobId: studio.startAnalyze({ subjectId, force }) }),
+    'photos.faces': async ({ photoId }) => {
+      photoOf(photoId);
+      const stored = getFaceAnalysis(library().db, photoId);
+      return stored ? toPhotoFaces(stored) : null;
+    },
+    'photos.selectFace': async ({ photoId, face }) => {
+      photoOf(photoId);
+      try {
+        const updated = toPhotoFaces(selectFace(library().db, photoId, face));
+        changed(photoOf(photoId).subjectId);
+        return updated;
+      } catch (error) {
+        throw new ApiError('bad-request', (error as Error).message);
+      }
+    },
+    'perception.meshTriangles': async () => {
+      meshTriangles ??= readCanonicalFaceMeshAsset().then((bytes) => Array.from(parseCanonicalFaceMesh(bytes).triangles));
+      return meshTriangles;
+    },
     'packs.list': async () =>
       (await studio.listPacks()).map(({ id, name, license, vertexCount, triangleCount, shapeCount, expressionCount, jointNames }) => ({
         id,
@@ -90,6 +120,16 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       studio.jobs.cancel(id);
       return null;
     },
+  };
+}
+
+/** What the UI draws: the stored analysis without embeddings and crop transforms. */
+function toPhotoFaces(stored: StoredFaceAnalysis): PhotoFaces {
+  return {
+    photoId: stored.photoId,
+    selectedFace: stored.selectedFace,
+    analyzedAt: stored.analyzedAt,
+    faces: stored.faces.map(({ box, score, status, landmarks68, mesh468, pose }) => ({ box, score, status, landmarks68, mesh468, pose })),
   };
 }
 

@@ -7,6 +7,9 @@ import { exportPackHead } from '../export/export-pack-head';
 import { collectSources, type ImportSource } from '../import/collect-sources';
 import { importPhotos } from '../import/import-photos';
 import { JobRunner } from '../jobs/job-runner';
+import { readProviderSetting, type ProviderPreference } from '../inference/execution-providers';
+import { analyzeJobItem, analyzePhotos, type AnalyzeSummary } from '../perception/analyze-photos';
+import { FaceAnalyzer } from '../perception/face-analyzer';
 import { PackStore } from '../packs/pack-store';
 import { ensureStarterPack } from '../packs/starter-pack';
 import { writeFileAtomic } from '../project/atomic-write';
@@ -22,9 +25,20 @@ export interface StudioOptions {
   settingsDir: string;
   /** Largest accepted image, in megapixels. */
   maxImportMegapixels?: number;
+  /** Execution provider for face analysis; default: the user's setting (inference.json). */
+  provider?: ProviderPreference;
 }
 
 export const STUDIO_DEFAULTS = { maxImportMegapixels: 100 };
+
+export interface StartAnalyzeOptions {
+  subjectId?: number;
+  force?: boolean;
+  /** Told after each photo (the CLI prints a line). */
+  onPhoto?: (name: string, outcome: 'analyzed' | 'skipped' | 'failed', message: string | null) => void;
+  /** Told when the job ends with the summary. */
+  onSummary?: (summary: AnalyzeSummary) => void;
+}
 
 /**
  * The studio's services: the open project, its jobs and staged uploads, and the event bus every
@@ -43,6 +57,7 @@ export class Studio {
   readonly maxImportMegapixels: number;
   private current: { project: Project; staging: StagingArea } | null = null;
   private starterPack: Promise<boolean> | null = null;
+  private analyzer: FaceAnalyzer | null = null;
 
   constructor(readonly options: StudioOptions) {
     this.recent = new RecentProjects(options.settingsDir);
@@ -113,6 +128,54 @@ export class Studio {
       } finally {
         await staging.release(staged);
       }
+    });
+  }
+
+  /** The face pipeline, created on first use with the user's execution-provider setting. */
+  faceAnalyzer(): FaceAnalyzer {
+    this.analyzer ??= new FaceAnalyzer({ provider: this.options.provider ?? readProviderSetting(this.options.settingsDir) });
+    return this.analyzer;
+  }
+
+  /** Releases the inference sessions (before the process exits). */
+  async dispose(): Promise<void> {
+    await this.closeProject();
+    await this.analyzer?.dispose();
+    this.analyzer = null;
+  }
+
+  /**
+   * Starts a face-analysis job over a subject's photos (or all): detection, landmarks, mesh, pose
+   * and embedding stored per photo. Photos already analysed by this analyzer are skipped.
+   */
+  startAnalyze(options: StartAnalyzeOptions = {}): number {
+    const project = this.requireProject();
+    if (options.subjectId !== undefined && !project.library.reads.getSubject(options.subjectId)) {
+      throw new ApiError('not-found', `No subject with id ${options.subjectId}`);
+    }
+    const analyzer = this.faceAnalyzer();
+    return this.jobs.enqueue(project, 'analyze', { subjectId: options.subjectId ?? null, force: options.force === true }, async (ctx) => {
+      let processed = 0;
+      const summary = await analyzePhotos(project, analyzer, {
+        subjectId: options.subjectId,
+        force: options.force,
+        signal: ctx.signal,
+        onTotal: (total) => ctx.setTotal(total),
+        onPhoto: (photoId, outcome, message) => {
+          const name = project.library.reads.getPhoto(photoId)?.originalName ?? String(photoId);
+          const item = analyzeJobItem(photoId, name, outcome, message);
+          processed++;
+          if (item) {
+            ctx.setDone(processed - 1);
+            ctx.addResult(item);
+          } else {
+            ctx.setDone(processed);
+          }
+          options.onPhoto?.(name, outcome, message);
+        },
+      });
+      this.events.emit('library.changed', { subjectId: options.subjectId ?? null });
+      options.onSummary?.(summary);
     });
   }
 

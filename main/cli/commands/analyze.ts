@@ -1,8 +1,7 @@
 import { ApiError } from '../../../core/api/api-error';
 import { APP_VERSION, appDataDir } from '../../app-paths';
 import { parseProviderPreference, readProviderSetting } from '../../inference/execution-providers';
-import { analyzeJobItem, analyzePhotos, type AnalyzeSummary } from '../../perception/analyze-photos';
-import { FaceAnalyzer } from '../../perception/face-analyzer';
+import type { AnalyzeSummary } from '../../perception/analyze-photos';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 
@@ -20,9 +19,8 @@ export const analyzeCommand: CliCommand = {
     } catch (e) {
       throw new CliUsageError((e as Error).message);
     }
-    const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
+    const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir(), provider });
     const project = await studio.openProject(positionals[0]!);
-    const analyzer = new FaceAnalyzer({ provider, log: (l) => io.err(l) });
     const onSignal = () => studio.jobs.cancelAll();
     process.once('SIGINT', onSignal);
     try {
@@ -33,23 +31,15 @@ export const analyzeCommand: CliCommand = {
         subjectId = subject.id;
       }
       let summary: AnalyzeSummary | null = null;
-      const jobId = studio.jobs.enqueue(project, 'analyze', { subjectId: subjectId ?? null, force: values.force === true }, async (ctx) => {
-        let processed = 0;
-        summary = await analyzePhotos(project, analyzer, {
-          subjectId,
-          force: values.force === true,
-          signal: ctx.signal,
-          onTotal: (total) => ctx.setTotal(total),
-          onPhoto: (photoId, outcome, message) => {
-            const name = project.library.reads.getPhoto(photoId)?.originalName ?? String(photoId);
-            const item = analyzeJobItem(photoId, name, outcome, message);
-            if (item) ctx.addResult(item);
-            project.library.writes.updateJob(ctx.jobId, { done: ++processed });
-            const line = `${outcome.padEnd(8)} ${name}${message ? `: ${message}` : ''}`;
-            if (outcome === 'failed') io.err(line);
-            else io.out(line);
-          },
-        });
+      const jobId = studio.startAnalyze({
+        subjectId,
+        force: values.force === true,
+        onPhoto: (name, outcome, message) => {
+          const line = `${outcome.padEnd(8)} ${name}${message ? `: ${message}` : ''}`;
+          if (outcome === 'failed') io.err(line);
+          else io.out(line);
+        },
+        onSummary: (s) => (summary = s),
       });
       const job = await studio.jobs.whenDone(jobId);
       const s = summary as AnalyzeSummary | null;
@@ -61,8 +51,7 @@ export const analyzeCommand: CliCommand = {
       return s && s.failed > 0 ? EXIT.partial : EXIT.ok;
     } finally {
       process.off('SIGINT', onSignal);
-      await analyzer.dispose();
-      await studio.closeProject();
+      await studio.dispose();
     }
   },
 };

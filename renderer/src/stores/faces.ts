@@ -1,0 +1,87 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { JobInfo, PhotoFaces, PhotoSummary } from '../../../core/api/contract';
+import { api } from '../api/client';
+import { errorMessage } from '../lib/errors';
+
+/**
+ * Face analysis in the UI: the analysis job of a subject, and the photo viewer that draws a
+ * photo's detected faces, 68 landmarks and (on request) the 468-point mesh wireframe.
+ */
+export const useFacesStore = defineStore('faces', () => {
+  const viewing = ref<PhotoSummary | null>(null);
+  const faces = ref<PhotoFaces | null>(null);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const showLandmarks = ref(true);
+  const showMesh = ref(false);
+  const meshTriangles = ref<number[] | null>(null);
+  /** The running (or last) analysis job, per subject. */
+  const jobs = ref<Record<number, JobInfo>>({});
+
+  api().on('job.updated', ({ job }) => {
+    if (job.kind !== 'analyze') return;
+    for (const [subjectId, known] of Object.entries(jobs.value)) if (known.id === job.id) jobs.value[Number(subjectId)] = job;
+    if (job.state === 'done' && viewing.value) void reload();
+  });
+
+  async function reload(): Promise<void> {
+    const photo = viewing.value;
+    if (!photo) return;
+    loading.value = true;
+    try {
+      faces.value = await api().call('photos.faces', { photoId: photo.id });
+      error.value = null;
+    } catch (e) {
+      error.value = errorMessage(e);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function open(photo: PhotoSummary): Promise<void> {
+    viewing.value = photo;
+    faces.value = null;
+    await reload();
+  }
+
+  function close(): void {
+    viewing.value = null;
+    faces.value = null;
+  }
+
+  async function toggleMesh(on: boolean): Promise<void> {
+    showMesh.value = on;
+    if (on && !meshTriangles.value) {
+      try {
+        meshTriangles.value = await api().call('perception.meshTriangles', {});
+      } catch (e) {
+        error.value = errorMessage(e);
+      }
+    }
+  }
+
+  async function selectFace(face: number): Promise<void> {
+    const photo = viewing.value;
+    if (!photo) return;
+    try {
+      faces.value = await api().call('photos.selectFace', { photoId: photo.id, face });
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+  }
+
+  /** Analyses a subject's photos (those not analysed yet) as a job. */
+  async function analyzeSubject(subjectId: number, force = false): Promise<void> {
+    try {
+      const { jobId } = await api().call('analyze.start', { subjectId, force });
+      const { job } = await api().call('jobs.get', { id: jobId });
+      jobs.value[subjectId] = job;
+      error.value = null;
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+  }
+
+  return { viewing, faces, loading, error, showLandmarks, showMesh, meshTriangles, jobs, open, close, reload, toggleMesh, selectFace, analyzeSubject };
+});

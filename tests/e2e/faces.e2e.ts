@@ -1,0 +1,77 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runCli } from '../helpers/cli';
+import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
+import { launchChromium, openWatchedPage, screenshot, startServe, unexpectedProblems, type ServeProcess, type WatchedPage } from './browser-mode';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let server: ServeProcess;
+let browser: Browser;
+let watched: WatchedPage;
+
+const P002 = path.join(SHARED_PHOTOS, 'london_frl/p002');
+
+beforeAll(async () => {
+  ensureBuilt({ renderer: true });
+  tmp = makeTempDir('deca-e2e-faces-');
+  const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
+  const projectDir = path.join(tmp.dir, 'Faces.decastudio');
+  expect(runCli(['project', 'create', projectDir, '--name', 'Faces'], env).code).toBe(0);
+  const files = ['002_03_neutral_front.jpg', '002_02_neutral_left_3quarter.jpg', '002_01_neutral_left_profile.jpg'].map((f) => path.join(P002, f));
+  expect(runCli(['import', projectDir, '--subject', 'Ann', ...files], env).code).toBe(0);
+  server = await startServe(env, projectDir);
+  browser = await launchChromium();
+  watched = await openWatchedPage(browser);
+  await watched.page.goto(server.url);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  tmp?.cleanup();
+});
+
+describe('face analysis in the library UI', () => {
+  it('analyses a subject and draws 68 landmarks and the mesh wireframe over the photo', async () => {
+    const { page } = watched;
+    await page.getByText('Ann', { exact: true }).first().click();
+    const viewer = page.getByTestId('photo-viewer');
+    // Before analysis the viewer says what to do.
+    await page.locator('[data-photo-name="002_03_neutral_front.jpg"] [data-testid="photo-open"]').click();
+    await page.getByTestId('not-analysed').waitFor();
+    await page.getByTestId('viewer-close').click();
+
+    await page.getByTestId('analyze-subject').click();
+    await page.getByTestId('analysis-done').waitFor({ timeout: 120_000 });
+    await page.locator('[data-photo-name="002_03_neutral_front.jpg"] [data-testid="photo-open"]').click();
+    await expect.poll(() => viewer.locator('[data-testid="landmarks"] circle').count(), { timeout: 20_000 }).toBe(68);
+    // Every landmark lies inside the chosen face's box, eyes above the mouth.
+    const box = await viewer.locator('[data-testid="face-0"] rect').evaluate((r) => ['x', 'y', 'width', 'height'].map((a) => Number(r.getAttribute(a))));
+    const points = await viewer.locator('[data-testid="landmarks"] circle').evaluateAll((cs) => cs.map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))]));
+    for (const [x, y] of points) {
+      expect(x!).toBeGreaterThan(box[0]! - 0.1 * box[2]!);
+      expect(x!).toBeLessThan(box[0]! + 1.1 * box[2]!);
+      expect(y!).toBeGreaterThan(box[1]! - 0.2 * box[3]!);
+      expect(y!).toBeLessThan(box[1]! + 1.2 * box[3]!);
+    }
+    expect(points[36]![1]!).toBeLessThan(points[48]![1]!); // outer eye corner above the mouth corner
+    expect(points[36]![0]!).toBeLessThan(points[45]![0]!); // subject's right eye on the image's left
+    await page.getByTestId('toggle-mesh').check();
+    await expect.poll(async () => ((await viewer.getByTestId('mesh-wireframe').getAttribute('d')) ?? '').split('M').length - 1, { timeout: 10_000 }).toBe(898);
+    await expect.poll(() => viewer.getByTestId('viewer-info').textContent()).toMatch(/Face 1: landmarks found, yaw -?\d+°/);
+    await screenshot(page, 'faces-01-front-landmarks-mesh');
+    await page.getByTestId('viewer-close').click();
+  });
+
+  it('says why a profile view has no points', async () => {
+    const { page } = watched;
+    await page.locator('[data-photo-name="002_01_neutral_left_profile.jpg"] [data-testid="photo-open"]').click();
+    const info = page.getByTestId('viewer-info');
+    await expect.poll(() => info.textContent(), { timeout: 20_000 }).toMatch(/too far in profile|No face found/);
+    expect(await page.locator('[data-testid="landmarks"] circle').count()).toBe(0);
+    await screenshot(page, 'faces-02-profile');
+    await page.getByTestId('viewer-close').click();
+    expect(unexpectedProblems(watched)).toEqual([]);
+  });
+});
