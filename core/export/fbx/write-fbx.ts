@@ -102,7 +102,11 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
     properties70(prop70('DiffuseColor', 'Color', '', 'A', 0.8, 0.8, 0.8), prop70('SpecularFactor', 'Number', '', 'A', 0.1), prop70('Shininess', 'Number', '', 'A', 10)),
   ]));
   connections.push(connectOO(materialId, meshModelId));
-  const textureSlots: [keyof ExportHead['textures'], string][] = [['albedo', 'DiffuseColor'], ['normal', 'NormalMap']];
+  const textureSlots: [keyof ExportHead['textures'], string][] = [
+    ['albedo', 'DiffuseColor'],
+    ['normal', 'NormalMap'],
+    ['displacement', 'DisplacementColor'],
+  ];
   for (const [key, slot] of head.uvs ? textureSlots : []) {
     const png = head.textures[key];
     if (!png) continue;
