@@ -1,0 +1,155 @@
+import type { FitPoints } from './fit-points';
+
+/** One photo's state during the fit (rotations as row-major matrices, updated multiplicatively). */
+export interface PhotoState {
+  R: Float64Array;
+  jaw: Float64Array;
+  scale: number;
+  tx: number;
+  ty: number;
+  expression: Float64Array;
+}
+
+/**
+ * Per-photo scratch: predicted pixels of every point and their Jacobian rows over the photo's
+ * columns — rotation δ (3), log scale, tx, ty, jaw δ (3), ψ (Kψ) — followed by β (Kβ).
+ */
+export interface Projection {
+  columns: number;
+  pred: Float64Array;
+  jac: Float64Array;
+}
+
+/** Columns of a photo before the shared β columns. */
+export const LOCAL_FIXED = 9;
+
+/**
+ * Allocates a {@link Projection} for a point set.
+ *
+ * ```ts
+ * const proj = createProjection(points);
+ * ```
+ */
+export function createProjection(pts: FitPoints): Projection {
+  const columns = LOCAL_FIXED + pts.expressionCount + pts.shapeCount;
+  return { columns, pred: new Float64Array(pts.count * 2), jac: new Float64Array(pts.count * 2 * columns) };
+}
+
+/**
+ * Projects points [0, count) of a photo and, when `jacobian` is set, fills their Jacobian rows:
+ * rotations perturbed on the right (R ← R·exp([δ]×), so ∂(R·y)/∂δ = R·(e_i × y)), scale in log
+ * space, and β, ψ through the linear bases and the linear jaw pivot.
+ *
+ * ```ts
+ * projectPoints(points, beta, state, points.landmarkCount, true, proj);
+ * ```
+ */
+export function projectPoints(pts: FitPoints, beta: Float64Array, st: PhotoState, count: number, jacobian: boolean, out: Projection): void {
+  const Kb = pts.shapeCount, Ke = pts.expressionCount, C = out.columns, Lp = LOCAL_FIXED + Ke;
+  const { R, jaw: Rj, scale: s, expression: psi } = st;
+  // Jaw pivot c = c0 + Cβ·β + Cψ·ψ.
+  const c = [0, 0, 0];
+  const cs = pts.jawPivotShape, ce = pts.jawPivotExpression;
+  for (let d = 0; d < 3; d++) {
+    let v = pts.jawPivot[d]!;
+    for (let k = 0; k < Kb; k++) v += cs[d * Kb + k]! * beta[k]!;
+    for (let k = 0; k < Ke; k++) v += ce[d * Ke + k]! * psi[k]!;
+    c[d] = v;
+  }
+  const a0 = [s * R[0]!, s * R[1]!, s * R[2]!], a1 = [-s * R[3]!, -s * R[4]!, -s * R[5]!];
+  // bX = Rjᵀ·aX − aX: the row that maps a jaw-weighted offset through (R_jaw − I).
+  const b0 = [0, 1, 2].map((d) => a0[0]! * Rj[d]! + a0[1]! * Rj[3 + d]! + a0[2]! * Rj[6 + d]! - a0[d]!);
+  const b1 = [0, 1, 2].map((d) => a1[0]! * Rj[d]! + a1[1]! * Rj[3 + d]! + a1[2]! * Rj[6 + d]! - a1[d]!);
+  const x = [0, 0, 0], u = [0, 0, 0], y = [0, 0, 0];
+  const { rest, shape, expression, restW, shapeW, expressionW, jawWeight } = pts;
+  for (let p = 0; p < count; p++) {
+    for (let d = 0; d < 3; d++) {
+      const row = p * 3 + d;
+      let v = rest[row]!;
+      for (let k = 0, o = row * Kb; k < Kb; k++) v += shape[o + k]! * beta[k]!;
+      for (let k = 0, o = row * Ke; k < Ke; k++) v += expression[o + k]! * psi[k]!;
+      x[d] = v;
+    }
+    const w = pts.hasJaw ? jawWeight[p]! : 0;
+    if (w !== 0) {
+      for (let d = 0; d < 3; d++) {
+        const row = p * 3 + d;
+        let v = restW[row]!;
+        for (let k = 0, o = row * Kb; k < Kb; k++) v += shapeW[o + k]! * beta[k]!;
+        for (let k = 0, o = row * Ke; k < Ke; k++) v += expressionW[o + k]! * psi[k]!;
+        u[d] = v - w * c[d]!;
+      }
+      for (let d = 0; d < 3; d++) y[d] = x[d]! + Rj[d * 3]! * u[0]! + Rj[d * 3 + 1]! * u[1]! + Rj[d * 3 + 2]! * u[2]! - u[d]!;
+    } else for (let d = 0; d < 3; d++) y[d] = x[d]!;
+    const z0 = R[0]! * y[0]! + R[1]! * y[1]! + R[2]! * y[2]!;
+    const z1 = R[3]! * y[0]! + R[4]! * y[1]! + R[5]! * y[2]!;
+    out.pred[p * 2] = s * z0 + st.tx;
+    out.pred[p * 2 + 1] = -s * z1 + st.ty;
+    if (!jacobian) continue;
+    const ju = out.jac.subarray(p * 2 * C, (p * 2 + 1) * C), jv = out.jac.subarray((p * 2 + 1) * C, (p * 2 + 2) * C);
+    ju.fill(0);
+    jv.fill(0);
+    // e_i × y for i = x, y, z.
+    const cx = [0, -y[2]!, y[1]!], cy = [y[2]!, 0, -y[0]!], cz = [-y[1]!, y[0]!, 0];
+    const dot = (a: number[], b: number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+    ju[0] = dot(a0, cx); ju[1] = dot(a0, cy); ju[2] = dot(a0, cz);
+    jv[0] = dot(a1, cx); jv[1] = dot(a1, cy); jv[2] = dot(a1, cz);
+    ju[3] = s * z0; jv[3] = -s * z1;
+    ju[4] = 1; jv[5] = 1;
+    if (w !== 0) {
+      // ∂y/∂δ_jaw,i = R_jaw·(e_i × u); a·R_jaw = (b + a).
+      const e0 = [b0[0]! + a0[0]!, b0[1]! + a0[1]!, b0[2]! + a0[2]!], e1 = [b1[0]! + a1[0]!, b1[1]! + a1[1]!, b1[2]! + a1[2]!];
+      const ux = [0, -u[2]!, u[1]!], uy = [u[2]!, 0, -u[0]!], uz = [-u[1]!, u[0]!, 0];
+      ju[6] = dot(e0, ux); ju[7] = dot(e0, uy); ju[8] = dot(e0, uz);
+      jv[6] = dot(e1, ux); jv[7] = dot(e1, uy); jv[8] = dot(e1, uz);
+    }
+    for (let d = 0; d < 3; d++) {
+      const row = p * 3 + d;
+      const ad0 = a0[d]!, ad1 = a1[d]!;
+      for (let k = 0, o = row * Ke; k < Ke; k++) {
+        const e = expression[o + k]!;
+        ju[LOCAL_FIXED + k] += ad0 * e;
+        jv[LOCAL_FIXED + k] += ad1 * e;
+      }
+      for (let k = 0, o = row * Kb; k < Kb; k++) {
+        const b = shape[o + k]!;
+        ju[Lp + k] += ad0 * b;
+        jv[Lp + k] += ad1 * b;
+      }
+      if (w === 0) continue;
+      const bd0 = b0[d]!, bd1 = b1[d]!;
+      for (let k = 0, o = row * Ke; k < Ke; k++) {
+        const e = expressionW[o + k]! - w * ce[d * Ke + k]!;
+        ju[LOCAL_FIXED + k] += bd0 * e;
+        jv[LOCAL_FIXED + k] += bd1 * e;
+      }
+      for (let k = 0, o = row * Kb; k < Kb; k++) {
+        const b = shapeW[o + k]! - w * cs[d * Kb + k]!;
+        ju[Lp + k] += bd0 * b;
+        jv[Lp + k] += bd1 * b;
+      }
+    }
+  }
+}
+
+/**
+ * Adds ω·jᵀj (upper triangle) and ω·r·j to a C×C normal matrix and gradient for the residual
+ * r = scale·(row_a − row_b) + …; `rowB` < 0 means no subtraction (eyelid terms use it).
+ *
+ * ```ts
+ * accumulateRow(proj, 2 * p, -1, 1 / sigma, r, 1, H, g, tmp);
+ * ```
+ */
+export function accumulateRow(proj: Projection, rowA: number, rowB: number, scale: number, r: number, omega: number, H: Float64Array, g: Float64Array, tmp: Float64Array): void {
+  const C = proj.columns, J = proj.jac;
+  const oa = rowA * C, ob = rowB * C;
+  if (rowB < 0) for (let i = 0; i < C; i++) tmp[i] = scale * J[oa + i]!;
+  else for (let i = 0; i < C; i++) tmp[i] = scale * (J[oa + i]! - J[ob + i]!);
+  for (let i = 0; i < C; i++) {
+    const ti = omega * tmp[i]!;
+    if (ti === 0) continue;
+    g[i] += ti * r;
+    const o = i * C;
+    for (let k = i; k < C; k++) H[o + k] += ti * tmp[k]!;
+  }
+}

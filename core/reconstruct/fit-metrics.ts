@@ -1,0 +1,56 @@
+import { fitRigid } from '../head-model/small-linalg';
+
+/** Outer eye corners of the iBUG 68 scheme (subject's right, left). */
+export const OUTER_EYE_CORNERS = [36, 45] as const;
+
+/**
+ * Mean landmark distance between the fitted model's projected landmarks and the photo's,
+ * divided by the photo's outer-eye-corner distance (the usual normalised mean error).
+ *
+ * ```ts
+ * const nme = normalizedLandmarkError(projected68, photoLandmarks68); // e.g. 0.03
+ * ```
+ */
+export function normalizedLandmarkError(predicted: ArrayLike<number>, observed: ArrayLike<number>): number {
+  const [a, b] = OUTER_EYE_CORNERS;
+  const iod = Math.hypot(observed[a * 2]! - observed[b * 2]!, observed[a * 2 + 1]! - observed[b * 2 + 1]!);
+  let sum = 0;
+  for (let l = 0; l < 68; l++) sum += Math.hypot(predicted[l * 2]! - observed[l * 2]!, predicted[l * 2 + 1]! - observed[l * 2 + 1]!);
+  return sum / 68 / iod;
+}
+
+/**
+ * Mean distance between two vertex sets after the best similarity transform (rotation, uniform
+ * scale, translation) maps `fitted` onto `truth`, over `indices` (all vertices when omitted).
+ *
+ * ```ts
+ * const mm = 1000 * alignedVertexError(fittedVertices, truthVertices, model.regions.face);
+ * ```
+ */
+export function alignedVertexError(fitted: ArrayLike<number>, truth: ArrayLike<number>, indices?: ArrayLike<number>): number {
+  const n = indices ? indices.length : fitted.length / 3;
+  const at = (i: number) => (indices ? indices[i]! : i);
+  const a = new Float64Array(n * 3), b = new Float64Array(n * 3);
+  const ca = [0, 0, 0], cb = [0, 0, 0];
+  for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) {
+    a[i * 3 + d] = fitted[at(i) * 3 + d]!;
+    b[i * 3 + d] = truth[at(i) * 3 + d]!;
+    ca[d] += a[i * 3 + d]! / n;
+    cb[d] += b[i * 3 + d]! / n;
+  }
+  for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) (a[i * 3 + d] -= ca[d]!), (b[i * 3 + d] -= cb[d]!);
+  // The optimal rotation of a similarity does not depend on its scale (Umeyama), so fit it rigidly first.
+  const { R } = fitRigid(a, b);
+  let num = 0, den = 0;
+  const ra = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) for (let r = 0; r < 3; r++) {
+    const v = R[r * 3]! * a[i * 3]! + R[r * 3 + 1]! * a[i * 3 + 1]! + R[r * 3 + 2]! * a[i * 3 + 2]!;
+    ra[i * 3 + r] = v;
+    num += v * b[i * 3 + r]!;
+    den += v * v;
+  }
+  const s = num / den;
+  let err = 0;
+  for (let i = 0; i < n; i++) err += Math.hypot(s * ra[i * 3]! - b[i * 3]!, s * ra[i * 3 + 1]! - b[i * 3 + 1]!, s * ra[i * 3 + 2]! - b[i * 3 + 2]!);
+  return err / n;
+}

@@ -1,0 +1,344 @@
+import { choleskySolve } from './dense-cholesky';
+import { accumulateRow, createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
+import type { FitPoints } from './fit-points';
+import { axisAngle, rotationMatrix, type PhotoFit } from './ortho-camera';
+
+/** What the fitter sees of one photo (pixels of the upright photo). */
+export interface PhotoObservation {
+  /** 68 iBUG landmarks as x, y pairs (136 values). */
+  landmarks: ArrayLike<number>;
+  /** FaceMesh's 468 points as x, y pairs (936 values); used when the model has `mediapipe468`. */
+  mesh?: ArrayLike<number> | null;
+  /** Rough yaw to start from (degrees, + = face turned towards the image's left). */
+  yawDeg?: number;
+}
+
+export interface FitOptions {
+  /** Landmark noise as a fraction of the outer-eye-corner distance: residuals are divided by it. */
+  landmarkSigma: number;
+  /** Weight of each dense FaceMesh point relative to a landmark. */
+  denseWeight: number;
+  /** Weight of the eyelid-distance terms (DECA's L_eye). */
+  eyelidWeight: number;
+  /** L2 weights on β, ψ and the jaw rotation (radians) in units of squared normalised residuals. */
+  shapeRegularization: number;
+  expressionRegularization: number;
+  jawRegularization: number;
+  /** Huber threshold in normalised residual units (robustness to a few wrong landmarks). */
+  huber: number;
+  /** Yaw (degrees) at which the far side's jaw contour is down-weighted fully (non-FLAME packs). */
+  contourYawDeg: number;
+  /** Lowest weight of a far-side contour landmark. */
+  contourMinWeight: number;
+  rigidIterations: number;
+  fullIterations: number;
+  /** Box on ψ: 'auto' = [0, 1] for named blendshape bases (ICT, starter head), none otherwise. */
+  expressionBounds: 'auto' | [number, number] | null;
+  /** Keep this β (a shape already solved for the person) and fit only the per-photo parameters. */
+  fixedShape: ArrayLike<number> | null;
+  /** Fit the jaw joint's rotation (redundant with a jawOpen blendshape, hence regularised). */
+  fitJaw: boolean;
+}
+
+export const FIT_DEFAULTS: FitOptions = {
+  landmarkSigma: 0.02,
+  denseWeight: 0.3,
+  eyelidWeight: 1,
+  shapeRegularization: 0.5,
+  expressionRegularization: 10,
+  jawRegularization: 50,
+  huber: 3,
+  contourYawDeg: 25,
+  contourMinWeight: 0.1,
+  rigidIterations: 20,
+  fullIterations: 60,
+  expressionBounds: 'auto',
+  fixedShape: null,
+  fitJaw: true,
+};
+
+export interface FitResult {
+  shape: Float64Array;
+  photos: PhotoFit[];
+  /** Accepted Levenberg–Marquardt steps over both stages. */
+  iterations: number;
+  /** Final robust cost (normalised residuals squared, plus regularisers). */
+  cost: number;
+}
+
+/** iBUG eyelid pairs (upper, lower) of DECA's eye-closure term. */
+const EYELID_PAIRS: readonly [number, number][] = [[37, 41], [38, 40], [43, 47], [44, 46]];
+
+/**
+ * Fits one person's photos with Levenberg–Marquardt: one shared identity β, and per photo the
+ * expression ψ, global rotation, jaw rotation and orthographic camera. Coarse to fine: cameras and
+ * global rotations first, then everything. Deterministic (no random starts).
+ *
+ * ```ts
+ * const points = buildFitPoints(model);
+ * const fit = fitPhotos(points, [{ landmarks: lm68, mesh: mesh468, yawDeg: 20 }]);
+ * ```
+ */
+export function fitPhotos(pts: FitPoints, photos: readonly PhotoObservation[], options: Partial<FitOptions> = {}): FitResult {
+  const o = { ...FIT_DEFAULTS, ...options };
+  if (pts.landmarkCount !== 68) throw new Error(`fitPhotos needs a model with the 68 iBUG landmarks (it has ${pts.landmarkCount})`);
+  if (photos.length === 0) throw new Error('fitPhotos: no photos');
+  const Kb = pts.shapeCount, Ke = pts.expressionCount, Lp = LOCAL_FIXED + Ke;
+  const N = Kb + photos.length * Lp;
+  const bounds: [number, number] | null = o.expressionBounds === 'auto' ? (pts.namedExpressions ? [0, 1] : null) : o.expressionBounds;
+  const ctx: Ctx = {
+    pts, o, photos, Kb, Ke, Lp, N, bounds,
+    sigma: photos.map((ph) => o.landmarkSigma * Math.max(1, Math.hypot(ph.landmarks[72]! - ph.landmarks[90]!, ph.landmarks[73]! - ph.landmarks[91]!))),
+    useDense: photos.map((ph) => pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936),
+    proj: photos.map(() => createProjection(pts)),
+    contour: photos.map(() => new Float64Array(17)),
+  };
+  let beta: Float64Array = new Float64Array(Kb);
+  if (o.fixedShape) for (let k = 0; k < Kb; k++) beta[k] = o.fixedShape[k] ?? 0;
+  let states = photos.map((ph) => initialState(pts, beta, ph, Ke));
+
+  let iterations = 0;
+  let cost = 0;
+  for (const stage of ['rigid', 'full'] as const) {
+    const active = new Uint8Array(N);
+    for (let i = 0; i < photos.length; i++) {
+      const b = Kb + i * Lp;
+      for (let c = 0; c < 6; c++) active[b + c] = 1;
+      if (stage === 'full') {
+        if (o.fitJaw && pts.hasJaw) for (let c = 6; c < 9; c++) active[b + c] = 1;
+        for (let c = LOCAL_FIXED; c < Lp; c++) active[b + c] = 1;
+      }
+    }
+    if (stage === 'full' && !o.fixedShape) for (let k = 0; k < Kb; k++) active[k] = 1;
+    let lambda = 1e-3;
+    const maxIt = stage === 'rigid' ? o.rigidIterations : o.fullIterations;
+    for (let it = 0; it < maxIt; it++) {
+      states.forEach((st, i) => contourWeights(pts, st, o, ctx.contour[i]!));
+      const H = new Float64Array(N * N), g = new Float64Array(N);
+      cost = linearize(ctx, beta, states, stage, H, g);
+      // Expressions pinned at a bound with the gradient pushing outwards stay put this step.
+      const act = Uint8Array.from(active);
+      if (ctx.bounds) states.forEach((st, i) => {
+        for (let k = 0; k < Ke; k++) {
+          const col = Kb + i * Lp + LOCAL_FIXED + k;
+          if ((st.expression[k]! <= ctx.bounds![0] && g[col]! > 0) || (st.expression[k]! >= ctx.bounds![1] && g[col]! < 0)) act[col] = 0;
+        }
+      });
+      const idx: number[] = [];
+      for (let c = 0; c < N; c++) if (act[c]) idx.push(c);
+      const n = idx.length;
+      let accepted = false;
+      while (lambda < 1e10) {
+        const A = new Float64Array(n * n), b = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const ri = idx[i]!;
+          b[i] = -g[ri]!;
+          for (let j = i; j < n; j++) {
+            const v = H[ri * N + idx[j]!]!;
+            A[i * n + j] = v;
+            A[j * n + i] = v;
+          }
+          A[i * n + i] += lambda * A[i * n + i]! + 1e-9;
+        }
+        const step = choleskySolve(A, b, n);
+        if (!step) {
+          lambda *= 10;
+          continue;
+        }
+        const delta = new Float64Array(N);
+        idx.forEach((c, i) => (delta[c] = step[i]!));
+        const trial = applyStep(ctx, beta, states, delta);
+        const trialCost = evaluateCost(ctx, trial.beta, trial.states, stage);
+        if (trialCost < cost) {
+          beta = trial.beta;
+          states = trial.states;
+          lambda = Math.max(1e-7, lambda / 3);
+          accepted = true;
+          iterations++;
+          if (cost - trialCost < 1e-7 * cost) it = maxIt;
+          cost = trialCost;
+          break;
+        }
+        lambda *= 4;
+      }
+      if (!accepted) break;
+    }
+  }
+  return {
+    shape: beta,
+    photos: states.map((st) => ({ rotation: axisAngle(st.R), jaw: axisAngle(st.jaw), expression: Float64Array.from(st.expression), camera: { scale: st.scale, tx: st.tx, ty: st.ty } })),
+    iterations,
+    cost,
+  };
+}
+
+interface Ctx {
+  pts: FitPoints;
+  o: FitOptions;
+  photos: readonly PhotoObservation[];
+  Kb: number;
+  Ke: number;
+  Lp: number;
+  N: number;
+  bounds: [number, number] | null;
+  sigma: number[];
+  useDense: boolean[];
+  proj: Projection[];
+  contour: Float64Array[];
+}
+
+/** Scale and translation from the landmarks' spread, rotation from the given yaw. */
+function initialState(pts: FitPoints, beta: Float64Array, ph: PhotoObservation, Ke: number): PhotoState {
+  const yaw = ((ph.yawDeg ?? 0) * Math.PI) / 180;
+  const st: PhotoState = { R: rotationMatrix([0, -yaw, 0]), jaw: rotationMatrix([0, 0, 0]), scale: 1, tx: 0, ty: 0, expression: new Float64Array(Ke) };
+  const proj = { columns: 0, pred: new Float64Array(pts.count * 2), jac: new Float64Array(0) };
+  projectPoints(pts, beta, st, 68, false, proj);
+  let mx = 0, my = 0, ox = 0, oy = 0;
+  for (let l = 0; l < 68; l++) (mx += proj.pred[l * 2]! / 68), (my += proj.pred[l * 2 + 1]! / 68), (ox += ph.landmarks[l * 2]! / 68), (oy += ph.landmarks[l * 2 + 1]! / 68);
+  let sm = 0, so = 0;
+  for (let l = 0; l < 68; l++) {
+    sm += (proj.pred[l * 2]! - mx) ** 2 + (proj.pred[l * 2 + 1]! - my) ** 2;
+    so += (ph.landmarks[l * 2]! - ox) ** 2 + (ph.landmarks[l * 2 + 1]! - oy) ** 2;
+  }
+  st.scale = Math.sqrt(so / sm);
+  st.tx = ox - st.scale * mx;
+  st.ty = oy - st.scale * my;
+  return st;
+}
+
+/**
+ * Without FLAME's dynamic contour, the far side's jaw-line landmarks (which a detector puts on the
+ * silhouette, not on fixed skin points) are down-weighted with yaw, more so away from the chin.
+ */
+function contourWeights(pts: FitPoints, st: PhotoState, o: FitOptions, out: Float64Array): void {
+  // Forward vector's x = R[2]; a contour point is on the far side when its rest x has that sign.
+  const fx = st.R[2]!;
+  const turn = Math.min(1, Math.abs((Math.asin(Math.max(-1, Math.min(1, fx))) * 180) / Math.PI) / o.contourYawDeg);
+  for (let i = 0; i < 17; i++) {
+    const far = pts.rest[i * 3]! * fx > 0;
+    out[i] = far ? 1 - (1 - o.contourMinWeight) * turn * (Math.abs(i - 8) / 8) : 1;
+  }
+}
+
+function huberCost(e2: number, k: number): { cost: number; omega: number } {
+  const e = Math.sqrt(e2);
+  return e <= k ? { cost: e2, omega: 1 } : { cost: 2 * k * e - k * k, omega: k / e };
+}
+
+/** Robust cost of one photo's data terms; with H and g, also its normal equations (local columns). */
+function photoTerms(ctx: Ctx, i: number, beta: Float64Array, st: PhotoState, stage: 'rigid' | 'full', H: Float64Array | null, g: Float64Array | null): number {
+  const { pts, o } = ctx;
+  const ph = ctx.photos[i]!, proj = ctx.proj[i]!, sigma = ctx.sigma[i]!;
+  const dense = stage === 'full' && ctx.useDense[i]!;
+  projectPoints(pts, beta, st, dense ? pts.count : 68, !!H, proj);
+  const tmp = H ? new Float64Array(proj.columns) : null;
+  const P = proj.pred;
+  let cost = 0;
+  const point = (p: number, ox: number, oy: number, w: number) => {
+    const s = w / sigma;
+    const ru = (P[p * 2]! - ox) * s, rv = (P[p * 2 + 1]! - oy) * s;
+    const hb = huberCost(ru * ru + rv * rv, o.huber);
+    cost += hb.cost;
+    if (H) {
+      accumulateRow(proj, p * 2, -1, s, ru, hb.omega, H, g!, tmp!);
+      accumulateRow(proj, p * 2 + 1, -1, s, rv, hb.omega, H, g!, tmp!);
+    }
+  };
+  const L = ph.landmarks;
+  for (let l = 0; l < 68; l++) point(l, L[l * 2]!, L[l * 2 + 1]!, l < 17 ? ctx.contour[i]![l]! : 1);
+  if (stage === 'full' && o.eyelidWeight > 0) {
+    const s = o.eyelidWeight / sigma;
+    for (const [a, b] of EYELID_PAIRS) {
+      for (let d = 0; d < 2; d++) {
+        const r = (P[a * 2 + d]! - P[b * 2 + d]! - (L[a * 2 + d]! - L[b * 2 + d]!)) * s;
+        cost += r * r;
+        if (H) accumulateRow(proj, a * 2 + d, b * 2 + d, s, r, 1, H, g!, tmp!);
+      }
+    }
+  }
+  if (dense) for (let m = 0; m < 468; m++) point(pts.denseStart + m, ph.mesh![m * 2]!, ph.mesh![m * 2 + 1]!, o.denseWeight);
+  return cost;
+}
+
+function regularizerCost(ctx: Ctx, beta: Float64Array, st: PhotoState[], stage: 'rigid' | 'full'): number {
+  if (stage === 'rigid') return 0;
+  const { o } = ctx;
+  let c = 0;
+  for (let k = 0; k < ctx.Kb; k++) c += o.shapeRegularization * beta[k]! ** 2;
+  for (const s of st) {
+    for (let k = 0; k < ctx.Ke; k++) c += o.expressionRegularization * s.expression[k]! ** 2;
+    const j = axisAngle(s.jaw);
+    c += o.jawRegularization * (j[0] ** 2 + j[1] ** 2 + j[2] ** 2);
+  }
+  return c;
+}
+
+function evaluateCost(ctx: Ctx, beta: Float64Array, states: PhotoState[], stage: 'rigid' | 'full'): number {
+  let c = regularizerCost(ctx, beta, states, stage);
+  states.forEach((st, i) => (c += photoTerms(ctx, i, beta, st, stage, null, null)));
+  return c;
+}
+
+/** Cost, and the global normal matrix (upper triangle filled both ways) and gradient. */
+function linearize(ctx: Ctx, beta: Float64Array, states: PhotoState[], stage: 'rigid' | 'full', H: Float64Array, g: Float64Array): number {
+  const { Kb, Ke, Lp, N, o } = ctx;
+  let cost = regularizerCost(ctx, beta, states, stage);
+  const C = Lp + Kb;
+  const map = (i: number, c: number) => (c < Lp ? Kb + i * Lp + c : c - Lp);
+  states.forEach((st, i) => {
+    const Hl = new Float64Array(C * C), gl = new Float64Array(C);
+    cost += photoTerms(ctx, i, beta, st, stage, Hl, gl);
+    for (let a = 0; a < C; a++) {
+      const ga = map(i, a);
+      g[ga] += gl[a]!;
+      for (let b = a; b < C; b++) {
+        const v = Hl[a * C + b]!;
+        if (v === 0) continue;
+        const gb = map(i, b);
+        H[ga * N + gb] += v;
+        if (ga !== gb) H[gb * N + ga] += v;
+      }
+    }
+    if (stage === 'full') {
+      for (let k = 0; k < Ke; k++) {
+        const col = Kb + i * Lp + LOCAL_FIXED + k;
+        H[col * N + col] += o.expressionRegularization;
+        g[col] += o.expressionRegularization * st.expression[k]!;
+      }
+      const j = axisAngle(st.jaw);
+      for (let d = 0; d < 3; d++) {
+        const col = Kb + i * Lp + 6 + d;
+        H[col * N + col] += o.jawRegularization;
+        g[col] += o.jawRegularization * j[d]!;
+      }
+    }
+  });
+  if (stage === 'full') for (let k = 0; k < Kb; k++) {
+    H[k * N + k] += o.shapeRegularization;
+    g[k] += o.shapeRegularization * beta[k]!;
+  }
+  return cost;
+}
+
+function applyStep(ctx: Ctx, beta: Float64Array, states: PhotoState[], delta: Float64Array): { beta: Float64Array; states: PhotoState[] } {
+  const { Kb, Ke, Lp, bounds } = ctx;
+  const nb = Float64Array.from(beta, (b, k) => b + delta[k]!);
+  const ns = states.map((st, i) => {
+    const o = Kb + i * Lp;
+    const R = mul3(st.R, rotationMatrix([delta[o]!, delta[o + 1]!, delta[o + 2]!]));
+    const jaw = mul3(st.jaw, rotationMatrix([delta[o + 6]!, delta[o + 7]!, delta[o + 8]!]));
+    const expression = Float64Array.from(st.expression, (e, k) => {
+      const v = e + delta[o + LOCAL_FIXED + k]!;
+      return bounds ? Math.min(bounds[1], Math.max(bounds[0], v)) : v;
+    });
+    return { R, jaw, scale: st.scale * Math.exp(delta[o + 3]!), tx: st.tx + delta[o + 4]!, ty: st.ty + delta[o + 5]!, expression };
+  });
+  void Ke;
+  return { beta: nb, states: ns };
+}
+
+function mul3(A: Float64Array, B: Float64Array): Float64Array {
+  const C = new Float64Array(9);
+  for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) C[a * 3 + b] = A[a * 3]! * B[b]! + A[a * 3 + 1]! * B[3 + b]! + A[a * 3 + 2]! * B[6 + b]!;
+  return C;
+}

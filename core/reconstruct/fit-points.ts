@@ -1,0 +1,129 @@
+import type { HeadModel } from '../head-model/head-model';
+
+/**
+ * Surface points the fitter projects (the 68 landmarks, then the 468 MediaPipe vertices when the
+ * model has region `mediapipe468`), with their bases restricted to those points.
+ *
+ * With the neck, head and eye joints at rest, linear blend skinning of a point reduces to
+ *   y = x + (R_jaw − I)·(x_w − w·c),   x = T + B_S·β + B_E·ψ,
+ * where w is the point's jaw skinning weight, x_w its jaw-weighted position and c the jaw pivot,
+ * all linear in β and ψ (the pivot through the joint regressor). The global rotation then acts on
+ * y about the root joint; that pivot only shifts the image, which the camera translation absorbs.
+ * So the fitter's Jacobians are exact for the model it fits.
+ */
+export interface FitPoints {
+  /** Number of points. */
+  count: number;
+  /** Landmark points (the model's 68) come first; dense points follow at `denseStart`. */
+  landmarkCount: number;
+  denseStart: number;
+  denseCount: number;
+  shapeCount: number;
+  expressionCount: number;
+  /** P×3 rest positions. */
+  rest: Float64Array;
+  /** (P·3)×Kβ and (P·3)×Kψ bases, row per coordinate. */
+  shape: Float64Array;
+  expression: Float64Array;
+  /** Jaw skinning weight per point (0 for points the jaw does not move). */
+  jawWeight: Float64Array;
+  /** Jaw-weighted rest positions and bases (only meaningful where jawWeight ≠ 0). */
+  restW: Float64Array;
+  shapeW: Float64Array;
+  expressionW: Float64Array;
+  /** Jaw pivot: rest (3), per shape mode (3×Kβ), per expression mode (3×Kψ). */
+  jawPivot: Float64Array;
+  jawPivotShape: Float64Array;
+  jawPivotExpression: Float64Array;
+  /** True when the model has a jaw joint. */
+  hasJaw: boolean;
+  /** True when every expression mode is named (blendshapes in [0, 1], as ICT's and the starter head's). */
+  namedExpressions: boolean;
+}
+
+export interface FitPointsOptions {
+  /** Use the model's `mediapipe468` region as a dense correspondence to perception's mesh. */
+  dense: boolean;
+  /** Limit the shape / expression modes used (all by default). */
+  shapeModes: number;
+  expressionModes: number;
+}
+
+export const FIT_POINTS_DEFAULTS: FitPointsOptions = { dense: true, shapeModes: Infinity, expressionModes: Infinity };
+
+/**
+ * Restricts a head model to the points the fitter needs.
+ *
+ * ```ts
+ * const points = buildFitPoints(model);
+ * const fit = fitPhotos(points, [{ landmarks68 }]);
+ * ```
+ */
+export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptions> = {}): FitPoints {
+  const o = { ...FIT_POINTS_DEFAULTS, ...options };
+  const Kb = Math.min(model.shape.count, o.shapeModes);
+  const Ke = Math.min(model.expression.count, o.expressionModes);
+  const V = model.vertexCount;
+  const n = V * 3;
+  const J = model.joints.names.length;
+  const jaw = model.joints.names.indexOf('jaw');
+  const tri = model.triangles;
+
+  // Each point as a weighted sum of vertices.
+  const corners: { v: number[]; w: number[] }[] = [];
+  const lm = model.landmarks;
+  for (let l = 0; l < lm.faces.length; l++) {
+    const f = lm.faces[l]! * 3;
+    corners.push({ v: [tri[f]!, tri[f + 1]!, tri[f + 2]!], w: [lm.barycentric[l * 3]!, lm.barycentric[l * 3 + 1]!, lm.barycentric[l * 3 + 2]!] });
+  }
+  const landmarkCount = corners.length;
+  const dense = o.dense ? model.regions.mediapipe468 : undefined;
+  if (dense) for (let i = 0; i < dense.length; i++) corners.push({ v: [dense[i]!], w: [1] });
+  const P = corners.length;
+
+  const rest = new Float64Array(P * 3), restW = new Float64Array(P * 3), jawWeight = new Float64Array(P);
+  const shape = new Float64Array(P * 3 * Kb), shapeW = new Float64Array(P * 3 * Kb);
+  const expression = new Float64Array(P * 3 * Ke), expressionW = new Float64Array(P * 3 * Ke);
+  corners.forEach(({ v, w }, p) => {
+    for (let c = 0; c < v.length; c++) {
+      const vi = v[c]!, wc = w[c]!;
+      if (wc === 0) continue;
+      const wj = jaw >= 0 ? model.skinWeights[vi * J + jaw]! : 0;
+      jawWeight[p] += wc * wj;
+      for (let d = 0; d < 3; d++) {
+        const row = p * 3 + d;
+        rest[row] += wc * model.template[vi * 3 + d]!;
+        restW[row] += wc * wj * model.template[vi * 3 + d]!;
+        for (let k = 0; k < Kb; k++) {
+          const b = model.shape.data[k * n + vi * 3 + d]!;
+          shape[row * Kb + k] += wc * b;
+          shapeW[row * Kb + k] += wc * wj * b;
+        }
+        for (let k = 0; k < Ke; k++) {
+          const b = model.expression.data[k * n + vi * 3 + d]!;
+          expression[row * Ke + k] += wc * b;
+          expressionW[row * Ke + k] += wc * wj * b;
+        }
+      }
+    }
+  });
+
+  const jawPivot = new Float64Array(3), jawPivotShape = new Float64Array(3 * Kb), jawPivotExpression = new Float64Array(3 * Ke);
+  if (jaw >= 0) {
+    const R = model.joints.regressor;
+    for (let i = 0; i < R.value.length; i++) {
+      if (R.row[i] !== jaw) continue;
+      const w = R.value[i]!, vi = R.col[i]!;
+      for (let d = 0; d < 3; d++) {
+        jawPivot[d] += w * model.template[vi * 3 + d]!;
+        for (let k = 0; k < Kb; k++) jawPivotShape[d * Kb + k] += w * model.shape.data[k * n + vi * 3 + d]!;
+        for (let k = 0; k < Ke; k++) jawPivotExpression[d * Ke + k] += w * model.expression.data[k * n + vi * 3 + d]!;
+      }
+    }
+  }
+  return {
+    count: P, landmarkCount, denseStart: landmarkCount, denseCount: P - landmarkCount, shapeCount: Kb, expressionCount: Ke,
+    rest, shape, expression, jawWeight, restW, shapeW, expressionW, jawPivot, jawPivotShape, jawPivotExpression, hasJaw: jaw >= 0,
+    namedExpressions: Ke > 0 && model.expression.names.length === model.expression.count,
+  };
+}

@@ -1,0 +1,117 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HeadModel } from '../../../core/head-model/head-model';
+import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
+import { createProjection, projectPoints, type PhotoState } from '../../../core/reconstruct/fit-linearize';
+import { alignedVertexError, normalizedLandmarkError } from '../../../core/reconstruct/fit-metrics';
+import { fitPhotos } from '../../../core/reconstruct/fit-photos';
+import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-points';
+import { axisAngle, fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/reconstruct/ortho-camera';
+import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
+import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
+import { rng, syntheticPerson } from './synthetic-truth';
+
+let model: HeadModel;
+let pts: FitPoints;
+beforeAll(async () => {
+  model = buildStarterHead(await readCanonicalFaceMeshAsset());
+  pts = buildFitPoints(model);
+});
+
+function randomState(seed: number): { beta: Float64Array; st: PhotoState } {
+  const r = rng(seed);
+  const beta = Float64Array.from({ length: pts.shapeCount }, () => r.normal());
+  const st: PhotoState = {
+    R: rotationMatrix([0.2 * r.normal(), 0.4 * r.normal(), 0.1 * r.normal()]),
+    jaw: rotationMatrix([0.15, 0.02, -0.03]),
+    scale: 1400 + 100 * r.normal(),
+    tx: 300,
+    ty: 280,
+    expression: Float64Array.from({ length: pts.expressionCount }, () => 0.5 * r.uniform()),
+  };
+  return { beta, st };
+}
+
+describe('coarse fitter model (starter head)', () => {
+  it('projects exactly what HeadModelEvaluator poses, once the root pivot is folded into the translation', () => {
+    const { beta, st } = randomState(7);
+    const proj = createProjection(pts);
+    projectPoints(pts, beta, st, pts.count, false, proj);
+    const ev = new HeadModelEvaluator(model, { normals: false, simd: false });
+    const photo = { rotation: axisAngle(st.R), jaw: axisAngle(st.jaw), expression: st.expression, camera: { scale: st.scale, tx: st.tx, ty: st.ty } };
+    const rest = Float64Array.from(ev.evaluate({ shape: beta, expression: st.expression }).joints.subarray(0, 3));
+    const out = ev.evaluate(fitToHeadParams(model, beta, photo, rest));
+    const lm = projectOrtho(out.landmarks, photo.camera);
+    let max = 0;
+    for (let i = 0; i < 136; i++) max = Math.max(max, Math.abs(lm[i]! - proj.pred[i]!));
+    const dense = model.regions.mediapipe468!;
+    for (let m = 0; m < 468; m++) for (let d = 0; d < 2; d++) {
+      const v = dense[m]!;
+      const p = d === 0 ? photo.camera.scale * out.vertices[v * 3]! + photo.camera.tx : -photo.camera.scale * out.vertices[v * 3 + 1]! + photo.camera.ty;
+      max = Math.max(max, Math.abs(p - proj.pred[(68 + m) * 2 + d]!));
+    }
+    // float32 vertices at ~300 px: a few 1e-5 px of rounding
+    expect(max).toBeLessThan(1e-3);
+    // the jaw really moves the chin (the check is not vacuous)
+    expect(pts.jawWeight[8]).toBeGreaterThan(0.5);
+  });
+
+  it('has analytic Jacobians that match central differences', () => {
+    const { beta, st } = randomState(11);
+    const proj = createProjection(pts);
+    projectPoints(pts, beta, st, pts.count, true, proj);
+    const C = proj.columns, Ke = pts.expressionCount;
+    const a = createProjection(pts), b = createProjection(pts);
+    const mul = (A: Float64Array, B: Float64Array) => Float64Array.from({ length: 9 }, (_, i) => A[Math.floor(i / 3) * 3]! * B[i % 3]! + A[Math.floor(i / 3) * 3 + 1]! * B[3 + (i % 3)]! + A[Math.floor(i / 3) * 3 + 2]! * B[6 + (i % 3)]!);
+    const perturbed = (c: number, h: number) => {
+      const s: PhotoState = { ...st, expression: Float64Array.from(st.expression) };
+      const bb = Float64Array.from(beta);
+      const e = [0, 0, 0];
+      if (c < 3) (e[c] = h), (s.R = mul(st.R, rotationMatrix(e)));
+      else if (c === 3) s.scale = st.scale * Math.exp(h);
+      else if (c === 4) s.tx += h;
+      else if (c === 5) s.ty += h;
+      else if (c < 9) (e[c - 6] = h), (s.jaw = mul(st.jaw, rotationMatrix(e)));
+      else if (c < 9 + Ke) s.expression[c - 9] += h;
+      else bb[c - 9 - Ke] += h;
+      return { s, bb };
+    };
+    let worst = 0;
+    for (let c = 0; c < C; c++) {
+      const h = 1e-5;
+      const p = perturbed(c, h), m = perturbed(c, -h);
+      projectPoints(pts, p.bb, p.s, pts.count, false, a);
+      projectPoints(pts, m.bb, m.s, pts.count, false, b);
+      for (let row = 0; row < pts.count * 2; row++) {
+        const fd = (a.pred[row]! - b.pred[row]!) / (2 * h);
+        const an = proj.jac[row * C + c]!;
+        worst = Math.max(worst, Math.abs(fd - an) / (1 + Math.abs(an)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('fits synthetic landmarks and FaceMesh points of a random person', () => {
+    const person = syntheticPerson(model, 5, 3, { maxYawDeg: 30, noisePx: 1.5, shapeStd: 1, scale: 1500 });
+    const fit = fitPhotos(pts, person.views);
+    const ev = new HeadModelEvaluator(model, { normals: false, simd: false });
+    const J = model.joints.names.length, jaw = model.joints.names.indexOf('jaw');
+    const pose = (j: readonly number[]) => Float64Array.from({ length: J * 3 }, (_, i) => (Math.floor(i / 3) === jaw ? j[i % 3]! : 0));
+    const errors = person.views.map((v, i) => {
+      const truth = Float32Array.from(ev.evaluate({ shape: person.shape, expression: v.expression, pose: pose(v.jaw) }).vertices);
+      const f = ev.evaluate({ shape: fit.shape, expression: fit.photos[i]!.expression, pose: pose(fit.photos[i]!.jaw) }).vertices;
+      return alignedVertexError(f, truth, model.regions.face);
+    });
+    const meanFace = alignedVertexError(Float32Array.from(ev.evaluate({}).vertices), Float32Array.from(ev.evaluate({ shape: person.shape }).vertices), model.regions.face);
+    const nme = person.views.map((v, i) => {
+      const ph = fit.photos[i]!;
+      const rest = Float64Array.from(ev.evaluate({ shape: fit.shape, expression: ph.expression }).joints.subarray(0, 3));
+      return normalizedLandmarkError(projectOrtho(ev.evaluate(fitToHeadParams(model, fit.shape, ph, rest)).landmarks, ph.camera), v.landmarks);
+    });
+    console.log(`starter head, 3 views joint: face error ${errors.map((e) => (e * 1000).toFixed(2)).join(' ')} mm (mean face ${(meanFace * 1000).toFixed(2)} mm), NME ${nme.map((e) => e.toFixed(4)).join(' ')}`);
+    for (const e of errors) expect(e).toBeLessThan(0.5 * meanFace);
+    // 1.5 px noise over a ~140 px eye-corner distance is ~0.011 on its own
+    for (const e of nme) expect(e).toBeLessThan(0.02);
+    // the recovered yaw follows the truth (−30°, 0°, 30°)
+    person.views.forEach((v, i) => expect(Math.abs((-fit.photos[i]!.rotation[1] * 180) / Math.PI - v.yawDeg)).toBeLessThan(4));
+  });
+});
