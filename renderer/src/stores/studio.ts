@@ -16,6 +16,8 @@ export const useStudioStore = defineStore('studio', () => {
   /** Error of the last open/create, shown inline on the project page. */
   const error = ref<string | null>(null);
   const busy = ref(false);
+  /** Which page is shown: the library (or project chooser) or the head-model viewer. */
+  const view = ref<'library' | 'heads'>('library');
 
   const isDesktop = computed(() => desktopBridge() !== null);
   const recentProjects = computed(() => info.value?.recentProjects ?? []);
@@ -87,5 +89,5 @@ export const useStudioStore = defineStore('studio', () => {
     error.value = null;
   }
 
-  return { info, project, loading, error, busy, isDesktop, recentProjects, load, createProject, openProject, closeProject, pickFolder, clearError };
+  return { view, info, project, loading, error, busy, isDesktop, recentProjects, load, createProject, openProject, closeProject, pickFolder, clearError };
 });

@@ -29,7 +29,7 @@ describe('PNG encoder', () => {
     expect([...a.data]).toEqual([...rgb]);
     const grey = new Uint16Array([0, 1000, 32768, 65535]);
     const b = await sharp(encodePng({ width: 4, height: 1, channels: 1, data: grey })).toColourspace('grey16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
-    expect(b.info.depth).toBe('ushort');
+    expect(b.data.length).toBe(8); // 16 bits per sample survived
     expect([...new Uint16Array(b.data.buffer, b.data.byteOffset, 4)]).toEqual([...grey]);
   });
 });
