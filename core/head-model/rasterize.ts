@@ -9,9 +9,16 @@ export interface RasterOptions {
   background: readonly [number, number, number];
   /** Colour where no per-vertex colour is given (linear 0…1). */
   color: readonly [number, number, number];
+  /**
+   * Fixed image mapping (pixels = scale·x + offsetX, offsetY − scale·y after yaw/pitch) instead of
+   * fitting the model into the image: a fitted orthographic camera (overlays on photos).
+   */
+  view: { scale: number; offsetX: number; offsetY: number } | null;
+  /** Leave the background at alpha 0, so the image can be blended over a photo. */
+  transparent: boolean;
 }
 
-export const RASTER_DEFAULTS: RasterOptions = { width: 512, height: 512, yawDeg: 0, pitchDeg: 0, margin: 0.08, background: [38, 40, 46], color: [0.86, 0.72, 0.62] };
+export const RASTER_DEFAULTS: RasterOptions = { width: 512, height: 512, yawDeg: 0, pitchDeg: 0, margin: 0.08, background: [38, 40, 46], color: [0.86, 0.72, 0.62], view: null, transparent: false };
 
 export interface RasterInput {
   vertices: Float32Array;
@@ -61,10 +68,10 @@ export function rasterizeMesh(input: RasterInput, options: Partial<RasterOptions
     for (let c = 0; c < 3; c++) shade[v * 3 + c] = lambert * (vertexColors ? vertexColors[v * 3 + c]! : o.color[c]!);
   }
   const rgba = new Uint8Array(W * H * 4);
-  for (let i = 0; i < W * H; i++) rgba.set([o.background[0], o.background[1], o.background[2], 255], i * 4);
+  for (let i = 0; i < W * H; i++) rgba.set([o.background[0], o.background[1], o.background[2], o.transparent ? 0 : 255], i * 4);
   if (!(maxX > minX)) return rgba;
-  const scale = Math.min(W / (maxX - minX), H / (maxY - minY)) * (1 - 2 * o.margin);
-  const ox = W / 2 - ((minX + maxX) / 2) * scale, oy = H / 2 + ((minY + maxY) / 2) * scale;
+  const scale = o.view ? o.view.scale : Math.min(W / (maxX - minX), H / (maxY - minY)) * (1 - 2 * o.margin);
+  const ox = o.view ? o.view.offsetX : W / 2 - ((minX + maxX) / 2) * scale, oy = o.view ? o.view.offsetY : H / 2 + ((minY + maxY) / 2) * scale;
   for (let v = 0; v < V; v++) {
     px[v] = px[v]! * scale + ox;
     py[v] = oy - py[v]! * scale;
@@ -95,6 +102,7 @@ export function rasterizeMesh(input: RasterInput, options: Partial<RasterOptions
           // linear → sRGB-ish gamma so the shading reads naturally
           rgba[p * 4 + k] = Math.min(255, Math.round(255 * Math.pow(Math.max(0, s), 1 / 2.2)));
         }
+        rgba[p * 4 + 3] = 255;
       }
     }
   }

@@ -38,11 +38,13 @@ export interface FitOptions {
   fixedShape: ArrayLike<number> | null;
   /** Fit the jaw joint's rotation (redundant with a jawOpen blendshape, hence regularised). */
   fitJaw: boolean;
+  /** Asked before each iteration; true stops the fit early (a cancelled job). */
+  shouldStop: (() => boolean) | null;
 }
 
 export const FIT_DEFAULTS: FitOptions = {
   landmarkSigma: 0.02,
-  denseWeight: 0.3,
+  denseWeight: 0.1,
   eyelidWeight: 1,
   shapeRegularization: 0.5,
   expressionRegularization: 10,
@@ -55,6 +57,7 @@ export const FIT_DEFAULTS: FitOptions = {
   expressionBounds: 'auto',
   fixedShape: null,
   fitJaw: true,
+  shouldStop: null,
 };
 
 export interface FitResult {
@@ -113,6 +116,7 @@ export function fitPhotos(pts: FitPoints, photos: readonly PhotoObservation[], o
     let lambda = 1e-3;
     const maxIt = stage === 'rigid' ? o.rigidIterations : o.fullIterations;
     for (let it = 0; it < maxIt; it++) {
+      if (o.shouldStop?.()) break;
       states.forEach((st, i) => contourWeights(pts, st, o, ctx.contour[i]!));
       const H = new Float64Array(N * N), g = new Float64Array(N);
       cost = linearize(ctx, beta, states, stage, H, g);
@@ -341,4 +345,19 @@ function mul3(A: Float64Array, B: Float64Array): Float64Array {
   const C = new Float64Array(9);
   for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) C[a * 3 + b] = A[a * 3]! * B[b]! + A[a * 3 + 1]! * B[3 + b]! + A[a * 3 + 2]! * B[6 + b]!;
   return C;
+}
+
+/**
+ * The 68 landmarks of a fitted photo projected into it (x, y pairs), as the fitter sees them.
+ *
+ * ```ts
+ * const nme = normalizedLandmarkError(fitLandmarks(points, fit.shape, fit.photos[0]), observed);
+ * ```
+ */
+export function fitLandmarks(pts: FitPoints, shape: ArrayLike<number>, photo: PhotoFit): Float64Array {
+  const proj = createProjection(pts);
+  const beta = Float64Array.from({ length: pts.shapeCount }, (_, k) => shape[k] ?? 0);
+  const st: PhotoState = { R: rotationMatrix(photo.rotation), jaw: rotationMatrix(photo.jaw), scale: photo.camera.scale, tx: photo.camera.tx, ty: photo.camera.ty, expression: Float64Array.from({ length: pts.expressionCount }, (_, k) => photo.expression[k] ?? 0) };
+  projectPoints(pts, beta, st, 68, false, proj);
+  return proj.pred.slice(0, 136);
 }

@@ -12,6 +12,7 @@ import { analyzeJobItem, analyzePhotos, type AnalyzeSummary } from '../perceptio
 import { FaceAnalyzer } from '../perception/face-analyzer';
 import { PackStore } from '../packs/pack-store';
 import { ensureStarterPack } from '../packs/starter-pack';
+import { startReconstructJobs, type StartReconstructOptions } from '../reconstruct/start-reconstruct';
 import { writeFileAtomic } from '../project/atomic-write';
 import { createProject, openProject, type Project } from '../project/project';
 import { EventBus } from './event-bus';
@@ -177,6 +178,14 @@ export class Studio {
       this.events.emit('library.changed', { subjectId: options.subjectId ?? null });
       options.onSummary?.(summary);
     });
+  }
+
+  /**
+   * Starts one coarse-reconstruction job per subject (or for `subjectId`) on a pack: missing face
+   * analyses are run first, results are stored per photo. Returns the job ids.
+   */
+  startReconstruct(options: StartReconstructOptions): number[] {
+    return startReconstructJobs(this, options);
   }
 
   /** The installed packs, with the starter head generated on first use. */

@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze';
 import { exportCommand } from './export';
 import { importCommand } from './import';
 import { landmarksCommand } from './landmarks';
+import { metricsCommand } from './metrics';
 import { packsImportCommand } from './packs-import';
 import { packsInfoCommand } from './packs-info';
 import { packsListCommand } from './packs-list';
@@ -10,10 +11,12 @@ import { packsRemoveCommand } from './packs-remove';
 import { packsRenderCommand } from './packs-render';
 import { photosCommand } from './photos';
 import { projectCreateCommand } from './project-create';
+import { reconstructCommand } from './reconstruct';
+import { renderCommand } from './render';
 import { serveCommand } from './serve';
 import { subjectsCommand } from './subjects';
 
 /** Every CLI verb. A new verb: a file in this folder and one line here. */
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
-  landmarksCommand, analyzeCommand, exportCommand];
+  landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, metricsCommand, renderCommand];

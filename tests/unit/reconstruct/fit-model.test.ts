@@ -114,4 +114,11 @@ describe('coarse fitter model (starter head)', () => {
     // the recovered yaw follows the truth (−30°, 0°, 30°)
     person.views.forEach((v, i) => expect(Math.abs((-fit.photos[i]!.rotation[1] * 180) / Math.PI - v.yawDeg)).toBeLessThan(4));
   });
+
+  it('stops at once when asked (a cancelled job) and leaves the start untouched', () => {
+    const person = syntheticPerson(model, 9, 1, { maxYawDeg: 10, noisePx: 1.5, shapeStd: 1, scale: 1500 });
+    const fit = fitPhotos(pts, person.views, { shouldStop: () => true });
+    expect(fit.iterations).toBe(0);
+    expect(Array.from(fit.shape).every((b) => b === 0)).toBe(true);
+  });
 });

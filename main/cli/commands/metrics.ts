@@ -1,0 +1,67 @@
+import { ApiError } from '../../../core/api/api-error';
+import { openProject } from '../../project/project';
+import { listReconstructions } from '../../reconstruct/reconstruction-store';
+import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+
+interface PhotoMetrics {
+  photoId: number;
+  name: string;
+  packId: string;
+  /** Landmark error ÷ outer-eye-corner distance with the subject's shared shape. */
+  nme: number;
+  /** The same with the photo fitted alone. */
+  nmeSingle: number;
+}
+
+/** `deca-studio metrics <project> [--subject NAME] [--pack ID] [--json]` */
+export const metricsCommand: CliCommand = {
+  name: 'metrics',
+  summary: 'Reconstruction quality: per photo landmark error (normalised by the outer-eye-corner distance), per subject how well the shared shape explains every photo',
+  usage: 'metrics <project> [--subject NAME] [--pack ID] [--json]',
+  options: { subject: { type: 'string' }, pack: { type: 'string' }, json: { type: 'boolean' } },
+  async run({ positionals, values }, io) {
+    if (positionals.length !== 1) throw new CliUsageError('Give exactly one project folder');
+    const project = await openProject(positionals[0]!, { readonly: true });
+    try {
+      const reads = project.library.reads;
+      let subjects = reads.listSubjects();
+      if (typeof values.subject === 'string') {
+        const s = reads.findSubjectByName(values.subject);
+        if (!s) throw new ApiError('not-found', `No subject named "${values.subject}"`);
+        subjects = [s];
+      }
+      const recs = listReconstructions(project.library.db, typeof values.pack === 'string' ? values.pack : undefined);
+      const photoSubject = new Map(reads.listPhotos().map((p) => [p.id, p]));
+      const report = subjects.map((s) => {
+        const photos: PhotoMetrics[] = recs
+          .filter((r) => photoSubject.get(r.photoId)?.subjectId === s.id)
+          .map((r) => ({ photoId: r.photoId, name: photoSubject.get(r.photoId)!.originalName, packId: r.packId, nme: r.metrics.nme, nmeSingle: r.metrics.nmeSingle }));
+        const packs = [...new Set(photos.map((p) => p.packId))].map((packId) => {
+          const ps = photos.filter((p) => p.packId === packId);
+          const mean = (f: (p: PhotoMetrics) => number) => ps.reduce((a, p) => a + f(p), 0) / ps.length;
+          return {
+            packId,
+            photos: ps.length,
+            meanNme: mean((p) => p.nme),
+            meanNmeSingle: mean((p) => p.nmeSingle),
+            // How much sharing one shape costs the worst-explained photo.
+            worstSharedShapeIncrease: Math.max(...ps.map((p) => p.nme - p.nmeSingle)),
+          };
+        });
+        return { subjectId: s.id, name: s.name, packs, photos };
+      });
+      if (values.json) {
+        io.out(JSON.stringify({ subjects: report }, null, 2));
+        return EXIT.ok;
+      }
+      for (const s of report) {
+        io.out(`${s.name}`);
+        for (const p of s.packs) io.out(`  ${p.packId}: ${p.photos} photos, mean NME ${p.meanNme.toFixed(4)} shared shape, ${p.meanNmeSingle.toFixed(4)} alone, worst increase ${p.worstSharedShapeIncrease.toFixed(4)}`);
+        for (const p of s.photos) io.out(`    ${String(p.photoId).padStart(5)} ${p.packId.padEnd(14)} NME ${p.nme.toFixed(4)} (alone ${p.nmeSingle.toFixed(4)})  ${p.name}`);
+      }
+      return EXIT.ok;
+    } finally {
+      await project.close();
+    }
+  },
+};

@@ -1,0 +1,58 @@
+import { ApiError } from '../../../core/api/api-error';
+import { APP_VERSION, appDataDir } from '../../app-paths';
+import type { ReconstructSummary } from '../../reconstruct/reconstruct-subject';
+import { Studio } from '../../services/studio';
+import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+
+/** `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force]` */
+export const reconstructCommand: CliCommand = {
+  name: 'reconstruct',
+  summary: 'Fit shape, expression, pose and camera to each subject’s photos (one shared shape per subject; a job per subject)',
+  usage: 'reconstruct <project> [--subject NAME] [--pack ID] [--force]',
+  options: { subject: { type: 'string' }, pack: { type: 'string' }, force: { type: 'boolean' } },
+  async run({ positionals, values }, io) {
+    if (positionals.length !== 1) throw new CliUsageError('Give exactly one project folder');
+    const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
+    const project = await studio.openProject(positionals[0]!);
+    const onSignal = () => studio.jobs.cancelAll();
+    process.once('SIGINT', onSignal);
+    try {
+      let subjectId: number | undefined;
+      if (typeof values.subject === 'string') {
+        const subject = project.library.reads.findSubjectByName(values.subject);
+        if (!subject) throw new ApiError('not-found', `No subject named "${values.subject}"`);
+        subjectId = subject.id;
+      }
+      const packId = typeof values.pack === 'string' ? values.pack : 'starter-head';
+      const summaries: ReconstructSummary[] = [];
+      const jobIds = studio.startReconstruct({
+        subjectId,
+        packId,
+        force: values.force === true,
+        onPhoto: (subject, photo, outcome, message) => {
+          const line = `${outcome.padEnd(7)} ${subject}/${photo}${message ? `: ${message}` : ''}`;
+          if (outcome === 'failed') io.err(line);
+          else io.out(line);
+        },
+        onSummary: (subject, s) => {
+          summaries.push(s);
+          const nme = s.meanNme === null ? '' : `, mean NME ${s.meanNme.toFixed(4)}`;
+          io.out(`${subject}: ${s.fitted} fitted in ${s.seconds.toFixed(1)} s, ${s.reused} reused, ${s.noFace} without a usable face, ${s.failed} failed${nme}`);
+        },
+      });
+      let ok = true;
+      for (const id of jobIds) {
+        const job = await studio.jobs.whenDone(id);
+        if (job.state !== 'done') {
+          io.err(`Reconstruction job ${id} stopped: ${job.error ?? job.state}`);
+          ok = false;
+        }
+      }
+      if (!ok) return EXIT.failed;
+      return summaries.some((s) => s.failed > 0) ? EXIT.partial : EXIT.ok;
+    } finally {
+      process.off('SIGINT', onSignal);
+      await studio.dispose();
+    }
+  },
+};

@@ -1,0 +1,140 @@
+import type { HeadModel } from '../../core/head-model/head-model';
+import { normalizedLandmarkError } from '../../core/reconstruct/fit-metrics';
+import { fitLandmarks, fitPhotos, type FitOptions, type PhotoObservation } from '../../core/reconstruct/fit-photos';
+import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-points';
+import { analyzePhotos, ANALYZER_VERSION } from '../perception/analyze-photos';
+import type { FaceAnalyzer } from '../perception/face-analyzer';
+import type { FaceJson } from '../perception/face-json';
+import { analyzedPhotoIds, getFaceAnalysis } from '../perception/face-store';
+import type { Project } from '../project/project';
+import { getReconstruction, saveReconstructions, type ReconstructionParameters } from './reconstruction-store';
+
+/** Stored with each result; bump when the fitter's output changes so old results are solved again. */
+export const FITTER_VERSION = 'coarse-lm-1';
+
+/** A head model with its fitter point set (built once per pack and reused across subjects). */
+export interface FitModel {
+  model: HeadModel;
+  points: FitPoints;
+}
+
+/**
+ * Restricts a loaded pack to what the fitter needs.
+ *
+ * ```ts
+ * const fm = fitModelOf(await packs.load('ict-facekit'));
+ * ```
+ */
+export function fitModelOf(model: HeadModel): FitModel {
+  return { model, points: buildFitPoints(model) };
+}
+
+export type ReconstructOutcome = 'fitted' | 'reused' | 'no-face' | 'failed';
+
+export interface ReconstructSubjectOptions {
+  /** Solve again even when stored results from this fitter cover the same photos. */
+  force?: boolean;
+  signal?: AbortSignal;
+  fit?: Partial<FitOptions>;
+  onTotal?: (total: number) => void;
+  onPhoto?: (photoId: number, outcome: ReconstructOutcome, message: string | null) => void;
+}
+
+export interface ReconstructSummary {
+  fitted: number;
+  reused: number;
+  noFace: number;
+  failed: number;
+  /** Mean NME of the subject's photos with the shared shape (null without fitted photos). */
+  meanNme: number | null;
+  seconds: number;
+}
+
+/** The fitter's view of a stored face: flat landmark and mesh pixels, and its yaw. */
+export function observationOf(face: FaceJson): PhotoObservation | null {
+  if (face.status !== 'ok' || !face.landmarks68 || face.landmarks68.length !== 68) return null;
+  return {
+    landmarks: Float64Array.from(face.landmarks68.flatMap((p) => [p[0]!, p[1]!])),
+    mesh: face.mesh468 && face.mesh468.length === 468 ? Float64Array.from(face.mesh468.flatMap((p) => [p[0]!, p[1]!])) : null,
+    yawDeg: face.pose?.yaw ?? 0,
+  };
+}
+
+/**
+ * Reconstructs one subject on one pack: analyses photos that have no stored analysis, fits all
+ * usable photos jointly (one β) and each alone (for the shared-shape metric), and stores
+ * parameters and metrics per photo. Results from this fitter over the same photo set are reused.
+ *
+ * ```ts
+ * const summary = await reconstructSubject(project, () => studio.faceAnalyzer(), fitModel, subjectId, { signal });
+ * ```
+ */
+export async function reconstructSubject(project: Project, analyzer: () => FaceAnalyzer, fm: FitModel, subjectId: number, options: ReconstructSubjectOptions = {}): Promise<ReconstructSummary> {
+  const db = project.library.db;
+  const photos = project.library.reads.listPhotos(subjectId);
+  options.onTotal?.(photos.length);
+  const summary: ReconstructSummary = { fitted: 0, reused: 0, noFace: 0, failed: 0, meanNme: null, seconds: 0 };
+  const analysed = analyzedPhotoIds(db, ANALYZER_VERSION);
+  if (photos.some((p) => !analysed.has(p.id))) {
+    await analyzePhotos(project, analyzer(), { subjectId, signal: options.signal, onPhoto: (id, outcome, message) => outcome === 'failed' && (summary.failed++, options.onPhoto?.(id, 'failed', message)) });
+  }
+  if (options.signal?.aborted) return summary;
+  const usable: { photoId: number; faceIndex: number; obs: PhotoObservation }[] = [];
+  for (const photo of photos) {
+    const stored = getFaceAnalysis(db, photo.id);
+    if (!stored) continue; // failed analysis, already reported
+    const face = stored.selectedFace === null ? null : stored.faces[stored.selectedFace];
+    const obs = face ? observationOf(face) : null;
+    if (!obs) {
+      summary.noFace++;
+      options.onPhoto?.(photo.id, 'no-face', stored.faces.length ? `no usable face (${stored.faces.map((f) => f.status).join(', ')})` : 'no face found');
+      continue;
+    }
+    usable.push({ photoId: photo.id, faceIndex: stored.selectedFace!, obs });
+  }
+  if (usable.length === 0) return summary;
+  const ids = usable.map((u) => u.photoId).sort((a, b) => a - b);
+  const packId = fm.model.id;
+  const previous = usable.map((u) => getReconstruction(db, u.photoId, packId));
+  if (!options.force && previous.every((r) => r && r.parameters.fitter === FITTER_VERSION && sameIds(r.parameters.jointPhotoIds, ids))) {
+    summary.reused = usable.length;
+    summary.meanNme = mean(previous.map((r) => r!.metrics.nme));
+    for (const u of usable) options.onPhoto?.(u.photoId, 'reused', null);
+    return summary;
+  }
+  const shouldStop = () => options.signal?.aborted === true;
+  const t0 = performance.now();
+  const joint = fitPhotos(fm.points, usable.map((u) => u.obs), { ...options.fit, shouldStop });
+  const seconds = (performance.now() - t0) / 1000;
+  const rows = [];
+  for (let i = 0; i < usable.length; i++) {
+    if (shouldStop()) return summary;
+    const u = usable[i]!;
+    const photoFit = joint.photos[i]!;
+    const nme = normalizedLandmarkError(fitLandmarks(fm.points, joint.shape, photoFit), u.obs.landmarks);
+    const alone = usable.length === 1 ? joint : fitPhotos(fm.points, [u.obs], { ...options.fit, shouldStop });
+    const nmeSingle = normalizedLandmarkError(fitLandmarks(fm.points, alone.shape, alone.photos[0]!), u.obs.landmarks);
+    const parameters: ReconstructionParameters = {
+      fitter: FITTER_VERSION,
+      jointPhotoIds: ids,
+      faceIndex: u.faceIndex,
+      shape: Array.from(joint.shape, round6),
+      expression: Array.from(photoFit.expression, round6),
+      rotation: photoFit.rotation.map(round6),
+      jaw: photoFit.jaw.map(round6),
+      camera: photoFit.camera,
+    };
+    rows.push({ photoId: u.photoId, parameters, metrics: { nme, nmeSingle, secondsPerPhoto: seconds / usable.length } });
+    options.onPhoto?.(u.photoId, 'fitted', `NME ${nme.toFixed(4)} (alone ${nmeSingle.toFixed(4)})`);
+  }
+  if (shouldStop()) return summary;
+  saveReconstructions(db, packId, rows);
+  summary.fitted = rows.length;
+  summary.meanNme = mean(rows.map((r) => r.metrics.nme));
+  summary.seconds = (performance.now() - t0) / 1000;
+  return summary;
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
