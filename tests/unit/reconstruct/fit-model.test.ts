@@ -8,7 +8,7 @@ import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-po
 import { axisAngle, fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/reconstruct/ortho-camera';
 import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
-import { rng, syntheticPerson } from './synthetic-truth';
+import { rng, syntheticPerson } from '../../../core/reconstruct/synthetic-views';
 
 let model: HeadModel;
 let pts: FitPoints;

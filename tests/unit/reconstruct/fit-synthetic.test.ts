@@ -9,7 +9,7 @@ import { alignedVertexError } from '../../../core/reconstruct/fit-metrics';
 import { fitPhotos, type FitResult } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../../core/reconstruct/fit-points';
 import { SHARED_DIR } from '../../helpers/temp-dir';
-import { syntheticPerson } from './synthetic-truth';
+import { syntheticPerson } from '../../../core/reconstruct/synthetic-views';
 
 const ZIP = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
 

@@ -1,8 +1,14 @@
-import type { HeadModel } from '../../../core/head-model/head-model';
-import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
-import { projectOrtho, type OrthoCamera } from '../../../core/reconstruct/ortho-camera';
+import type { HeadModel } from '../head-model/head-model';
+import { HeadModelEvaluator } from '../head-model/head-model-evaluator';
+import { projectOrtho, type OrthoCamera } from './ortho-camera';
 
-/** Deterministic PRNG (mulberry32) with a Box–Muller normal. */
+/**
+ * Deterministic PRNG (mulberry32) with a Box–Muller normal.
+ *
+ * ```ts
+ * const r = rng(1); const x = r.normal();
+ * ```
+ */
 export function rng(seed: number): { uniform: () => number; normal: () => number } {
   let a = seed >>> 0;
   const uniform = () => {
@@ -26,7 +32,13 @@ export interface SyntheticView {
 /**
  * Random views of one random identity: β ~ N(0, shapeStd²), a few expressions in [0, 0.5], yaw
  * within ±maxYaw, small pitch/roll, landmarks (and the mediapipe468 vertices when present) projected
- * with an orthographic camera and Gaussian pixel noise.
+ * with an orthographic camera and Gaussian pixel noise: the synthetic truth of the fitter's tests
+ * and benchmark (landmarks-only fitting needs no images).
+ *
+ * ```ts
+ * const person = syntheticPerson(model, 1, 5, { maxYawDeg: 30, noisePx: 1.5, shapeStd: 1, scale: 1500 });
+ * const fit = fitPhotos(buildFitPoints(model), person.views);
+ * ```
  */
 export function syntheticPerson(model: HeadModel, seed: number, views: number, o: { maxYawDeg: number; noisePx: number; shapeStd: number; scale: number }): { shape: Float64Array; views: SyntheticView[] } {
   const r = rng(seed);
