@@ -13,6 +13,12 @@ export interface FloatTensor {
   dims: number[];
 }
 
+/** A model input or output as the file declares it. */
+export interface TensorSignature {
+  name: string;
+  shape: (number | string)[];
+}
+
 export interface InferenceEngineOptions {
   /** Path of a model's ONNX file, by id (e.g. from native-models' `ensureModels`). */
   resolveModel: (id: string) => string;
@@ -135,6 +141,17 @@ export class InferenceEngine {
       }
     }
     throw new ModelFileError(id, file, `Model "${id}" could not be loaded from ${file} (corrupt or not an ONNX model?): ${(lastError as Error)?.message ?? lastError}`);
+  }
+
+  /** Names and shapes (symbolic dimensions as strings) of a model's inputs and outputs. */
+  async signature(id: string): Promise<{ inputs: TensorSignature[]; outputs: TensorSignature[] }> {
+    const { session } = await this.load(id);
+    const describe = (names: readonly string[], meta: readonly OrtModule.InferenceSession.ValueMetadata[]) =>
+      names.map((name) => {
+        const m = meta.find((x) => x.name === name);
+        return { name, shape: m && m.isTensor ? m.shape.map((d) => (typeof d === 'number' ? d : String(d))) : [] };
+      });
+    return { inputs: describe(session.inputNames, session.inputMetadata), outputs: describe(session.outputNames, session.outputMetadata) };
   }
 
   /** Loads the models and runs each once on zeros, so that the first real call is not slow. */

@@ -1,0 +1,79 @@
+import { DECA_CODE_LENGTH, splitDecaCode, type DecaCode } from '../../core/deca/deca-code';
+import { squareCrop, warpToTensor, type Affine2D, type RgbImage } from '../../core/perception/image-warp';
+import type { ProviderPreference } from '../inference/execution-providers';
+import { InferenceEngine } from '../inference/inference-engine';
+
+const MODEL_ID = 'deca-coarse-encoder';
+export const DECA_CROP_SIZE = 224;
+
+export interface DecaEncoderOptions {
+  provider?: ProviderPreference;
+}
+
+/**
+ * DECA's coarse encoder E_c, run from an ONNX file the user supplies (converted from their
+ * `deca_model.tar` with `native-models/deca/convert_deca_encoder.py`): a 224×224 RGB face crop in
+ * [0, 1], NCHW, in; 236 coarse parameters out.
+ *
+ * ```ts
+ * const encoder = await DecaEncoder.open('deca-coarse.onnx');
+ * const code = await encoder.encodeCrop(image, face.decaCrop.toCrop);
+ * ```
+ */
+export class DecaEncoder {
+  private constructor(
+    private readonly engine: InferenceEngine,
+    private readonly input: string,
+    private readonly output: string,
+  ) {}
+
+  /** Opens the model and checks that it has DECA's signature, with a clear error otherwise. */
+  static async open(file: string, options: DecaEncoderOptions = {}): Promise<DecaEncoder> {
+    const engine = new InferenceEngine({ resolveModel: () => file, provider: options.provider });
+    try {
+      const { inputs, outputs } = await engine.signature(MODEL_ID);
+      const image = inputs.length === 1 ? inputs[0]! : null;
+      const fixed = (shape: (number | string)[], want: number[]) => shape.length === want.length && want.every((w, i) => w < 0 || shape[i] === w || typeof shape[i] === 'string');
+      if (!image || !fixed(image.shape, [-1, 3, DECA_CROP_SIZE, DECA_CROP_SIZE])) {
+        throw new Error(`expects one input of shape [batch, 3, 224, 224]; this model takes ${inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ')}`);
+      }
+      const code = outputs.find((o) => o.shape[o.shape.length - 1] === DECA_CODE_LENGTH);
+      if (!code) throw new Error(`must output ${DECA_CODE_LENGTH} values per image; its outputs are ${outputs.map((o) => `${o.name} [${o.shape.join(', ')}]`).join(', ')}`);
+      return new DecaEncoder(engine, image.name, code.name);
+    } catch (error) {
+      await engine.dispose();
+      throw new Error(`${file} is not a DECA coarse encoder: ${(error as Error).message}`);
+    }
+  }
+
+  /** Encodes crops already in the model's layout: N×3×224×224, values in [0, 1]. */
+  async encodeTensor(nchw: Float32Array, count = 1): Promise<DecaCode[]> {
+    const per = 3 * DECA_CROP_SIZE * DECA_CROP_SIZE;
+    if (nchw.length !== per * count) throw new Error(`expected ${count}×3×224×224 values, got ${nchw.length}`);
+    const out = await this.engine.run(MODEL_ID, { [this.input]: { data: nchw, dims: [count, 3, DECA_CROP_SIZE, DECA_CROP_SIZE] } });
+    const values = out[this.output]!.data;
+    return Array.from({ length: count }, (_, i) => splitDecaCode(values.subarray(i * DECA_CODE_LENGTH, (i + 1) * DECA_CODE_LENGTH)));
+  }
+
+  /**
+   * Crops a face with perception's DECA crop transform (photo → 224×224) and encodes it. Without
+   * a transform the whole image is squeezed into the crop (for images that are crops already).
+   */
+  async encodeCrop(image: RgbImage, toCrop?: Affine2D): Promise<DecaCode> {
+    const m = toCrop ?? squareCrop(image.width / 2, image.height / 2, Math.max(image.width, image.height), DECA_CROP_SIZE);
+    const nhwc = warpToTensor(image, m, DECA_CROP_SIZE, DECA_CROP_SIZE, { scale: 1 / 255 });
+    return (await this.encodeTensor(toNchw(nhwc)))[0]!;
+  }
+
+  dispose(): Promise<void> {
+    return this.engine.dispose();
+  }
+}
+
+/** NHWC (what the warp produces) to NCHW (what DECA's PyTorch network takes). */
+function toNchw(nhwc: Float32Array): Float32Array {
+  const hw = DECA_CROP_SIZE * DECA_CROP_SIZE;
+  const out = new Float32Array(3 * hw);
+  for (let p = 0; p < hw; p++) for (let c = 0; c < 3; c++) out[c * hw + p] = nhwc[p * 3 + c]!;
+  return out;
+}
