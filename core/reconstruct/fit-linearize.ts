@@ -36,7 +36,8 @@ export function createProjection(pts: FitPoints): Projection {
 }
 
 /**
- * Projects points [0, count) of a photo and, when `jacobian` is set, fills their Jacobian rows:
+ * Projects points [0, count) of a photo (or the listed points when `which` is given) and, when
+ * `jacobian` is set, fills their Jacobian rows:
  * rotations perturbed on the right (R ← R·exp([δ]×), so ∂(R·y)/∂δ = R·(e_i × y)), scale in log
  * space, and β, ψ through the linear bases and the linear jaw pivot.
  *
@@ -44,7 +45,7 @@ export function createProjection(pts: FitPoints): Projection {
  * projectPoints(points, beta, state, points.landmarkCount, true, proj);
  * ```
  */
-export function projectPoints(pts: FitPoints, beta: Float64Array, st: PhotoState, count: number, jacobian: boolean, out: Projection): void {
+export function projectPoints(pts: FitPoints, beta: Float64Array, st: PhotoState, count: number, jacobian: boolean, out: Projection, which?: ArrayLike<number>): void {
   const Kb = pts.shapeCount, Ke = pts.expressionCount, C = out.columns, Lp = LOCAL_FIXED + Ke;
   const { R, jaw: Rj, scale: s, expression: psi } = st;
   // Jaw pivot c = c0 + Cβ·β + Cψ·ψ.
@@ -62,7 +63,9 @@ export function projectPoints(pts: FitPoints, beta: Float64Array, st: PhotoState
   const b1 = [0, 1, 2].map((d) => a1[0]! * Rj[d]! + a1[1]! * Rj[3 + d]! + a1[2]! * Rj[6 + d]! - a1[d]!);
   const x = [0, 0, 0], u = [0, 0, 0], y = [0, 0, 0];
   const { rest, shape, expression, restW, shapeW, expressionW, jawWeight } = pts;
-  for (let p = 0; p < count; p++) {
+  const n = which ? which.length : count;
+  for (let q = 0; q < n; q++) {
+    const p = which ? which[q]! : q;
     for (let d = 0; d < 3; d++) {
       const row = p * 3 + d;
       let v = rest[row]!;

@@ -1,3 +1,4 @@
+import { pickContour } from './contour-pick';
 import { choleskySolve } from './dense-cholesky';
 import { accumulateRow, createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
 import type { FitPoints } from './fit-points';
@@ -95,6 +96,7 @@ export function fitPhotos(pts: FitPoints, photos: readonly PhotoObservation[], o
     useDense: photos.map((ph) => pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936),
     proj: photos.map(() => createProjection(pts)),
     contour: photos.map(() => new Float64Array(17)),
+    picks: photos.map(() => Int32Array.from({ length: 17 }, (_, l) => l)),
   };
   let beta: Float64Array = new Float64Array(Kb);
   if (o.fixedShape) for (let k = 0; k < Kb; k++) beta[k] = o.fixedShape[k] ?? 0;
@@ -117,7 +119,10 @@ export function fitPhotos(pts: FitPoints, photos: readonly PhotoObservation[], o
     const maxIt = stage === 'rigid' ? o.rigidIterations : o.fullIterations;
     for (let it = 0; it < maxIt; it++) {
       if (o.shouldStop?.()) break;
-      states.forEach((st, i) => contourWeights(pts, st, o, ctx.contour[i]!));
+      states.forEach((st, i) => {
+        contourWeights(pts, st, o, ctx.contour[i]!);
+        pickContour(pts, beta, st, ctx.proj[i]!, ctx.picks[i]!);
+      });
       const H = new Float64Array(N * N), g = new Float64Array(N);
       cost = linearize(ctx, beta, states, stage, H, g);
       // Expressions pinned at a bound with the gradient pushing outwards stay put this step.
@@ -189,6 +194,8 @@ interface Ctx {
   useDense: boolean[];
   proj: Projection[];
   contour: Float64Array[];
+  /** Point index per jaw-contour landmark (dynamic contour / marching), per photo. */
+  picks: Int32Array[];
 }
 
 /** Scale and translation from the landmarks' spread, rotation from the given yaw. */
@@ -215,6 +222,11 @@ function initialState(pts: FitPoints, beta: Float64Array, ph: PhotoObservation, 
  * silhouette, not on fixed skin points) are down-weighted with yaw, more so away from the chin.
  */
 function contourWeights(pts: FitPoints, st: PhotoState, o: FitOptions, out: Float64Array): void {
+  if (pts.contour) {
+    // The contour follows the silhouette (dynamic contour or marching): full weight.
+    out.fill(1);
+    return;
+  }
   // Forward vector's x = R[2]; a contour point is on the far side when its rest x has that sign.
   const fx = st.R[2]!;
   const turn = Math.min(1, Math.abs((Math.asin(Math.max(-1, Math.min(1, fx))) * 180) / Math.PI) / o.contourYawDeg);
@@ -234,7 +246,11 @@ function photoTerms(ctx: Ctx, i: number, beta: Float64Array, st: PhotoState, sta
   const { pts, o } = ctx;
   const ph = ctx.photos[i]!, proj = ctx.proj[i]!, sigma = ctx.sigma[i]!;
   const dense = stage === 'full' && ctx.useDense[i]!;
-  projectPoints(pts, beta, st, dense ? pts.count : 68, !!H, proj);
+  const picks = ctx.picks[i]!;
+  const which: number[] = [];
+  for (let l = 0; l < 68; l++) which.push(l < 17 ? picks[l]! : l);
+  if (dense) for (let m = 0; m < 468; m++) which.push(pts.denseStart + m);
+  projectPoints(pts, beta, st, 0, !!H, proj, which);
   const tmp = H ? new Float64Array(proj.columns) : null;
   const P = proj.pred;
   let cost = 0;
@@ -249,7 +265,7 @@ function photoTerms(ctx: Ctx, i: number, beta: Float64Array, st: PhotoState, sta
     }
   };
   const L = ph.landmarks;
-  for (let l = 0; l < 68; l++) point(l, L[l * 2]!, L[l * 2 + 1]!, l < 17 ? ctx.contour[i]![l]! : 1);
+  for (let l = 0; l < 68; l++) point(l < 17 ? picks[l]! : l, L[l * 2]!, L[l * 2 + 1]!, l < 17 ? ctx.contour[i]![l]! : 1);
   if (stage === 'full' && o.eyelidWeight > 0) {
     const s = o.eyelidWeight / sigma;
     for (const [a, b] of EYELID_PAIRS) {
@@ -348,7 +364,8 @@ function mul3(A: Float64Array, B: Float64Array): Float64Array {
 }
 
 /**
- * The 68 landmarks of a fitted photo projected into it (x, y pairs), as the fitter sees them.
+ * The 68 landmarks of a fitted photo projected into it (x, y pairs), as the fitter sees them (the
+ * jaw contour where it follows the silhouette).
  *
  * ```ts
  * const nme = normalizedLandmarkError(fitLandmarks(points, fit.shape, fit.photos[0]), observed);
@@ -358,6 +375,11 @@ export function fitLandmarks(pts: FitPoints, shape: ArrayLike<number>, photo: Ph
   const proj = createProjection(pts);
   const beta = Float64Array.from({ length: pts.shapeCount }, (_, k) => shape[k] ?? 0);
   const st: PhotoState = { R: rotationMatrix(photo.rotation), jaw: rotationMatrix(photo.jaw), scale: photo.camera.scale, tx: photo.camera.tx, ty: photo.camera.ty, expression: Float64Array.from({ length: pts.expressionCount }, (_, k) => photo.expression[k] ?? 0) };
+  const picks = new Int32Array(17);
+  pickContour(pts, beta, st, proj, picks);
   projectPoints(pts, beta, st, 68, false, proj);
-  return proj.pred.slice(0, 136);
+  projectPoints(pts, beta, st, 0, false, proj, picks);
+  const out = proj.pred.slice(0, 136);
+  for (let l = 0; l < 17; l++) (out[l * 2] = proj.pred[picks[l]! * 2]!), (out[l * 2 + 1] = proj.pred[picks[l]! * 2 + 1]!);
+  return out;
 }

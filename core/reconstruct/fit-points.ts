@@ -37,11 +37,23 @@ export interface FitPoints {
   jawPivotExpression: Float64Array;
   /** True when the model has a jaw joint. */
   hasJaw: boolean;
+  /**
+   * Jaw-contour candidates (landmarks 0…16): FLAME's dynamic contour (`bins` × 17 points from
+   * `contourStart`, chosen by yaw as DECA does), or for other models points on the surface inward
+   * of each side landmark at its height, of which the fitter takes the one on the silhouette
+   * (landmark marching) on the side turned away. `candidates[i]` lists point indices; empty for
+   * landmarks that stay fixed (the chin).
+   */
+  contour: { kind: 'flame'; start: number; bins: number } | { kind: 'march'; candidates: Int32Array[] } | null;
   /** True when every expression mode is named (blendshapes in [0, 1], as ICT's and the starter head's). */
   namedExpressions: boolean;
 }
 
 export interface FitPointsOptions {
+  /** Landmark marching for models without FLAME's dynamic contour. */
+  marchContour: boolean;
+  /** Half height (metres) of the band a marching landmark's candidates lie in. */
+  marchBand: number;
   /** Use the model's `mediapipe468` region as a dense correspondence to perception's mesh. */
   dense: boolean;
   /** Limit the shape / expression modes used (all by default). */
@@ -49,7 +61,7 @@ export interface FitPointsOptions {
   expressionModes: number;
 }
 
-export const FIT_POINTS_DEFAULTS: FitPointsOptions = { dense: true, shapeModes: Infinity, expressionModes: Infinity };
+export const FIT_POINTS_DEFAULTS: FitPointsOptions = { marchContour: true, marchBand: 0.004, dense: true, shapeModes: Infinity, expressionModes: Infinity };
 
 /**
  * Restricts a head model to the points the fitter needs.
@@ -79,6 +91,18 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
   const landmarkCount = corners.length;
   const dense = o.dense ? model.regions.mediapipe468 : undefined;
   if (dense) for (let i = 0; i < dense.length; i++) corners.push({ v: [dense[i]!], w: [1] });
+  const denseCount = corners.length - landmarkCount;
+  let contour: FitPoints['contour'] = null;
+  const dyn = lm.dynamicContour;
+  if (dyn && dyn.faces.length === dyn.bins * 17) {
+    contour = { kind: 'flame', start: corners.length, bins: dyn.bins };
+    for (let l = 0; l < dyn.faces.length; l++) {
+      const f = dyn.faces[l]! * 3;
+      corners.push({ v: [tri[f]!, tri[f + 1]!, tri[f + 2]!], w: [dyn.barycentric[l * 3]!, dyn.barycentric[l * 3 + 1]!, dyn.barycentric[l * 3 + 2]!] });
+    }
+  } else if (o.marchContour && landmarkCount === 68) {
+    contour = { kind: 'march', candidates: marchCandidates(model, corners, o.marchBand, corners) };
+  }
   const P = corners.length;
 
   const rest = new Float64Array(P * 3), restW = new Float64Array(P * 3), jawWeight = new Float64Array(P);
@@ -122,8 +146,43 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
     }
   }
   return {
-    count: P, landmarkCount, denseStart: landmarkCount, denseCount: P - landmarkCount, shapeCount: Kb, expressionCount: Ke,
-    rest, shape, expression, jawWeight, restW, shapeW, expressionW, jawPivot, jawPivotShape, jawPivotExpression, hasJaw: jaw >= 0,
+    count: P, landmarkCount, denseStart: landmarkCount, denseCount, shapeCount: Kb, expressionCount: Ke,
+    rest, shape, expression, jawWeight, restW, shapeW, expressionW, jawPivot, jawPivotShape, jawPivotExpression, hasJaw: jaw >= 0, contour,
     namedExpressions: Ke > 0 && model.expression.names.length === model.expression.count,
   };
+}
+
+/**
+ * For side landmarks 0…5 and 11…16: the surface vertices of the face region at the landmark's rest
+ * height (± band), between it and the mid-line and not behind it — where the silhouette moves as
+ * that side turns away. Appends them as points and returns their indices per landmark.
+ */
+function marchCandidates(model: HeadModel, landmarks: { v: number[]; w: number[] }[], band: number, out: { v: number[]; w: number[] }[]): Int32Array[] {
+  const T = model.template;
+  const region = model.regions.face ?? model.regions.mediapipe468;
+  const pos = (c: { v: number[]; w: number[] }) => [0, 1, 2].map((d) => c.v.reduce((s, v, k) => s + c.w[k]! * T[v * 3 + d]!, 0));
+  const result: Int32Array[] = [];
+  const added = new Map<number, number>();
+  for (let i = 0; i < 17; i++) {
+    if (!region || (i >= 6 && i <= 10)) {
+      result.push(new Int32Array(0));
+      continue;
+    }
+    const [x, y, z] = pos(landmarks[i]!) as [number, number, number];
+    const list: number[] = [];
+    for (let k = 0; k < region.length; k++) {
+      const v = region[k]!;
+      const vx = T[v * 3]!, vy = T[v * 3 + 1]!, vz = T[v * 3 + 2]!;
+      if (Math.abs(vy - y) > band || vx * x <= 0 || Math.abs(vx) > Math.abs(x) || vz < z) continue;
+      let p = added.get(v);
+      if (p === undefined) {
+        p = out.length;
+        out.push({ v: [v], w: [1] });
+        added.set(v, p);
+      }
+      list.push(p);
+    }
+    result.push(Int32Array.from(list));
+  }
+  return result;
 }

@@ -1,6 +1,9 @@
 import type { HeadModel } from '../head-model/head-model';
 import { HeadModelEvaluator } from '../head-model/head-model-evaluator';
-import { projectOrtho, type OrthoCamera } from './ortho-camera';
+import { pickContour } from './contour-pick';
+import { createProjection, projectPoints } from './fit-linearize';
+import { buildFitPoints } from './fit-points';
+import { projectOrtho, rotationMatrix, type OrthoCamera } from './ortho-camera';
 
 /**
  * Deterministic PRNG (mulberry32) with a Box–Muller normal.
@@ -32,7 +35,9 @@ export interface SyntheticView {
 /**
  * Random views of one random identity: β ~ N(0, shapeStd²), a few expressions in [0, 0.5], yaw
  * within ±maxYaw, small pitch/roll, landmarks (and the mediapipe468 vertices when present) projected
- * with an orthographic camera and Gaussian pixel noise: the synthetic truth of the fitter's tests
+ * with an orthographic camera and Gaussian pixel noise. The jaw-contour landmarks are put where a
+ * detector puts them, on the silhouette of the side turned away (the model's dynamic contour or
+ * landmark marching), unless `staticContour`. The synthetic truth of the fitter's tests
  * and benchmark (landmarks-only fitting needs no images).
  *
  * ```ts
@@ -40,7 +45,7 @@ export interface SyntheticView {
  * const fit = fitPhotos(buildFitPoints(model), person.views);
  * ```
  */
-export function syntheticPerson(model: HeadModel, seed: number, views: number, o: { maxYawDeg: number; noisePx: number; shapeStd: number; scale: number }): { shape: Float64Array; views: SyntheticView[] } {
+export function syntheticPerson(model: HeadModel, seed: number, views: number, o: { maxYawDeg: number; noisePx: number; shapeStd: number; scale: number; staticContour?: boolean }): { shape: Float64Array; views: SyntheticView[] } {
   const r = rng(seed);
   const ev = new HeadModelEvaluator(model, { normals: false, simd: false });
   const shape = Float64Array.from({ length: model.shape.count }, () => o.shapeStd * r.normal());
@@ -48,6 +53,9 @@ export function syntheticPerson(model: HeadModel, seed: number, views: number, o
   const jawJ = model.joints.names.indexOf('jaw');
   const out: SyntheticView[] = [];
   const dense = model.regions.mediapipe468;
+  const fp = buildFitPoints(model, { dense: false });
+  const proj = createProjection(fp);
+  const picks = new Int32Array(17);
   for (let v = 0; v < views; v++) {
     const expression = new Float64Array(model.expression.count);
     for (let k = 0; k < 5; k++) expression[Math.floor(r.uniform() * model.expression.count)] = 0.5 * r.uniform();
@@ -62,6 +70,14 @@ export function syntheticPerson(model: HeadModel, seed: number, views: number, o
     const res = ev.evaluate({ shape, expression, pose });
     const cam: OrthoCamera = { scale: o.scale, tx: 320 + 20 * r.normal(), ty: 300 + 20 * r.normal() };
     const landmarks = projectOrtho(res.landmarks, cam);
+    if (fp.contour && !o.staticContour) {
+      // The fit points rotate about the origin, the evaluator about the root joint: same picture up to a shift.
+      const st = { R: rotationMatrix([pose[0]!, pose[1]!, pose[2]!]), jaw: rotationMatrix(jaw), scale: cam.scale, tx: cam.tx, ty: cam.ty, expression };
+      pickContour(fp, shape, st, proj, picks);
+      projectPoints(fp, shape, st, 0, false, proj, [27, ...picks]);
+      const dx = landmarks[54]! - proj.pred[54]!, dy = landmarks[55]! - proj.pred[55]!;
+      for (let l = 0; l < 17; l++) (landmarks[l * 2] = proj.pred[picks[l]! * 2]! + dx), (landmarks[l * 2 + 1] = proj.pred[picks[l]! * 2 + 1]! + dy);
+    }
     let mesh: Float64Array | null = null;
     if (dense) {
       const pts = new Float64Array(dense.length * 3);

@@ -10,7 +10,7 @@ import type { Project } from '../project/project';
 import { getReconstruction, saveReconstructions, type ReconstructionParameters } from './reconstruction-store';
 
 /** Stored with each result; bump when the fitter's output changes so old results are solved again. */
-export const FITTER_VERSION = 'coarse-lm-1';
+export const FITTER_VERSION = 'coarse-lm-2';
 
 /** A head model with its fitter point set (built once per pack and reused across subjects). */
 export interface FitModel {

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
+import { pickContour } from '../../../core/reconstruct/contour-pick';
 import { createProjection, projectPoints, type PhotoState } from '../../../core/reconstruct/fit-linearize';
 import { alignedVertexError, normalizedLandmarkError } from '../../../core/reconstruct/fit-metrics';
-import { fitPhotos } from '../../../core/reconstruct/fit-photos';
+import { fitLandmarks, fitPhotos } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-points';
 import { axisAngle, fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/reconstruct/ortho-camera';
 import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
@@ -102,11 +103,7 @@ describe('coarse fitter model (starter head)', () => {
       return alignedVertexError(f, truth, model.regions.face);
     });
     const meanFace = alignedVertexError(Float32Array.from(ev.evaluate({}).vertices), Float32Array.from(ev.evaluate({ shape: person.shape }).vertices), model.regions.face);
-    const nme = person.views.map((v, i) => {
-      const ph = fit.photos[i]!;
-      const rest = Float64Array.from(ev.evaluate({ shape: fit.shape, expression: ph.expression }).joints.subarray(0, 3));
-      return normalizedLandmarkError(projectOrtho(ev.evaluate(fitToHeadParams(model, fit.shape, ph, rest)).landmarks, ph.camera), v.landmarks);
-    });
+    const nme = person.views.map((v, i) => normalizedLandmarkError(fitLandmarks(pts, fit.shape, fit.photos[i]!), v.landmarks));
     console.log(`starter head, 3 views joint: face error ${errors.map((e) => (e * 1000).toFixed(2)).join(' ')} mm (mean face ${(meanFace * 1000).toFixed(2)} mm), NME ${nme.map((e) => e.toFixed(4)).join(' ')}`);
     for (const e of errors) expect(e).toBeLessThan(0.5 * meanFace);
     // 1.5 px noise over a ~140 px eye-corner distance is ~0.011 on its own
@@ -120,5 +117,30 @@ describe('coarse fitter model (starter head)', () => {
     const fit = fitPhotos(pts, person.views, { shouldStop: () => true });
     expect(fit.iterations).toBe(0);
     expect(Array.from(fit.shape).every((b) => b === 0)).toBe(true);
+  });
+
+  it('moves the far side of the jaw contour to the silhouette (landmark marching), and picks FLAME bins as DECA does', () => {
+    const { beta, st } = randomState(3);
+    const proj = createProjection(pts);
+    const picks = new Int32Array(17);
+    pickContour(pts, beta, { ...st, R: rotationMatrix([0, 0, 0]) }, proj, picks);
+    expect(Array.from(picks)).toEqual(Array.from({ length: 17 }, (_, l) => l));
+    // Turned 30° towards +X: the subject's left (rest x > 0, landmarks 9…16) turns away.
+    const turned = { ...st, R: rotationMatrix([0, (30 * Math.PI) / 180, 0]) };
+    pickContour(pts, beta, turned, proj, picks);
+    const moved = Array.from(picks).map((p, l) => (p !== l ? l : -1)).filter((l) => l >= 0);
+    expect(moved.length).toBeGreaterThanOrEqual(4);
+    for (const l of moved) expect(pts.rest[l * 3]).toBeGreaterThan(0);
+    projectPoints(pts, beta, turned, 0, false, proj, Array.from({ length: 17 }, (_, l) => l));
+    const fixed = Array.from({ length: 17 }, (_, l) => proj.pred[l * 2]!);
+    projectPoints(pts, beta, turned, 0, false, proj, picks);
+    for (const l of moved) expect(proj.pred[picks[l]! * 2]!).toBeGreaterThan(fixed[l]!);
+    // FLAME: 79 bins; yaw −20° → bin 20, +20° → bin 59, beyond ±39° clamped (DECA's lbs.py rule)
+    const flame = { ...pts, contour: { kind: 'flame' as const, start: 1000, bins: 79 } };
+    const bin = (deg: number) => {
+      pickContour(flame, beta, { ...st, R: rotationMatrix([0, (deg * Math.PI) / 180, 0]) }, proj, picks);
+      return (picks[0]! - 1000) / 17;
+    };
+    expect([bin(-20), bin(20), bin(0), bin(-60), bin(60)]).toEqual([20, 59, 0, 39, 78]);
   });
 });

@@ -52,9 +52,9 @@ describe.skipIf(!existsSync(ZIP))('coarse fit against synthetic truth (ICT-FaceK
     rows.push(`joint, 5 views at yaw −30…30°: ${joint.map((x) => (x * 1000).toFixed(2)).join(' ')} mm`);
     console.log(rows.join('\n'));
     const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
-    // measured: single 1.98/2.45/2.14 mm against a mean face of 2.79/4.12/4.33 mm
+    // measured: single 1.90/2.44/2.37 mm against a mean face of 2.79/4.12/4.33 mm; joint 1.68–2.25 mm (mean 1.85)
     single.forEach((e, i) => expect(e).toBeLessThan(baseline[i]!));
     expect(mean(single)).toBeLessThan(0.0025);
-    expect(mean(joint)).toBeLessThan(0.0023);
+    expect(mean(joint)).toBeLessThan(0.002);
   });
 });
