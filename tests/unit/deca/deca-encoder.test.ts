@@ -6,6 +6,7 @@ import { squareCrop, warpToTensor } from '../../../core/perception/image-warp';
 import { DecaEncoder } from '../../../main/deca/deca-encoder';
 import { decodePhoto } from '../../../main/perception/decode-photo';
 import { OnnxGraph } from '../../../native-models/onnx/onnx-graph';
+import { ensureBuilt, runCli } from '../../helpers/cli';
 import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
 
 /**
@@ -84,5 +85,27 @@ describe('DECA encoder wiring (onnxruntime-node)', () => {
     const junk = path.join(tmp.dir, 'junk.onnx');
     writeFileSync(junk, 'this is not a model');
     await expect(DecaEncoder.open(junk)).rejects.toThrow(/not a DECA coarse encoder: .*could not be loaded/);
+  });
+});
+
+describe('deca-studio encoder (CLI)', () => {
+  it('installs a converted encoder after checking it, then encodes the face crop of each photo', () => {
+    ensureBuilt();
+    const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
+    const junk = path.join(tmp.dir, 'junk-cli.onnx');
+    writeFileSync(junk, 'nope');
+    const refused = runCli(['encoder', 'install', junk], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/not a DECA coarse encoder/);
+    expect(runCli(['encoder', 'install', modelFile], env)).toMatchObject({ code: 0, stdout: expect.stringMatching(/Installed the DECA coarse encoder/) });
+    const front = path.join(SHARED_PHOTOS, 'london_frl/p002/002_03_neutral_front.jpg');
+    const profile = path.join(SHARED_PHOTOS, 'london_frl/p002/002_01_neutral_left_profile.jpg');
+    const run = runCli(['encoder', 'encode', front, profile, '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const [a, b] = JSON.parse(run.stdout) as { status: string; code: { shape: number[]; exp: number[]; light: number[] } | null }[];
+    expect(a!.status).toBe('ok');
+    expect([a!.code!.shape.length, a!.code!.exp.length, a!.code!.light.length]).toEqual([100, 50, 27]);
+    expect(b!.code).toBeNull();
+    expect(b!.status).toMatch(/profile|no face/);
   });
 });

@@ -1,0 +1,28 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { appDataDir } from '../app-paths';
+import { DecaEncoder } from './deca-encoder';
+
+/** Where the user's converted DECA coarse encoder is kept. */
+export function installedEncoderPath(dataDir = appDataDir()): string {
+  return path.join(dataDir, 'deca', 'coarse-encoder.onnx');
+}
+
+/**
+ * Installs a converted DECA coarse encoder after checking its signature, replacing any earlier
+ * one only once the new file is known to be good.
+ *
+ * ```ts
+ * await installEncoder('deca-coarse-encoder.onnx');
+ * ```
+ */
+export async function installEncoder(file: string, dataDir = appDataDir()): Promise<string> {
+  const encoder = await DecaEncoder.open(file);
+  await encoder.dispose();
+  const target = installedEncoderPath(dataDir);
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const tmp = `${target}.${process.pid}.tmp`;
+  await fs.copyFile(file, tmp);
+  await fs.rename(tmp, target);
+  return target;
+}
