@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { analyzeCommand } from './analyze';
+import { encoderEncodeCommand, encoderInstallCommand } from './encoder';
 import { exportCommand } from './export';
 import { importCommand } from './import';
 import { landmarksCommand } from './landmarks';
@@ -19,4 +20,5 @@ import { subjectsCommand } from './subjects';
 /** Every CLI verb. A new verb: a file in this folder and one line here. */
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
-  landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, metricsCommand, renderCommand];
+  landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, metricsCommand, renderCommand,
+  encoderInstallCommand, encoderEncodeCommand];
