@@ -207,6 +207,7 @@ export function buildStarterHeadSurface(face: CanonicalFaceMesh, options: Partia
     }
   }
   const shellEnd = pos.length / 3;
+  relaxSeam(pos, tris, shellStart, shellStart + cols * Math.min(o.rings, 10));
 
   // Mouth cavity: the inner-lip loop extruded back and narrowed, closed at the throat.
   const mouthStart = pos.length / 3;
@@ -302,6 +303,33 @@ export function buildStarterHeadSurface(face: CanonicalFaceMesh, options: Partia
     eyeCentres: { left: left.centre, right: right.centre },
     mouthSource,
   };
+}
+
+/**
+ * Rounds off the crease where the face meets the grown shell: a few Laplacian passes over the
+ * shell's first rings. The face, its contour included, stays exactly as MediaPipe made it.
+ */
+function relaxSeam(pos: number[], tris: number[], from: number, to: number): void {
+  const movable = new Set<number>();
+  for (let v = from; v < to; v++) movable.add(v);
+  const neighbours = new Map<number, Set<number>>();
+  for (let t = 0; t < tris.length; t += 3) {
+    for (let k = 0; k < 3; k++) {
+      const a = tris[t + k]!, b = tris[t + ((k + 1) % 3)]!;
+      if (movable.has(a)) (neighbours.get(a) ?? neighbours.set(a, new Set()).get(a)!).add(b);
+      if (movable.has(b)) (neighbours.get(b) ?? neighbours.set(b, new Set()).get(b)!).add(a);
+    }
+  }
+  for (let pass = 0; pass < 8; pass++) {
+    const next = new Map<number, Vec3>();
+    for (const [v, ns] of neighbours) {
+      const m: Vec3 = [0, 0, 0];
+      for (const n of ns) for (let c = 0; c < 3; c++) m[c]! += pos[n * 3 + c]! / ns.size;
+      const w = 0.5;
+      next.set(v, [pos[v * 3]! + (m[0] - pos[v * 3]!) * w, pos[v * 3 + 1]! + (m[1] - pos[v * 3 + 1]!) * w, pos[v * 3 + 2]! + (m[2] - pos[v * 3 + 2]!) * w]);
+    }
+    for (const [v, p] of next) for (let c = 0; c < 3; c++) pos[v * 3 + c] = p[c]!;
+  }
 }
 
 function cross(a: Vec3, b: Vec3): Vec3 {
