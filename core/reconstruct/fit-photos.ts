@@ -33,6 +33,10 @@ export interface FitOptions {
   contourMinWeight: number;
   rigidIterations: number;
   fullIterations: number;
+  /** A stage ends when an accepted step lowers the cost by less than this fraction. */
+  tolerance: number;
+  /** Times the jaw-contour points may be re-picked per stage after LM has settled. */
+  contourRounds: number;
   /** Box on ψ: 'auto' = [0, 1] for named blendshape bases (ICT, starter head), none otherwise. */
   expressionBounds: 'auto' | [number, number] | null;
   /** Keep this β (a shape already solved for the person) and fit only the per-photo parameters. */
@@ -55,6 +59,8 @@ export const FIT_DEFAULTS: FitOptions = {
   contourMinWeight: 0.1,
   rigidIterations: 20,
   fullIterations: 60,
+  tolerance: 1e-5,
+  contourRounds: 4,
   expressionBounds: 'auto',
   fixedShape: null,
   fitJaw: true,
@@ -117,12 +123,22 @@ export function fitPhotos(pts: FitPoints, photos: readonly PhotoObservation[], o
     if (stage === 'full' && !o.fixedShape) for (let k = 0; k < Kb; k++) active[k] = 1;
     let lambda = 1e-3;
     const maxIt = stage === 'rigid' ? o.rigidIterations : o.fullIterations;
-    for (let it = 0; it < maxIt; it++) {
-      if (o.shouldStop?.()) break;
+    // Contour picks stay fixed while LM converges, then are redone (a few rounds): re-picking every
+    // step lets two silhouette choices alternate and the cost never settle.
+    const repick = (): boolean => {
+      let changed = false;
       states.forEach((st, i) => {
         contourWeights(pts, st, o, ctx.contour[i]!);
+        const old = Int32Array.from(ctx.picks[i]!);
         pickContour(pts, beta, st, ctx.proj[i]!, ctx.picks[i]!);
+        changed ||= old.some((p, l) => p !== ctx.picks[i]![l]);
       });
+      return changed;
+    };
+    repick();
+    let rounds = 1;
+    for (let it = 0; it < maxIt; it++) {
+      if (o.shouldStop?.()) break;
       const H = new Float64Array(N * N), g = new Float64Array(N);
       cost = linearize(ctx, beta, states, stage, H, g);
       // Expressions pinned at a bound with the gradient pushing outwards stay put this step.
@@ -137,6 +153,7 @@ export function fitPhotos(pts: FitPoints, photos: readonly PhotoObservation[], o
       for (let c = 0; c < N; c++) if (act[c]) idx.push(c);
       const n = idx.length;
       let accepted = false;
+      let converged = false;
       while (lambda < 1e10) {
         const A = new Float64Array(n * n), b = new Float64Array(n);
         for (let i = 0; i < n; i++) {
@@ -164,13 +181,16 @@ export function fitPhotos(pts: FitPoints, photos: readonly PhotoObservation[], o
           lambda = Math.max(1e-7, lambda / 3);
           accepted = true;
           iterations++;
-          if (cost - trialCost < 1e-7 * cost) it = maxIt;
+          converged = cost - trialCost < o.tolerance * cost;
           cost = trialCost;
           break;
         }
         lambda *= 4;
       }
-      if (!accepted) break;
+      if (!accepted || converged) {
+        if (rounds >= o.contourRounds || !repick()) break;
+        rounds++;
+      }
     }
   }
   return {
