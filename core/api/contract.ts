@@ -105,6 +105,20 @@ export interface PhotoFaces {
   analyzedAt: string;
 }
 
+/** A photo's coarse reconstruction as the viewer shows it. */
+export interface ReconstructionView {
+  photoId: number;
+  packId: string;
+  /** 68-landmark error ÷ outer-eye-corner distance, with the subject's shared shape and alone. */
+  nme: number;
+  nmeSingle: number;
+  /** How many photos were solved together with one shared shape. */
+  jointPhotoCount: number;
+  /** The model's 68 landmarks projected into the photo (pixels). */
+  modelLandmarks68: number[][];
+  createdAt: string;
+}
+
 /** An installed head-model pack, as the UI lists it. */
 export interface PackInfo {
   id: string;
@@ -198,6 +212,10 @@ export interface ApiMethods {
   'photos.faces': { req: { photoId: number }; res: PhotoFaces | null };
   /** Chooses which detected face of a photo later stages use. */
   'photos.selectFace': { req: { photoId: number; face: number }; res: PhotoFaces };
+  /** Starts coarse reconstruction on a pack: one job per subject (or for `subjectId`). */
+  'reconstruct.start': { req: { subjectId?: number; packId: string; force?: boolean }; res: { jobIds: number[] } };
+  /** A photo's newest reconstruction, or null. Its rendered head is at mediaUrl('fit', …). */
+  'photos.reconstruction': { req: { photoId: number }; res: ReconstructionView | null };
   /** Triangles (index triples) of the 468-point face mesh, for drawing its wireframe. */
   'perception.meshTriangles': { req: Record<string, never>; res: number[] };
   'packs.list': { req: Record<string, never>; res: PackInfo[] };
@@ -236,6 +254,8 @@ export interface ApiClient {
   stageUpload(name: string, bytes: ArrayBuffer): Promise<string>;
   /** URL under which the UI can show a photo's thumbnail or original. */
   mediaUrl(kind: 'thumb' | 'photo', sha256: string): string;
+  /** URL of a photo's reconstructed head, rendered with the photo's camera (transparent PNG). */
+  fitUrl(photoId: number): string;
 }
 
 /** Channel names shared by main's IPC handlers and preload. */

@@ -133,6 +133,8 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     },
   }),
   'perception.meshTriangles': empty,
+  'reconstruct.start': object({ subjectId: { check: id, optional: true }, packId: { check: packId }, force: { check: bool, optional: true } }),
+  'photos.reconstruction': object({ photoId: { check: id } }),
   'packs.list': empty,
   'packs.evaluate': object({
     packId: { check: packId },

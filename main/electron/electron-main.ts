@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_VERSION, appDataDir } from '../app-paths';
+import { reconstructionImage } from '../reconstruct/reconstruction-view';
 import { Studio } from '../services/studio';
 import { registerIpcBridge } from './ipc-bridge';
 import { isOwnRendererUrl, lockDownContents, secureWebPreferences } from './window-security';
@@ -37,6 +38,10 @@ app.whenReady().then(() => {
   // deca-media://thumb/<sha256> and deca-media://photo/<sha256>: files of the open project only.
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
+    if (url.host === 'fit') {
+      const png = studio.project && (await reconstructionImage(studio.project, studio.packs, Number(url.pathname.slice(1))));
+      return png ? new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } }) : new Response('Not found', { status: 404 });
+    }
     const sha = url.pathname.replace(/^\//, '');
     const project = studio.project;
     const photo = /^[0-9a-f]{64}$/.test(sha) ? project?.library.reads.findPhotoWithContent(sha) : undefined;

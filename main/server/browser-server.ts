@@ -3,6 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
+import { reconstructionImage } from '../reconstruct/reconstruction-view';
 import { createApiHandlers } from '../services/api-handlers';
 import { dispatch } from '../services/dispatch';
 import type { Studio } from '../services/studio';
@@ -129,6 +130,14 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         const code = (error as { code?: string }).code ?? 'internal';
         return sendJson(res, STATUS_BY_CODE[code] ?? 400, { ok: false, error: { code, message: (error as Error).message } });
       }
+    }
+    const fitted = /^\/media\/fit\/(\d{1,12})$/.exec(url.pathname);
+    if (fitted) {
+      const png = studio.project && (await reconstructionImage(studio.project, studio.packs, Number(fitted[1])));
+      if (!png) return sendText(res, 404, 'No reconstruction for this photo');
+      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(png.length), 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
+      res.end(png);
+      return;
     }
     const exported = /^\/media\/export\/(\d{1,12})$/.exec(url.pathname);
     if (exported) {

@@ -3,6 +3,8 @@ import type { ApiHandlers, PhotoFaces } from '../../core/api/contract';
 import { readCanonicalFaceMeshAsset } from '../packs/starter-pack';
 import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-mesh';
 import { getFaceAnalysis, selectFace, type StoredFaceAnalysis } from '../perception/face-store';
+import { reconstructionView } from '../reconstruct/reconstruction-view';
+import { startReconstructJobs } from '../reconstruct/start-reconstruct';
 import { evaluatePackMesh } from '../packs/pack-mesh';
 import type { Studio } from './studio';
 
@@ -90,6 +92,15 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       } catch (error) {
         throw new ApiError('bad-request', (error as Error).message);
       }
+    },
+    'reconstruct.start': async ({ subjectId, packId, force }) => {
+      const packs = await studio.listPacks();
+      if (!packs.some((p) => p.id === packId)) throw new ApiError('not-found', `No model pack "${packId}" is installed`);
+      return { jobIds: startReconstructJobs(studio, { subjectId, packId, force }) };
+    },
+    'photos.reconstruction': async ({ photoId }) => {
+      photoOf(photoId);
+      return reconstructionView(studio.requireProject(), studio.packs, photoId);
     },
     'perception.meshTriangles': async () => {
       meshTriangles ??= readCanonicalFaceMeshAsset().then((bytes) => Array.from(parseCanonicalFaceMesh(bytes).triangles));

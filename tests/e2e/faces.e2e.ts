@@ -74,4 +74,38 @@ describe('face analysis in the library UI', () => {
     await page.getByTestId('viewer-close').click();
     expect(unexpectedProblems(watched)).toEqual([]);
   });
+
+  it('reconstructs the subject on the starter head and blends the fitted head over the photo', async () => {
+    const { page } = watched;
+    await expect.poll(() => page.getByTestId('fit-pack').inputValue(), { timeout: 20_000 }).toBe('starter-head');
+    await page.getByTestId('reconstruct-subject').click();
+    await page.getByTestId('reconstruction-done').waitFor({ timeout: 120_000 });
+    await page.locator('[data-photo-name="002_03_neutral_front.jpg"] [data-testid="photo-open"]').click();
+    const viewer = page.getByTestId('photo-viewer');
+    await expect.poll(() => viewer.locator('[data-testid="model-landmarks"] circle').count(), { timeout: 20_000 }).toBe(68);
+    const info = (await viewer.getByTestId('fit-info').textContent()) ?? '';
+    const nme = Number(/landmark error ([\d.]+)/.exec(info)?.[1]);
+    expect(nme).toBeGreaterThan(0);
+    expect(nme).toBeLessThan(0.06);
+    // The rendered head is a real PNG of the photo's proportions with transparent surroundings.
+    const href = (await viewer.getByTestId('fit-image').getAttribute('href'))!;
+    const png = await page.evaluate(async (url) => {
+      const res = await fetch(url);
+      const bitmap = await createImageBitmap(await res.blob());
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      let opaque = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque++;
+      return { status: res.status, width: bitmap.width, height: bitmap.height, opaque, corner: data[3] };
+    }, href);
+    expect(png.status).toBe(200);
+    expect(png.corner).toBe(0);
+    expect(png.opaque / (png.width * png.height)).toBeGreaterThan(0.03);
+    expect(png.opaque / (png.width * png.height)).toBeLessThan(0.5);
+    await screenshot(page, 'faces-03-reconstruction-overlay');
+    await page.getByTestId('viewer-close').click();
+    expect(unexpectedProblems(watched)).toEqual([]);
+  });
 });

@@ -31,6 +31,7 @@ function electronClient(bridge: NonNullable<Window['decaStudio']>): ApiClient {
     on: (event, fn) => listeners.on(event, fn as (p: unknown) => void),
     stageUpload: async (name, bytes) => unwrap<string>((await bridge.stage(name, bytes)) as Result),
     mediaUrl: (kind, sha) => `deca-media://${kind}/${sha}`,
+    fitUrl: (photoId) => `deca-media://fit/${photoId}?t=${Date.now()}`,
   };
 }
 
@@ -69,6 +70,8 @@ function httpClient(): ApiClient {
       return unwrap<string>(body);
     },
     mediaUrl: (kind, sha) => `media/${kind}/${sha}`,
+    // A reconstruction can be redone: never let the browser show a cached render.
+    fitUrl: (photoId) => `media/fit/${photoId}?t=${Date.now()}`,
   };
 }
 

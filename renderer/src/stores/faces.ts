@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { JobInfo, PhotoFaces, PhotoSummary } from '../../../core/api/contract';
+import type { JobInfo, PackInfo, PhotoFaces, PhotoSummary, ReconstructionView } from '../../../core/api/contract';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/errors';
 
@@ -18,8 +18,22 @@ export const useFacesStore = defineStore('faces', () => {
   const meshTriangles = ref<number[] | null>(null);
   /** The running (or last) analysis job, per subject. */
   const jobs = ref<Record<number, JobInfo>>({});
+  /** The running (or last) reconstruction job, per subject, and the pack it fits. */
+  const fitJobs = ref<Record<number, JobInfo>>({});
+  const packs = ref<PackInfo[]>([]);
+  const fitPack = ref('starter-head');
+  const reconstruction = ref<ReconstructionView | null>(null);
+  /** Changes whenever the viewer should fetch the rendered head again. */
+  const fitImage = ref<string | null>(null);
+  const fitOpacity = ref(0.6);
+  const showModelLandmarks = ref(true);
 
   api().on('job.updated', ({ job }) => {
+    if (job.kind === 'reconstruct') {
+      for (const [subjectId, known] of Object.entries(fitJobs.value)) if (known.id === job.id) fitJobs.value[Number(subjectId)] = job;
+      if (job.state === 'done' && viewing.value) void reload();
+      return;
+    }
     if (job.kind !== 'analyze') return;
     for (const [subjectId, known] of Object.entries(jobs.value)) if (known.id === job.id) jobs.value[Number(subjectId)] = job;
     if (job.state === 'done' && viewing.value) void reload();
@@ -31,6 +45,8 @@ export const useFacesStore = defineStore('faces', () => {
     loading.value = true;
     try {
       faces.value = await api().call('photos.faces', { photoId: photo.id });
+      reconstruction.value = await api().call('photos.reconstruction', { photoId: photo.id });
+      fitImage.value = reconstruction.value ? api().fitUrl(photo.id) : null;
       error.value = null;
     } catch (e) {
       error.value = errorMessage(e);
@@ -48,6 +64,31 @@ export const useFacesStore = defineStore('faces', () => {
   function close(): void {
     viewing.value = null;
     faces.value = null;
+    reconstruction.value = null;
+    fitImage.value = null;
+  }
+
+  /** The packs to reconstruct on; ICT-FaceKit when installed, else the starter head. */
+  async function loadPacks(): Promise<void> {
+    try {
+      packs.value = await api().call('packs.list', {});
+      if (!packs.value.some((p) => p.id === fitPack.value)) fitPack.value = packs.value[0]?.id ?? 'starter-head';
+      if (packs.value.some((p) => p.id === 'ict-facekit') && fitPack.value === 'starter-head') fitPack.value = 'ict-facekit';
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+  }
+
+  /** Reconstructs a subject's photos jointly (one shared shape) on the chosen pack, as a job. */
+  async function reconstructSubject(subjectId: number): Promise<void> {
+    try {
+      const { jobIds } = await api().call('reconstruct.start', { subjectId, packId: fitPack.value });
+      const { job } = await api().call('jobs.get', { id: jobIds[0]! });
+      fitJobs.value[subjectId] = job;
+      error.value = null;
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
   }
 
   async function toggleMesh(on: boolean): Promise<void> {
@@ -83,5 +124,8 @@ export const useFacesStore = defineStore('faces', () => {
     }
   }
 
-  return { viewing, faces, loading, error, showLandmarks, showMesh, meshTriangles, jobs, open, close, reload, toggleMesh, selectFace, analyzeSubject };
+  return {
+    viewing, faces, loading, error, showLandmarks, showMesh, meshTriangles, jobs, open, close, reload, toggleMesh, selectFace, analyzeSubject,
+    fitJobs, packs, fitPack, reconstruction, fitImage, fitOpacity, showModelLandmarks, loadPacks, reconstructSubject,
+  };
 });

@@ -1,0 +1,78 @@
+import sharp from 'sharp';
+import type { ReconstructionView } from '../../core/api/contract';
+import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
+import { renderHeadPreview } from '../../core/head-model/render-head';
+import { fitLandmarks } from '../../core/reconstruct/fit-photos';
+import { buildFitPoints } from '../../core/reconstruct/fit-points';
+import { fitToHeadParams, type PhotoFit } from '../../core/reconstruct/ortho-camera';
+import type { PackStore } from '../packs/pack-store';
+import type { Project } from '../project/project';
+import { listReconstructions, type StoredReconstruction } from './reconstruction-store';
+
+/** The newest reconstruction of a photo (any pack unless one is named). */
+export function latestReconstruction(project: Project, photoId: number, packId?: string): StoredReconstruction | undefined {
+  return listReconstructions(project.library.db, packId)
+    .filter((r) => r.photoId === photoId)
+    .sort((a, b) => b.id - a.id)[0];
+}
+
+async function posedHead(store: PackStore, rec: StoredReconstruction) {
+  const model = await store.load(rec.packId);
+  const p = rec.parameters;
+  const fit: PhotoFit = { rotation: p.rotation as [number, number, number], jaw: p.jaw as [number, number, number], expression: Float64Array.from(p.expression), camera: p.camera };
+  const ev = new HeadModelEvaluator(model);
+  const rest = Float64Array.from(ev.evaluate({ shape: p.shape, expression: fit.expression }).joints.subarray(0, 3));
+  const out = ev.evaluate(fitToHeadParams(model, p.shape, fit, rest));
+  return { model, fit, vertices: out.vertices, normals: out.normals };
+}
+
+/**
+ * What the photo viewer shows of a reconstruction: pack, landmark errors and the model's 68
+ * landmarks projected into the photo (pixels).
+ *
+ * ```ts
+ * const view = await reconstructionView(project, store, photoId);
+ * ```
+ */
+export async function reconstructionView(project: Project, store: PackStore, photoId: number): Promise<ReconstructionView | null> {
+  const rec = latestReconstruction(project, photoId);
+  if (!rec) return null;
+  const { model, fit } = await posedHead(store, rec);
+  const projected = fitLandmarks(buildFitPoints(model, { dense: false }), rec.parameters.shape, fit);
+  const landmarks68: number[][] = [];
+  for (let i = 0; i + 1 < projected.length && landmarks68.length < 68; i += 2) landmarks68.push([projected[i]!, projected[i + 1]!]);
+  return { photoId, packId: rec.packId, nme: rec.metrics.nme, nmeSingle: rec.metrics.nmeSingle, jointPhotoCount: rec.parameters.jointPhotoIds.length, modelLandmarks68: landmarks68, createdAt: rec.createdAt };
+}
+
+export interface ReconstructionImageOptions {
+  /** Longest side of the rendered image (the photo's own size when smaller). */
+  maxSide?: number;
+}
+
+export const RECONSTRUCTION_IMAGE_DEFAULTS = { maxSide: 1024 };
+
+/**
+ * The fitted head rendered with the photo's camera on a transparent background (PNG), for the UI
+ * to blend over the photo at any opacity. Null when the photo has no reconstruction.
+ *
+ * ```ts
+ * const png = await reconstructionImage(project, store, photoId);
+ * ```
+ */
+export async function reconstructionImage(project: Project, store: PackStore, photoId: number, options: ReconstructionImageOptions = {}): Promise<Buffer | null> {
+  const photo = project.library.reads.getPhoto(photoId);
+  const rec = photo && latestReconstruction(project, photoId);
+  if (!photo || !rec) return null;
+  const { maxSide } = { ...RECONSTRUCTION_IMAGE_DEFAULTS, ...options };
+  const k = Math.min(1, maxSide / Math.max(photo.width, photo.height));
+  const W = Math.max(1, Math.round(photo.width * k));
+  const H = Math.max(1, Math.round(photo.height * k));
+  const { model, fit, vertices, normals } = await posedHead(store, rec);
+  const rgba = renderHeadPreview(model, vertices, normals, {
+    width: W,
+    height: H,
+    view: { scale: fit.camera.scale * k, offsetX: fit.camera.tx * k, offsetY: fit.camera.ty * k },
+    transparent: true,
+  });
+  return sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width: W, height: H, channels: 4 } }).png().toBuffer();
+}
