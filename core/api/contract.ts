@@ -164,6 +164,8 @@ export type ExportFormat = 'glb' | 'fbx';
 /** What the export dialog asks for. */
 export interface ExportHeadRequest {
   packId: string;
+  /** Export this subject's reconstructed head: its shared shape on `packId` replaces `shape`. */
+  subjectId?: number;
   format: ExportFormat;
   /** Identity coefficients β (baked into the mesh) and expression ψ (initial blendshape weights). */
   shape?: number[];

@@ -11,6 +11,7 @@ import { readProviderSetting, type ProviderPreference } from '../inference/execu
 import { analyzeJobItem, analyzePhotos, type AnalyzeSummary } from '../perception/analyze-photos';
 import { FaceAnalyzer } from '../perception/face-analyzer';
 import { PackStore } from '../packs/pack-store';
+import { subjectShape } from '../reconstruct/subject-shape';
 import { ensureStarterPack } from '../packs/starter-pack';
 import { startReconstructJobs, type StartReconstructOptions } from '../reconstruct/start-reconstruct';
 import { writeFileAtomic } from '../project/atomic-write';
@@ -206,7 +207,10 @@ export class Studio {
       throw new ApiError('bad-request', `outPath must be an absolute path ending in ${ext}`);
     }
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    const out = request.outPath ?? path.join(project.dir, 'exports', `${request.packId}-${stamp}${ext}`);
+    // A subject's head: its reconstructed shape (checked now, so the dialog hears about it at once).
+    const person = request.subjectId === undefined ? null : subjectShape(project, request.subjectId, request.packId);
+    const subjectName = request.subjectId === undefined ? '' : `${slug(project.library.reads.getSubject(request.subjectId)!.name)}-`;
+    const out = request.outPath ?? path.join(project.dir, 'exports', `${subjectName}${request.packId}-${stamp}${ext}`);
     return this.jobs.enqueue(project, 'export', { ...request, outPath: out }, async (ctx) => {
       ctx.setTotal(1);
       this.starterPack ??= ensureStarterPack(this.packs);
@@ -214,7 +218,7 @@ export class Studio {
       const model = await this.packs.load(request.packId).catch((error: Error) => {
         throw new ApiError('not-found', error.message);
       });
-      const { bytes, summary } = await exportPackHead(model, request);
+      const { bytes, summary } = await exportPackHead(model, { ...request, shape: person?.shape ?? request.shape });
       await fs.mkdir(path.dirname(out), { recursive: true });
       await writeFileAtomic(out, bytes, path.dirname(out));
       ctx.addResult({ source: out, outcome: 'imported', photoId: null, code: null, message: summary });
@@ -238,6 +242,11 @@ export class Studio {
     this.events.emit('project.changed', { project: info });
     return project;
   }
+}
+
+/** A file-name-safe form of a subject's name. */
+function slug(name: string): string {
+  return name.normalize('NFKD').replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'subject';
 }
 
 function notFound(source: string): ImportFileResult {

@@ -1,3 +1,4 @@
+import { NodeIO } from '@gltf-transform/core';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,8 @@ import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
 import { launchChromium, openWatchedPage, screenshot, startServe, unexpectedProblems, type ServeProcess, type WatchedPage } from './browser-mode';
 
 let tmp: ReturnType<typeof makeTempDir>;
+let env: Record<string, string>;
+let projectDir: string;
 let server: ServeProcess;
 let browser: Browser;
 let watched: WatchedPage;
@@ -15,8 +18,8 @@ const P002 = path.join(SHARED_PHOTOS, 'london_frl/p002');
 beforeAll(async () => {
   ensureBuilt({ renderer: true });
   tmp = makeTempDir('deca-e2e-faces-');
-  const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
-  const projectDir = path.join(tmp.dir, 'Faces.decastudio');
+  env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
+  projectDir = path.join(tmp.dir, 'Faces.decastudio');
   expect(runCli(['project', 'create', projectDir, '--name', 'Faces'], env).code).toBe(0);
   const files = ['002_03_neutral_front.jpg', '002_02_neutral_left_3quarter.jpg', '002_01_neutral_left_profile.jpg'].map((f) => path.join(P002, f));
   expect(runCli(['import', projectDir, '--subject', 'Ann', ...files], env).code).toBe(0);
@@ -107,5 +110,40 @@ describe('face analysis in the library UI', () => {
     await screenshot(page, 'faces-03-reconstruction-overlay');
     await page.getByTestId('viewer-close').click();
     expect(unexpectedProblems(watched)).toEqual([]);
+  });
+
+  it("exports the subject's reconstructed head, from the dialog and from the CLI", async () => {
+    const { page } = watched;
+    await page.getByTestId('open-export').click();
+    await expect.poll(() => page.getByTestId('export-pack').inputValue(), { timeout: 20_000 }).toBe('starter-head');
+    await page.getByTestId('export-use-subject').check();
+    await page.getByTestId('export-texture-size').selectOption('512');
+    await page.getByTestId('export-start').click();
+    await expect.poll(async () => (await page.getByTestId('export-written').textContent()) ?? '', { timeout: 60_000 }).toMatch(/exports[\\/]Ann-starter-head-.+\.glb/);
+    const subjectGlb = /(\/\S+\.glb)/.exec((await page.getByTestId('export-written').textContent())!)![1]!;
+    await page.getByTestId('export-use-subject').uncheck();
+    await page.getByTestId('export-start').click();
+    await expect.poll(async () => (await page.getByTestId('export-written').textContent()) ?? '', { timeout: 60_000 }).toMatch(/exports[\\/]starter-head-.+\.glb/);
+    const templateGlb = /(\/\S+\.glb)/.exec((await page.getByTestId('export-written').textContent())!)![1]!;
+    await page.getByTestId('export-close').click();
+    // The person's head differs from the template head: their fitted shape is baked into the mesh.
+    const positions = async (file: string) => {
+      const doc = await new NodeIO().read(file);
+      return doc.getRoot().listMeshes()[0]!.listPrimitives()[0]!.getAttribute('POSITION')!.getArray() as Float32Array;
+    };
+    const [a, b] = [await positions(subjectGlb), await positions(templateGlb)];
+    expect(a.length).toBe(b.length);
+    let moved = 0;
+    for (let i = 0; i < a.length; i++) moved = Math.max(moved, Math.abs(a[i]! - b[i]!));
+    expect(moved).toBeGreaterThan(0.001);
+    expect(moved).toBeLessThan(0.05);
+
+    const cliOut = path.join(tmp.dir, 'ann.fbx');
+    const cli = runCli(['export', projectDir, '--subject', 'Ann', '--format', 'fbx', '--out', cliOut], env);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/Ann's shape from 2 photos/);
+    const none = runCli(['export', projectDir, '--subject', 'Ann', '--pack', 'ict-facekit', '--format', 'glb', '--out', path.join(tmp.dir, 'x.glb')], env);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no reconstruction on ict-facekit yet/);
   });
 });

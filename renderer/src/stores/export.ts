@@ -3,6 +3,7 @@ import { computed, ref } from 'vue';
 import type { ExportFormat, JobInfo, PackInfo } from '../../../core/api/contract';
 import { api, desktopBridge } from '../api/client';
 import { errorMessage } from '../lib/errors';
+import { useLibraryStore } from './library';
 
 /** The export dialog's choices. */
 export interface ExportChoices {
@@ -11,6 +12,8 @@ export interface ExportChoices {
   blendshapes: boolean;
   animation: 'none' | 'demo';
   textureSize: number;
+  /** Export the library's selected subject: its reconstructed shape on the pack. */
+  useSubject: boolean;
 }
 
 /**
@@ -20,7 +23,10 @@ export interface ExportChoices {
 export const useExportStore = defineStore('export', () => {
   const open = ref(false);
   const packs = ref<PackInfo[]>([]);
-  const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textureSize: 1024 });
+  const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textureSize: 1024, useSubject: false });
+  const library = useLibraryStore();
+  /** The subject an export can be made of (the one selected in the library). */
+  const subject = computed(() => library.selected ?? null);
   const job = ref<JobInfo | null>(null);
   const writtenPath = ref<string | null>(null);
   const summary = ref<string | null>(null);
@@ -66,6 +72,7 @@ export const useExportStore = defineStore('export', () => {
         blendshapes: c.blendshapes,
         animation: c.animation,
         textureSize: c.textureSize,
+        ...(c.useSubject && subject.value ? { subjectId: subject.value.id } : {}),
       });
       // Events may have arrived before the id did: read the job once to be sure.
       const { job: current, results } = await api().call('jobs.get', { id: jobId });
@@ -80,5 +87,5 @@ export const useExportStore = defineStore('export', () => {
     }
   }
 
-  return { open, packs, choices, job, busy, writtenPath, summary, error, downloadUrl, show, hide, start };
+  return { open, packs, choices, subject, job, busy, writtenPath, summary, error, downloadUrl, show, hide, start };
 });
