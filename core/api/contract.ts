@@ -172,6 +172,8 @@ export interface ExportHeadRequest {
   expression?: number[];
   blendshapes?: boolean;
   animation?: 'none' | 'demo';
+  /** Embed the albedo and normal maps (default true). */
+  textures?: boolean;
   textureSize?: number;
   /** Absolute file path to write; default: the project's (or app's) `exports/` folder. */
   outPath?: string;

@@ -151,6 +151,7 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     expression: { check: coefficients, optional: true },
     blendshapes: { check: bool, optional: true },
     animation: { check: oneOf('none', 'demo'), optional: true },
+    textures: { check: bool, optional: true },
     textureSize: { check: textureSize, optional: true },
     outPath: { check: path, optional: true },
   }),

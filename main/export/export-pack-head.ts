@@ -11,10 +11,12 @@ export interface ExportPackHeadOptions {
   expression?: ArrayLike<number>;
   blendshapes?: boolean;
   animation?: 'none' | 'demo';
+  /** Embed albedo and normal maps (false: geometry, rig and shapes only). */
+  textures?: boolean;
   textureSize?: number;
 }
 
-export const EXPORT_PACK_HEAD_DEFAULTS = { blendshapes: true, animation: 'none' as const, textureSize: 1024 };
+export const EXPORT_PACK_HEAD_DEFAULTS = { blendshapes: true, animation: 'none' as const, textures: true, textureSize: 1024 };
 
 export interface ExportedHead {
   bytes: Uint8Array;
@@ -32,7 +34,11 @@ export interface ExportedHead {
  */
 export async function exportPackHead(model: HeadModel, options: ExportPackHeadOptions): Promise<ExportedHead> {
   const opts = { ...EXPORT_PACK_HEAD_DEFAULTS, ...options };
-  let head = buildExportHead(model, { shape: opts.shape, expression: opts.expression }, { blendshapes: opts.blendshapes, textureSize: opts.textureSize });
+  let head = buildExportHead(model, { shape: opts.shape, expression: opts.expression }, {
+    blendshapes: opts.blendshapes,
+    textureSize: opts.textureSize,
+    textures: opts.textures ? undefined : {},
+  });
   if (opts.animation === 'demo') head = { ...head, animations: [demoClip(head.morphs.map((m) => m.name))] };
   // Node's zlib is native: compressing FBX arrays in JS would cost seconds on a 26k-vertex head.
   const bytes = opts.format === 'glb' ? await writeGlb(head) : writeFbx(head, { deflate: (b) => deflateSync(b, { level: 1 }) });

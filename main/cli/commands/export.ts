@@ -13,7 +13,7 @@ import { headParamArgs } from '../head-param-args';
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'Export a rigged head (skeleton, named blendshapes, textures, optional demo animation) as GLB or binary FBX',
-  usage: 'export [<project> --subject NAME] --pack ID [--shape K=W,…] [--expr NAME=W,…] --format glb|fbx --out FILE [--animation demo] [--no-blendshapes] [--texture-size PX]',
+  usage: 'export [<project> --subject NAME] --pack ID [--shape K=W,…] [--expr NAME=W,…] --format glb|fbx --out FILE [--animation demo] [--no-blendshapes] [--no-textures] [--texture-size PX]',
   options: {
     pack: { type: 'string' },
     subject: { type: 'string' },
@@ -23,6 +23,7 @@ export const exportCommand: CliCommand = {
     out: { type: 'string' },
     animation: { type: 'string' },
     'no-blendshapes': { type: 'boolean' },
+    'no-textures': { type: 'boolean' },
     'texture-size': { type: 'string' },
   },
   async run({ positionals, values }, io) {
@@ -50,6 +51,7 @@ export const exportCommand: CliCommand = {
       shape,
       expression,
       blendshapes: values['no-blendshapes'] !== true,
+      textures: values['no-textures'] !== true,
       animation: values.animation === 'demo' ? 'demo' : 'none',
       textureSize,
     });

@@ -11,6 +11,7 @@ export interface ExportChoices {
   format: ExportFormat;
   blendshapes: boolean;
   animation: 'none' | 'demo';
+  textures: boolean;
   textureSize: number;
   /** Export the library's selected subject: its reconstructed shape on the pack. */
   useSubject: boolean;
@@ -23,7 +24,7 @@ export interface ExportChoices {
 export const useExportStore = defineStore('export', () => {
   const open = ref(false);
   const packs = ref<PackInfo[]>([]);
-  const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textureSize: 1024, useSubject: false });
+  const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textures: true, textureSize: 1024, useSubject: false });
   const library = useLibraryStore();
   /** The subject an export can be made of (the one selected in the library). */
   const subject = computed(() => library.selected ?? null);
@@ -71,6 +72,7 @@ export const useExportStore = defineStore('export', () => {
         format: c.format,
         blendshapes: c.blendshapes,
         animation: c.animation,
+        textures: c.textures,
         textureSize: c.textureSize,
         ...(c.useSubject && subject.value ? { subjectId: subject.value.id } : {}),
       });
