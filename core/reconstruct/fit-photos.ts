@@ -90,6 +90,24 @@ const EYELID_PAIRS: readonly [number, number][] = [[37, 41], [38, 40], [43, 47],
  * ```
  */
 export function fitPhotos(pts: FitPoints, photos: readonly PhotoObservation[], options: Partial<FitOptions> = {}): FitResult {
+  const steps = fitPhotosStepwise(pts, photos, options);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/**
+ * {@link fitPhotos} one Levenberg–Marquardt iteration at a time: yields after each, so a caller can
+ * give the event loop a turn (a job that stays cancellable, a UI that stays responsive).
+ *
+ * ```ts
+ * const steps = fitPhotosStepwise(points, photos);
+ * let r = steps.next();
+ * while (!r.done) { await new Promise((go) => setImmediate(go)); r = steps.next(); }
+ * const fit = r.value;
+ * ```
+ */
+export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObservation[], options: Partial<FitOptions> = {}): Generator<number, FitResult, void> {
   const o = { ...FIT_DEFAULTS, ...options };
   if (pts.landmarkCount !== 68) throw new Error(`fitPhotos needs a model with the 68 iBUG landmarks (it has ${pts.landmarkCount})`);
   if (photos.length === 0) throw new Error('fitPhotos: no photos');
@@ -191,6 +209,7 @@ export function fitPhotos(pts: FitPoints, photos: readonly PhotoObservation[], o
         if (rounds >= o.contourRounds || !repick()) break;
         rounds++;
       }
+      yield iterations;
     }
   }
   return {

@@ -1,6 +1,6 @@
 import type { HeadModel } from '../../core/head-model/head-model';
 import { normalizedLandmarkError } from '../../core/reconstruct/fit-metrics';
-import { fitLandmarks, fitPhotos, type FitOptions, type PhotoObservation } from '../../core/reconstruct/fit-photos';
+import { fitLandmarks, fitPhotosStepwise, type FitOptions, type FitResult, type PhotoObservation } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-points';
 import { analyzePhotos, ANALYZER_VERSION } from '../perception/analyze-photos';
 import type { FaceAnalyzer } from '../perception/face-analyzer';
@@ -104,7 +104,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   }
   const shouldStop = () => options.signal?.aborted === true;
   const t0 = performance.now();
-  const joint = fitPhotos(fm.points, usable.map((u) => u.obs), { ...options.fit, shouldStop });
+  const joint = await runFit(fitPhotosStepwise(fm.points, usable.map((u) => u.obs), { ...options.fit, shouldStop }));
   const seconds = (performance.now() - t0) / 1000;
   const rows = [];
   for (let i = 0; i < usable.length; i++) {
@@ -112,7 +112,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
     const u = usable[i]!;
     const photoFit = joint.photos[i]!;
     const nme = normalizedLandmarkError(fitLandmarks(fm.points, joint.shape, photoFit), u.obs.landmarks);
-    const alone = usable.length === 1 ? joint : fitPhotos(fm.points, [u.obs], { ...options.fit, shouldStop });
+    const alone = usable.length === 1 ? joint : await runFit(fitPhotosStepwise(fm.points, [u.obs], { ...options.fit, shouldStop }));
     const nmeSingle = normalizedLandmarkError(fitLandmarks(fm.points, alone.shape, alone.photos[0]!), u.obs.landmarks);
     const parameters: ReconstructionParameters = {
       fitter: FITTER_VERSION,
@@ -133,6 +133,20 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   summary.meanNme = mean(rows.map((r) => r.metrics.nme));
   summary.seconds = (performance.now() - t0) / 1000;
   return summary;
+}
+
+/** Runs a stepwise fit, giving the event loop a turn every ~30 ms (cancel requests, IPC, other jobs' events). */
+async function runFit(steps: Generator<number, FitResult, void>): Promise<FitResult> {
+  let last = performance.now();
+  let r = steps.next();
+  while (!r.done) {
+    if (performance.now() - last > 30) {
+      await new Promise<void>((go) => setImmediate(go));
+      last = performance.now();
+    }
+    r = steps.next();
+  }
+  return r.value;
 }
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
