@@ -180,11 +180,13 @@ export function buildStarterHeadSurface(face: CanonicalFaceMesh, options: Partia
   // Bridge from the contour (ring 0) to ring 1: a fan per contour edge.
   for (let j = 0; j < B; j++) {
     const v0 = contour[j]!, v1 = contour[(j + 1) % B]!;
+    // The contour's corners take UVs in the shell's chart (ring 0), so no triangle spans two charts.
+    const c0 = j * o.columnsPerEdge, c1 = (j + 1) * o.columnsPerEdge;
     for (let s = 0; s < o.columnsPerEdge; s++) {
-      const col = j * o.columnsPerEdge + s;
-      shellTris.push([v0, ringIndex(1, col), ringIndex(1, col + 1), v0, uvOf(1, col), uvOf(1, col + 1)]);
+      const col = c0 + s;
+      shellTris.push([v0, ringIndex(1, col), ringIndex(1, col + 1), uvOf(0, c0), uvOf(1, col), uvOf(1, col + 1)]);
     }
-    shellTris.push([v0, ringIndex(1, (j + 1) * o.columnsPerEdge), v1, v0, uvOf(1, (j + 1) * o.columnsPerEdge), v1]);
+    shellTris.push([v0, ringIndex(1, c1), v1, uvOf(0, c0), uvOf(1, c1), uvOf(0, c1)]);
   }
   for (let ring = 1; ring < o.rings; ring++) {
     for (let col = 0; col < cols; col++) {
@@ -212,6 +214,7 @@ export function buildStarterHeadSurface(face: CanonicalFaceMesh, options: Partia
   // Mouth cavity: the inner-lip loop extruded back and narrowed, closed at the throat.
   const mouthStart = pos.length / 3;
   const loop = [...INNER_LIP_UPPER, ...INNER_LIP_LOWER.slice(1, -1).reverse()];
+  const L = loop.length;
   const lipCentre = loop.map(P).reduce((s, p) => [s[0] + p[0] / loop.length, s[1] + p[1] / loop.length, s[2] + p[2] / loop.length] as Vec3, [0, 0, 0] as Vec3);
   const mouthRings = [
     { back: 0.8, shrink: 0.85 },
@@ -229,11 +232,15 @@ export function buildStarterHeadSurface(face: CanonicalFaceMesh, options: Partia
   const throat = pos.length / 3;
   pos.push(lipCentre[0], lipCentre[1] - 0.3, lipCentre[2] - 4.3);
   sources.push(-1);
-  // The cavity gets a small dark strip of the atlas; lips keep their face UVs.
+  // The cavity gets its own strip of the atlas, its lip rim included, so no triangle spans two charts.
   const mouthUvStart = uv.length / 2;
   for (let i = mouthStart; i <= throat; i++) uv.push(0.52 + (0.2 * (i - mouthStart)) / (throat - mouthStart + 1), 0.09);
-  const mouthUv = (v: number) => (v < nFace ? v : mouthUvStart + (v - mouthStart));
-  const L = loop.length;
+  const rimUv = new Map<number, number>();
+  loop.forEach((v, k) => {
+    rimUv.set(v, uv.length / 2);
+    uv.push(0.52 + (0.2 * k) / L, 0.13);
+  });
+  const mouthUv = (v: number) => (v < nFace ? rimUv.get(v)! : mouthUvStart + (v - mouthStart));
   const ringVert = (r: number, k: number) => (r === 0 ? loop[k % L]! : mouthStart + (r - 1) * L + (k % L));
   const cavity: [number, number, number][] = [];
   for (let r = 0; r < mouthRings.length; r++) {

@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { demoClip } from '../../core/export/animation-clip';
+import { defaultTextures } from '../../core/export/default-textures';
 import { buildExportHead } from '../../core/export/export-head';
 import { writeFbx } from '../../core/export/fbx/write-fbx';
 import { writeGlb } from '../../core/export/write-glb';
@@ -13,6 +14,8 @@ export interface ExportPackHeadOptions {
   animation?: 'none' | 'demo';
   /** Embed albedo and normal maps (false: geometry, rig and shapes only). */
   textures?: boolean;
+  /** A PNG albedo in the model's UV layout (e.g. a subject's texture from their photos). */
+  albedoPng?: Uint8Array;
   textureSize?: number;
 }
 
@@ -37,7 +40,7 @@ export async function exportPackHead(model: HeadModel, options: ExportPackHeadOp
   let head = buildExportHead(model, { shape: opts.shape, expression: opts.expression }, {
     blendshapes: opts.blendshapes,
     textureSize: opts.textureSize,
-    textures: opts.textures ? undefined : {},
+    textures: !opts.textures ? {} : opts.albedoPng ? { albedo: opts.albedoPng, normal: defaultTextures(opts.textureSize).normal } : undefined,
   });
   if (opts.animation === 'demo') head = { ...head, animations: [demoClip(head.morphs.map((m) => m.name))] };
   // Node's zlib is native: compressing FBX arrays in JS would cost seconds on a 26k-vertex head.

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { ReconstructionView } from '../../core/api/contract';
+import type { HeadModel } from '../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import { renderHeadPreview } from '../../core/head-model/render-head';
 import { fitLandmarks } from '../../core/reconstruct/fit-photos';
@@ -16,14 +17,20 @@ export function latestReconstruction(project: Project, photoId: number, packId?:
     .sort((a, b) => b.id - a.id)[0];
 }
 
-async function posedHead(store: PackStore, rec: StoredReconstruction) {
-  const model = await store.load(rec.packId);
+/**
+ * A reconstruction's head posed as in its photo (camera frame; the fit's camera maps it to pixels).
+ *
+ * ```ts
+ * const { vertices, normals, fit } = posedHead(model, rec);
+ * ```
+ */
+export function posedHead(model: HeadModel, rec: StoredReconstruction) {
   const p = rec.parameters;
   const fit: PhotoFit = { rotation: p.rotation as [number, number, number], jaw: p.jaw as [number, number, number], expression: Float64Array.from(p.expression), camera: p.camera };
   const ev = new HeadModelEvaluator(model);
   const rest = Float64Array.from(ev.evaluate({ shape: p.shape, expression: fit.expression }).joints.subarray(0, 3));
   const out = ev.evaluate(fitToHeadParams(model, p.shape, fit, rest));
-  return { model, fit, vertices: out.vertices, normals: out.normals };
+  return { fit, vertices: out.vertices, normals: out.normals };
 }
 
 /**
@@ -37,7 +44,8 @@ async function posedHead(store: PackStore, rec: StoredReconstruction) {
 export async function reconstructionView(project: Project, store: PackStore, photoId: number): Promise<ReconstructionView | null> {
   const rec = latestReconstruction(project, photoId);
   if (!rec) return null;
-  const { model, fit } = await posedHead(store, rec);
+  const model = await store.load(rec.packId);
+  const { fit } = posedHead(model, rec);
   const projected = fitLandmarks(buildFitPoints(model, { dense: false }), rec.parameters.shape, fit);
   const landmarks68: number[][] = [];
   for (let i = 0; i + 1 < projected.length && landmarks68.length < 68; i += 2) landmarks68.push([projected[i]!, projected[i + 1]!]);
@@ -67,7 +75,8 @@ export async function reconstructionImage(project: Project, store: PackStore, ph
   const k = Math.min(1, maxSide / Math.max(photo.width, photo.height));
   const W = Math.max(1, Math.round(photo.width * k));
   const H = Math.max(1, Math.round(photo.height * k));
-  const { model, fit, vertices, normals } = await posedHead(store, rec);
+  const model = await store.load(rec.packId);
+  const { fit, vertices, normals } = posedHead(model, rec);
   const rgba = renderHeadPreview(model, vertices, normals, {
     width: W,
     height: H,

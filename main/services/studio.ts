@@ -12,6 +12,7 @@ import { analyzeJobItem, analyzePhotos, type AnalyzeSummary } from '../perceptio
 import { FaceAnalyzer } from '../perception/face-analyzer';
 import { PackStore } from '../packs/pack-store';
 import { subjectShape } from '../reconstruct/subject-shape';
+import { subjectTexture } from '../reconstruct/subject-texture';
 import { ensureStarterPack } from '../packs/starter-pack';
 import { startReconstructJobs, type StartReconstructOptions } from '../reconstruct/start-reconstruct';
 import { writeFileAtomic } from '../project/atomic-write';
@@ -218,7 +219,9 @@ export class Studio {
       const model = await this.packs.load(request.packId).catch((error: Error) => {
         throw new ApiError('not-found', error.message);
       });
-      const { bytes, summary } = await exportPackHead(model, { ...request, shape: person?.shape ?? request.shape });
+      // A person's head also takes their skin from the photos it was reconstructed from.
+      const texture = person && request.textures !== false && model.uv ? await subjectTexture(project, model, request.subjectId!, request.textureSize ?? 1024) : null;
+      const { bytes, summary } = await exportPackHead(model, { ...request, shape: person?.shape ?? request.shape, albedoPng: texture?.png });
       await fs.mkdir(path.dirname(out), { recursive: true });
       await writeFileAtomic(out, bytes, path.dirname(out));
       ctx.addResult({ source: out, outcome: 'imported', photoId: null, code: null, message: summary });

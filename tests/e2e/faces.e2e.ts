@@ -1,5 +1,6 @@
 import { NodeIO } from '@gltf-transform/core';
 import path from 'node:path';
+import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../helpers/cli';
@@ -131,6 +132,23 @@ describe('face analysis in the library UI', () => {
       const doc = await new NodeIO().read(file);
       return doc.getRoot().listMeshes()[0]!.listPrimitives()[0]!.getAttribute('POSITION')!.getArray() as Float32Array;
     };
+    // The person's skin comes from their photos: a varied, skin-toned albedo, unlike the flat default.
+    const albedoStats = async (file: string) => {
+      const doc = await new NodeIO().read(file);
+      const image = doc.getRoot().listTextures().find((t) => t.getName() === 'albedo')!.getImage()!;
+      const { data, info } = await sharp(Buffer.from(image)).raw().toBuffer({ resolveWithObject: true });
+      // The face sits in the left half of the starter head's atlas, around (0.25, 0.5).
+      const at = (u: number, v: number) => [...data.subarray((Math.round(v * info.height) * info.width + Math.round(u * info.width)) * info.channels, (Math.round(v * info.height) * info.width + Math.round(u * info.width)) * info.channels + 3)];
+      const samples = Array.from({ length: 40 }, (_, i) => at(0.12 + 0.26 * ((i % 8) / 7), 0.3 + 0.4 * (Math.floor(i / 8) / 4)));
+      const mean = [0, 1, 2].map((c) => samples.reduce((s, p) => s + p[c]!, 0) / samples.length);
+      const spread = Math.sqrt(samples.reduce((s, p) => s + (p[0]! - mean[0]!) ** 2, 0) / samples.length);
+      return { mean, spread };
+    };
+    const person = await albedoStats(subjectGlb);
+    const flat = await albedoStats(templateGlb);
+    expect(flat.spread).toBe(0);
+    expect(person.spread).toBeGreaterThan(8);
+    expect(person.mean[0]!).toBeGreaterThan(person.mean[2]!); // skin: more red than blue
     const [a, b] = [await positions(subjectGlb), await positions(templateGlb)];
     expect(a.length).toBe(b.length);
     let moved = 0;

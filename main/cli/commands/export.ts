@@ -5,6 +5,7 @@ import { ApiError } from '../../../core/api/api-error';
 import { installedPackStore } from '../../packs/starter-pack';
 import { openProject } from '../../project/project';
 import { subjectShape } from '../../reconstruct/subject-shape';
+import { subjectTexture } from '../../reconstruct/subject-texture';
 import { writeFileAtomic } from '../../project/atomic-write';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { headParamArgs } from '../head-param-args';
@@ -46,7 +47,10 @@ export const exportCommand: CliCommand = {
     const shape = person ? Float64Array.from(person.shape) : args.shape;
     const expression = args.expression;
     const t0 = performance.now();
+    const texture = person && values['no-textures'] !== true && model.uv ? await subjectTexture(person.project, model, person.subjectId, textureSize) : null;
+    await person?.project.close();
     const { bytes, summary } = await exportPackHead(model, {
+      albedoPng: texture?.png,
       format,
       shape,
       expression,
@@ -63,13 +67,15 @@ export const exportCommand: CliCommand = {
   },
 };
 
+/** The subject's reconstructed shape, with the (read-only) project kept open for its texture. */
 async function reconstructedShape(projectDir: string, subjectName: string, packId: string | undefined) {
   const project = await openProject(projectDir, { readonly: true });
   try {
     const subject = project.library.reads.findSubjectByName(subjectName);
     if (!subject) throw new ApiError('not-found', `No subject named "${subjectName}"`);
-    return subjectShape(project, subject.id, packId);
-  } finally {
+    return { ...subjectShape(project, subject.id, packId), project, subjectId: subject.id };
+  } catch (error) {
     await project.close();
+    throw error;
   }
 }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { HeadModel } from '../../../core/head-model/head-model';
+import { bakePhotoTexture } from '../../../core/texture/bake-photo-texture';
+import { fillTextureHoles } from '../../../core/texture/fill-texture-holes';
+
+/**
+ * Two unit squares facing the camera (+Z), side by side in UV space: the left one at z = 0 in
+ * front, the right one 1 cm behind it (hidden), so visibility and mapping can both be checked.
+ */
+function twoQuads(): HeadModel {
+  const template = new Float32Array([
+    // front quad x∈[-0.05, 0.05], y∈[-0.05, 0.05], z = 0
+    -0.05, -0.05, 0, 0.05, -0.05, 0, 0.05, 0.05, 0, -0.05, 0.05, 0,
+    // hidden quad, same xy, z = −0.01
+    -0.05, -0.05, -0.01, 0.05, -0.05, -0.01, 0.05, 0.05, -0.01, -0.05, 0.05, -0.01,
+  ]);
+  const triangles = new Uint32Array([0, 1, 2, 0, 2, 3, 4, 5, 6, 4, 6, 7]);
+  const coords = new Float32Array([0, 0, 0.5, 0, 0.5, 1, 0, 1, 0.5, 0, 1, 0, 1, 1, 0.5, 1]);
+  return {
+    id: 'quads', name: 'quads', source: '', license: '', vertexCount: 8, template, triangles,
+    uv: { coords, triangles: triangles.slice() },
+    shape: { count: 0, data: new Float32Array(0), names: [] }, expression: { count: 0, data: new Float32Array(0), names: [] }, pose: null,
+    joints: { names: ['root'], parents: Int32Array.from([-1]), regressor: { rows: 1, cols: 8, row: new Uint32Array([0]), col: new Uint32Array([0]), value: new Float32Array([1]) } },
+    skinWeights: new Float32Array(8).fill(1),
+    landmarks: { faces: new Uint32Array(0), barycentric: new Float32Array(0), dynamicContour: null },
+    regions: {},
+  };
+}
+
+describe('photo texture baking', () => {
+  it('maps photo pixels into UV space, and leaves a hidden surface unseen', () => {
+    const model = twoQuads();
+    // A 100×100 photo whose red channel grows left to right and green top to bottom.
+    const photo = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
+    for (let y = 0; y < 100; y++) for (let x = 0; x < 100; x++) photo.data.set([x * 2, y * 2, 77], (y * 100 + x) * 3);
+    const normals = new Float32Array(8 * 3).map((_, i) => (i % 3 === 2 ? 1 : 0));
+    // 1000 px per metre: the front quad covers the photo exactly.
+    const baked = bakePhotoTexture(model, [{ photo, vertices: model.template, normals, camera: { scale: 1000, tx: 50, ty: 50 } }], { size: 64 });
+    const at = (x: number, y: number) => [...baked.rgb.subarray((y * 64 + x) * 3, (y * 64 + x) * 3 + 3)];
+    // Texel (8, 32) is u ≈ 0.13, v ≈ 0.49 on the front quad → photo x ≈ 26, y ≈ 50.
+    const [r, g, b] = at(8, 32);
+    expect(Math.abs(r! - 2 * 26.5)).toBeLessThan(4);
+    expect(Math.abs(g! - 2 * 50.5)).toBeLessThan(4);
+    expect(b).toBe(77);
+    // The hidden quad (right half of the atlas) is covered by UVs but seen by no photo.
+    expect(baked.covered[32 * 64 + 48]).toBe(1);
+    expect(baked.weight[32 * 64 + 48]).toBe(0);
+    expect(baked.weight[32 * 64 + 8]).toBeCloseTo(1, 5);
+  });
+
+  it('fills unseen texels from their mirror image, and everything else smoothly', () => {
+    const size = 8;
+    const baked = {
+      size,
+      rgb: new Uint8Array(size * size * 3),
+      weight: new Float32Array(size * size),
+      position: new Float32Array(size * size * 3),
+      covered: new Uint8Array(size * size),
+    };
+    // Texel 0 saw red at x = +0.03; texel 1 is its unseen mirror at x = −0.03; texel 2 is unseen, unmirrored.
+    baked.rgb.set([200, 10, 10], 0);
+    baked.weight[0] = 1;
+    baked.position.set([0.03, 0, 0], 0);
+    baked.position.set([-0.03, 0, 0], 3);
+    baked.position.set([0, 0.2, 0], 6);
+    baked.covered.set([1, 1, 1]);
+    const rgb = fillTextureHoles(baked);
+    expect([...rgb.subarray(3, 6)]).toEqual([200, 10, 10]);
+    // Everything else takes the only known colours by push-pull: no black left anywhere.
+    for (let i = 0; i < size * size; i++) expect(rgb[i * 3]).toBeGreaterThan(0);
+  });
+});
