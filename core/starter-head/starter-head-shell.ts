@@ -232,35 +232,36 @@ export function buildStarterHeadSurface(face: CanonicalFaceMesh, options: Partia
   const throat = pos.length / 3;
   pos.push(lipCentre[0], lipCentre[1] - 0.3, lipCentre[2] - 4.3);
   sources.push(-1);
-  // The cavity gets its own strip of the atlas, its lip rim included, so no triangle spans two charts.
-  const mouthUvStart = uv.length / 2;
-  for (let i = mouthStart; i <= throat; i++) uv.push(0.52 + (0.2 * (i - mouthStart)) / (throat - mouthStart + 1), 0.09);
-  const rimUv = new Map<number, number>();
-  loop.forEach((v, k) => {
-    rimUv.set(v, uv.length / 2);
-    uv.push(0.52 + (0.2 * k) / L, 0.13);
-  });
-  const mouthUv = (v: number) => (v < nFace ? rimUv.get(v)! : mouthUvStart + (v - mouthStart));
+  // The cavity gets its own grid in the atlas (its lip rim included, a seam column at k = L), so
+  // no triangle spans two charts or wraps across its own chart.
+  const R = mouthRings.length;
+  const cavityUv = (r: number, k: number) => uvGridStart + r * (L + 1) + k;
+  const uvGridStart = uv.length / 2;
+  for (let r = 0; r <= R; r++) for (let k = 0; k <= L; k++) uv.push(0.52 + (0.2 * k) / L, 0.145 - (0.04 * r) / R);
+  const throatUv = uv.length / 2;
+  uv.push(0.62, 0.1);
   const ringVert = (r: number, k: number) => (r === 0 ? loop[k % L]! : mouthStart + (r - 1) * L + (k % L));
-  const cavity: [number, number, number][] = [];
-  for (let r = 0; r < mouthRings.length; r++) {
+  // Corners as [vertex, uv] pairs.
+  const cavity: [number, number][][] = [];
+  for (let r = 0; r < R; r++) {
     for (let k = 0; k < L; k++) {
-      cavity.push([ringVert(r, k), ringVert(r + 1, k), ringVert(r + 1, k + 1)]);
-      cavity.push([ringVert(r, k), ringVert(r + 1, k + 1), ringVert(r, k + 1)]);
+      const a: [number, number] = [ringVert(r, k), cavityUv(r, k)], b: [number, number] = [ringVert(r + 1, k), cavityUv(r + 1, k)];
+      const c: [number, number] = [ringVert(r + 1, k + 1), cavityUv(r + 1, k + 1)], d: [number, number] = [ringVert(r, k + 1), cavityUv(r, k + 1)];
+      cavity.push([a, b, c], [a, c, d]);
     }
   }
-  for (let k = 0; k < L; k++) cavity.push([ringVert(mouthRings.length, k), throat, ringVert(mouthRings.length, k + 1)]);
+  for (let k = 0; k < L; k++) cavity.push([[ringVert(R, k), cavityUv(R, k)], [throat, throatUv], [ringVert(R, k + 1), cavityUv(R, k + 1)]]);
   // The cavity is seen from inside the mouth: wind it so its normals point into the cavity.
   const inward = (() => {
-    const [a, b, c] = cavity[L * 2 + 1]!;
+    const [a, b, c] = cavity[L * 2 + 1]!.map(([v]) => v) as [number, number, number];
     const n = cross(sub(P(b), P(a)), sub(P(c), P(a)));
     const toCentre = sub([lipCentre[0], lipCentre[1], lipCentre[2] - 2], P(a));
     return n[0] * toCentre[0] + n[1] * toCentre[1] + n[2] * toCentre[2] > 0;
   })();
   for (const [a, b, c] of cavity) {
-    const tri = inward ? [a, b, c] : [a, c, b];
-    tris.push(...tri);
-    uvTris.push(...tri.map(mouthUv));
+    const tri = inward ? [a!, b!, c!] : [a!, c!, b!];
+    tris.push(...tri.map(([v]) => v));
+    uvTris.push(...tri.map(([, u]) => u));
   }
   const mouthEnd = pos.length / 3;
 
@@ -282,17 +283,21 @@ export function buildStarterHeadSurface(face: CanonicalFaceMesh, options: Partia
     vertex(Math.PI, 0, 0.5, 1);
     const ringVertex = (i: number, k: number) => 1 + (i - 1) * segs + (k % segs);
     const last = 1 + (rings - 1) * segs;
-    const add = (a: number, b: number, c: number) => {
+    // A seam column (u = 1) so the triangles closing each ring do not stretch across the chart.
+    const seamUvStart = uv.length / 2 - uvStart;
+    for (let i = 1; i < rings; i++) uv.push(uOffset + 0.2, 0.01 + (0.06 * i) / rings);
+    const uvOfCorner = (local: number, k: number) => (k === segs ? seamUvStart + Math.floor((local - 1) / segs) : local);
+    const add = (a: number, b: number, c: number, ka = -1, kb = -1, kc = -1) => {
       tris.push(start + a, start + b, start + c);
-      uvTris.push(uvStart + a, uvStart + b, uvStart + c);
+      uvTris.push(uvStart + uvOfCorner(a, ka), uvStart + uvOfCorner(b, kb), uvStart + uvOfCorner(c, kc));
     };
     for (let k = 0; k < segs; k++) {
-      add(0, ringVertex(1, k), ringVertex(1, k + 1));
+      add(0, ringVertex(1, k), ringVertex(1, k + 1), -1, k, k + 1);
       for (let i = 1; i < rings - 1; i++) {
-        add(ringVertex(i, k), ringVertex(i + 1, k), ringVertex(i + 1, k + 1));
-        add(ringVertex(i, k), ringVertex(i + 1, k + 1), ringVertex(i, k + 1));
+        add(ringVertex(i, k), ringVertex(i + 1, k), ringVertex(i + 1, k + 1), k, k, k + 1);
+        add(ringVertex(i, k), ringVertex(i + 1, k + 1), ringVertex(i, k + 1), k, k + 1, k + 1);
       }
-      add(ringVertex(rings - 1, k), last, ringVertex(rings - 1, k + 1));
+      add(ringVertex(rings - 1, k), last, ringVertex(rings - 1, k + 1), k, -1, k + 1);
     }
     return { range: [start, pos.length / 3], centre };
   };

@@ -75,6 +75,33 @@ describe('starter head', () => {
     expect([...uses.values()].every((n) => n <= 2)).toBe(true);
   });
 
+  it('keeps every UV triangle inside one chart, and the small charts free of wrap-around seams', () => {
+    const { coords, triangles } = model.uv!;
+    // Face: left half (MediaPipe's own UVs); shell: right half above v = 0.16; below it three strips
+    // (right eyeball, left eyeball, mouth cavity).
+    const chart = (i: number) => {
+      const [u, v] = [coords[i * 2]!, coords[i * 2 + 1]!];
+      if (u < 0.5) return 'face';
+      if (v >= 0.155) return 'shell';
+      return `${u < 0.74 ? 'left' : 'right'}-${v < 0.08 ? 'eye' : 'mouth'}`;
+    };
+    let stripEdge = 0;
+    for (let t = 0; t < triangles.length; t += 3) {
+      const charts = new Set([0, 1, 2].map((k) => chart(triangles[t + k]!)));
+      expect(charts.size, `triangle ${t / 3}`).toBe(1);
+      const only = [...charts][0]!;
+      if (only === 'face' || only === 'shell') continue;
+      for (let k = 0; k < 3; k++) {
+        const a = triangles[t + k]!, b = triangles[t + ((k + 1) % 3)]!;
+        stripEdge = Math.max(stripEdge, Math.abs(coords[a * 2]! - coords[b * 2]!));
+      }
+    }
+    // Pole fans reach half a strip (0.1); a wrap-around triangle would span the whole strip (0.19+).
+    expect(stripEdge).toBeLessThan(0.15);
+    expect(Math.min(...coords)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...coords)).toBeLessThanOrEqual(1);
+  });
+
   it('has FLAME joints with a head joint, 20+ identity modes and 12+ ARKit expressions', () => {
     expect(model.joints.names).toEqual(['root', 'neck', 'head', 'jaw', 'eye_L', 'eye_R']);
     expect(model.shape.count).toBeGreaterThanOrEqual(20);
