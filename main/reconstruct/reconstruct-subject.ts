@@ -1,21 +1,27 @@
 import type { HeadModel } from '../../core/head-model/head-model';
+import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import { normalizedLandmarkError } from '../../core/reconstruct/fit-metrics';
 import { fitLandmarks, fitPhotosStepwise, type FitOptions, type FitResult, type PhotoObservation } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-points';
+import { fitToHeadParams, type PhotoFit } from '../../core/reconstruct/ortho-camera';
+import { estimateShLighting, visibleVertexColors } from '../../core/reconstruct/sh-lighting';
+import { decodePhoto } from '../perception/decode-photo';
 import { analyzePhotos, ANALYZER_VERSION } from '../perception/analyze-photos';
 import type { FaceAnalyzer } from '../perception/face-analyzer';
 import type { FaceJson } from '../perception/face-json';
 import { analyzedPhotoIds, getFaceAnalysis } from '../perception/face-store';
 import type { Project } from '../project/project';
-import { getReconstruction, saveReconstructions, type ReconstructionParameters } from './reconstruction-store';
+import { getReconstruction, saveReconstructions, type ReconstructionMetrics, type ReconstructionParameters } from './reconstruction-store';
 
 /** Stored with each result; bump when the fitter's output changes so old results are solved again. */
-export const FITTER_VERSION = 'coarse-lm-2';
+export const FITTER_VERSION = 'coarse-lm-3';
 
 /** A head model with its fitter point set (built once per pack and reused across subjects). */
 export interface FitModel {
   model: HeadModel;
   points: FitPoints;
+  /** Full evaluator (lighting), created on first use: it copies the bases once. */
+  evaluator?: HeadModelEvaluator;
 }
 
 /**
@@ -36,6 +42,8 @@ export interface ReconstructSubjectOptions {
   force?: boolean;
   signal?: AbortSignal;
   fit?: Partial<FitOptions>;
+  /** Estimate SH lighting per photo (decodes each photo once); default true. */
+  lighting?: boolean;
   onTotal?: (total: number) => void;
   onPhoto?: (photoId: number, outcome: ReconstructOutcome, message: string | null) => void;
 }
@@ -124,7 +132,15 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
       jaw: photoFit.jaw.map(round6),
       camera: photoFit.camera,
     };
-    rows.push({ photoId: u.photoId, parameters, metrics: { nme, nmeSingle, secondsPerPhoto: seconds / usable.length } });
+    const metrics = { nme, nmeSingle, secondsPerPhoto: seconds / usable.length } as ReconstructionMetrics;
+    if (options.lighting !== false) {
+      const lit = await estimateLighting(project, fm, u.photoId, joint.shape, photoFit);
+      if (lit) {
+        parameters.light = Array.from(lit.light, round6);
+        metrics.photometricRms = lit.rms;
+      }
+    }
+    rows.push({ photoId: u.photoId, parameters, metrics });
     options.onPhoto?.(u.photoId, 'fitted', `NME ${nme.toFixed(4)} (alone ${nmeSingle.toFixed(4)})`);
   }
   if (shouldStop()) return summary;
@@ -133,6 +149,22 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   summary.meanNme = mean(rows.map((r) => r.metrics.nme));
   summary.seconds = (performance.now() - t0) / 1000;
   return summary;
+}
+
+/** SH lighting of a fitted photo from its visible face vertices (null when the photo cannot be read). */
+async function estimateLighting(project: Project, fm: FitModel, photoId: number, shape: Float64Array, fit: PhotoFit): Promise<{ light: Float64Array; rms: number } | null> {
+  const photo = project.library.reads.getPhoto(photoId);
+  if (!photo) return null;
+  const image = await decodePhoto(project.store.originalPath(photo.sha256, photo.format)).catch(() => null);
+  if (!image) return null;
+  const ev = (fm.evaluator ??= new HeadModelEvaluator(fm.model));
+  const rest = Float64Array.from(ev.evaluate({ shape, expression: fit.expression }).joints.subarray(0, 3));
+  const out = ev.evaluate(fitToHeadParams(fm.model, shape, fit, rest));
+  const region = fm.model.regions.mediapipe468 ?? fm.model.regions.face;
+  if (!region) return null;
+  const { normals, colors } = visibleVertexColors(out.vertices, out.normals, fit.camera, image, region);
+  const est = estimateShLighting(normals, colors);
+  return est.samples >= 9 ? est : null;
 }
 
 /** Runs a stepwise fit, giving the event loop a turn every ~30 ms (cancel requests, IPC, other jobs' events). */

@@ -15,6 +15,8 @@ export interface ReconstructionParameters {
   jaw: number[];
   /** DECA's orthographic camera in photo pixels: u = s·x + tx, v = −s·y + ty. */
   camera: OrthoCamera;
+  /** 27 SH lighting coefficients (DECA's convention, constant albedo folded in), when estimated. */
+  light?: number[];
 }
 
 export interface ReconstructionMetrics {
@@ -24,6 +26,8 @@ export interface ReconstructionMetrics {
   nmeSingle: number;
   /** Seconds the subject's joint fit took, divided over its photos. */
   secondsPerPhoto: number;
+  /** RMS (0…1 colour units) of photo − SH shading over the visible face vertices, when estimated. */
+  photometricRms?: number;
 }
 
 export interface StoredReconstruction {

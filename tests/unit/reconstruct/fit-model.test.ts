@@ -7,6 +7,7 @@ import { alignedVertexError, normalizedLandmarkError } from '../../../core/recon
 import { fitLandmarks, fitPhotos } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-points';
 import { axisAngle, fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/reconstruct/ortho-camera';
+import { estimateShLighting, shBasis, shShade } from '../../../core/reconstruct/sh-lighting';
 import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
 import { rng, syntheticPerson } from '../../../core/reconstruct/synthetic-views';
@@ -142,5 +143,29 @@ describe('coarse fitter model (starter head)', () => {
       return (picks[0]! - 1000) / 17;
     };
     expect([bin(-20), bin(20), bin(0), bin(-60), bin(60)]).toEqual([20, 59, 0, 39, 78]);
+  });
+});
+
+describe('SH lighting (DECA convention)', () => {
+  it('recovers 27 known coefficients from shaded normals, and matches DECA’s constants', () => {
+    const r = rng(21);
+    const truth = Float64Array.from({ length: 27 }, (_, i) => (i < 3 ? 2 + 0.3 * i : 0.4 * r.normal()));
+    const M = 500;
+    const normals = new Float64Array(M * 3), colors = new Float64Array(M * 3);
+    for (let i = 0; i < M; i++) {
+      const n = [r.normal(), r.normal(), Math.abs(r.normal())];
+      const l = Math.hypot(n[0]!, n[1]!, n[2]!);
+      normals.set(n.map((x) => x / l), i * 3);
+      colors.set(shShade(truth, normals[i * 3]!, normals[i * 3 + 1]!, normals[i * 3 + 2]!), i * 3);
+    }
+    const est = estimateShLighting(normals, colors, 0);
+    for (let i = 0; i < 27; i++) expect(est.light[i]).toBeCloseTo(truth[i]!, 6);
+    expect(est.rms).toBeLessThan(1e-9);
+    // DECA: band 0 constant 1/sqrt(4π) = 0.2820948; band 8 (π/4)(1/2)sqrt(5/(4π)) at n = +z: ·(3·1 − 1)
+    const b = new Float64Array(9);
+    shBasis(0, 0, 1, b);
+    expect(b[0]).toBeCloseTo(0.2820948, 6);
+    expect(b[3]).toBeCloseTo(((2 * Math.PI) / 3) * Math.sqrt(3 / (4 * Math.PI)), 9);
+    expect(b[8]).toBeCloseTo((Math.PI / 4) * 0.5 * Math.sqrt(5 / (4 * Math.PI)) * 2, 9);
   });
 });
