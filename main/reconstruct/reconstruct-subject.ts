@@ -6,6 +6,7 @@ import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-point
 import { fitToHeadParams, type PhotoFit } from '../../core/reconstruct/ortho-camera';
 import { estimateShLighting, visibleVertexColors } from '../../core/reconstruct/sh-lighting';
 import { decodePhoto } from '../perception/decode-photo';
+import { renderedIdentityDistance } from './identity-distance';
 import { analyzePhotos, ANALYZER_VERSION } from '../perception/analyze-photos';
 import type { FaceAnalyzer } from '../perception/face-analyzer';
 import type { FaceJson } from '../perception/face-json';
@@ -14,7 +15,7 @@ import type { Project } from '../project/project';
 import { getReconstruction, saveReconstructions, type ReconstructionMetrics, type ReconstructionParameters } from './reconstruction-store';
 
 /** Stored with each result; bump when the fitter's output changes so old results are solved again. */
-export const FITTER_VERSION = 'coarse-lm-3';
+export const FITTER_VERSION = 'coarse-lm-4';
 
 /** A head model with its fitter point set (built once per pack and reused across subjects). */
 export interface FitModel {
@@ -44,6 +45,8 @@ export interface ReconstructSubjectOptions {
   fit?: Partial<FitOptions>;
   /** Estimate SH lighting per photo (decodes each photo once); default true. */
   lighting?: boolean;
+  /** Measure the identity distance of the rendered head (the recognition net on a render, ~1 s a photo); default false. */
+  identity?: boolean;
   onTotal?: (total: number) => void;
   onPhoto?: (photoId: number, outcome: ReconstructOutcome, message: string | null) => void;
 }
@@ -87,7 +90,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
     await analyzePhotos(project, analyzer(), { subjectId, signal: options.signal, onPhoto: (id, outcome, message) => outcome === 'failed' && (summary.failed++, options.onPhoto?.(id, 'failed', message)) });
   }
   if (options.signal?.aborted) return summary;
-  const usable: { photoId: number; faceIndex: number; obs: PhotoObservation }[] = [];
+  const usable: { photoId: number; faceIndex: number; obs: PhotoObservation; face: FaceJson }[] = [];
   for (const photo of photos) {
     const stored = getFaceAnalysis(db, photo.id);
     if (!stored) continue; // failed analysis, already reported
@@ -98,7 +101,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
       options.onPhoto?.(photo.id, 'no-face', stored.faces.length ? `no usable face (${stored.faces.map((f) => f.status).join(', ')})` : 'no face found');
       continue;
     }
-    usable.push({ photoId: photo.id, faceIndex: stored.selectedFace!, obs });
+    usable.push({ photoId: photo.id, faceIndex: stored.selectedFace!, obs, face: face! });
   }
   if (usable.length === 0) return summary;
   const ids = usable.map((u) => u.photoId).sort((a, b) => a - b);
@@ -133,12 +136,13 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
       camera: photoFit.camera,
     };
     const metrics = { nme, nmeSingle, secondsPerPhoto: seconds / usable.length } as ReconstructionMetrics;
-    if (options.lighting !== false) {
-      const lit = await estimateLighting(project, fm, u.photoId, joint.shape, photoFit);
-      if (lit) {
-        parameters.light = Array.from(lit.light, round6);
-        metrics.photometricRms = lit.rms;
+    if (options.lighting !== false || options.identity === true) {
+      const extra = await photoExtras(project, fm, options.identity === true ? analyzer : null, u.photoId, u.face, joint.shape, photoFit, options.lighting !== false);
+      if (extra?.light) {
+        parameters.light = Array.from(extra.light.light, round6);
+        metrics.photometricRms = extra.light.rms;
       }
+      if (extra && extra.identityDistance !== null) metrics.identityDistance = extra.identityDistance;
     }
     rows.push({ photoId: u.photoId, parameters, metrics });
     options.onPhoto?.(u.photoId, 'fitted', `NME ${nme.toFixed(4)} (alone ${nmeSingle.toFixed(4)})`);
@@ -151,8 +155,20 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   return summary;
 }
 
-/** SH lighting of a fitted photo from its visible face vertices (null when the photo cannot be read). */
-async function estimateLighting(project: Project, fm: FitModel, photoId: number, shape: Float64Array, fit: PhotoFit): Promise<{ light: Float64Array; rms: number } | null> {
+/**
+ * What needs the decoded photo: SH lighting from the visible face vertices, and the rendered head's
+ * identity distance (null when the photo cannot be read).
+ */
+async function photoExtras(
+  project: Project,
+  fm: FitModel,
+  analyzer: (() => FaceAnalyzer) | null,
+  photoId: number,
+  face: FaceJson,
+  shape: Float64Array,
+  fit: PhotoFit,
+  lighting: boolean,
+): Promise<{ light: { light: Float64Array; rms: number } | null; identityDistance: number | null } | null> {
   const photo = project.library.reads.getPhoto(photoId);
   if (!photo) return null;
   const image = await decodePhoto(project.store.originalPath(photo.sha256, photo.format)).catch(() => null);
@@ -160,11 +176,18 @@ async function estimateLighting(project: Project, fm: FitModel, photoId: number,
   const ev = (fm.evaluator ??= new HeadModelEvaluator(fm.model));
   const rest = Float64Array.from(ev.evaluate({ shape, expression: fit.expression }).joints.subarray(0, 3));
   const out = ev.evaluate(fitToHeadParams(fm.model, shape, fit, rest));
+  let light: { light: Float64Array; rms: number } | null = null;
   const region = fm.model.regions.mediapipe468 ?? fm.model.regions.face;
-  if (!region) return null;
-  const { normals, colors } = visibleVertexColors(out.vertices, out.normals, fit.camera, image, region);
-  const est = estimateShLighting(normals, colors);
-  return est.samples >= 9 ? est : null;
+  if (lighting && region) {
+    const { normals, colors } = visibleVertexColors(out.vertices, out.normals, fit.camera, image, region);
+    const est = estimateShLighting(normals, colors);
+    if (est.samples >= 9) light = est;
+  }
+  let identityDistance: number | null = null;
+  if (analyzer && face.embedding) {
+    identityDistance = await renderedIdentityDistance(analyzer(), fm.model, out.vertices, out.normals, fit.camera, image, face.embedding, face.box).catch(() => null);
+  }
+  return { light, identityDistance };
 }
 
 /** Runs a stepwise fit, giving the event loop a turn every ~30 ms (cancel requests, IPC, other jobs' events). */

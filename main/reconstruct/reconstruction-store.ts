@@ -28,6 +28,8 @@ export interface ReconstructionMetrics {
   secondsPerPhoto: number;
   /** RMS (0…1 colour units) of photo − SH shading over the visible face vertices, when estimated. */
   photometricRms?: number;
+  /** Recognition-embedding distance between the rendered head (untextured) and the photo's face, when measured. */
+  identityDistance?: number;
 }
 
 export interface StoredReconstruction {

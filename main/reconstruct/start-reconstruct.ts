@@ -8,6 +8,8 @@ export interface StartReconstructOptions {
   subjectId?: number;
   packId: string;
   force?: boolean;
+  /** Also measure the rendered head's identity distance (slower). */
+  identity?: boolean;
   onPhoto?: (subject: string, photo: string, outcome: ReconstructOutcome, message: string | null) => void;
   onSummary?: (subject: string, summary: ReconstructSummary) => void;
 }
@@ -50,6 +52,7 @@ export function startReconstructJobs(studio: Studio, options: StartReconstructOp
       let processed = 0;
       const summary = await reconstructSubject(project, () => studio.faceAnalyzer(), fm, subject!.id, {
         force: options.force,
+        identity: options.identity,
         signal: ctx.signal,
         onTotal: (total) => ctx.setTotal(total),
         onPhoto: (photoId, outcome, message) => {

@@ -4,12 +4,12 @@ import type { ReconstructSummary } from '../../reconstruct/reconstruct-subject';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 
-/** `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force]` */
+/** `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity]` (identity: recognition distance of the rendered head) */
 export const reconstructCommand: CliCommand = {
   name: 'reconstruct',
   summary: 'Fit shape, expression, pose and camera to each subject’s photos (one shared shape per subject; a job per subject)',
-  usage: 'reconstruct <project> [--subject NAME] [--pack ID] [--force]',
-  options: { subject: { type: 'string' }, pack: { type: 'string' }, force: { type: 'boolean' } },
+  usage: 'reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity]',
+  options: { subject: { type: 'string' }, pack: { type: 'string' }, force: { type: 'boolean' }, identity: { type: 'boolean' } },
   async run({ positionals, values }, io) {
     if (positionals.length !== 1) throw new CliUsageError('Give exactly one project folder');
     const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
@@ -29,6 +29,7 @@ export const reconstructCommand: CliCommand = {
         subjectId,
         packId,
         force: values.force === true,
+        identity: values.identity === true,
         onPhoto: (subject, photo, outcome, message) => {
           const line = `${outcome.padEnd(7)} ${subject}/${photo}${message ? `: ${message}` : ''}`;
           if (outcome === 'failed') io.err(line);
