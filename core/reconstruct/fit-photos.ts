@@ -1,5 +1,5 @@
 import { pickContour } from './contour-pick';
-import { choleskySolve } from './dense-cholesky';
+import { solveArrow } from './schur-solve';
 import { accumulateRow, createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
 import type { FitPoints } from './fit-points';
 import { axisAngle, rotationMatrix, type PhotoFit } from './ortho-camera';
@@ -167,30 +167,14 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
           if ((st.expression[k]! <= ctx.bounds![0] && g[col]! > 0) || (st.expression[k]! >= ctx.bounds![1] && g[col]! < 0)) act[col] = 0;
         }
       });
-      const idx: number[] = [];
-      for (let c = 0; c < N; c++) if (act[c]) idx.push(c);
-      const n = idx.length;
       let accepted = false;
       let converged = false;
       while (lambda < 1e10) {
-        const A = new Float64Array(n * n), b = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          const ri = idx[i]!;
-          b[i] = -g[ri]!;
-          for (let j = i; j < n; j++) {
-            const v = H[ri * N + idx[j]!]!;
-            A[i * n + j] = v;
-            A[j * n + i] = v;
-          }
-          A[i * n + i] += lambda * A[i * n + i]! + 1e-9;
-        }
-        const step = choleskySolve(A, b, n);
-        if (!step) {
+        const delta = solveArrow(H, g, N, act, lambda, Kb, Lp, photos.length);
+        if (!delta) {
           lambda *= 10;
           continue;
         }
-        const delta = new Float64Array(N);
-        idx.forEach((c, i) => (delta[c] = step[i]!));
         const trial = applyStep(ctx, beta, states, delta);
         const trialCost = evaluateCost(ctx, trial.beta, trial.states, stage);
         if (trialCost < cost) {
