@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { ApiError } from '../../core/api/api-error';
 import { ensureStarterPack } from '../packs/starter-pack';
 import type { Studio } from '../services/studio';
@@ -31,12 +33,17 @@ export function startReconstructJobs(studio: Studio, options: StartReconstructOp
   const reads = project.library.reads;
   const subjects = options.subjectId === undefined ? reads.listSubjects().filter((s) => s.photoCount > 0) : [reads.getSubject(options.subjectId)];
   if (subjects.some((s) => !s)) throw new ApiError('not-found', `No subject with id ${options.subjectId}`);
-  const key = `${studio.packs.dir}\u0000${options.packId}`;
-  const load = () => {
+  const load = async (): Promise<FitModel> => {
+    await ensureStarterPack(studio.packs);
+    // The manifest's time in the key: a pack imported again in this process is loaded again.
+    const stamp = await fs.stat(path.join(studio.packs.dir, options.packId, 'manifest.json')).then((s) => s.mtimeMs, () => 0);
+    const prefix = `${studio.packs.dir}\u0000${options.packId}\u0000`;
+    const key = `${prefix}${stamp}`;
     let p = fitModels.get(key);
     if (!p) {
-      p = ensureStarterPack(studio.packs)
-        .then(() => studio.packs.load(options.packId))
+      for (const k of fitModels.keys()) if (k.startsWith(prefix)) fitModels.delete(k);
+      p = studio.packs
+        .load(options.packId)
         .then(fitModelOf)
         .catch((error: Error) => {
           fitModels.delete(key);
