@@ -24,6 +24,7 @@ export const reconstructCommand: CliCommand = {
         subjectId = subject.id;
       }
       const packId = typeof values.pack === 'string' ? values.pack : 'starter-head';
+      if (!(await studio.listPacks()).some((p) => p.id === packId)) throw new ApiError('not-found', `No model pack "${packId}" is installed (see: deca-studio packs list)`);
       const summaries: ReconstructSummary[] = [];
       const jobIds = studio.startReconstruct({
         subjectId,
