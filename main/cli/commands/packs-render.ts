@@ -5,6 +5,7 @@ import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluato
 import { renderHeadPreview } from '../../../core/head-model/render-head';
 import { installedPackStore } from '../../packs/starter-pack';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { headParamArgs } from '../head-param-args';
 
 /** `deca-studio packs render <id> --out head.png [--expr jawOpen=0.8,…] [--shape 0=2.0,…] [--yaw 30]` */
 export const packsRenderCommand: CliCommand = {
@@ -31,18 +32,7 @@ export const packsRenderCommand: CliCommand = {
       return v;
     };
     const model = await (await installedPackStore()).load(positionals[0]!);
-    const expression = new Float64Array(model.expression.count);
-    for (const [key, w] of pairs(values.expr, 'expr')) {
-      const k = /^\d+$/.test(key) ? Number(key) : model.expression.names.indexOf(key);
-      if (k < 0 || k >= model.expression.count) throw new CliUsageError(`Unknown expression "${key}"; see: deca-studio packs info ${model.id}`);
-      expression[k] = w;
-    }
-    const shape = new Float64Array(model.shape.count);
-    for (const [key, w] of pairs(values.shape, 'shape')) {
-      const k = Number(key);
-      if (!Number.isInteger(k) || k < 0 || k >= model.shape.count) throw new CliUsageError(`--shape index must be 0…${model.shape.count - 1}, got "${key}"`);
-      shape[k] = w;
-    }
+    const { shape, expression } = headParamArgs(model, values);
     const pose = new Float64Array(model.joints.names.length * 3);
     pose[jointIndex(model, 'jaw') * 3] = num('jaw', 0, -1, 1);
     const size = num('size', 512, 16, 4096);
@@ -53,13 +43,3 @@ export const packsRenderCommand: CliCommand = {
     return EXIT.ok;
   },
 };
-
-/** `a=1,b=-0.5` → [['a', 1], ['b', -0.5]] with a usage error for anything else. */
-function pairs(raw: unknown, flag: string): [string, number][] {
-  if (typeof raw !== 'string' || raw.trim() === '') return [];
-  return raw.split(',').map((part) => {
-    const m = /^\s*([A-Za-z0-9_]+)\s*=\s*(-?\d+(?:\.\d+)?)\s*$/.exec(part);
-    if (!m) throw new CliUsageError(`--${flag} expects NAME=NUMBER pairs separated by commas, got "${part}"`);
-    return [m[1]!, Number(m[2])];
-  });
-}
