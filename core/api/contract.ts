@@ -155,6 +155,8 @@ export interface HeadMesh {
   /** L×3 float32 landmark positions. */
   landmarks: string;
   shapeCount: number;
+  /** Identity mode names where the pack has them (the starter head does); empty otherwise. */
+  shapeNames: string[];
   expressionNames: string[];
   jointNames: string[];
 }

@@ -37,6 +37,7 @@ export async function evaluatePackMesh(store: PackStore, req: HeadMeshRequest): 
     indices: req.topology ? base64(indices) : null,
     landmarks: base64(out.landmarks),
     shapeCount: model.shape.count,
+    shapeNames: model.shape.names,
     expressionNames: model.expression.names.length ? model.expression.names : Array.from({ length: model.expression.count }, (_, i) => `expression ${i}`),
     jointNames: model.joints.names,
   };
