@@ -1,9 +1,9 @@
-import { ApiError } from '../../../core/api/api-error';
 import { APP_VERSION, appDataDir } from '../../app-paths';
 import { parseProviderPreference, readProviderSetting } from '../../inference/execution-providers';
 import type { AnalyzeSummary } from '../../perception/analyze-photos';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { subjectOption } from '../subject-option';
 
 /** `deca-studio analyze <project> [--subject NAME] [--force] [--provider P]` */
 export const analyzeCommand: CliCommand = {
@@ -24,12 +24,7 @@ export const analyzeCommand: CliCommand = {
     const onSignal = () => studio.jobs.cancelAll();
     process.once('SIGINT', onSignal);
     try {
-      let subjectId: number | undefined;
-      if (typeof values.subject === 'string') {
-        const subject = project.library.reads.findSubjectByName(values.subject);
-        if (!subject) throw new ApiError('not-found', `No subject named "${values.subject}"`);
-        subjectId = subject.id;
-      }
+      const subjectId = subjectOption(project, values.subject);
       let summary: AnalyzeSummary | null = null;
       const jobId = studio.startAnalyze({
         subjectId,

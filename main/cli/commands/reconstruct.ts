@@ -3,6 +3,7 @@ import { APP_VERSION, appDataDir } from '../../app-paths';
 import type { ReconstructSummary } from '../../reconstruct/reconstruct-subject';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { subjectOption } from '../subject-option';
 
 /** `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity]` (identity: recognition distance of the rendered head) */
 export const reconstructCommand: CliCommand = {
@@ -17,12 +18,7 @@ export const reconstructCommand: CliCommand = {
     const onSignal = () => studio.jobs.cancelAll();
     process.once('SIGINT', onSignal);
     try {
-      let subjectId: number | undefined;
-      if (typeof values.subject === 'string') {
-        const subject = project.library.reads.findSubjectByName(values.subject);
-        if (!subject) throw new ApiError('not-found', `No subject named "${values.subject}"`);
-        subjectId = subject.id;
-      }
+      const subjectId = subjectOption(project, values.subject);
       const packId = typeof values.pack === 'string' ? values.pack : 'starter-head';
       if (!(await studio.listPacks()).some((p) => p.id === packId)) throw new ApiError('not-found', `No model pack "${packId}" is installed (see: deca-studio packs list)`);
       const summaries: ReconstructSummary[] = [];
