@@ -1,20 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { PackInfo } from '../../core/api/contract';
 import type { HeadModel } from '../../core/head-model/head-model';
 import { decodeHeadPack, encodeHeadPack, HEAD_PACK_FORMAT, type HeadPackEncodeOptions, type HeadPackManifest } from '../../core/head-model/head-pack-codec';
 import { appDataDir } from '../app-paths';
 
-/** What `packs list` shows per pack. */
-export interface PackSummary {
-  id: string;
-  name: string;
-  license: string;
-  vertexCount: number;
-  triangleCount: number;
-  shapeCount: number;
-  expressionCount: number;
-  jointNames: string[];
+/** What `packs list` shows per pack: what the UI sees, plus where it lives on disk. */
+export interface PackSummary extends PackInfo {
   bytes: number;
   path: string;
 }

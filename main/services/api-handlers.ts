@@ -106,17 +106,8 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       meshTriangles ??= readCanonicalFaceMeshAsset().then((bytes) => Array.from(parseCanonicalFaceMesh(bytes).triangles));
       return meshTriangles;
     },
-    'packs.list': async () =>
-      (await studio.listPacks()).map(({ id, name, license, vertexCount, triangleCount, shapeCount, expressionCount, jointNames }) => ({
-        id,
-        name,
-        license,
-        vertexCount,
-        triangleCount,
-        shapeCount,
-        expressionCount,
-        jointNames,
-      })),
+    // The UI gets no file-system paths or sizes, only what describes the pack.
+    'packs.list': async () => (await studio.listPacks()).map(({ bytes: _bytes, path: _path, ...info }) => info),
     'packs.evaluate': async (req) => evaluatePackMesh(studio.packs, req),
     'export.start': async (req) => ({ jobId: studio.startExport(req) }),
     'jobs.list': async () => library().reads.listJobs(),

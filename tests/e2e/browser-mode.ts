@@ -107,3 +107,35 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+export interface StudioPage {
+  server: ServeProcess;
+  browser: Browser;
+  watched: WatchedPage;
+  close(): Promise<void>;
+}
+
+/**
+ * The usual e2e start: `deca-studio serve [project]`, Debian's Chromium, one watched page on the
+ * printed URL.
+ *
+ * ```ts
+ * const studio = await openStudioPage({ DECA_STUDIO_HOME: home }, projectDir);
+ * await studio.watched.page.getByTestId('open-export').click();
+ * ```
+ */
+export async function openStudioPage(env: Record<string, string>, project?: string): Promise<StudioPage> {
+  const server = await startServe(env, project);
+  const browser = await launchChromium();
+  const watched = await openWatchedPage(browser);
+  await watched.page.goto(server.url);
+  return {
+    server,
+    browser,
+    watched,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}

@@ -1,18 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../helpers/cli';
 import { makeTempDir, SHARED_DIR } from '../helpers/temp-dir';
-import { launchChromium, openWatchedPage, screenshot, startServe, unexpectedProblems, type ServeProcess, type WatchedPage } from './browser-mode';
+import { openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
 
 // @ts-expect-error gltf-validator ships no types
 import validator from 'gltf-validator';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let env: Record<string, string>;
-let server: ServeProcess;
-let browser: Browser;
+let studio: StudioPage;
 let watched: WatchedPage;
 let projectDir: string;
 
@@ -24,15 +22,12 @@ beforeAll(async () => {
   if (imported.code !== 0) throw new Error(`packs import failed:\n${imported.stdout}\n${imported.stderr}`);
   projectDir = path.join(tmp.dir, 'Heads.decastudio');
   expect(runCli(['project', 'create', projectDir, '--name', 'Heads'], env).code).toBe(0);
-  server = await startServe(env, projectDir);
-  browser = await launchChromium();
-  watched = await openWatchedPage(browser);
-  await watched.page.goto(server.url);
+  studio = await openStudioPage(env, projectDir);
+  watched = studio.watched;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await studio?.close();
   tmp?.cleanup();
 });
 

@@ -1,17 +1,15 @@
 import { NodeIO } from '@gltf-transform/core';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../helpers/cli';
 import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
-import { launchChromium, openWatchedPage, screenshot, startServe, unexpectedProblems, type ServeProcess, type WatchedPage } from './browser-mode';
+import { openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let env: Record<string, string>;
 let projectDir: string;
-let server: ServeProcess;
-let browser: Browser;
+let studio: StudioPage;
 let watched: WatchedPage;
 
 const P002 = path.join(SHARED_PHOTOS, 'london_frl/p002');
@@ -24,15 +22,12 @@ beforeAll(async () => {
   expect(runCli(['project', 'create', projectDir, '--name', 'Faces'], env).code).toBe(0);
   const files = ['002_03_neutral_front.jpg', '002_02_neutral_left_3quarter.jpg', '002_01_neutral_left_profile.jpg'].map((f) => path.join(P002, f));
   expect(runCli(['import', projectDir, '--subject', 'Ann', ...files], env).code).toBe(0);
-  server = await startServe(env, projectDir);
-  browser = await launchChromium();
-  watched = await openWatchedPage(browser);
-  await watched.page.goto(server.url);
+  studio = await openStudioPage(env, projectDir);
+  watched = studio.watched;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await studio?.close();
   tmp?.cleanup();
 });
 

@@ -1,16 +1,14 @@
 import path from 'node:path';
 import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticHeadModel } from '../../core/head-model/synthetic-head-model';
 import { PackStore } from '../../main/packs/pack-store';
 import { ensureBuilt } from '../helpers/cli';
 import { makeTempDir } from '../helpers/temp-dir';
-import { launchChromium, openWatchedPage, screenshot, startServe, unexpectedProblems, type ServeProcess, type WatchedPage } from './browser-mode';
+import { openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
 
 let tmp: ReturnType<typeof makeTempDir>;
-let server: ServeProcess;
-let browser: Browser;
+let studio: StudioPage;
 let watched: WatchedPage;
 
 beforeAll(async () => {
@@ -21,15 +19,12 @@ beforeAll(async () => {
   model.id = 'toy-head';
   model.name = 'Toy head';
   await new PackStore(path.join(home, 'packs')).save(model);
-  server = await startServe({ DECA_STUDIO_HOME: home });
-  browser = await launchChromium();
-  watched = await openWatchedPage(browser);
-  await watched.page.goto(server.url);
+  studio = await openStudioPage({ DECA_STUDIO_HOME: home });
+  watched = studio.watched;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await studio?.close();
   tmp?.cleanup();
 });
 
