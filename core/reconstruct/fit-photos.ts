@@ -1,5 +1,7 @@
 import { pickContour } from './contour-pick';
 import { solveArrow } from './schur-solve';
+import { startState, type FitInit } from './fit-init';
+export type { FitInit } from './fit-init';
 import { accumulateRow, createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
 import type { FitPoints } from './fit-points';
 import { axisAngle, rotationMatrix, type PhotoFit } from './ortho-camera';
@@ -41,6 +43,11 @@ export interface FitOptions {
   expressionBounds: 'auto' | [number, number] | null;
   /** Keep this β (a shape already solved for the person) and fit only the per-photo parameters. */
   fixedShape: ArrayLike<number> | null;
+  /**
+   * Start from these values (e.g. DECA's encoder) instead of the rigid guess; `fixedShape` wins
+   * over `init.shape`. With no iterations the result is the init, value for value.
+   */
+  init: FitInit | null;
   /** Fit the jaw joint's rotation (redundant with a jawOpen blendshape, hence regularised). */
   fitJaw: boolean;
   /** Asked before each iteration; true stops the fit early (a cancelled job). */
@@ -63,6 +70,7 @@ export const FIT_DEFAULTS: FitOptions = {
   contourRounds: 4,
   expressionBounds: 'auto',
   fixedShape: null,
+  init: null,
   fitJaw: true,
   shouldStop: null,
 };
@@ -123,8 +131,10 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
     picks: photos.map(() => Int32Array.from({ length: 17 }, (_, l) => l)),
   };
   let beta: Float64Array = new Float64Array(Kb);
-  if (o.fixedShape) for (let k = 0; k < Kb; k++) beta[k] = o.fixedShape[k] ?? 0;
-  let states = photos.map((ph) => initialState(pts, beta, ph, Ke));
+  const start = o.fixedShape ?? o.init?.shape;
+  if (start) for (let k = 0; k < Kb; k++) beta[k] = start[k] ?? 0;
+  const given = new WeakMap<Float64Array, [number, number, number]>();
+  let states = photos.map((ph, i) => startState(pts, beta, ph, Ke, o.init?.photos?.[i], given));
 
   let iterations = 0;
   let cost = 0;
@@ -198,7 +208,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
   }
   return {
     shape: beta,
-    photos: states.map((st) => ({ rotation: axisAngle(st.R), jaw: axisAngle(st.jaw), expression: Float64Array.from(st.expression), camera: { scale: st.scale, tx: st.tx, ty: st.ty } })),
+    photos: states.map((st) => ({ rotation: given.get(st.R) ?? axisAngle(st.R), jaw: given.get(st.jaw) ?? axisAngle(st.jaw), expression: Float64Array.from(st.expression), camera: { scale: st.scale, tx: st.tx, ty: st.ty } })),
     iterations,
     cost,
   };
@@ -219,25 +229,6 @@ interface Ctx {
   contour: Float64Array[];
   /** Point index per jaw-contour landmark (dynamic contour / marching), per photo. */
   picks: Int32Array[];
-}
-
-/** Scale and translation from the landmarks' spread, rotation from the given yaw. */
-function initialState(pts: FitPoints, beta: Float64Array, ph: PhotoObservation, Ke: number): PhotoState {
-  const yaw = ((ph.yawDeg ?? 0) * Math.PI) / 180;
-  const st: PhotoState = { R: rotationMatrix([0, -yaw, 0]), jaw: rotationMatrix([0, 0, 0]), scale: 1, tx: 0, ty: 0, expression: new Float64Array(Ke) };
-  const proj = { columns: 0, pred: new Float64Array(pts.count * 2), jac: new Float64Array(0) };
-  projectPoints(pts, beta, st, 68, false, proj);
-  let mx = 0, my = 0, ox = 0, oy = 0;
-  for (let l = 0; l < 68; l++) (mx += proj.pred[l * 2]! / 68), (my += proj.pred[l * 2 + 1]! / 68), (ox += ph.landmarks[l * 2]! / 68), (oy += ph.landmarks[l * 2 + 1]! / 68);
-  let sm = 0, so = 0;
-  for (let l = 0; l < 68; l++) {
-    sm += (proj.pred[l * 2]! - mx) ** 2 + (proj.pred[l * 2 + 1]! - my) ** 2;
-    so += (ph.landmarks[l * 2]! - ox) ** 2 + (ph.landmarks[l * 2 + 1]! - oy) ** 2;
-  }
-  st.scale = Math.sqrt(so / sm);
-  st.tx = ox - st.scale * mx;
-  st.ty = oy - st.scale * my;
-  return st;
 }
 
 /**
