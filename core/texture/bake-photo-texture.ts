@@ -1,6 +1,8 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
 import type { OrthoCamera } from '../reconstruct/ortho-camera';
+import { shBasis } from '../reconstruct/sh-lighting';
+import { bakeableTriangles } from './bakeable-triangles';
 import { depthAt, photoDepth } from './photo-depth';
 
 /** One photo with the head posed as its reconstruction says. */
@@ -10,6 +12,11 @@ export interface TextureView {
   vertices: Float32Array;
   normals: Float32Array;
   camera: OrthoCamera;
+  /**
+   * The photo's SH lighting (27 coefficients, see sh-lighting.ts): when given, each sample is divided
+   * by its shading, so the texture bakes albedo rather than the photo's light.
+   */
+  light?: ArrayLike<number> | null;
 }
 
 export interface BakeTextureOptions {
@@ -55,7 +62,10 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
   const { coords, triangles: uvTris } = model.uv;
   const tri = model.triangles;
   const tpl = model.template;
+  const basis = new Float64Array(9);
+  const bakeable = bakeableTriangles(model);
   for (let t = 0; t < tri.length; t += 3) {
+    if (!bakeable[t / 3]) continue;
     const vi = [tri[t]!, tri[t + 1]!, tri[t + 2]!];
     const ui = [uvTris[t]!, uvTris[t + 1]!, uvTris[t + 2]!];
     const tx = ui.map((u) => coords[u * 2]! * N), ty = ui.map((u) => (1 - coords[u * 2 + 1]!) * N);
@@ -76,12 +86,14 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
         covered[texel] = 1;
         for (let c = 0; c < 3; c++) position[texel * 3 + c] = w0 * tpl[vi[0]! * 3 + c]! + w1 * tpl[vi[1]! * 3 + c]! + w2 * tpl[vi[2]! * 3 + c]!;
         views.forEach((view, k) => {
-          let px = 0, py = 0, pz = 0, nz = 0;
+          let px = 0, py = 0, pz = 0, nx = 0, ny = 0, nz = 0;
           for (let j = 0; j < 3; j++) {
             const v = vi[j]!;
             px += w[j]! * view.vertices[v * 3]!;
             py += w[j]! * view.vertices[v * 3 + 1]!;
             pz += w[j]! * view.vertices[v * 3 + 2]!;
+            nx += w[j]! * view.normals[v * 3]!;
+            ny += w[j]! * view.normals[v * 3 + 1]!;
             nz += w[j]! * view.normals[v * 3 + 2]!;
           }
           if (nz < o.minFacing) return;
@@ -90,6 +102,16 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
           if (u < 0 || vv < 0 || u >= view.photo.width - 1 || vv >= view.photo.height - 1) return;
           if (pz < depthAt(depths[k]!, u, vv) - o.depthTolerance) return; // something nearer hides it
           const rgb = sampleBilinear(view.photo, u - 0.5, vv - 0.5);
+          if (view.light) {
+            const len = Math.hypot(nx, ny, nz) || 1;
+            shBasis(nx / len, ny / len, nz / len, basis);
+            for (let c = 0; c < 3; c++) {
+              let shade = 0;
+              for (let k = 0; k < 9; k++) shade += view.light[k * 3 + c]! * basis[k]!;
+              // Deep shadow says little about albedo: floor the divisor so noise is not amplified into white.
+              rgb[c] = Math.min(255, rgb[c]! / Math.max(shade, MIN_SHADING));
+            }
+          }
           const wt = nz * nz;
           for (let c = 0; c < 3; c++) sum[texel * 3 + c] += rgb[c]! * wt;
           weight[texel] += wt;
@@ -104,7 +126,17 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
   return { size: N, rgb, weight, position, covered };
 }
 
-function sampleBilinear(img: RgbImage, x: number, y: number): [number, number, number] {
+/** Lowest shading a sample is divided by when baking albedo. */
+const MIN_SHADING = 0.15;
+
+/**
+ * Bilinear RGB sample (0…255) at continuous pixel coordinates (pixel centres at integers), clamped to the image.
+ *
+ * ```ts
+ * const [r, g, b] = sampleBilinear(photo, u - 0.5, v - 0.5);
+ * ```
+ */
+export function sampleBilinear(img: RgbImage, x: number, y: number): [number, number, number] {
   const x0 = Math.max(0, Math.min(img.width - 2, Math.floor(x))), y0 = Math.max(0, Math.min(img.height - 2, Math.floor(y)));
   const fx = Math.min(1, Math.max(0, x - x0)), fy = Math.min(1, Math.max(0, y - y0));
   const out: [number, number, number] = [0, 0, 0];

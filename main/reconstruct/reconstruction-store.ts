@@ -15,8 +15,14 @@ export interface ReconstructionParameters {
   jaw: number[];
   /** DECA's orthographic camera in photo pixels: u = s·x + tx, v = −s·y + ty. */
   camera: OrthoCamera;
-  /** 27 SH lighting coefficients (DECA's convention, constant albedo folded in), when estimated. */
+  /** 27 SH lighting coefficients (DECA's convention): photo ≈ albedo ⊙ shading with the subject's albedo texture, when estimated. */
   light?: number[];
+  /** 'encoder' when DECA's coarse encoder gave the fit's start (absent: the fitter's rigid guess from landmarks). */
+  init?: 'encoder';
+  /** With an encoder start: whether fitting refined it (false: the encoder's values as they are). */
+  refined?: boolean;
+  /** With an encoder start: DECA's 27 SH coefficients as predicted (relative to DECA's albedo model, not the subject's texture). */
+  encoderLight?: number[];
 }
 
 export interface ReconstructionMetrics {
@@ -26,9 +32,11 @@ export interface ReconstructionMetrics {
   nmeSingle: number;
   /** Seconds the subject's joint fit took, divided over its photos. */
   secondsPerPhoto: number;
-  /** RMS (0…1 colour units) of photo − SH shading over the visible face vertices, when estimated. */
+  /** RMS (0…1 colour units) of photo − albedo ⊙ SH shading in the face mask, when estimated. */
   photometricRms?: number;
-  /** Recognition-embedding distance between the rendered head (untextured) and the photo's face, when measured. */
+  /** The same with a constant albedo (lighting alone), for comparison. */
+  photometricRmsConstantAlbedo?: number;
+  /** Recognition-embedding distance between the rendered head (albedo ⊙ shading, over the photo) and the photo's face, when measured. */
   identityDistance?: number;
 }
 

@@ -1,12 +1,10 @@
 import sharp from 'sharp';
 import { ApiError } from '../../core/api/api-error';
 import type { HeadModel } from '../../core/head-model/head-model';
-import { bakePhotoTexture, type TextureView } from '../../core/texture/bake-photo-texture';
-import { fillTextureHoles } from '../../core/texture/fill-texture-holes';
-import { decodePhoto } from '../perception/decode-photo';
+import { getFaceAnalysis } from '../perception/face-store';
 import type { Project } from '../project/project';
 import { listReconstructions } from './reconstruction-store';
-import { posedHead } from './reconstruction-view';
+import { subjectLightAlbedo, type FittedPhoto } from './subject-light-albedo';
 
 export interface SubjectTexture {
   /** PNG in the model's UV layout. */
@@ -18,9 +16,10 @@ export interface SubjectTexture {
 }
 
 /**
- * A person's skin texture from their reconstructed photos: each photo sampled into the model's UV
- * space where the posed head is visible, fused by how squarely it faces the camera, then completed
- * by mirroring and smooth filling. The photos' lighting stays in it (no albedo separation yet).
+ * A person's albedo texture from their reconstructed photos: each photo's lighting is solved and
+ * divided out, the de-lit photos are sampled into the model's UV space where the posed head is
+ * visible, fused by how squarely they face the camera, and completed by mirroring and smooth filling
+ * (see `solveLightAndAlbedo`).
  *
  * ```ts
  * const { png } = await subjectTexture(project, model, subjectId, 1024);
@@ -30,21 +29,20 @@ export async function subjectTexture(project: Project, model: HeadModel, subject
   const photos = new Map(project.library.reads.listPhotos(subjectId).map((p) => [p.id, p]));
   const recs = listReconstructions(project.library.db, model.id).filter((r) => photos.has(r.photoId));
   if (recs.length === 0) throw new ApiError('not-found', `The subject has no reconstruction on ${model.id} to take a texture from`);
-  const views: TextureView[] = [];
-  for (const rec of recs) {
+  if (!model.uv) throw new ApiError('bad-request', `Head model ${model.id} has no UVs to bake a texture into`);
+  const fitted: FittedPhoto[] = recs.map((rec) => {
     const photo = photos.get(rec.photoId)!;
-    const image = await decodePhoto(project.store.originalPath(photo.sha256, photo.format));
-    const { fit, vertices, normals } = posedHead(model, rec);
-    views.push({ photo: image, vertices: Float32Array.from(vertices), normals: Float32Array.from(normals), camera: fit.camera });
-  }
-  const baked = bakePhotoTexture(model, views, { size });
-  let coveredCount = 0, seen = 0;
-  for (let i = 0; i < baked.covered.length; i++) {
-    if (!baked.covered[i]) continue;
-    coveredCount++;
-    if (baked.weight[i]! > 0) seen++;
-  }
-  const rgb = fillTextureHoles(baked);
+    const p = rec.parameters;
+    const face = getFaceAnalysis(project.library.db, rec.photoId)?.faces[p.faceIndex];
+    return {
+      path: project.store.originalPath(photo.sha256, photo.format),
+      shape: p.shape,
+      fit: { rotation: p.rotation as [number, number, number], jaw: p.jaw as [number, number, number], expression: Float64Array.from(p.expression), camera: p.camera },
+      meshPoints: face?.mesh468?.length === 468 ? face.mesh468.flatMap((q) => [q[0]!, q[1]!]) : null,
+    };
+  });
+  const { result } = await subjectLightAlbedo(model, fitted, { size });
+  const rgb = result.albedo!.rgb;
   const png = await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
-  return { png, photoCount: views.length, coverage: coveredCount ? seen / coveredCount : 0 };
+  return { png, photoCount: fitted.length, coverage: result.coverage };
 }

@@ -3,6 +3,7 @@ import { migration001Initial } from './001-initial';
 import { migration002Jobs } from './002-jobs';
 import { migration003Reconstructions } from './003-reconstructions';
 import { migration004FaceAnalyses } from './004-face-analyses';
+import { migration005SubjectAlbedos } from './005-subject-albedos';
 
 /** A numbered schema step. `up` runs inside a transaction; the version lives in PRAGMA user_version. */
 export interface Migration {
@@ -12,7 +13,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Jobs, migration003Reconstructions, migration004FaceAnalyses];
+export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Jobs, migration003Reconstructions, migration004FaceAnalyses, migration005SubjectAlbedos];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
