@@ -26,7 +26,7 @@ export interface PackModes {
  * ```
  */
 export function flameIncompatibility(pack: HeadModel | PackModes): string | null {
-  const p: PackModes = 'vertexCount' in pack ? { id: pack.id, shapeCount: pack.shape.count, expressionCount: pack.expression.count, jointNames: pack.joints.names } : pack;
+  const p: PackModes = 'joints' in pack ? { id: pack.id, shapeCount: pack.shape.count, expressionCount: pack.expression.count, jointNames: pack.joints.names } : pack;
   const lacks: string[] = [];
   if (p.shapeCount < DECA_SHAPE_MODES) lacks.push(`${DECA_SHAPE_MODES} shape modes (it has ${p.shapeCount})`);
   if (p.expressionCount < DECA_EXPRESSION_MODES) lacks.push(`${DECA_EXPRESSION_MODES} expression modes (it has ${p.expressionCount})`);

@@ -12,6 +12,7 @@ import type { FaceAnalyzer } from '../perception/face-analyzer';
 import type { FaceJson } from '../perception/face-json';
 import { analyzedPhotoIds, getFaceAnalysis } from '../perception/face-store';
 import type { Project } from '../project/project';
+import { encoderInit, type ReconstructInit } from './encoder-init';
 import { getReconstruction, saveReconstructions, type ReconstructionMetrics, type ReconstructionParameters } from './reconstruction-store';
 
 /** Stored with each result; bump when the fitter's output changes so old results are solved again. */
@@ -47,6 +48,12 @@ export interface ReconstructSubjectOptions {
   lighting?: boolean;
   /** Measure the identity distance of the rendered head (the recognition net on a render, ~1 s a photo); default false. */
   identity?: boolean;
+  /** Start from the fitter's rigid guess ('landmarks', default) or from DECA's coarse encoder on each photo ('encoder'). */
+  init?: ReconstructInit;
+  /** Refine the start by fitting (default true); false stores the encoder's start as it is. */
+  refine?: boolean;
+  /** The encoder for init 'encoder'; the installed one by default. */
+  encoderFile?: string;
   onTotal?: (total: number) => void;
   onPhoto?: (photoId: number, outcome: ReconstructOutcome, message: string | null) => void;
 }
@@ -107,7 +114,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   const ids = usable.map((u) => u.photoId).sort((a, b) => a - b);
   const packId = fm.model.id;
   const previous = usable.map((u) => getReconstruction(db, u.photoId, packId));
-  if (!options.force && previous.every((r) => r && r.parameters.fitter === FITTER_VERSION && sameIds(r.parameters.jointPhotoIds, ids))) {
+  if (!options.force && previous.every((r) => r && r.parameters.fitter === FITTER_VERSION && sameIds(r.parameters.jointPhotoIds, ids) && sameStart(r.parameters, options))) {
     summary.reused = usable.length;
     summary.meanNme = mean(previous.map((r) => r!.metrics.nme));
     for (const u of usable) options.onPhoto?.(u.photoId, 'reused', null);
@@ -115,7 +122,11 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   }
   const shouldStop = () => options.signal?.aborted === true;
   const t0 = performance.now();
-  const joint = await runFit(fitPhotosStepwise(fm.points, usable.map((u) => u.obs), { ...options.fit, shouldStop }));
+  const enc = options.init === 'encoder' ? await encoderInit(project, fm.model, usable, { encoderFile: options.encoderFile, signal: options.signal }) : null;
+  if (shouldStop()) return summary;
+  // No refinement = no iterations: the fitter returns its start value for value.
+  const fit: Partial<FitOptions> = { ...options.fit, ...(enc && options.refine === false ? { rigidIterations: 0, fullIterations: 0 } : {}), shouldStop };
+  const joint = await runFit(fitPhotosStepwise(fm.points, usable.map((u) => u.obs), { ...fit, init: enc?.joint ?? null }));
   const seconds = (performance.now() - t0) / 1000;
   const rows = [];
   for (let i = 0; i < usable.length; i++) {
@@ -123,7 +134,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
     const u = usable[i]!;
     const photoFit = joint.photos[i]!;
     const nme = normalizedLandmarkError(fitLandmarks(fm.points, joint.shape, photoFit), u.obs.landmarks);
-    const alone = usable.length === 1 ? joint : await runFit(fitPhotosStepwise(fm.points, [u.obs], { ...options.fit, shouldStop }));
+    const alone = usable.length === 1 ? joint : await runFit(fitPhotosStepwise(fm.points, [u.obs], { ...fit, init: enc ? { shape: enc.photos[i]!.shape, photos: [enc.photos[i]!.fit] } : null }));
     const nmeSingle = normalizedLandmarkError(fitLandmarks(fm.points, alone.shape, alone.photos[0]!), u.obs.landmarks);
     const parameters: ReconstructionParameters = {
       fitter: FITTER_VERSION,
@@ -134,6 +145,9 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
       rotation: photoFit.rotation.map(round6),
       jaw: photoFit.jaw.map(round6),
       camera: photoFit.camera,
+      // DECA's light is relative to DECA's albedo model: kept as encoderLight, and as light only until
+      // the photometric step estimates one against the subject's own albedo.
+      ...(enc ? { init: 'encoder' as const, refined: options.refine !== false, encoderLight: Array.from(enc.photos[i]!.light, round6), light: Array.from(enc.photos[i]!.light, round6) } : {}),
     };
     const metrics = { nme, nmeSingle, secondsPerPhoto: seconds / usable.length } as ReconstructionMetrics;
     if (options.lighting !== false || options.identity === true) {
@@ -206,4 +220,6 @@ async function runFit(steps: Generator<number, FitResult, void>): Promise<FitRes
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+const sameStart = (p: ReconstructionParameters, o: ReconstructSubjectOptions) =>
+  (p.init ?? 'landmarks') === (o.init ?? 'landmarks') && (p.init !== 'encoder' || p.refined === (o.refine !== false));
 const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);

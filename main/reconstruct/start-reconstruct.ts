@@ -3,6 +3,8 @@ import path from 'node:path';
 import { ApiError } from '../../core/api/api-error';
 import { ensureStarterPack } from '../packs/starter-pack';
 import type { Studio } from '../services/studio';
+import { checkEncoderInit, type ReconstructInit } from './encoder-init';
+import { installedEncoderPath } from '../deca/encoder-store';
 import { fitModelOf, reconstructSubject, type FitModel, type ReconstructOutcome, type ReconstructSummary } from './reconstruct-subject';
 
 export interface StartReconstructOptions {
@@ -12,6 +14,12 @@ export interface StartReconstructOptions {
   force?: boolean;
   /** Also measure the rendered head's identity distance (slower). */
   identity?: boolean;
+  /** 'encoder': start each photo from DECA's coarse encoder (installed, FLAME-compatible pack needed). */
+  init?: ReconstructInit;
+  /** With the encoder start: refine it by fitting (default true). */
+  refine?: boolean;
+  /** The encoder to run; the installed one by default. */
+  encoderFile?: string;
   onPhoto?: (subject: string, photo: string, outcome: ReconstructOutcome, message: string | null) => void;
   onSummary?: (subject: string, summary: ReconstructSummary) => void;
 }
@@ -33,6 +41,9 @@ export function startReconstructJobs(studio: Studio, options: StartReconstructOp
   const reads = project.library.reads;
   const subjects = options.subjectId === undefined ? reads.listSubjects().filter((s) => s.photoCount > 0) : [reads.getSubject(options.subjectId)];
   if (subjects.some((s) => !s)) throw new ApiError('not-found', `No subject with id ${options.subjectId}`);
+  const encoderFile = options.encoderFile ?? installedEncoderPath();
+  // A missing encoder is refused before any job starts; the pack is checked once loaded.
+  if (options.init === 'encoder') checkEncoderInit(null, encoderFile);
   const load = async (): Promise<FitModel> => {
     await ensureStarterPack(studio.packs);
     // The manifest's time in the key: a pack imported again in this process is loaded again.
@@ -54,12 +65,16 @@ export function startReconstructJobs(studio: Studio, options: StartReconstructOp
     return p;
   };
   return subjects.map((subject) =>
-    studio.jobs.enqueue(project, 'reconstruct', { subjectId: subject!.id, packId: options.packId, force: options.force === true }, async (ctx) => {
+    studio.jobs.enqueue(project, 'reconstruct', { subjectId: subject!.id, packId: options.packId, force: options.force === true, init: options.init ?? 'landmarks', refine: options.refine !== false }, async (ctx) => {
       const fm = await load();
+      if (options.init === 'encoder') checkEncoderInit(fm.model, encoderFile);
       let processed = 0;
       const summary = await reconstructSubject(project, () => studio.faceAnalyzer(), fm, subject!.id, {
         force: options.force,
         identity: options.identity,
+        init: options.init,
+        refine: options.refine,
+        encoderFile,
         signal: ctx.signal,
         onTotal: (total) => ctx.setTotal(total),
         onPhoto: (photoId, outcome, message) => {

@@ -1,18 +1,26 @@
 import { ApiError } from '../../../core/api/api-error';
 import { APP_VERSION, appDataDir } from '../../app-paths';
+import { installedEncoderPath } from '../../deca/encoder-store';
+import { checkEncoderInit } from '../../reconstruct/encoder-init';
 import type { ReconstructSummary } from '../../reconstruct/reconstruct-subject';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { subjectOption } from '../subject-option';
 
-/** `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity]` (identity: recognition distance of the rendered head) */
+/**
+ * `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine]`
+ * (identity: recognition distance of the rendered head; init encoder: DECA's coarse encoder starts the fit, a FLAME pack needed)
+ */
 export const reconstructCommand: CliCommand = {
   name: 'reconstruct',
   summary: 'Fit shape, expression, pose and camera to each subject’s photos (one shared shape per subject; a job per subject)',
-  usage: 'reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity]',
-  options: { subject: { type: 'string' }, pack: { type: 'string' }, force: { type: 'boolean' }, identity: { type: 'boolean' } },
+  usage: 'reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine]',
+  options: { subject: { type: 'string' }, pack: { type: 'string' }, force: { type: 'boolean' }, identity: { type: 'boolean' }, init: { type: 'string' }, 'no-refine': { type: 'boolean' } },
   async run({ positionals, values }, io) {
     if (positionals.length !== 1) throw new CliUsageError('Give exactly one project folder');
+    const init = values.init ?? 'landmarks';
+    if (init !== 'landmarks' && init !== 'encoder') throw new CliUsageError(`--init is "encoder" or "landmarks", not "${String(init)}"`);
+    if (values['no-refine'] === true && init !== 'encoder') throw new CliUsageError('--no-refine needs --init encoder (without a start to keep there is nothing but the fit)');
     const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
     const project = await studio.openProject(positionals[0]!);
     const onSignal = () => studio.jobs.cancelAll();
@@ -20,13 +28,17 @@ export const reconstructCommand: CliCommand = {
     try {
       const subjectId = subjectOption(project, values.subject);
       const packId = typeof values.pack === 'string' ? values.pack : 'starter-head';
-      if (!(await studio.listPacks()).some((p) => p.id === packId)) throw new ApiError('not-found', `No model pack "${packId}" is installed (see: deca-studio packs list)`);
+      const pack = (await studio.listPacks()).find((p) => p.id === packId);
+      if (!pack) throw new ApiError('not-found', `No model pack "${packId}" is installed (see: deca-studio packs list)`);
+      if (init === 'encoder') checkEncoderInit(pack, installedEncoderPath());
       const summaries: ReconstructSummary[] = [];
       const jobIds = studio.startReconstruct({
         subjectId,
         packId,
         force: values.force === true,
         identity: values.identity === true,
+        init,
+        refine: values['no-refine'] !== true,
         onPhoto: (subject, photo, outcome, message) => {
           const line = `${outcome.padEnd(7)} ${subject}/${photo}${message ? `: ${message}` : ''}`;
           if (outcome === 'failed') io.err(line);
