@@ -31,13 +31,16 @@ export interface PhotometricSamples {
 export interface PhotometricSampleOptions {
   /** Raster size of the face window (DECA renders 224). */
   rasterSide: number;
-  /** Surfaces seen more obliquely than this (normal·view) are left out (silhouettes mix in background). */
+  /**
+   * Surfaces seen more obliquely than this (normal·view) are left out: silhouettes mix in background,
+   * and the albedo bake leaves them to other photos (keep this ≥ its `minFacing`).
+   */
   minFacing: number;
   /** Name of the model region that is "face" (triangles with all corners inside); first found is used. */
   regions: readonly string[];
 }
 
-export const PHOTOMETRIC_SAMPLE_DEFAULTS: PhotometricSampleOptions = { rasterSide: 224, minFacing: 0.2, regions: ['mediapipe468', 'face'] };
+export const PHOTOMETRIC_SAMPLE_DEFAULTS: PhotometricSampleOptions = { rasterSide: 224, minFacing: 0.3, regions: ['mediapipe468', 'face'] };
 
 /**
  * 1 for each triangle whose three corners lie in the model's face region (the mask's model side).

@@ -54,7 +54,12 @@ export interface LightAlbedoResult {
  */
 export function solveLightAndAlbedo(model: HeadModel, views: readonly PhotometricView[], meshTriangles: ArrayLike<number> | null, options: Partial<LightAlbedoOptions> = {}): LightAlbedoResult {
   const o = { ...LIGHT_ALBEDO_DEFAULTS, ...options };
+  // Samples need an albedo texel: parts outside the texture (see bakeableTriangles) are left out.
   const faceTris = faceTriangleMask(model);
+  if (model.uv) {
+    const bakeable = bakeableTriangles(model);
+    for (let t = 0; t < faceTris.length; t++) faceTris[t]! &= bakeable[t]!;
+  }
   const samples = views.map((v) => samplePhotometric(model, v, faceTris, meshTriangles, { rasterSide: o.rasterSide }));
   const constant = samples.map((s) => estimateShLighting(s.normals, s.colors, o.ridge));
   const rmsConstantAlbedo = constant.map((e) => e.rms);

@@ -102,17 +102,21 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
           if (u < 0 || vv < 0 || u >= view.photo.width - 1 || vv >= view.photo.height - 1) return;
           if (pz < depthAt(depths[k]!, u, vv) - o.depthTolerance) return; // something nearer hides it
           const rgb = sampleBilinear(view.photo, u - 0.5, vv - 0.5);
+          let wt = nz * nz;
           if (view.light) {
             const len = Math.hypot(nx, ny, nz) || 1;
             shBasis(nx / len, ny / len, nz / len, basis);
+            let meanShade = 0;
             for (let c = 0; c < 3; c++) {
               let shade = 0;
               for (let k = 0; k < 9; k++) shade += view.light[k * 3 + c]! * basis[k]!;
-              // Deep shadow says little about albedo: floor the divisor so noise is not amplified into white.
+              // Deep shadow says little about albedo: floor the divisor so noise is not amplified into white…
               rgb[c] = Math.min(255, rgb[c]! / Math.max(shade, MIN_SHADING));
+              meanShade += shade / 3;
             }
+            // …and let better-lit views of the same texel outweigh it.
+            wt *= Math.min(1, Math.max(0.05, meanShade / WELL_LIT));
           }
-          const wt = nz * nz;
           for (let c = 0; c < 3; c++) sum[texel * 3 + c] += rgb[c]! * wt;
           weight[texel] += wt;
         });
@@ -128,6 +132,8 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
 
 /** Lowest shading a sample is divided by when baking albedo. */
 const MIN_SHADING = 0.15;
+/** Shading (relative to the face's mean of 1) from which a sample counts fully when baking albedo. */
+const WELL_LIT = 0.5;
 
 /**
  * Bilinear RGB sample (0…255) at continuous pixel coordinates (pixel centres at integers), clamped to the image.

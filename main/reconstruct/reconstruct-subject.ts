@@ -1,12 +1,11 @@
+import sharp from 'sharp';
 import type { HeadModel } from '../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import { normalizedLandmarkError } from '../../core/reconstruct/fit-metrics';
 import { fitLandmarks, fitPhotosStepwise, type FitOptions, type FitResult, type PhotoObservation } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-points';
-import { fitToHeadParams, type PhotoFit } from '../../core/reconstruct/ortho-camera';
-import { estimateShLighting, visibleVertexColors } from '../../core/reconstruct/sh-lighting';
-import { decodePhoto } from '../perception/decode-photo';
-import { renderedIdentityDistance } from './identity-distance';
+import { saveSubjectAlbedo } from './albedo-store';
+import { addPhotometricResults, type FittedRow } from './photometric-results';
 import { analyzePhotos, ANALYZER_VERSION } from '../perception/analyze-photos';
 import type { FaceAnalyzer } from '../perception/face-analyzer';
 import type { FaceJson } from '../perception/face-json';
@@ -16,7 +15,10 @@ import { encoderInit, type ReconstructInit } from './encoder-init';
 import { getReconstruction, saveReconstructions, type ReconstructionMetrics, type ReconstructionParameters } from './reconstruction-store';
 
 /** Stored with each result; bump when the fitter's output changes so old results are solved again. */
-export const FITTER_VERSION = 'coarse-lm-4';
+export const FITTER_VERSION = 'coarse-lm-5';
+
+/** Size of the albedo texture solved and stored with a reconstruction (exports bake their own size). */
+const ALBEDO_SIZE = 512;
 
 /** A head model with its fitter point set (built once per pack and reused across subjects). */
 export interface FitModel {
@@ -128,7 +130,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   const fit: Partial<FitOptions> = { ...options.fit, ...(enc && options.refine === false ? { rigidIterations: 0, fullIterations: 0 } : {}), shouldStop };
   const joint = await runFit(fitPhotosStepwise(fm.points, usable.map((u) => u.obs), { ...fit, init: enc?.joint ?? null }));
   const seconds = (performance.now() - t0) / 1000;
-  const rows = [];
+  const rows: FittedRow[] = [];
   for (let i = 0; i < usable.length; i++) {
     if (shouldStop()) return summary;
     const u = usable[i]!;
@@ -149,17 +151,19 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
       // the photometric step estimates one against the subject's own albedo.
       ...(enc ? { init: 'encoder' as const, refined: options.refine !== false, encoderLight: Array.from(enc.photos[i]!.light, round6), light: Array.from(enc.photos[i]!.light, round6) } : {}),
     };
-    const metrics = { nme, nmeSingle, secondsPerPhoto: seconds / usable.length } as ReconstructionMetrics;
-    if (options.lighting !== false || options.identity === true) {
-      const extra = await photoExtras(project, fm, options.identity === true ? analyzer : null, u.photoId, u.face, joint.shape, photoFit, options.lighting !== false);
-      if (extra?.light) {
-        parameters.light = Array.from(extra.light.light, round6);
-        metrics.photometricRms = extra.light.rms;
-      }
-      if (extra && extra.identityDistance !== null) metrics.identityDistance = extra.identityDistance;
-    }
-    rows.push({ photoId: u.photoId, parameters, metrics });
+    const metrics: ReconstructionMetrics = { nme, nmeSingle, secondsPerPhoto: seconds / usable.length };
+    rows.push({ photoId: u.photoId, face: u.face, fit: photoFit, parameters, metrics });
     options.onPhoto?.(u.photoId, 'fitted', `NME ${nme.toFixed(4)} (alone ${nmeSingle.toFixed(4)})`);
+  }
+  if (shouldStop()) return summary;
+  if (options.lighting !== false || options.identity === true) {
+    fm.evaluator ??= new HeadModelEvaluator(fm.model);
+    const albedo = await addPhotometricResults(project, fm.model, rows, { size: ALBEDO_SIZE, analyzer: options.identity === true ? analyzer() : null, evaluator: fm.evaluator, shouldStop });
+    if (albedo && !shouldStop()) {
+      const { texture, vertexAlbedo } = albedo;
+      const vertexRgb = vertexAlbedo ? Buffer.from(Uint8Array.from(vertexAlbedo, (x) => Math.round(Math.min(1, Math.max(0, x)) * 255))) : null;
+      saveSubjectAlbedo(db, { subjectId, packId, photoIds: ids, size: texture.size, png: await encodePng(texture.rgb, texture.size), vertexRgb });
+    }
   }
   if (shouldStop()) return summary;
   saveReconstructions(db, packId, rows);
@@ -167,41 +171,6 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   summary.meanNme = mean(rows.map((r) => r.metrics.nme));
   summary.seconds = (performance.now() - t0) / 1000;
   return summary;
-}
-
-/**
- * What needs the decoded photo: SH lighting from the visible face vertices, and the rendered head's
- * identity distance (null when the photo cannot be read).
- */
-async function photoExtras(
-  project: Project,
-  fm: FitModel,
-  analyzer: (() => FaceAnalyzer) | null,
-  photoId: number,
-  face: FaceJson,
-  shape: Float64Array,
-  fit: PhotoFit,
-  lighting: boolean,
-): Promise<{ light: { light: Float64Array; rms: number } | null; identityDistance: number | null } | null> {
-  const photo = project.library.reads.getPhoto(photoId);
-  if (!photo) return null;
-  const image = await decodePhoto(project.store.originalPath(photo.sha256, photo.format)).catch(() => null);
-  if (!image) return null;
-  const ev = (fm.evaluator ??= new HeadModelEvaluator(fm.model));
-  const rest = Float64Array.from(ev.evaluate({ shape, expression: fit.expression }).joints.subarray(0, 3));
-  const out = ev.evaluate(fitToHeadParams(fm.model, shape, fit, rest));
-  let light: { light: Float64Array; rms: number } | null = null;
-  const region = fm.model.regions.mediapipe468 ?? fm.model.regions.face;
-  if (lighting && region) {
-    const { normals, colors } = visibleVertexColors(out.vertices, out.normals, fit.camera, image, region);
-    const est = estimateShLighting(normals, colors);
-    if (est.samples >= 9) light = est;
-  }
-  let identityDistance: number | null = null;
-  if (analyzer && face.embedding) {
-    identityDistance = await renderedIdentityDistance(analyzer(), fm.model, out.vertices, out.normals, fit.camera, image, face.embedding, face.box).catch(() => null);
-  }
-  return { light, identityDistance };
 }
 
 /** Runs a stepwise fit, giving the event loop a turn every ~30 ms (cancel requests, IPC, other jobs' events). */
@@ -223,3 +192,4 @@ const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 const sameStart = (p: ReconstructionParameters, o: ReconstructSubjectOptions) =>
   (p.init ?? 'landmarks') === (o.init ?? 'landmarks') && (p.init !== 'encoder' || p.refined === (o.refine !== false));
 const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const encodePng = (rgb: Uint8Array, size: number) => sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();

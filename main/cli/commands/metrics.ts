@@ -13,6 +13,8 @@ interface PhotoMetrics {
   nmeSingle: number;
   /** RMS of photo − SH shading (constant albedo) over the visible face, 0…1 colour units; null when not estimated. */
   photometricRms: number | null;
+  /** The same with a constant albedo (lighting alone). */
+  photometricRmsConstantAlbedo: number | null;
   /** Recognition distance of the rendered (untextured) head to the photo's face; null when not measured. */
   identityDistance: number | null;
 }
@@ -39,7 +41,7 @@ export const metricsCommand: CliCommand = {
       const report = subjects.map((s) => {
         const photos: PhotoMetrics[] = recs
           .filter((r) => photoSubject.get(r.photoId)?.subjectId === s.id)
-          .map((r) => ({ photoId: r.photoId, name: photoSubject.get(r.photoId)!.originalName, packId: r.packId, nme: r.metrics.nme, nmeSingle: r.metrics.nmeSingle, photometricRms: r.metrics.photometricRms ?? null, identityDistance: r.metrics.identityDistance ?? null }));
+          .map((r) => ({ photoId: r.photoId, name: photoSubject.get(r.photoId)!.originalName, packId: r.packId, nme: r.metrics.nme, nmeSingle: r.metrics.nmeSingle, photometricRms: r.metrics.photometricRms ?? null, photometricRmsConstantAlbedo: r.metrics.photometricRmsConstantAlbedo ?? null, identityDistance: r.metrics.identityDistance ?? null }));
         const packs = [...new Set(photos.map((p) => p.packId))].map((packId) => {
           const ps = photos.filter((p) => p.packId === packId);
           const mean = (f: (p: PhotoMetrics) => number) => ps.reduce((a, p) => a + f(p), 0) / ps.length;
@@ -61,7 +63,7 @@ export const metricsCommand: CliCommand = {
       for (const s of report) {
         io.out(`${s.name}`);
         for (const p of s.packs) io.out(`  ${p.packId}: ${p.photos} photos, mean NME ${p.meanNme.toFixed(4)} shared shape, ${p.meanNmeSingle.toFixed(4)} alone, worst increase ${p.worstSharedShapeIncrease.toFixed(4)}`);
-        for (const p of s.photos) io.out(`    ${String(p.photoId).padStart(5)} ${p.packId.padEnd(14)} NME ${p.nme.toFixed(4)} (alone ${p.nmeSingle.toFixed(4)})${p.photometricRms === null ? '' : `, shading RMS ${p.photometricRms.toFixed(3)}`}${p.identityDistance === null ? '' : `, identity ${p.identityDistance.toFixed(3)}`}  ${p.name}`);
+        for (const p of s.photos) io.out(`    ${String(p.photoId).padStart(5)} ${p.packId.padEnd(14)} NME ${p.nme.toFixed(4)} (alone ${p.nmeSingle.toFixed(4)})${p.photometricRms === null ? '' : `, photometric RMS ${p.photometricRms.toFixed(3)}`}${p.identityDistance === null ? '' : `, identity ${p.identityDistance.toFixed(3)}`}  ${p.name}`);
       }
       return EXIT.ok;
     } finally {
