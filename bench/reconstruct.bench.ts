@@ -21,7 +21,7 @@ export const reconstructSuite: BenchSuite = {
     const rows: BenchRow[] = [];
     const { model: ict } = importIctFaceKit(zipSourceFiles(readZip(new Uint8Array(readFileSync(path.join(SHARED, 'models/ICT-FaceKit-master.zip'))))));
     const starter = buildStarterHead(await readCanonicalFaceMeshAsset());
-    for (const [label, model] of [['ICT-FaceKit', ict], ['starter head (+468 dense)', starter]] as const) {
+    for (const [label, model] of [['ICT-FaceKit (+468 dense)', ict], ['starter head (+468 dense)', starter]] as const) {
       const prepMs = await timeMedian(() => buildFitPoints(model), 3, 1);
       const pts = buildFitPoints(model);
       const one = syntheticPerson(model, 3, 1, { maxYawDeg: 30, noisePx: 1.5, shapeStd: 1, scale: 1500 });

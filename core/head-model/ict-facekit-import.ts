@@ -1,5 +1,6 @@
 import type { HeadModel } from './head-model';
 import { validateHeadModel } from './head-model';
+import { ICT_MEDIAPIPE_468 } from './ict-mediapipe468';
 import { buildIctRig, ICT_LANDMARKS_68, ICT_RANGES, type IctRig } from './ict-skeleton';
 import { parseObj } from './obj-parse';
 import { decodeUtf8 } from './text-bytes';
@@ -153,6 +154,8 @@ export function importIctFaceKit(files: SourceFiles, options: Partial<IctImportO
       mouthInterior: concat(span(ICT_RANGES.mouthSocket), span(ICT_RANGES.gumsAndTongue), span(ICT_RANGES.teeth)),
       eyes: concat(span(ICT_RANGES.eyeballLeft), span(ICT_RANGES.eyeballRight)),
       overlays: span(ICT_RANGES.eyeOverlays),
+      // FaceMesh's 468 points on ICT (derived from photos), for the fitter's dense term.
+      mediapipe468: Uint32Array.from(ICT_MEDIAPIPE_468),
     },
   };
   validateHeadModel(model);

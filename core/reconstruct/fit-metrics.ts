@@ -1,4 +1,5 @@
 import { fitRigid } from '../head-model/small-linalg';
+import type { HeadModel } from '../head-model/head-model';
 
 /** Outer eye corners of the iBUG 68 scheme (subject's right, left). */
 export const OUTER_EYE_CORNERS = [36, 45] as const;
@@ -53,4 +54,25 @@ export function alignedVertexError(fitted: ArrayLike<number>, truth: ArrayLike<n
   let err = 0;
   for (let i = 0; i < n; i++) err += Math.hypot(s * ra[i * 3]! - b[i * 3]!, s * ra[i * 3 + 1]! - b[i * 3 + 1]!, s * ra[i * 3 + 2]! - b[i * 3 + 2]!);
   return err / n;
+}
+
+/** The NoW benchmark's face crop: scan points within this distance (metres) of the nose tip. */
+export const NOW_CROP_RADIUS = 0.095;
+
+/**
+ * The vertices a face-reconstruction error is measured on, as the NoW benchmark crops its scans:
+ * the model's face region (all vertices without one) within 95 mm of the nose tip (landmark 30 of
+ * the 68) on the template. Packs' face regions differ widely — ICT-FaceKit's reaches the ears, the
+ * scalp and the throat, which no photo-based method sees — so the crop makes errors comparable.
+ *
+ * ```ts
+ * const mm = 1000 * alignedVertexError(fitted, truth, faceMetricRegion(model));
+ * ```
+ */
+export function faceMetricRegion(model: HeadModel, radius = NOW_CROP_RADIUS): Uint32Array {
+  const t = model.template;
+  const f = model.landmarks.faces[30]!, w = model.landmarks.barycentric;
+  const nose = [0, 1, 2].map((d) => [0, 1, 2].reduce((s, k) => s + w[30 * 3 + k]! * t[model.triangles[f * 3 + k]! * 3 + d]!, 0));
+  const region = model.regions.face ?? Uint32Array.from({ length: t.length / 3 }, (_, i) => i);
+  return region.filter((v) => Math.hypot(t[v * 3]! - nose[0]!, t[v * 3 + 1]! - nose[1]!, t[v * 3 + 2]! - nose[2]!) <= radius);
 }

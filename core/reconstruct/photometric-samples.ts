@@ -40,7 +40,7 @@ export interface PhotometricSampleOptions {
   regions: readonly string[];
 }
 
-export const PHOTOMETRIC_SAMPLE_DEFAULTS: PhotometricSampleOptions = { rasterSide: 224, minFacing: 0.3, regions: ['mediapipe468', 'face'] };
+export const PHOTOMETRIC_SAMPLE_DEFAULTS: PhotometricSampleOptions = { rasterSide: 224, minFacing: 0.3, regions: ['face', 'mediapipe468'] };
 
 /**
  * 1 for each triangle whose three corners lie in the model's face region (the mask's model side).

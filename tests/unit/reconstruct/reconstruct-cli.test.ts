@@ -100,7 +100,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('deca-studio reconstruc
     console.log(`identity distances of the textured renders: ${ids.map((d) => d?.toFixed(2)).join(' ')}`);
     expect(ids).toHaveLength(48);
     expect(ids.filter((d) => d !== null && d < 0.6).length).toBeGreaterThanOrEqual(Math.ceil(0.8 * 48));
-  });
+  }, 240_000);
 
   it('renders a textured head that is recognised as its own person and not as the others', async () => {
     // The negative control for the identity metric: the render's embedding against every person's photo.
