@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { importIctFaceKit, zipSourceFiles } from '../core/head-model/ict-facekit-import';
 import { readZip } from '../core/head-model/zip-read';
@@ -6,10 +7,16 @@ import { fitPhotos } from '../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../core/reconstruct/fit-points';
 import { syntheticPerson } from '../core/reconstruct/synthetic-views';
 import { buildStarterHead } from '../core/starter-head/build-starter-head';
+import type { HeadModel } from '../core/head-model/head-model';
 import { readCanonicalFaceMeshAsset } from '../main/packs/starter-pack';
+import { FaceAnalyzer } from '../main/perception/face-analyzer';
+import { faceToJson, type FaceJson } from '../main/perception/face-json';
+import { observationOf } from '../main/reconstruct/reconstruct-subject';
+import { subjectLightAlbedo, type FittedPhoto } from '../main/reconstruct/subject-light-albedo';
 import { timeMedian, type BenchRow, type BenchSuite } from './bench-types';
 
 const SHARED = process.env.DECA_SHARED_DIR ?? path.resolve(process.cwd(), '../shared');
+const MODEL_DIR = process.env.DECA_MODELS_DIR || path.join(os.tmpdir(), 'deca-studio-test-models');
 
 /**
  * Coarse reconstruction (Levenberg–Marquardt, both stages) on synthetic landmarks with 1.5 px
@@ -35,6 +42,37 @@ export const reconstructSuite: BenchSuite = {
         { group: 'reconstruct', name: `${label}: one person, 8 photos jointly`, value: eightMs / 1000, unit: 's', note: `${(eightMs / 8000).toFixed(2)} s per photo` },
       );
     }
+    rows.push(...(await realPhotoRows(ict)));
     return rows;
   },
 };
+
+/**
+ * One London person's 6 frontal and 3/4 photos on ICT-FaceKit, perception done beforehand: the
+ * joint fit, and the photometric stage (lighting per photo and the shared 512² albedo, alternating).
+ */
+async function realPhotoRows(ict: HeadModel): Promise<BenchRow[]> {
+  const dir = path.join(SHARED, 'photos/london_frl/p002');
+  const files = readdirSync(dir).filter((f) => /_(front|3quarter)\.jpg$/.test(f)).map((f) => path.join(dir, f));
+  const analyzer = new FaceAnalyzer({ modelDir: MODEL_DIR });
+  const faces: FaceJson[] = [];
+  try {
+    for (const f of files) {
+      const r = await analyzer.analyzeFile(f);
+      faces.push(faceToJson(r.faces[r.selected!]!));
+    }
+  } finally {
+    await analyzer.dispose();
+  }
+  const pts = buildFitPoints(ict);
+  const obs = faces.map((f) => observationOf(f)!);
+  const fitMs = await timeMedian(() => fitPhotos(pts, obs), 3, 1);
+  const fit = fitPhotos(pts, obs);
+  const photos: FittedPhoto[] = files.map((f, i) => ({ path: f, shape: fit.shape, fit: fit.photos[i]!, meshPoints: faces[i]!.mesh468!.flat() }));
+  const lightMs = await timeMedian(() => subjectLightAlbedo(ict, photos, { size: 512 }), 3, 1);
+  const note = `${files.length} photos 1350×1350, perception excluded`;
+  return [
+    { group: 'reconstruct', name: 'ICT-FaceKit, real photos: one person jointly', value: fitMs / 1000, unit: 's', note: `${(fitMs / 1000 / files.length).toFixed(2)} s per photo; ${note}` },
+    { group: 'reconstruct', name: 'ICT-FaceKit, real photos: lighting + 512² albedo', value: lightMs / 1000, unit: 's', note: `decode, rasterise, bake ×2; ${note}` },
+  ];
+}
