@@ -70,20 +70,7 @@ describe('migrations', () => {
     expect(db.prepare('SELECT count(*) AS n FROM reconstructions').get()).toEqual({ n: 0 });
   });
 
-  it('004 adds face analyses with a checked selected face that follow their photo', () => {
-    migrate(db, 4);
-    expect(columns('face_analyses')).toEqual(['photo_id', 'analyzer_version', 'face_count', 'selected_face', 'faces', 'analyzed_at']);
-    db.prepare("INSERT INTO subjects (name, created_at) VALUES ('Ann', 'now')").run();
-    db.prepare(
-      "INSERT INTO photos (subject_id, sha256, original_name, width, height, format, byte_size, imported_at) VALUES (1, ?, 'a.jpg', 10, 10, 'jpeg', 5, 'now')",
-    ).run('c'.repeat(64));
-    const insert = db.prepare("INSERT OR REPLACE INTO face_analyses (photo_id, analyzer_version, face_count, selected_face, faces, analyzed_at) VALUES (1, 'v', ?, ?, ?, 'now')");
-    insert.run(1, 0, '[{}]');
-    expect(() => insert.run(1, 1, '[{}]')).toThrow(/CHECK/);
-    expect(() => insert.run(1, 0, '{}')).toThrow(/CHECK/);
-    db.prepare('DELETE FROM photos').run();
-    expect(db.prepare('SELECT count(*) AS n FROM face_analyses').get()).toEqual({ n: 0 });
-  });
+  // 004 is tested with its store (tests/unit/perception/face-store.test.ts).
 
   it('005 adds one albedo texture per subject and pack that follows its subject', () => {
     migrate(db, 5);

@@ -25,7 +25,7 @@ describe('migration 004: face_analyses', () => {
   it('adds a per-photo table that checks its JSON and face index and follows its photo', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    migrate(db, 4);
     expect(schemaVersion(db)).toBe(4);
     const cols = (db.prepare('PRAGMA table_info(face_analyses)').all() as { name: string }[]).map((c) => c.name);
     expect(cols).toEqual(['photo_id', 'analyzer_version', 'face_count', 'selected_face', 'faces', 'analyzed_at']);
