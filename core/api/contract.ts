@@ -116,7 +116,31 @@ export interface ReconstructionView {
   jointPhotoCount: number;
   /** The model's 68 landmarks projected into the photo (pixels). */
   modelLandmarks68: number[][];
+  /** RMS of photo − albedo ⊙ shading in the face mask (0…1 colour units), when lighting was solved. */
+  photometricRms: number | null;
+  /** Face-recognition distance between the textured render and the photo (same person below 0.6), when measured. */
+  identityDistance: number | null;
+  subjectId: number;
   createdAt: string;
+}
+
+/**
+ * A reconstructed head ready to draw in a 3D view: per triangle corner (no index buffer, so UV seams
+ * need no split), base64 of little-endian Float32 arrays; metres, +Y up, face towards +Z.
+ */
+export interface ReconstructedHeadMesh {
+  packId: string;
+  subjectId: number;
+  /** The photo whose expression and jaw it wears; null for the subject's neutral shared head. */
+  photoId: number | null;
+  triangleCount: number;
+  /** T×3 corners × 3. */
+  positions: string;
+  normals: string;
+  /** T×3 corners × 2 (v up, image row 0 at v = 1), when the pack has UVs. */
+  uvs: string | null;
+  /** The subject's albedo texture is stored for this pack (see `ApiClient.albedoUrl`). */
+  hasAlbedo: boolean;
 }
 
 /** An installed head-model pack, as the UI lists it. */
@@ -222,6 +246,10 @@ export interface ApiMethods {
   'reconstruct.start': { req: { subjectId?: number; packId: string; force?: boolean }; res: { jobIds: number[] } };
   /** A photo's newest reconstruction, or null. Its rendered head is at mediaUrl('fit', …). */
   'photos.reconstruction': { req: { photoId: number }; res: ReconstructionView | null };
+  /** A photo's reconstructed head (its expression and jaw, facing forward) for the 3D view, or null. */
+  'photos.head': { req: { photoId: number }; res: ReconstructedHeadMesh | null };
+  /** A subject's shared head (shape only, neutral) on a pack (the newest reconstructed one by default), or null. */
+  'subjects.head': { req: { subjectId: number; packId?: string }; res: ReconstructedHeadMesh | null };
   /** Triangles (index triples) of the 468-point face mesh, for drawing its wireframe. */
   'perception.meshTriangles': { req: Record<string, never>; res: number[] };
   'packs.list': { req: Record<string, never>; res: PackInfo[] };
@@ -260,8 +288,10 @@ export interface ApiClient {
   stageUpload(name: string, bytes: ArrayBuffer): Promise<string>;
   /** URL under which the UI can show a photo's thumbnail or original. */
   mediaUrl(kind: 'thumb' | 'photo', sha256: string): string;
-  /** URL of a photo's reconstructed head, rendered with the photo's camera (transparent PNG). */
-  fitUrl(photoId: number): string;
+  /** URL of a photo's reconstructed head, rendered with the photo's camera (transparent PNG): grey, or albedo ⊙ lighting. */
+  fitUrl(photoId: number, style?: 'grey' | 'shaded'): string;
+  /** URL of a subject's albedo texture on a pack (PNG in the pack's UV layout). */
+  albedoUrl(subjectId: number, packId: string): string;
 }
 
 /** Channel names shared by main's IPC handlers and preload. */

@@ -18,7 +18,8 @@ export const RENDER_SHADED_DEFAULTS: RenderShadedOptions = { maxSide: 2048, tria
 /**
  * DECA's rendered image: the posed head drawn with the photo's camera, coloured albedo ⊙ SH shading
  * (albedo from the UV texture — or per vertex for parts outside it, see `bakeableTriangles` — or 1
- * when there is none and the light carries the colour), pasted over a copy of the photo. Returns RGB of the photo's size and the number of head pixels drawn.
+ * when there is none and the light carries the colour), pasted over a copy of the photo. Returns RGB of the photo's size,
+ * the head's pixels (mask) and their count.
  *
  * ```ts
  * const { rgb } = renderShadedHead(model, out.vertices, out.normals, fit.camera, photo, albedo, light, {}, vertexAlbedo);
@@ -34,7 +35,7 @@ export function renderShadedHead(
   light: ArrayLike<number>,
   options: Partial<RenderShadedOptions> = {},
   vertexAlbedo: Float32Array | null = null,
-): { rgb: Uint8Array; drawn: number } {
+): { rgb: Uint8Array; drawn: number; mask: Uint8Array } {
   const o = { ...RENDER_SHADED_DEFAULTS, ...options };
   const W = photo.width, H = photo.height;
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -44,7 +45,8 @@ export function renderShadedHead(
   }
   const win: [number, number, number, number] = [Math.max(0, Math.floor(x0)), Math.max(0, Math.floor(y0)), Math.min(W, Math.ceil(x1) + 1), Math.min(H, Math.ceil(y1) + 1)];
   const rgb = Uint8Array.from(photo.data);
-  if (win[2] <= win[0] || win[3] <= win[1]) return { rgb, drawn: 0 };
+  const mask = new Uint8Array(W * H);
+  if (win[2] <= win[0] || win[3] <= win[1]) return { rgb, drawn: 0, mask };
   const tris = model.triangles, uvTris = model.uv?.triangles;
   const triangleMask = o.triangleMask ?? opaqueTriangles(tris, model.regions.overlays);
   const raster = rasterizeFit(vertices, tris, camera, W, H, { window: win, maxSide: Math.min(o.maxSide, Math.max(win[2] - win[0], win[3] - win[1])), triangleMask });
@@ -79,8 +81,9 @@ export function renderShadedHead(
       const r = ry * raster.width + rx;
       if (!drawnMask[r]) continue;
       drawn++;
+      mask[y * W + x] = 1;
       for (let c = 0; c < 3; c++) rgb[(y * W + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(colour[r * 3 + c]! * 255)));
     }
   }
-  return { rgb, drawn };
+  return { rgb, drawn, mask };
 }

@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_VERSION, appDataDir } from '../app-paths';
+import { getSubjectAlbedo } from '../reconstruct/albedo-store';
 import { reconstructionImage } from '../reconstruct/reconstruction-view';
 import { Studio } from '../services/studio';
 import { registerIpcBridge } from './ipc-bridge';
@@ -39,8 +40,15 @@ app.whenReady().then(() => {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host === 'fit') {
-      const png = studio.project && (await reconstructionImage(studio.project, studio.packs, Number(url.pathname.slice(1))));
+      const style = url.searchParams.get('style') === 'shaded' ? 'shaded' : 'grey';
+      const png = studio.project && (await reconstructionImage(studio.project, studio.packs, Number(url.pathname.slice(1)), { style }));
       return png ? new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } }) : new Response('Not found', { status: 404 });
+    }
+    if (url.host === 'albedo') {
+      // deca-media://albedo/<subjectId>/<packId>
+      const m = /^\/(\d{1,12})\/([a-z0-9][a-z0-9-]{0,62})$/.exec(url.pathname);
+      const stored = m && studio.project ? getSubjectAlbedo(studio.project.library.db, Number(m[1]), m[2]!) : undefined;
+      return stored ? new Response(new Uint8Array(stored.png), { headers: { 'Content-Type': 'image/png' } }) : new Response('Not found', { status: 404 });
     }
     const sha = url.pathname.replace(/^\//, '');
     const project = studio.project;

@@ -50,6 +50,17 @@ export function getSubjectAlbedo(db: Database, subjectId: number, packId: string
 }
 
 /**
+ * Whether a person has a stored albedo texture on a pack (without reading it).
+ *
+ * ```ts
+ * if (hasSubjectAlbedo(db, subjectId, 'ict-facekit')) …
+ * ```
+ */
+export function hasSubjectAlbedo(db: Database, subjectId: number, packId: string): boolean {
+  return db.prepare<[number, string]>('SELECT 1 FROM subject_albedos WHERE subject_id = ? AND pack_id = ?').get(subjectId, packId) !== undefined;
+}
+
+/**
  * The stored albedo decoded for rendering: texture RGB bytes and per-vertex albedo (0…1) if any.
  *
  * ```ts

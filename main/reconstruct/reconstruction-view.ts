@@ -8,6 +8,8 @@ import { buildFitPoints } from '../../core/reconstruct/fit-points';
 import { fitToHeadParams, type PhotoFit } from '../../core/reconstruct/ortho-camera';
 import type { PackStore } from '../packs/pack-store';
 import type { Project } from '../project/project';
+import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
+import { decodeSubjectAlbedo, getSubjectAlbedo } from './albedo-store';
 import { listReconstructions, type StoredReconstruction } from './reconstruction-store';
 
 /** The newest reconstruction of a photo (any pack unless one is named). */
@@ -49,12 +51,25 @@ export async function reconstructionView(project: Project, store: PackStore, pho
   const projected = fitLandmarks(buildFitPoints(model, { dense: false }), rec.parameters.shape, fit);
   const landmarks68: number[][] = [];
   for (let i = 0; i + 1 < projected.length && landmarks68.length < 68; i += 2) landmarks68.push([projected[i]!, projected[i + 1]!]);
-  return { photoId, packId: rec.packId, nme: rec.metrics.nme, nmeSingle: rec.metrics.nmeSingle, jointPhotoCount: rec.parameters.jointPhotoIds.length, modelLandmarks68: landmarks68, createdAt: rec.createdAt };
+  return {
+    photoId,
+    packId: rec.packId,
+    nme: rec.metrics.nme,
+    nmeSingle: rec.metrics.nmeSingle,
+    jointPhotoCount: rec.parameters.jointPhotoIds.length,
+    modelLandmarks68: landmarks68,
+    photometricRms: rec.metrics.photometricRms ?? null,
+    identityDistance: rec.metrics.identityDistance ?? null,
+    subjectId: project.library.reads.getPhoto(photoId)!.subjectId,
+    createdAt: rec.createdAt,
+  };
 }
 
 export interface ReconstructionImageOptions {
   /** Longest side of the rendered image (the photo's own size when smaller). */
   maxSide?: number;
+  /** 'grey': the preview shading; 'shaded': albedo ⊙ the photo's SH lighting (grey without a stored albedo). */
+  style?: 'grey' | 'shaded';
 }
 
 export const RECONSTRUCTION_IMAGE_DEFAULTS = { maxSide: 1024 };
@@ -77,6 +92,19 @@ export async function reconstructionImage(project: Project, store: PackStore, ph
   const H = Math.max(1, Math.round(photo.height * k));
   const model = await store.load(rec.packId);
   const { fit, vertices, normals } = posedHead(model, rec);
+  const stored = options.style === 'shaded' && rec.parameters.light ? getSubjectAlbedo(project.library.db, photo.subjectId, rec.packId) : undefined;
+  if (stored) {
+    const { texture, vertexAlbedo } = await decodeSubjectAlbedo(stored);
+    const blank = { width: W, height: H, data: new Uint8Array(W * H * 3) };
+    const camera = { scale: fit.camera.scale * k, tx: fit.camera.tx * k, ty: fit.camera.ty * k };
+    const { rgb, mask } = renderShadedHead(model, vertices, normals, camera, blank, texture, rec.parameters.light!, {}, vertexAlbedo);
+    const rgba = new Uint8Array(W * H * 4);
+    for (let i = 0; i < W * H; i++) {
+      rgba.set(rgb.subarray(i * 3, i * 3 + 3), i * 4);
+      rgba[i * 4 + 3] = mask[i] ? 255 : 0;
+    }
+    return sharp(Buffer.from(rgba.buffer), { raw: { width: W, height: H, channels: 4 } }).png().toBuffer();
+  }
   const rgba = renderHeadPreview(model, vertices, normals, {
     width: W,
     height: H,

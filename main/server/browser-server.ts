@@ -3,6 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
+import { getSubjectAlbedo } from '../reconstruct/albedo-store';
 import { reconstructionImage } from '../reconstruct/reconstruction-view';
 import { createApiHandlers } from '../services/api-handlers';
 import { dispatch } from '../services/dispatch';
@@ -133,10 +134,19 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     const fitted = /^\/media\/fit\/(\d{1,12})$/.exec(url.pathname);
     if (fitted) {
-      const png = studio.project && (await reconstructionImage(studio.project, studio.packs, Number(fitted[1])));
+      const style = url.searchParams.get('style') === 'shaded' ? 'shaded' : 'grey';
+      const png = studio.project && (await reconstructionImage(studio.project, studio.packs, Number(fitted[1]), { style }));
       if (!png) return sendText(res, 404, 'No reconstruction for this photo');
       res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(png.length), 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
       res.end(png);
+      return;
+    }
+    const albedo = /^\/media\/albedo\/(\d{1,12})\/([a-z0-9][a-z0-9-]{0,62})$/.exec(url.pathname);
+    if (albedo) {
+      const stored = studio.project && getSubjectAlbedo(studio.project.library.db, Number(albedo[1]), albedo[2]!);
+      if (!stored) return sendText(res, 404, 'No albedo for this subject and pack');
+      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(stored.png.length), 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
+      res.end(stored.png);
       return;
     }
     const exported = /^\/media\/export\/(\d{1,12})$/.exec(url.pathname);

@@ -3,6 +3,7 @@ import type { ApiHandlers, PhotoFaces } from '../../core/api/contract';
 import { readCanonicalFaceMeshAsset } from '../packs/starter-pack';
 import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-mesh';
 import { getFaceAnalysis, selectFace, type StoredFaceAnalysis } from '../perception/face-store';
+import { photoHeadMesh, subjectHeadMesh } from '../reconstruct/reconstructed-head';
 import { reconstructionView } from '../reconstruct/reconstruction-view';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
 import { evaluatePackMesh } from '../packs/pack-mesh';
@@ -96,11 +97,20 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     'reconstruct.start': async ({ subjectId, packId, force }) => {
       const packs = await studio.listPacks();
       if (!packs.some((p) => p.id === packId)) throw new ApiError('not-found', `No model pack "${packId}" is installed`);
-      return { jobIds: startReconstructJobs(studio, { subjectId, packId, force }) };
+      // The studio shows every metric, the identity check on the textured render included (~0.5 s a photo).
+      return { jobIds: startReconstructJobs(studio, { subjectId, packId, force, identity: true }) };
     },
     'photos.reconstruction': async ({ photoId }) => {
       photoOf(photoId);
       return reconstructionView(studio.requireProject(), studio.packs, photoId);
+    },
+    'photos.head': async ({ photoId }) => {
+      photoOf(photoId);
+      return photoHeadMesh(studio.requireProject(), studio.packs, photoId);
+    },
+    'subjects.head': async ({ subjectId, packId }) => {
+      if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
+      return subjectHeadMesh(studio.requireProject(), studio.packs, subjectId, packId);
     },
     'perception.meshTriangles': async () => {
       meshTriangles ??= readCanonicalFaceMeshAsset().then((bytes) => Array.from(parseCanonicalFaceMesh(bytes).triangles));

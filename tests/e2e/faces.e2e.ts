@@ -108,6 +108,33 @@ describe('face analysis in the library UI', () => {
     expect(unexpectedProblems(watched)).toEqual([]);
   });
 
+  it("shows the photo's head and the subject's shared head in 3D, textured with the solved albedo", async () => {
+    const { page } = watched;
+    await page.locator('[data-photo-name="002_03_neutral_front.jpg"] [data-testid="photo-open"]').click();
+    const viewer = page.getByTestId('photo-viewer');
+    const info = viewer.getByTestId('fit-info');
+    await expect.poll(async () => (await info.textContent()) ?? '', { timeout: 20_000 }).toMatch(/photometric error [\d.]+\/255; identity distance [\d.]+/);
+    expect(await viewer.getByTestId('identity-verdict').textContent()).toBe('same person');
+    await viewer.getByTestId('toggle-3d').check();
+    const photoHead = await canvasStats(page, viewer.getByTestId('head-viewport'));
+    await screenshot(page, 'faces-04-photo-head-3d');
+    await page.getByTestId('viewer-close').click();
+    await page.getByTestId('subject-head-open').click();
+    const dialog = page.getByTestId('subject-head');
+    const sharedHead = await canvasStats(page, dialog.getByTestId('head-viewport'));
+    await screenshot(page, 'faces-05-subject-head-3d');
+    await dialog.getByTestId('subject-head-close').click();
+    for (const stats of [photoHead, sharedHead]) {
+      // A head fills a good part of the view, and the albedo makes it skin-coloured (red over blue),
+      // unlike the flat background (38, 41, 46).
+      expect(stats.head).toBeGreaterThan(0.1);
+      expect(stats.head).toBeLessThan(0.9);
+      expect(stats.meanR - stats.meanB).toBeGreaterThan(15);
+      expect(stats.distinctColours).toBeGreaterThan(500);
+    }
+    expect(unexpectedProblems(watched)).toEqual([]);
+  });
+
   it("exports the subject's reconstructed head, from the dialog and from the CLI", async () => {
     const { page } = watched;
     await page.getByTestId('open-export').click();
@@ -160,3 +187,40 @@ describe('face analysis in the library UI', () => {
     expect(none.stderr).toMatch(/no reconstruction on ict-facekit yet/);
   });
 });
+
+/**
+ * Pixel statistics of a WebGL canvas once its texture has loaded: the share of pixels that are not
+ * the clear colour, and their mean red and blue and number of distinct colours.
+ */
+async function canvasStats(page: WatchedPage['page'], canvas: ReturnType<WatchedPage['page']['getByTestId']>) {
+  await canvas.waitFor();
+  let stats = { head: 0, meanR: 0, meanB: 0, distinctColours: 0 };
+  await expect
+    .poll(
+      async () => {
+        stats = await canvas.evaluate((el) => {
+          const c = el as HTMLCanvasElement;
+          const copy = document.createElement('canvas');
+          copy.width = c.width;
+          copy.height = c.height;
+          const ctx = copy.getContext('2d')!;
+          ctx.drawImage(c, 0, 0);
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          let head = 0, r = 0, b = 0;
+          const colours = new Set<number>();
+          for (let i = 0; i < d.length; i += 4) {
+            if (Math.abs(d[i]! - 38) + Math.abs(d[i + 1]! - 41) + Math.abs(d[i + 2]! - 46) < 12) continue;
+            head++;
+            r += d[i]!;
+            b += d[i + 2]!;
+            colours.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+          }
+          return { head: head / (c.width * c.height), meanR: r / Math.max(1, head), meanB: b / Math.max(1, head), distinctColours: colours.size };
+        });
+        return stats.head > 0.1 && stats.meanR - stats.meanB > 15;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  return stats;
+}

@@ -31,7 +31,8 @@ function electronClient(bridge: NonNullable<Window['decaStudio']>): ApiClient {
     on: (event, fn) => listeners.on(event, fn as (p: unknown) => void),
     stageUpload: async (name, bytes) => unwrap<string>((await bridge.stage(name, bytes)) as Result),
     mediaUrl: (kind, sha) => `deca-media://${kind}/${sha}`,
-    fitUrl: (photoId) => `deca-media://fit/${photoId}?t=${Date.now()}`,
+    fitUrl: (photoId, style = 'grey') => `deca-media://fit/${photoId}?style=${style}&t=${Date.now()}`,
+    albedoUrl: (subjectId, packId) => `deca-media://albedo/${subjectId}/${encodeURIComponent(packId)}?t=${Date.now()}`,
   };
 }
 
@@ -71,7 +72,8 @@ function httpClient(): ApiClient {
     },
     mediaUrl: (kind, sha) => `media/${kind}/${sha}`,
     // A reconstruction can be redone: never let the browser show a cached render.
-    fitUrl: (photoId) => `media/fit/${photoId}?t=${Date.now()}`,
+    fitUrl: (photoId, style = 'grey') => `media/fit/${photoId}?style=${style}&t=${Date.now()}`,
+    albedoUrl: (subjectId, packId) => `media/albedo/${subjectId}/${encodeURIComponent(packId)}?t=${Date.now()}`,
   };
 }
 

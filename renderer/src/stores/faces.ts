@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
-import type { JobInfo, PackInfo, PhotoFaces, PhotoSummary, ReconstructionView } from '../../../core/api/contract';
+import { ref, shallowRef } from 'vue';
+import type { JobInfo, PackInfo, PhotoFaces, PhotoSummary, ReconstructedHeadMesh, ReconstructionView } from '../../../core/api/contract';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/errors';
 
@@ -27,6 +27,15 @@ export const useFacesStore = defineStore('faces', () => {
   const fitImage = ref<string | null>(null);
   const fitOpacity = ref(0.6);
   const showModelLandmarks = ref(true);
+  /** The overlay: DECA's render (albedo ⊙ lighting) or the grey preview that shows the geometry. */
+  const fitStyle = ref<'shaded' | 'grey'>('shaded');
+  /** The viewer shows the reconstructed head in 3D instead of the photo. */
+  const show3d = ref(false);
+  /** Plain data, megabytes of base64: shallow, never deep-reactive. */
+  const headMesh = shallowRef<ReconstructedHeadMesh | null>(null);
+  const headTexture = ref<string | null>(null);
+  /** The subject whose shared head the subject dialog shows, with its mesh. */
+  const subjectHead = shallowRef<{ subjectId: number; name: string; mesh: ReconstructedHeadMesh | null; texture: string | null } | null>(null);
 
   api().on('job.updated', ({ job }) => {
     if (job.kind === 'reconstruct') {
@@ -46,7 +55,8 @@ export const useFacesStore = defineStore('faces', () => {
     try {
       faces.value = await api().call('photos.faces', { photoId: photo.id });
       reconstruction.value = await api().call('photos.reconstruction', { photoId: photo.id });
-      fitImage.value = reconstruction.value ? api().fitUrl(photo.id) : null;
+      fitImage.value = reconstruction.value ? api().fitUrl(photo.id, fitStyle.value) : null;
+      if (show3d.value) await loadHead();
       error.value = null;
     } catch (e) {
       error.value = errorMessage(e);
@@ -58,11 +68,51 @@ export const useFacesStore = defineStore('faces', () => {
   async function open(photo: PhotoSummary): Promise<void> {
     viewing.value = photo;
     faces.value = null;
+    headMesh.value = null;
     await reload();
+  }
+
+  /** The photo's head for the 3D view (its expression and jaw, facing forward), textured when possible. */
+  async function loadHead(): Promise<void> {
+    const photo = viewing.value;
+    if (!photo) return;
+    const mesh = await api().call('photos.head', { photoId: photo.id });
+    headTexture.value = mesh?.hasAlbedo ? api().albedoUrl(mesh.subjectId, mesh.packId) : null;
+    headMesh.value = mesh;
+  }
+
+  async function toggle3d(on: boolean): Promise<void> {
+    show3d.value = on;
+    if (on && !headMesh.value) {
+      try {
+        await loadHead();
+      } catch (e) {
+        error.value = errorMessage(e);
+      }
+    }
+  }
+
+  function setFitStyle(style: 'shaded' | 'grey'): void {
+    fitStyle.value = style;
+    if (viewing.value && reconstruction.value) fitImage.value = api().fitUrl(viewing.value.id, style);
+  }
+
+  /** Opens the subject's shared head (neutral, their shape) in 3D. */
+  async function openSubjectHead(subjectId: number, name: string): Promise<void> {
+    try {
+      const mesh = await api().call('subjects.head', { subjectId });
+      subjectHead.value = { subjectId, name, mesh, texture: mesh?.hasAlbedo ? api().albedoUrl(subjectId, mesh.packId) : null };
+      error.value = null;
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
   }
 
   function close(): void {
     viewing.value = null;
+    headMesh.value = null;
+    headTexture.value = null;
+    show3d.value = false;
     faces.value = null;
     reconstruction.value = null;
     fitImage.value = null;
@@ -127,5 +177,6 @@ export const useFacesStore = defineStore('faces', () => {
   return {
     viewing, faces, loading, error, showLandmarks, showMesh, meshTriangles, jobs, open, close, reload, toggleMesh, selectFace, analyzeSubject,
     fitJobs, packs, fitPack, reconstruction, fitImage, fitOpacity, showModelLandmarks, loadPacks, reconstructSubject,
+    fitStyle, setFitStyle, show3d, toggle3d, headMesh, headTexture, subjectHead, openSubjectHead,
   };
 });

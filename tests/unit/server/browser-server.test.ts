@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ApiEventMessage } from '../../../core/api/contract';
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
+import { saveSubjectAlbedo } from '../../../main/reconstruct/albedo-store';
 import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
 import { Studio } from '../../../main/services/studio';
 import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
@@ -180,6 +181,23 @@ describe('browser-mode server', () => {
     const failed = await studio.jobs.whenDone(missing.jobId);
     expect(failed).toMatchObject({ state: 'failed', error: expect.stringMatching(/No model pack "no-such-pack"/) });
     expect((await request('GET', `/media/export/${missing.jobId}`, auth())).status).toBe(404);
+  });
+
+  it("serves a subject's stored albedo only with the token, and validates the 3D-view calls", async () => {
+    const subject = (await call('subjects.create', { name: 'Albedo' })).body.value;
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c08070' } }).png().toBuffer();
+    saveSubjectAlbedo(studio.requireProject().library.db, { subjectId: subject.id, packId: 'starter-head', photoIds: [], size: 8, png, vertexRgb: null });
+    const served = await request('GET', `/media/albedo/${subject.id}/starter-head`, auth());
+    expect(served.status).toBe(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.body.equals(png)).toBe(true);
+    expect((await request('GET', `/media/albedo/${subject.id}/starter-head`)).status).toBe(401);
+    expect((await request('GET', `/media/albedo/${subject.id}/ict-facekit`, auth())).status).toBe(404);
+    expect((await request('GET', `/media/albedo/${subject.id}/..%2Fsecret`, auth())).status).toBe(404);
+    expect((await call('subjects.head', { subjectId: subject.id })).body.value).toBeNull();
+    expect((await call('subjects.head', { subjectId: subject.id, packId: 'Bad Id' })).status).toBe(400);
+    expect((await call('photos.head', { photoId: -1 })).status).toBe(400);
+    expect((await call('photos.head', { photoId: 999_999 })).status).toBe(404);
   });
 
   it('refuses WebSocket connections without the token or from a foreign origin', async () => {
