@@ -4,6 +4,7 @@ import { startState, type FitInit } from './fit-init';
 export type { FitInit } from './fit-init';
 import { accumulateRow, createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
 import type { FitPoints } from './fit-points';
+import { photometricPointIndices, photometricTerms, type PhotometricObservation } from './photometric-term';
 import { axisAngle, rotationMatrix, type PhotoFit } from './ortho-camera';
 
 /** What the fitter sees of one photo (pixels of the upright photo). */
@@ -14,6 +15,8 @@ export interface PhotoObservation {
   mesh?: ArrayLike<number> | null;
   /** Rough yaw to start from (degrees, + = face turned towards the image's left). */
   yawDeg?: number;
+  /** DECA's photometric term for this photo (needs the fit points' photometric block); full stage only. */
+  photometric?: PhotometricObservation | null;
 }
 
 export interface FitOptions {
@@ -264,6 +267,8 @@ function photoTerms(ctx: Ctx, i: number, beta: Float64Array, st: PhotoState, sta
   const which: number[] = [];
   for (let l = 0; l < 68; l++) which.push(l < 17 ? picks[l]! : l);
   if (dense) for (let m = 0; m < 468; m++) which.push(pts.denseStart + m);
+  const photometric = stage === 'full' ? ph.photometric : null;
+  if (photometric) which.push(...photometricPointIndices(pts, photometric));
   projectPoints(pts, beta, st, 0, !!H, proj, which);
   const tmp = H ? new Float64Array(proj.columns) : null;
   const P = proj.pred;
@@ -291,6 +296,7 @@ function photoTerms(ctx: Ctx, i: number, beta: Float64Array, st: PhotoState, sta
     }
   }
   if (dense) for (let m = 0; m < 468; m++) point(pts.denseStart + m, ph.mesh![m * 2]!, ph.mesh![m * 2 + 1]!, o.denseWeight);
+  if (photometric) cost += photometricTerms(pts, photometric, proj, o.huber, H, g, tmp);
   return cost;
 }
 

@@ -18,6 +18,9 @@ export interface FitPoints {
   landmarkCount: number;
   denseStart: number;
   denseCount: number;
+  /** Surface vertices for the photometric term (`FitPointsOptions.photometric`), last. */
+  photometricStart: number;
+  photometricCount: number;
   shapeCount: number;
   expressionCount: number;
   /** P×3 rest positions. */
@@ -59,9 +62,11 @@ export interface FitPointsOptions {
   /** Limit the shape / expression modes used (all by default). */
   shapeModes: number;
   expressionModes: number;
+  /** Vertices the photometric term samples the photos at (see photometric-term.ts); none by default. */
+  photometric: ArrayLike<number> | null;
 }
 
-export const FIT_POINTS_DEFAULTS: FitPointsOptions = { marchContour: true, marchBand: 0.004, dense: true, shapeModes: Infinity, expressionModes: Infinity };
+export const FIT_POINTS_DEFAULTS: FitPointsOptions = { marchContour: true, marchBand: 0.004, dense: true, shapeModes: Infinity, expressionModes: Infinity, photometric: null };
 
 /**
  * Restricts a head model to the points the fitter needs.
@@ -103,6 +108,8 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
   } else if (o.marchContour && landmarkCount === 68) {
     contour = { kind: 'march', candidates: marchCandidates(model, corners, o.marchBand, corners) };
   }
+  const photometricStart = corners.length;
+  for (let i = 0; i < (o.photometric?.length ?? 0); i++) corners.push({ v: [o.photometric![i]!], w: [1] });
   const P = corners.length;
 
   const rest = new Float64Array(P * 3), restW = new Float64Array(P * 3), jawWeight = new Float64Array(P);
@@ -146,7 +153,7 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
     }
   }
   return {
-    count: P, landmarkCount, denseStart: landmarkCount, denseCount, shapeCount: Kb, expressionCount: Ke,
+    count: P, landmarkCount, denseStart: landmarkCount, denseCount, photometricStart, photometricCount: P - photometricStart, shapeCount: Kb, expressionCount: Ke,
     rest, shape, expression, jawWeight, restW, shapeW, expressionW, jawPivot, jawPivotShape, jawPivotExpression, hasJaw: jaw >= 0, contour,
     namedExpressions: Ke > 0 && model.expression.names.length === model.expression.count,
   };

@@ -30,6 +30,9 @@ export interface SyntheticView {
   yawDeg: number;
   expression: Float64Array;
   jaw: [number, number, number];
+  /** The truth's global rotation (axis-angle about the root joint, as evaluated) and camera. */
+  rotation: [number, number, number];
+  camera: OrthoCamera;
 }
 
 /**
@@ -86,7 +89,7 @@ export function syntheticPerson(model: HeadModel, seed: number, views: number, o
       for (let i = 0; i < mesh.length; i++) mesh[i] += o.noisePx * r.normal();
     }
     for (let i = 0; i < landmarks.length; i++) landmarks[i] += o.noisePx * r.normal();
-    out.push({ landmarks, mesh, yawDeg: yaw, expression, jaw });
+    out.push({ landmarks, mesh, yawDeg: yaw, expression, jaw, rotation: [pose[0]!, pose[1]!, pose[2]!], camera: cam });
   }
   return { shape, views: out };
 }

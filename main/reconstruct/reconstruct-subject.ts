@@ -6,6 +6,8 @@ import { fitLandmarks, fitPhotosStepwise, type FitOptions, type FitResult, type 
 import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-points';
 import { saveSubjectAlbedo } from './albedo-store';
 import { addPhotometricResults, type FittedRow } from './photometric-results';
+import { photometricPoints, refinePhotometric, type PhotometricPoints } from './photometric-refine';
+import type { FittedPhoto } from './subject-light-albedo';
 import { analyzePhotos, ANALYZER_VERSION } from '../perception/analyze-photos';
 import type { FaceAnalyzer } from '../perception/face-analyzer';
 import type { FaceJson } from '../perception/face-json';
@@ -15,7 +17,7 @@ import { encoderInit, type ReconstructInit } from './encoder-init';
 import { getReconstruction, saveReconstructions, type ReconstructionMetrics, type ReconstructionParameters } from './reconstruction-store';
 
 /** Stored with each result; bump when the fitter's output changes so old results are solved again. */
-export const FITTER_VERSION = 'coarse-lm-5';
+export const FITTER_VERSION = 'coarse-lm-6';
 
 /** Size of the albedo texture solved and stored with a reconstruction (exports bake their own size). */
 const ALBEDO_SIZE = 512;
@@ -24,6 +26,8 @@ const ALBEDO_SIZE = 512;
 export interface FitModel {
   model: HeadModel;
   points: FitPoints;
+  /** Fit points with the photometric block, built on first use (null: the pack has no UVs). */
+  photometric?: PhotometricPoints | null;
   /** Full evaluator (lighting), created on first use: it copies the bases once. */
   evaluator?: HeadModelEvaluator;
 }
@@ -48,6 +52,8 @@ export interface ReconstructSubjectOptions {
   fit?: Partial<FitOptions>;
   /** Estimate SH lighting per photo (decodes each photo once); default true. */
   lighting?: boolean;
+  /** Refine the joint fit with DECA's photometric term (photos ≥ 2, lighting on); default true. */
+  photometric?: boolean;
   /** Measure the identity distance of the rendered head (the recognition net on a render, ~1 s a photo); default false. */
   identity?: boolean;
   /** Start from the fitter's rigid guess ('landmarks', default) or from DECA's coarse encoder on each photo ('encoder'). */
@@ -128,7 +134,13 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   if (shouldStop()) return summary;
   // No refinement = no iterations: the fitter returns its start value for value.
   const fit: Partial<FitOptions> = { ...options.fit, ...(enc && options.refine === false ? { rigidIterations: 0, fullIterations: 0 } : {}), shouldStop };
-  const joint = await runFit(fitPhotosStepwise(fm.points, usable.map((u) => u.obs), { ...fit, init: enc?.joint ?? null }));
+  const landmarkFit = await runFit(fitPhotosStepwise(fm.points, usable.map((u) => u.obs), { ...fit, init: enc?.joint ?? null }));
+  if (shouldStop()) return summary;
+  const refine = photometricRefinement(options) && usable.length > 1;
+  const pp = refine ? (fm.photometric ??= photometricPoints(fm.model)) : null;
+  const joint = pp
+    ? await refinePhotometric(fm.model, (fm.evaluator ??= new HeadModelEvaluator(fm.model)), pp, usable.map((u) => u.obs), usable.map((u, i) => fittedPhoto(project, u, landmarkFit, i)), landmarkFit, runFit, { fit }).catch(() => landmarkFit)
+    : landmarkFit;
   const seconds = (performance.now() - t0) / 1000;
   const rows: FittedRow[] = [];
   for (let i = 0; i < usable.length; i++) {
@@ -147,6 +159,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
       rotation: photoFit.rotation.map(round6),
       jaw: photoFit.jaw.map(round6),
       camera: photoFit.camera,
+      photometricRefinement: joint !== landmarkFit,
       // DECA's light is relative to DECA's albedo model: kept as encoderLight, and as light only until
       // the photometric step estimates one against the subject's own albedo.
       ...(enc ? { init: 'encoder' as const, refined: options.refine !== false, encoderLight: Array.from(enc.photos[i]!.light, round6), light: Array.from(enc.photos[i]!.light, round6) } : {}),
@@ -173,6 +186,16 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   return summary;
 }
 
+/** DECA's photometric term refines the geometry unless asked not to (lighting off, the encoder's values kept as they are). */
+const photometricRefinement = (o: ReconstructSubjectOptions) => o.photometric !== false && o.lighting !== false && !(o.init === 'encoder' && o.refine === false);
+
+/** A usable photo with a fit, as the photometric stage reads it. */
+function fittedPhoto(project: Project, u: { photoId: number; face: FaceJson }, fit: FitResult, i: number): FittedPhoto {
+  const photo = project.library.reads.getPhoto(u.photoId)!;
+  const mesh = u.face.mesh468?.length === 468 ? u.face.mesh468.flatMap((p) => [p[0]!, p[1]!]) : null;
+  return { path: project.store.originalPath(photo.sha256, photo.format), shape: fit.shape, fit: fit.photos[i]!, meshPoints: mesh };
+}
+
 /** Runs a stepwise fit, giving the event loop a turn every ~30 ms (cancel requests, IPC, other jobs' events). */
 async function runFit(steps: Generator<number, FitResult, void>): Promise<FitResult> {
   let last = performance.now();
@@ -190,6 +213,8 @@ async function runFit(steps: Generator<number, FitResult, void>): Promise<FitRes
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 const sameStart = (p: ReconstructionParameters, o: ReconstructSubjectOptions) =>
-  (p.init ?? 'landmarks') === (o.init ?? 'landmarks') && (p.init !== 'encoder' || p.refined === (o.refine !== false));
+  (p.init ?? 'landmarks') === (o.init ?? 'landmarks') &&
+  (p.init !== 'encoder' || p.refined === (o.refine !== false)) &&
+  (p.jointPhotoIds.length < 2 || (p.photometricRefinement ?? false) === photometricRefinement(o));
 const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const encodePng = (rgb: Uint8Array, size: number) => sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();

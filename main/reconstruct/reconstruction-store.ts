@@ -17,6 +17,8 @@ export interface ReconstructionParameters {
   camera: OrthoCamera;
   /** 27 SH lighting coefficients (DECA's convention): photo ≈ albedo ⊙ shading with the subject's albedo texture, when estimated. */
   light?: number[];
+  /** True when DECA's photometric term refined the joint fit (see photometric-refine.ts). */
+  photometricRefinement?: boolean;
   /** 'encoder' when DECA's coarse encoder gave the fit's start (absent: the fitter's rigid guess from landmarks). */
   init?: 'encoder';
   /** With an encoder start: whether fitting refined it (false: the encoder's values as they are). */

@@ -18,6 +18,8 @@ export interface StartReconstructOptions {
   init?: ReconstructInit;
   /** With the encoder start: refine it by fitting (default true). */
   refine?: boolean;
+  /** Refine joint fits with DECA's photometric term (default true). */
+  photometric?: boolean;
   /** The encoder to run; the installed one by default. */
   encoderFile?: string;
   onPhoto?: (subject: string, photo: string, outcome: ReconstructOutcome, message: string | null) => void;
@@ -74,6 +76,7 @@ export function startReconstructJobs(studio: Studio, options: StartReconstructOp
         identity: options.identity,
         init: options.init,
         refine: options.refine,
+        photometric: options.photometric,
         encoderFile,
         signal: ctx.signal,
         onTotal: (total) => ctx.setTotal(total),

@@ -8,14 +8,22 @@ import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { subjectOption } from '../subject-option';
 
 /**
- * `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine]`
+ * `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine] [--no-photometric]`
  * (identity: recognition distance of the rendered head; init encoder: DECA's coarse encoder starts the fit, a FLAME pack needed)
  */
 export const reconstructCommand: CliCommand = {
   name: 'reconstruct',
   summary: 'Fit shape, expression, pose and camera to each subject’s photos (one shared shape per subject; a job per subject)',
-  usage: 'reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine]',
-  options: { subject: { type: 'string' }, pack: { type: 'string' }, force: { type: 'boolean' }, identity: { type: 'boolean' }, init: { type: 'string' }, 'no-refine': { type: 'boolean' } },
+  usage: 'reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine] [--no-photometric]',
+  options: {
+    subject: { type: 'string' },
+    pack: { type: 'string' },
+    force: { type: 'boolean' },
+    identity: { type: 'boolean' },
+    init: { type: 'string' },
+    'no-refine': { type: 'boolean' },
+    'no-photometric': { type: 'boolean' },
+  },
   async run({ positionals, values }, io) {
     if (positionals.length !== 1) throw new CliUsageError('Give exactly one project folder');
     const init = values.init ?? 'landmarks';
@@ -39,6 +47,7 @@ export const reconstructCommand: CliCommand = {
         identity: values.identity === true,
         init,
         refine: values['no-refine'] !== true,
+        photometric: values['no-photometric'] !== true,
         onPhoto: (subject, photo, outcome, message) => {
           const line = `${outcome.padEnd(7)} ${subject}/${photo}${message ? `: ${message}` : ''}`;
           if (outcome === 'failed') io.err(line);
