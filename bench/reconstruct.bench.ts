@@ -6,6 +6,7 @@ import { readZip } from '../core/head-model/zip-read';
 import { HeadModelEvaluator } from '../core/head-model/head-model-evaluator';
 import { fitPhotos, type FitResult } from '../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../core/reconstruct/fit-points';
+import { rasterizeFit } from '../core/reconstruct/rasterize-fit';
 import { syntheticPerson } from '../core/reconstruct/synthetic-views';
 import { buildStarterHead } from '../core/starter-head/build-starter-head';
 import type { HeadModel } from '../core/head-model/head-model';
@@ -44,10 +45,19 @@ export const reconstructSuite: BenchSuite = {
         { group: 'reconstruct', name: `${label}: one person, 8 photos jointly`, value: eightMs / 1000, unit: 's', note: `${(eightMs / 8000).toFixed(2)} s per photo` },
       );
     }
+    rows.push(await rasterRow(ict));
     rows.push(...(await realPhotoRows(ict)));
     return rows;
   },
 };
+
+/** The fit rasteriser at DECA's 224×224 on ICT-FaceKit's 50k triangles (z-buffer, barycentrics). */
+async function rasterRow(ict: HeadModel): Promise<BenchRow> {
+  const out = new HeadModelEvaluator(ict).evaluate({});
+  const camera = { scale: 1200, tx: 112, ty: 112 };
+  const ms = await timeMedian(() => rasterizeFit(out.vertices, ict.triangles, camera, 224, 224, { maxSide: 224 }), 12, 2);
+  return { group: 'reconstruct', name: 'rasterise a posed ICT-FaceKit head at 224×224', value: ms, unit: 'ms', note: `${ict.triangles.length / 3} triangles, median of 12` };
+}
 
 /**
  * One London person's 6 frontal and 3/4 photos on ICT-FaceKit, perception done beforehand: the
