@@ -8,7 +8,7 @@ import type { FaceJson } from '../perception/face-json';
 import type { Project } from '../project/project';
 import { renderedIdentityDistance } from './identity-distance';
 import type { ReconstructionMetrics, ReconstructionParameters } from './reconstruction-store';
-import { subjectLightAlbedo, type FittedPhoto } from './subject-light-albedo';
+import { fittedPhotoOf, subjectLightAlbedo, type FittedPhoto } from './subject-light-albedo';
 
 /** A person's solved albedo: the UV texture and per-vertex albedo for parts outside it. */
 export interface SolvedAlbedo {
@@ -49,10 +49,9 @@ export interface PhotometricResultsOptions {
 export async function addPhotometricResults(project: Project, model: HeadModel, rows: readonly FittedRow[], options: PhotometricResultsOptions): Promise<SolvedAlbedo | null> {
   const photos: FittedPhoto[] = [];
   for (const r of rows) {
-    const photo = project.library.reads.getPhoto(r.photoId);
+    const photo = fittedPhotoOf(project, r.photoId, r.face, r.parameters.shape, r.fit);
     if (!photo) return null;
-    const mesh = r.face.mesh468?.length === 468 ? r.face.mesh468.flatMap((p) => [p[0]!, p[1]!]) : null;
-    photos.push({ path: project.store.originalPath(photo.sha256, photo.format), shape: r.parameters.shape, fit: r.fit, meshPoints: mesh });
+    photos.push(photo);
   }
   const solved = await subjectLightAlbedo(model, photos, { size: options.size, evaluator: options.evaluator }).catch(() => null);
   if (!solved) return null;

@@ -7,7 +7,7 @@ import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-point
 import { saveSubjectAlbedo } from './albedo-store';
 import { addPhotometricResults, type FittedRow } from './photometric-results';
 import { photometricPoints, refinePhotometric, type PhotometricPoints } from './photometric-refine';
-import type { FittedPhoto } from './subject-light-albedo';
+import { fittedPhotoOf } from './subject-light-albedo';
 import { analyzePhotos, ANALYZER_VERSION } from '../perception/analyze-photos';
 import type { FaceAnalyzer } from '../perception/face-analyzer';
 import type { FaceJson } from '../perception/face-json';
@@ -139,7 +139,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   const refine = photometricRefinement(options) && usable.length > 1;
   const pp = refine ? (fm.photometric ??= photometricPoints(fm.model)) : null;
   const joint = pp
-    ? await refinePhotometric(fm.model, (fm.evaluator ??= new HeadModelEvaluator(fm.model)), pp, usable.map((u) => u.obs), usable.map((u, i) => fittedPhoto(project, u, landmarkFit, i)), landmarkFit, runFit, { fit }).catch(() => landmarkFit)
+    ? await refinePhotometric(fm.model, (fm.evaluator ??= new HeadModelEvaluator(fm.model)), pp, usable.map((u) => u.obs), usable.map((u, i) => fittedPhotoOf(project, u.photoId, u.face, landmarkFit.shape, landmarkFit.photos[i]!)!), landmarkFit, runFit, { fit }).catch(() => landmarkFit)
     : landmarkFit;
   const seconds = (performance.now() - t0) / 1000;
   const rows: FittedRow[] = [];
@@ -188,13 +188,6 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
 
 /** DECA's photometric term refines the geometry unless asked not to (lighting off, the encoder's values kept as they are). */
 const photometricRefinement = (o: ReconstructSubjectOptions) => o.photometric !== false && o.lighting !== false && !(o.init === 'encoder' && o.refine === false);
-
-/** A usable photo with a fit, as the photometric stage reads it. */
-function fittedPhoto(project: Project, u: { photoId: number; face: FaceJson }, fit: FitResult, i: number): FittedPhoto {
-  const photo = project.library.reads.getPhoto(u.photoId)!;
-  const mesh = u.face.mesh468?.length === 468 ? u.face.mesh468.flatMap((p) => [p[0]!, p[1]!]) : null;
-  return { path: project.store.originalPath(photo.sha256, photo.format), shape: fit.shape, fit: fit.photos[i]!, meshPoints: mesh };
-}
 
 /** Runs a stepwise fit, giving the event loop a turn every ~30 ms (cancel requests, IPC, other jobs' events). */
 async function runFit(steps: Generator<number, FitResult, void>): Promise<FitResult> {

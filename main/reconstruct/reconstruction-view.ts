@@ -20,6 +20,18 @@ export function latestReconstruction(project: Project, photoId: number, packId?:
 }
 
 /**
+ * A stored reconstruction's per-photo fit (rotation, jaw, expression, camera).
+ *
+ * ```ts
+ * const fit = photoFitOf(rec);
+ * ```
+ */
+export function photoFitOf(rec: StoredReconstruction): PhotoFit {
+  const p = rec.parameters;
+  return { rotation: p.rotation as [number, number, number], jaw: p.jaw as [number, number, number], expression: Float64Array.from(p.expression), camera: p.camera };
+}
+
+/**
  * A reconstruction's head posed as in its photo (camera frame; the fit's camera maps it to pixels).
  *
  * ```ts
@@ -28,7 +40,7 @@ export function latestReconstruction(project: Project, photoId: number, packId?:
  */
 export function posedHead(model: HeadModel, rec: StoredReconstruction) {
   const p = rec.parameters;
-  const fit: PhotoFit = { rotation: p.rotation as [number, number, number], jaw: p.jaw as [number, number, number], expression: Float64Array.from(p.expression), camera: p.camera };
+  const fit = photoFitOf(rec);
   const ev = new HeadModelEvaluator(model);
   const rest = Float64Array.from(ev.evaluate({ shape: p.shape, expression: fit.expression }).joints.subarray(0, 3));
   const out = ev.evaluate(fitToHeadParams(model, p.shape, fit, rest));

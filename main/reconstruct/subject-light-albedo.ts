@@ -8,6 +8,8 @@ import { solveLightAndAlbedo, type LightAlbedoOptions, type LightAlbedoResult } 
 import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-mesh';
 import { readCanonicalFaceMeshAsset } from '../packs/starter-pack';
 import { decodePhoto } from '../perception/decode-photo';
+import type { FaceJson } from '../perception/face-json';
+import type { Project } from '../project/project';
 
 /** One fitted photo of a person: where to read it, its fit and perception's face mesh (photo pixels). */
 export interface FittedPhoto {
@@ -24,6 +26,21 @@ export interface SubjectLightAlbedoOptions extends Partial<LightAlbedoOptions> {
 }
 
 export const SUBJECT_LIGHT_ALBEDO_DEFAULTS = { maxPhotoSide: 2048 };
+
+/**
+ * A library photo as the photometric stage reads it: its file, the fit, and its face's 468-point
+ * mesh when perception found one. Null when the photo is gone.
+ *
+ * ```ts
+ * const photo = fittedPhotoOf(project, photoId, face, shape, fit);
+ * ```
+ */
+export function fittedPhotoOf(project: Project, photoId: number, face: FaceJson | null | undefined, shape: ArrayLike<number>, fit: PhotoFit): FittedPhoto | null {
+  const photo = project.library.reads.getPhoto(photoId);
+  if (!photo) return null;
+  const meshPoints = face?.mesh468?.length === 468 ? face.mesh468.flatMap((q) => [q[0]!, q[1]!]) : null;
+  return { path: project.store.originalPath(photo.sha256, photo.format), shape, fit, meshPoints };
+}
 
 let canonicalTriangles: Promise<Uint32Array> | null = null;
 

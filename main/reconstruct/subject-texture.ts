@@ -4,7 +4,8 @@ import type { HeadModel } from '../../core/head-model/head-model';
 import { getFaceAnalysis } from '../perception/face-store';
 import type { Project } from '../project/project';
 import { listReconstructions } from './reconstruction-store';
-import { subjectLightAlbedo, type FittedPhoto } from './subject-light-albedo';
+import { photoFitOf } from './reconstruction-view';
+import { fittedPhotoOf, subjectLightAlbedo } from './subject-light-albedo';
 
 export interface SubjectTexture {
   /** PNG in the model's UV layout. */
@@ -30,16 +31,9 @@ export async function subjectTexture(project: Project, model: HeadModel, subject
   const recs = listReconstructions(project.library.db, model.id).filter((r) => photos.has(r.photoId));
   if (recs.length === 0) throw new ApiError('not-found', `The subject has no reconstruction on ${model.id} to take a texture from`);
   if (!model.uv) throw new ApiError('bad-request', `Head model ${model.id} has no UVs to bake a texture into`);
-  const fitted: FittedPhoto[] = recs.map((rec) => {
-    const photo = photos.get(rec.photoId)!;
-    const p = rec.parameters;
-    const face = getFaceAnalysis(project.library.db, rec.photoId)?.faces[p.faceIndex];
-    return {
-      path: project.store.originalPath(photo.sha256, photo.format),
-      shape: p.shape,
-      fit: { rotation: p.rotation as [number, number, number], jaw: p.jaw as [number, number, number], expression: Float64Array.from(p.expression), camera: p.camera },
-      meshPoints: face?.mesh468?.length === 468 ? face.mesh468.flatMap((q) => [q[0]!, q[1]!]) : null,
-    };
+  const fitted = recs.flatMap((rec) => {
+    const face = getFaceAnalysis(project.library.db, rec.photoId)?.faces[rec.parameters.faceIndex];
+    return fittedPhotoOf(project, rec.photoId, face, rec.parameters.shape, photoFitOf(rec)) ?? [];
   });
   const { result } = await subjectLightAlbedo(model, fitted, { size });
   const rgb = result.albedo!.rgb;
