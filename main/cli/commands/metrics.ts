@@ -3,7 +3,8 @@ import { openProject } from '../../project/project';
 import { listReconstructions } from '../../reconstruct/reconstruction-store';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 
-interface PhotoMetrics {
+/** One photo's row of `metrics --json`. */
+export interface PhotoMetrics {
   photoId: number;
   name: string;
   packId: string;
@@ -11,12 +12,27 @@ interface PhotoMetrics {
   nme: number;
   /** The same with the photo fitted alone. */
   nmeSingle: number;
-  /** RMS of photo − SH shading (constant albedo) over the visible face, 0…1 colour units; null when not estimated. */
+  /** RMS of photo − albedo ⊙ SH shading in the face mask, 0…1 colour units; null when not estimated. */
   photometricRms: number | null;
   /** The same with a constant albedo (lighting alone). */
   photometricRmsConstantAlbedo: number | null;
-  /** Recognition distance of the rendered (untextured) head to the photo's face; null when not measured. */
+  /** Recognition distance of the textured render (albedo ⊙ shading) to the photo's face; null when not measured. */
   identityDistance: number | null;
+}
+
+/** One pack's summary of a subject in `metrics --json`. */
+export interface PackMetrics {
+  packId: string;
+  photos: number;
+  meanNme: number;
+  meanNmeSingle: number;
+  /** How much sharing one shape costs the worst-explained photo. */
+  worstSharedShapeIncrease: number;
+}
+
+/** What `metrics --json` prints. */
+export interface MetricsReport {
+  subjects: { subjectId: number; name: string; packs: PackMetrics[]; photos: PhotoMetrics[] }[];
 }
 
 /** `deca-studio metrics <project> [--subject NAME] [--pack ID] [--json]` */
@@ -38,11 +54,11 @@ export const metricsCommand: CliCommand = {
       }
       const recs = listReconstructions(project.library.db, typeof values.pack === 'string' ? values.pack : undefined);
       const photoSubject = new Map(reads.listPhotos().map((p) => [p.id, p]));
-      const report = subjects.map((s) => {
+      const report: MetricsReport['subjects'] = subjects.map((s) => {
         const photos: PhotoMetrics[] = recs
           .filter((r) => photoSubject.get(r.photoId)?.subjectId === s.id)
           .map((r) => ({ photoId: r.photoId, name: photoSubject.get(r.photoId)!.originalName, packId: r.packId, nme: r.metrics.nme, nmeSingle: r.metrics.nmeSingle, photometricRms: r.metrics.photometricRms ?? null, photometricRmsConstantAlbedo: r.metrics.photometricRmsConstantAlbedo ?? null, identityDistance: r.metrics.identityDistance ?? null }));
-        const packs = [...new Set(photos.map((p) => p.packId))].map((packId) => {
+        const packs = [...new Set(photos.map((p) => p.packId))].map((packId): PackMetrics => {
           const ps = photos.filter((p) => p.packId === packId);
           const mean = (f: (p: PhotoMetrics) => number) => ps.reduce((a, p) => a + f(p), 0) / ps.length;
           return {
@@ -50,7 +66,6 @@ export const metricsCommand: CliCommand = {
             photos: ps.length,
             meanNme: mean((p) => p.nme),
             meanNmeSingle: mean((p) => p.nmeSingle),
-            // How much sharing one shape costs the worst-explained photo.
             worstSharedShapeIncrease: Math.max(...ps.map((p) => p.nme - p.nmeSingle)),
           };
         });

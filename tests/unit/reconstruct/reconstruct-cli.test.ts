@@ -12,6 +12,7 @@ import { openProject } from '../../../main/project/project';
 import { decodeSubjectAlbedo, getSubjectAlbedo } from '../../../main/reconstruct/albedo-store';
 import { listReconstructions } from '../../../main/reconstruct/reconstruction-store';
 import { posedHead } from '../../../main/reconstruct/reconstruction-view';
+import type { MetricsReport } from '../../../main/cli/commands/metrics';
 import { ensureBuilt, runCli } from '../../helpers/cli';
 import { makeTempDir, SHARED_DIR, SHARED_PHOTOS } from '../../helpers/temp-dir';
 
@@ -19,22 +20,7 @@ const PEOPLE = ['p002', 'p005', 'p021', 'p025'];
 const ICT = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
 const LONDON = path.join(SHARED_PHOTOS, 'london_frl');
 
-interface MetricsJson {
-  subjects: {
-    name: string;
-    packs: { packId: string; photos: number; meanNme: number; meanNmeSingle: number; worstSharedShapeIncrease: number }[];
-    photos: {
-      photoId: number;
-      name: string;
-      packId: string;
-      nme: number;
-      nmeSingle: number;
-      photometricRms: number | null;
-      photometricRmsConstantAlbedo: number | null;
-      identityDistance: number | null;
-    }[];
-  }[];
-}
+type MetricsJson = MetricsReport;
 
 /**
  * The four London people's frontal and 3/4 views (2 + 4 each): perception runs inside

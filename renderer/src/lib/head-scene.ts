@@ -1,0 +1,56 @@
+import { ArcRotateCamera } from '@babylonjs/core/Cameras/arcRotateCamera';
+import { Engine } from '@babylonjs/core/Engines/engine';
+import { DirectionalLight } from '@babylonjs/core/Lights/directionalLight';
+import { HemisphericLight } from '@babylonjs/core/Lights/hemisphericLight';
+import { Color4 } from '@babylonjs/core/Maths/math.color';
+import { Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { Scene } from '@babylonjs/core/scene';
+
+export interface HeadSceneOptions {
+  /** Camera distance (metres) and the point it orbits. */
+  radius: number;
+  targetY: number;
+  /** Intensities of the sky (hemispheric) and key (directional, from the upper front) lights. */
+  sky: number;
+  key: number;
+  /** Keep the drawing buffer so the canvas can be read back (screenshots, tests). */
+  preserveDrawingBuffer: boolean;
+}
+
+export const HEAD_SCENE_DEFAULTS: HeadSceneOptions = { radius: 0.7, targetY: 0, sky: 0.55, key: 0.8, preserveDrawingBuffer: false };
+
+/**
+ * A Babylon scene for looking at a head: right-handed (+Z out of the face, as packs and glTF are),
+ * an orbit camera on the canvas, sky and key lights, rendering until disposed; the resize listener
+ * goes with `dispose`. Plain objects: keep them out of Vue's reactivity.
+ *
+ * ```ts
+ * const { scene, dispose } = createHeadScene(canvas, { radius: 0.42 });
+ * ```
+ */
+export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<HeadSceneOptions> = {}): { engine: Engine; scene: Scene; dispose: () => void } {
+  const o = { ...HEAD_SCENE_DEFAULTS, ...options };
+  const engine = new Engine(canvas, true, { preserveDrawingBuffer: o.preserveDrawingBuffer, stencil: false });
+  const scene = new Scene(engine);
+  scene.useRightHandedSystem = true;
+  scene.clearColor = new Color4(0.15, 0.16, 0.18, 1);
+  const camera = new ArcRotateCamera('camera', Math.PI / 2, Math.PI / 2, o.radius, new Vector3(0, o.targetY, 0), scene);
+  camera.minZ = 0.01;
+  camera.wheelPrecision = 400;
+  camera.lowerRadiusLimit = 0.2;
+  camera.upperRadiusLimit = 3;
+  camera.attachControl(canvas, true);
+  new HemisphericLight('sky', new Vector3(0, 1, 0.3), scene).intensity = o.sky;
+  new DirectionalLight('key', new Vector3(0.35, -0.45, -0.82), scene).intensity = o.key;
+  engine.runRenderLoop(() => scene.render());
+  const onResize = () => engine.resize();
+  window.addEventListener('resize', onResize);
+  return {
+    engine,
+    scene,
+    dispose: () => {
+      window.removeEventListener('resize', onResize);
+      engine.dispose();
+    },
+  };
+}
