@@ -118,6 +118,10 @@ describe('face analysis in the library UI', () => {
     await viewer.getByTestId('toggle-3d').check();
     const photoHead = await canvasStats(page, viewer.getByTestId('head-viewport'));
     await screenshot(page, 'faces-04-photo-head-3d');
+    // An artist turns the head round: dragging orbits the camera, so the picture changes and the head stays in view.
+    const turned = await orbit(page, viewer.getByTestId('head-viewport'), photoHead);
+    expect(turned.head).toBeGreaterThan(0.05);
+    await screenshot(page, 'faces-04b-photo-head-3d-turned');
     await page.getByTestId('viewer-close').click();
     await page.getByTestId('subject-head-open').click();
     const dialog = page.getByTestId('subject-head');
@@ -125,6 +129,10 @@ describe('face analysis in the library UI', () => {
     await screenshot(page, 'faces-05-subject-head-3d');
     await dialog.getByTestId('subject-head-close').click();
     for (const stats of [photoHead, sharedHead]) {
+      // Drawn at the size it is shown (not a small default canvas stretched, e.g. when it was laid out
+      // inside a dialog that was not open yet).
+      expect(Math.abs(stats.width - stats.cssWidth)).toBeLessThanOrEqual(2);
+      expect(Math.abs(stats.height - stats.cssHeight)).toBeLessThanOrEqual(2);
       // A head fills a good part of the view, and the albedo makes it skin-coloured (red over blue),
       // unlike the flat background (38, 41, 46).
       expect(stats.head).toBeGreaterThan(0.1);
@@ -194,7 +202,7 @@ describe('face analysis in the library UI', () => {
  */
 async function canvasStats(page: WatchedPage['page'], canvas: ReturnType<WatchedPage['page']['getByTestId']>) {
   await canvas.waitFor();
-  let stats = { head: 0, meanR: 0, meanB: 0, distinctColours: 0 };
+  let stats = { head: 0, meanR: 0, meanB: 0, distinctColours: 0, width: 0, height: 0, cssWidth: 0, cssHeight: 0, luminance: [] as number[] };
   await expect
     .poll(
       async () => {
@@ -208,6 +216,14 @@ async function canvasStats(page: WatchedPage['page'], canvas: ReturnType<Watched
           const d = ctx.getImageData(0, 0, c.width, c.height).data;
           let head = 0, r = 0, b = 0;
           const colours = new Set<number>();
+          // A 32×32 grid of mean luminance, to tell one view of the head from another.
+          const luminance = new Array<number>(32 * 32).fill(0), counts = new Array<number>(32 * 32).fill(0);
+          for (let y = 0; y < c.height; y++)
+            for (let x = 0; x < c.width; x++) {
+              const i = (y * c.width + x) * 4, cell = Math.floor((y * 32) / c.height) * 32 + Math.floor((x * 32) / c.width);
+              luminance[cell]! += 0.3 * d[i]! + 0.59 * d[i + 1]! + 0.11 * d[i + 2]!;
+              counts[cell]!++;
+            }
           for (let i = 0; i < d.length; i += 4) {
             if (Math.abs(d[i]! - 38) + Math.abs(d[i + 1]! - 41) + Math.abs(d[i + 2]! - 46) < 12) continue;
             head++;
@@ -215,7 +231,18 @@ async function canvasStats(page: WatchedPage['page'], canvas: ReturnType<Watched
             b += d[i + 2]!;
             colours.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
           }
-          return { head: head / (c.width * c.height), meanR: r / Math.max(1, head), meanB: b / Math.max(1, head), distinctColours: colours.size };
+          const box = c.getBoundingClientRect();
+          return {
+            head: head / (c.width * c.height),
+            meanR: r / Math.max(1, head),
+            meanB: b / Math.max(1, head),
+            distinctColours: colours.size,
+            width: c.width,
+            height: c.height,
+            cssWidth: box.width,
+            cssHeight: box.height,
+            luminance: luminance.map((l, k) => l / Math.max(1, counts[k]!)),
+          };
         });
         return stats.head > 0.1 && stats.meanR - stats.meanB > 15;
       },
@@ -223,4 +250,30 @@ async function canvasStats(page: WatchedPage['page'], canvas: ReturnType<Watched
     )
     .toBe(true);
   return stats;
+}
+
+/**
+ * Drags across a head viewport from its centre (the orbit camera turns) and waits until the picture
+ * differs from `before` in a good share of the view; returns the new statistics.
+ */
+async function orbit(page: WatchedPage['page'], canvas: ReturnType<WatchedPage['page']['getByTestId']>, before: Awaited<ReturnType<typeof canvasStats>>) {
+  const box = (await canvas.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  // Babylon's orbit inertia carries a drag on to about ten times its direct turn: 60 px ≈ 35°.
+  await page.mouse.move(x + 60, y, { steps: 6 });
+  await page.mouse.up();
+  let after = before;
+  await expect
+    .poll(
+      async () => {
+        after = await canvasStats(page, canvas);
+        // Share of the 32×32 cells whose luminance moved by more than 8 levels.
+        return after.luminance.filter((l, k) => Math.abs(l - before.luminance[k]!) > 8).length / after.luminance.length;
+      },
+      { timeout: 10_000 },
+    )
+    .toBeGreaterThan(0.1);
+  return after;
 }

@@ -21,8 +21,8 @@ export const HEAD_SCENE_DEFAULTS: HeadSceneOptions = { radius: 0.7, targetY: 0, 
 
 /**
  * A Babylon scene for looking at a head: right-handed (+Z out of the face, as packs and glTF are),
- * an orbit camera on the canvas, sky and key lights, rendering until disposed; the resize listener
- * goes with `dispose`. Plain objects: keep them out of Vue's reactivity.
+ * an orbit camera on the canvas, sky and key lights, rendering until disposed; the canvas's size
+ * is watched until `dispose`. Plain objects: keep them out of Vue's reactivity.
  *
  * ```ts
  * const { scene, dispose } = createHeadScene(canvas, { radius: 0.42 });
@@ -43,13 +43,15 @@ export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<Head
   new HemisphericLight('sky', new Vector3(0, 1, 0.3), scene).intensity = o.sky;
   new DirectionalLight('key', new Vector3(0.35, -0.45, -0.82), scene).intensity = o.key;
   engine.runRenderLoop(() => scene.render());
-  const onResize = () => engine.resize();
-  window.addEventListener('resize', onResize);
+  // Watch the canvas itself, not the window: a canvas created inside a closed <dialog> (or any hidden
+  // box) has no size yet, and would otherwise stay at its 300×150 default, stretched, after showModal.
+  const resized = new ResizeObserver(() => engine.resize());
+  resized.observe(canvas);
   return {
     engine,
     scene,
     dispose: () => {
-      window.removeEventListener('resize', onResize);
+      resized.disconnect();
       engine.dispose();
     },
   };

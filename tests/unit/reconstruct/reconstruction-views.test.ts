@@ -1,0 +1,179 @@
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHandlers, ReconstructedHeadMesh } from '../../../core/api/contract';
+import { validateRequest } from '../../../core/api/validate-request';
+import type { HeadModel } from '../../../core/head-model/head-model';
+import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
+import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
+import { saveSubjectAlbedo } from '../../../main/reconstruct/albedo-store';
+import { saveReconstructions, type ReconstructionMetrics, type ReconstructionParameters } from '../../../main/reconstruct/reconstruction-store';
+import { reconstructionView } from '../../../main/reconstruct/reconstruction-view';
+import { createApiHandlers } from '../../../main/services/api-handlers';
+import { dispatch } from '../../../main/services/dispatch';
+import { Studio } from '../../../main/services/studio';
+import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+
+// The 3D views' and the viewer's data from stored reconstructions, on small synthetic packs so that
+// no fitting runs: what the handlers answer is checked against the head model evaluated directly.
+
+let tmp: ReturnType<typeof makeTempDir>;
+let studio: Studio;
+let api: ApiHandlers;
+let subjectId: number;
+let emptySubjectId: number;
+let photoIds: number[];
+let textured: HeadModel;
+let plain: HeadModel;
+
+const P021 = path.join(SHARED_PHOTOS, 'london_frl/p021');
+
+/** A synthetic head with a per-corner UV layout (every corner its own coordinate, as UV seams need) and a see-through overlay. */
+function texturedModel(): HeadModel {
+  const m = syntheticHeadModel({ vertices: 600, shapeCount: 6, expressionCount: 4, seed: 3 });
+  const corners = m.triangles.length;
+  const coords = new Float32Array(corners * 2);
+  for (let c = 0; c < corners; c++) (coords[c * 2] = (c % 97) / 96), (coords[c * 2 + 1] = (c % 89) / 88);
+  return { ...m, id: 'synth-uv', uv: { coords, triangles: Uint32Array.from({ length: corners }, (_, c) => c) }, regions: { ...m.regions, overlays: Uint32Array.of(0, 1, 2) } };
+}
+
+function parameters(model: HeadModel, photos: number[], fit: { rotation: number[]; jaw: number[]; expression: number[] }): ReconstructionParameters {
+  const shape = Array.from({ length: model.shape.count }, (_, i) => (i % 2 ? -1 : 1) * (1.5 - i * 0.2));
+  return { fitter: 'test', jointPhotoIds: photos, faceIndex: 0, shape, camera: { scale: 2000, tx: 600, ty: 600 }, ...fit };
+}
+
+const metrics = (extra: Partial<ReconstructionMetrics> = {}): ReconstructionMetrics => ({ nme: 0.03, nmeSingle: 0.025, secondsPerPhoto: 1, ...extra });
+const f32 = (b64: string) => new Float32Array(Uint8Array.from(Buffer.from(b64, 'base64')).buffer);
+
+/** The model's vertices laid out per triangle corner (opaque triangles only), as the 3D view draws them. */
+function perCorner(model: HeadModel, vertices: ArrayLike<number>): Float32Array {
+  const hidden = new Set(model.regions.overlays ?? []);
+  const out: number[] = [];
+  for (let t = 0; t < model.triangles.length / 3; t++) {
+    const tri = [0, 1, 2].map((c) => model.triangles[t * 3 + c]!);
+    if (tri.some((v) => hidden.has(v))) continue;
+    for (const v of tri) out.push(vertices[v * 3]!, vertices[v * 3 + 1]!, vertices[v * 3 + 2]!);
+  }
+  return Float32Array.from(out);
+}
+
+const maxDifference = (a: Float32Array, b: Float32Array) => a.reduce((m, x, k) => Math.max(m, Math.abs(x - b[k]!)), 0);
+
+beforeAll(async () => {
+  tmp = makeTempDir('deca-reconstruction-views-');
+  studio = new Studio({ mode: 'cli', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
+  await studio.createProject(path.join(tmp.dir, 'P.decastudio'), 'P');
+  api = createApiHandlers(studio);
+  textured = texturedModel();
+  plain = { ...syntheticHeadModel({ vertices: 400, shapeCount: 6, expressionCount: 4, seed: 4 }), id: 'synth-plain' };
+  await studio.packs.save(textured);
+  await studio.packs.save(plain);
+  const library = studio.requireProject().library;
+  subjectId = library.writes.createSubject('Ann');
+  emptySubjectId = library.writes.createSubject('Nobody yet');
+  const files = ['021_03_neutral_front.jpg', '021_08_smiling_front.jpg', '021_02_neutral_left_3quarter.jpg'].map((f) => path.join(P021, f));
+  await studio.jobs.whenDone(studio.startImport(subjectId, files, []));
+  photoIds = library.reads.listPhotos(subjectId).map((p) => p.id);
+  expect(photoIds).toHaveLength(3);
+  const db = library.db;
+  const jaw = [0.25, 0, 0];
+  const expression = [0.8, -0.5, 0.3, 0];
+  // Photos 0 and 1 wear the same expression and jaw with different head turns; photo 2 is neutral.
+  saveReconstructions(db, textured.id, [
+    { photoId: photoIds[0]!, parameters: parameters(textured, photoIds, { rotation: [0, 0, 0], jaw, expression }), metrics: metrics({ photometricRms: 0.031, identityDistance: 0.42 }) },
+    { photoId: photoIds[1]!, parameters: parameters(textured, photoIds, { rotation: [0.1, 0.6, -0.05], jaw, expression }), metrics: metrics({ identityDistance: 0.71 }) },
+    { photoId: photoIds[2]!, parameters: parameters(textured, photoIds, { rotation: [0, -0.3, 0], jaw: [0, 0, 0], expression: [0, 0, 0, 0] }), metrics: metrics() },
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await studio?.dispose();
+  tmp?.cleanup();
+});
+
+describe('reconstruction views', () => {
+  it('gives the viewer the stored photometric error and identity distance, null where not measured', async () => {
+    const views = await Promise.all(photoIds.map((photoId) => reconstructionView(studio.requireProject(), studio.packs, photoId)));
+    expect(views.map((v) => [v!.photometricRms, v!.identityDistance])).toEqual([
+      [0.031, 0.42],
+      [null, 0.71],
+      [null, null],
+    ]);
+    expect(views[0]).toMatchObject({ photoId: photoIds[0], packId: textured.id, subjectId, nme: 0.03, nmeSingle: 0.025, jointPhotoCount: 3 });
+    expect(views[0]!.modelLandmarks68).toHaveLength(68);
+    // Through the API too (what the renderer receives).
+    expect(await api['photos.reconstruction']({ photoId: photoIds[1]! })).toMatchObject({ photometricRms: null, identityDistance: 0.71 });
+  });
+
+  it("draws a photo's head with its expression and jaw but facing forward, per triangle corner with the pack's UVs", async () => {
+    const heads = (await Promise.all(photoIds.map((photoId) => api['photos.head']({ photoId })))) as ReconstructedHeadMesh[];
+    const opaque = perCorner(textured, textured.template).length / 9;
+    expect(opaque).toBeLessThan(textured.triangles.length / 3); // the overlay's triangles are left out
+    for (const [i, h] of heads.entries()) {
+      expect(h).toMatchObject({ packId: textured.id, subjectId, photoId: photoIds[i], triangleCount: opaque, hasAlbedo: false });
+      expect(f32(h.positions)).toHaveLength(opaque * 9);
+      expect(f32(h.normals)).toHaveLength(opaque * 9);
+      expect(f32(h.uvs!)).toHaveLength(opaque * 6);
+    }
+    const [front, turned, neutral] = heads.map((h) => f32(h.positions));
+    // The head turn is the orbit camera's business: the same expression and jaw give the same mesh.
+    expect(maxDifference(front!, turned!)).toBeLessThan(1e-6);
+    // It is the pack evaluated with the shared shape, the photo's expression and the jaw rotation alone.
+    const p = parameters(textured, photoIds, { rotation: [0, 0, 0], jaw: [0.25, 0, 0], expression: [0.8, -0.5, 0.3, 0] });
+    const pose = new Float64Array(textured.joints.names.length * 3);
+    pose.set(p.jaw, textured.joints.names.indexOf('jaw') * 3);
+    const expected = new HeadModelEvaluator(textured).evaluate({ shape: p.shape, expression: p.expression, pose });
+    expect(maxDifference(front!, perCorner(textured, expected.vertices))).toBeLessThan(1e-5);
+    expect(maxDifference(front!, neutral!)).toBeGreaterThan(1e-3);
+    // Each corner carries its own UV (the per-corner layout), not its vertex's.
+    const uv = f32(heads[0]!.uvs!);
+    let corner = 0;
+    for (let t = 0; t < textured.triangles.length / 3 && corner < 20; t++) {
+      if ([0, 1, 2].some((c) => textured.regions.overlays!.includes(textured.triangles[t * 3 + c]!))) continue;
+      for (let c = 0; c < 3; c++, corner++) expect([uv[corner * 2], uv[corner * 2 + 1]]).toEqual([textured.uv!.coords[(t * 3 + c) * 2], textured.uv!.coords[(t * 3 + c) * 2 + 1]]);
+    }
+  });
+
+  it("draws the subject's shared head neutral on the newest pack, or on the pack asked for", async () => {
+    const shared = await api['subjects.head']({ subjectId });
+    expect(shared).toMatchObject({ packId: textured.id, subjectId, photoId: null, hasAlbedo: false });
+    const p = parameters(textured, photoIds, { rotation: [0, 0, 0], jaw: [0, 0, 0], expression: [] });
+    const neutral = new HeadModelEvaluator(textured).evaluate({ shape: p.shape });
+    expect(maxDifference(f32(shared!.positions), perCorner(textured, neutral.vertices))).toBeLessThan(1e-5);
+
+    // A newer reconstruction on a pack without UVs becomes the default; the textured pack stays reachable.
+    saveReconstructions(studio.requireProject().library.db, plain.id, [{ photoId: photoIds[0]!, parameters: parameters(plain, [photoIds[0]!], { rotation: [0, 0.2, 0], jaw: [0.1, 0, 0], expression: [0.5, 0, 0, 0] }), metrics: metrics() }]);
+    const newest = await api['subjects.head']({ subjectId });
+    expect(newest).toMatchObject({ packId: plain.id, uvs: null, triangleCount: plain.triangles.length / 3 });
+    expect((await api['photos.head']({ photoId: photoIds[0]! }))!.packId).toBe(plain.id);
+    expect((await api['subjects.head']({ subjectId, packId: textured.id }))!.packId).toBe(textured.id);
+    expect(await api['subjects.head']({ subjectId, packId: 'starter-head' })).toBeNull();
+    expect(await api['subjects.head']({ subjectId: emptySubjectId })).toBeNull();
+  });
+
+  it('says when the subject has an albedo texture for the pack', async () => {
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#c08070' } }).png().toBuffer();
+    saveSubjectAlbedo(studio.requireProject().library.db, { subjectId, packId: textured.id, photoIds, size: 4, png, vertexRgb: null });
+    expect((await api['subjects.head']({ subjectId, packId: textured.id }))!.hasAlbedo).toBe(true);
+    expect((await api['subjects.head']({ subjectId, packId: plain.id }))!.hasAlbedo).toBe(false);
+  });
+
+  it('validates the 3D-view requests and answers not-found for missing photos and subjects', async () => {
+    expect(validateRequest('photos.head', { photoId: 3 })).toEqual({ photoId: 3 });
+    expect(validateRequest('subjects.head', { subjectId: 2, packId: 'ict-facekit' })).toEqual({ subjectId: 2, packId: 'ict-facekit' });
+    for (const [method, req] of [
+      ['photos.head', {}],
+      ['photos.head', { photoId: -1 }],
+      ['photos.head', { photoId: 1.5 }],
+      ['photos.head', { photoId: '1' }],
+      ['subjects.head', { subjectId: 0 }],
+      ['subjects.head', { subjectId: 1, packId: 'Bad Id' }],
+      ['subjects.head', { subjectId: 1, packId: '../x' }],
+    ] as const) {
+      expect(await dispatch(api, method, req), `${method} ${JSON.stringify(req)}`).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    }
+    expect(await dispatch(api, 'photos.head', { photoId: 999_999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await dispatch(api, 'subjects.head', { subjectId: 999_999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await dispatch(api, 'photos.reconstruction', { photoId: 999_999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+});
