@@ -15,7 +15,9 @@ const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const rendererIndexUrl = pathToFileURL(rendererIndex).toString();
 const preloadPath = path.join(__dirname, '..', 'preload', 'preload.cjs');
 
-protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// corsEnabled: WebGL may only upload a cross-origin image fetched in CORS mode (Babylon's textures ask with
+// crossOrigin="anonymous"), and the renderer's file:// page is another origin than deca-media://.
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 app.enableSandbox();
 
 const studio = new Studio({ mode: 'electron', version: APP_VERSION, settingsDir: appDataDir() });
@@ -48,7 +50,9 @@ app.whenReady().then(() => {
       // deca-media://albedo/<subjectId>/<packId>
       const m = /^\/(\d{1,12})\/([a-z0-9][a-z0-9-]{0,62})$/.exec(url.pathname);
       const stored = m && studio.project ? getSubjectAlbedo(studio.project.library.db, Number(m[1]), m[2]!) : undefined;
-      return stored ? new Response(new Uint8Array(stored.png), { headers: { 'Content-Type': 'image/png' } }) : new Response('Not found', { status: 404 });
+      // The 3D view's texture: readable by the renderer's page (origin "null" under file://).
+      const headers = { 'Content-Type': 'image/png', 'Access-Control-Allow-Origin': '*' };
+      return stored ? new Response(new Uint8Array(stored.png), { headers }) : new Response('Not found', { status: 404 });
     }
     const sha = url.pathname.replace(/^\//, '');
     const project = studio.project;
