@@ -143,6 +143,27 @@ describe('face analysis in the library UI', () => {
     expect(unexpectedProblems(watched)).toEqual([]);
   });
 
+  it('still draws the head, untextured, when its texture cannot be loaded', async () => {
+    const { page } = watched;
+    const before = watched.problems.length;
+    await page.route('**/media/albedo/**', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await page.getByTestId('subject-head-open').click();
+    const dialog = page.getByTestId('subject-head');
+    let stats: Awaited<ReturnType<typeof canvasStats>>;
+    try {
+      stats = await canvasStats(page, dialog.getByTestId('head-viewport'));
+      await screenshot(page, 'faces-06-subject-head-untextured');
+    } finally {
+      await dialog.getByTestId('subject-head-close').click();
+      await page.unroute('**/media/albedo/**');
+    }
+    expect(stats.head).toBeGreaterThan(0.1);
+    // Set aside what the failed texture logged (Chromium's 404, Babylon's load error); nothing else may appear.
+    const provoked = watched.problems.splice(before);
+    expect(provoked.filter((p) => !/albedo|image/i.test(`${p.text} ${p.url}`))).toEqual([]);
+    expect(unexpectedProblems(watched)).toEqual([]);
+  });
+
   it("exports the subject's reconstructed head, from the dialog and from the CLI", async () => {
     const { page } = watched;
     await page.getByTestId('open-export').click();
