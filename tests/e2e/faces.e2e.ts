@@ -114,7 +114,7 @@ describe('face analysis in the library UI', () => {
     const viewer = page.getByTestId('photo-viewer');
     const info = viewer.getByTestId('fit-info');
     await expect.poll(async () => (await info.textContent()) ?? '', { timeout: 20_000 }).toMatch(/photometric error [\d.]+\/255; identity distance [\d.]+/);
-    expect(await viewer.getByTestId('identity-verdict').textContent()).toBe('same person');
+    expect(await viewer.getByTestId('identity-verdict').textContent()).toBe('same person ✓');
     await viewer.getByTestId('toggle-3d').check();
     const photoHead = await canvasStats(page, viewer.getByTestId('head-viewport'));
     await screenshot(page, 'faces-04-photo-head-3d');
