@@ -4,7 +4,7 @@ import path from 'node:path';
 import { importIctFaceKit, zipSourceFiles } from '../core/head-model/ict-facekit-import';
 import { readZip } from '../core/head-model/zip-read';
 import { HeadModelEvaluator } from '../core/head-model/head-model-evaluator';
-import { fitPhotos, type FitResult } from '../core/reconstruct/fit-photos';
+import { fitPhotos } from '../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../core/reconstruct/fit-points';
 import { rasterizeFit } from '../core/reconstruct/rasterize-fit';
 import { syntheticPerson } from '../core/reconstruct/synthetic-views';
@@ -12,10 +12,12 @@ import { buildStarterHead } from '../core/starter-head/build-starter-head';
 import type { HeadModel } from '../core/head-model/head-model';
 import { readCanonicalFaceMeshAsset } from '../main/packs/starter-pack';
 import { FaceAnalyzer } from '../main/perception/face-analyzer';
-import { faceToJson, type FaceJson } from '../main/perception/face-json';
-import { observationOf } from '../main/reconstruct/reconstruct-subject';
-import { PHOTOMETRIC_REFINE_DEFAULTS, photometricPoints, refinePhotometric } from '../main/reconstruct/photometric-refine';
-import { subjectLightAlbedo, type FittedPhoto } from '../main/reconstruct/subject-light-albedo';
+import { faceToJson, type FaceJson } from '../core/perception/face-json';
+import { observationOf } from '../core/reconstruct/stages/perceive-stage';
+import { lightAlbedoStage, poseViews, type StagePhoto } from '../core/reconstruct/stages/light-albedo-stage';
+import { PHOTOMETRIC_REFINE_STAGE_DEFAULTS, photometricPoints, photometricRefineStage } from '../core/reconstruct/stages/photometric-refine-stage';
+import { decodePhoto } from '../main/perception/decode-photo';
+import { parseCanonicalFaceMesh } from '../core/starter-head/canonical-face-mesh';
 import { timeMedian, type BenchRow, type BenchSuite } from './bench-types';
 
 const SHARED = process.env.DECA_SHARED_DIR ?? path.resolve(process.cwd(), '../shared');
@@ -80,20 +82,19 @@ async function realPhotoRows(ict: HeadModel): Promise<BenchRow[]> {
   const obs = faces.map((f) => observationOf(f)!);
   const fitMs = await timeMedian(() => fitPhotos(pts, obs), 3, 1);
   const fit = fitPhotos(pts, obs);
-  const photos: FittedPhoto[] = files.map((f, i) => ({ path: f, shape: fit.shape, fit: fit.photos[i]!, meshPoints: faces[i]!.mesh468!.flat() }));
-  const lightMs = await timeMedian(() => subjectLightAlbedo(ict, photos, { size: 512 }), 3, 1);
+  const images = await Promise.all(files.map((f) => decodePhoto(f)));
+  const photos: StagePhoto[] = files.map((_, i) => ({ image: images[i]!, k: 1, fit: fit.photos[i]!, meshPoints: faces[i]!.mesh468!.flat() }));
+  const evaluator = new HeadModelEvaluator(ict, { simd: false });
+  const triangles = parseCanonicalFaceMesh(await readCanonicalFaceMeshAsset()).triangles;
+  const views = poseViews(ict, evaluator, fit.shape, photos);
+  const lightMs = await timeMedian(() => lightAlbedoStage(ict, views, triangles, { size: 1024 }), 3, 1);
+  const solved = lightAlbedoStage(ict, views, triangles, { size: 1024 });
   const pp = photometricPoints(ict)!;
-  const evaluator = new HeadModelEvaluator(ict);
-  const drain = async (steps: Generator<number, FitResult, void>) => {
-    let r = steps.next();
-    while (!r.done) r = steps.next();
-    return r.value;
-  };
-  const refineMs = await timeMedian(() => refinePhotometric(ict, evaluator, pp, obs, photos, fit, drain), 2, 0);
+  const refineMs = await timeMedian(() => photometricRefineStage(ict, pp, obs, views, photos.map(() => 1), solved.albedo!, solved.lights, fit), 2, 0);
   const note = `${files.length} photos 1350×1350, perception excluded`;
   return [
     { group: 'reconstruct', name: 'ICT-FaceKit, real photos: one person jointly', value: fitMs / 1000, unit: 's', note: `${(fitMs / 1000 / files.length).toFixed(2)} s per photo; ${note}` },
-    { group: 'reconstruct', name: 'ICT-FaceKit, real photos: lighting + 512² albedo', value: lightMs / 1000, unit: 's', note: `decode, rasterise, bake ×2; ${note}` },
-    { group: 'reconstruct', name: 'ICT-FaceKit, real photos: photometric refinement', value: refineMs / 1000, unit: 's', note: `lighting + albedo, then ${pp.vertices.length} points × ${files.length} photos, ${PHOTOMETRIC_REFINE_DEFAULTS.iterations} LM steps at most` },
+    { group: 'reconstruct', name: 'ICT-FaceKit, real photos: light/albedo stage (1024² albedo)', value: lightMs / 1000, unit: 's', note: `rasterise, bake, alternate; ${note}` },
+    { group: 'reconstruct', name: 'ICT-FaceKit, real photos: photometric refine stage', value: refineMs / 1000, unit: 's', note: `${pp.vertices.length} points × ${files.length} photos, ${PHOTOMETRIC_REFINE_STAGE_DEFAULTS.iterations} LM steps at most` },
   ];
 }

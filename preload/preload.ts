@@ -19,7 +19,7 @@ const bridge: DecaStudioBridge = {
     return () => ipcRenderer.removeListener(IPC_CHANNELS.event, wrapped);
   },
   pathForFile: (file) => webUtils.getPathForFile(file),
-  pickFolder: (purpose) => ipcRenderer.invoke('deca:pick-folder', purpose),
+  pickFolder: (purpose) => ipcRenderer.invoke(IPC_CHANNELS.pickFolder, purpose),
 };
 
 contextBridge.exposeInMainWorld('decaStudio', bridge);

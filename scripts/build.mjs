@@ -11,7 +11,13 @@ const external = ['electron', 'better-sqlite3', 'sharp', 'onnxruntime-node', 'ws
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', external, logLevel: 'warning', absWorkingDir: root };
 
 
-await build({ ...common, entryPoints: { 'main/cli': 'main/cli/cli-main.ts', 'main/electron-main': 'main/electron/electron-main.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
+// The compute worker is its own bundle: worker threads start from a file (see main/compute/compute-pool.ts).
+await build({
+  ...common,
+  entryPoints: { 'main/cli': 'main/cli/cli-main.ts', 'main/electron-main': 'main/electron/electron-main.ts', 'main/compute-worker': 'main/compute/compute-worker.ts' },
+  outdir: path.join(root, 'out'),
+  outExtension: { '.js': '.cjs' },
+});
 await build({ ...common, entryPoints: { 'preload/preload': 'preload/preload.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
 await build({ ...common, entryPoints: { 'bench/bench': 'bench/run-benchmarks.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
 

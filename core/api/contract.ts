@@ -57,8 +57,32 @@ export interface JobInfo {
   done: number;
   total: number;
   error: string | null;
+  /** The subject the job works on, when it works on one. */
+  subjectId: number | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What a job item is about: a file given to an import, a photo, a stage of the work, or a written file. */
+export type JobItemKind = 'file' | 'photo' | 'stage' | 'output';
+export type JobItemOutcome = 'done' | 'skipped' | 'failed';
+
+/**
+ * One finished piece of a job, whatever the job's kind: an imported file ('done' = imported), a
+ * photo analysed or fitted, a reconstruction stage (with its seconds), the file an export wrote.
+ */
+export interface JobItem {
+  kind: JobItemKind;
+  /** file: the path or upload name as given; photo: its file name; stage: the stage's name; output: the file written. */
+  name: string;
+  outcome: JobItemOutcome;
+  subjectId: number | null;
+  photoId: number | null;
+  /** Machine-readable reason (an ImportErrorCode for files). */
+  code: string | null;
+  message: string | null;
+  /** How long it took, for stages. */
+  seconds: number | null;
 }
 
 export type ImportOutcome = 'imported' | 'skipped' | 'failed';
@@ -75,6 +99,7 @@ export type ImportErrorCode =
   | 'disk-full'
   | 'duplicate';
 
+/** One file's outcome in an import (a job item of kind 'file'; the CLI prints these). */
 export interface ImportFileResult {
   /** The path or upload name the file came from, as the user gave it. */
   source: string;
@@ -133,13 +158,15 @@ export interface ReconstructedHeadMesh {
   subjectId: number;
   /** The photo whose expression and jaw it wears; null for the subject's neutral shared head. */
   photoId: number | null;
+  /** The reconstruction it comes from (its albedo is at `ApiClient.albedoUrl(reconstructionId)`). */
+  reconstructionId: number;
   triangleCount: number;
   /** T×3 corners × 3. */
   positions: string;
   normals: string;
   /** T×3 corners × 2 (v up, image row 0 at v = 1), when the pack has UVs. */
   uvs: string | null;
-  /** The subject's albedo texture is stored for this pack (see `ApiClient.albedoUrl`). */
+  /** The reconstruction has an albedo texture (see `ApiClient.albedoUrl`). */
   hasAlbedo: boolean;
 }
 
@@ -258,7 +285,7 @@ export interface ApiMethods {
   /** Starts an export job; its one result item's `source` is the written file. */
   'export.start': { req: ExportHeadRequest; res: { jobId: number } };
   'jobs.list': { req: Record<string, never>; res: JobInfo[] };
-  'jobs.get': { req: { id: number }; res: { job: JobInfo; results: ImportFileResult[] } };
+  'jobs.get': { req: { id: number }; res: { job: JobInfo; items: JobItem[] } };
   'jobs.cancel': { req: { id: number }; res: null };
 }
 
@@ -268,7 +295,7 @@ export type ApiResponse<M extends ApiMethod> = ApiMethods[M]['res'];
 
 /** Events pushed from the services to every connected UI. */
 export interface ApiEvents {
-  'job.updated': { job: JobInfo; result: ImportFileResult | null };
+  'job.updated': { job: JobInfo; item: JobItem | null };
   'library.changed': { subjectId: number | null };
   'project.changed': { project: ProjectInfo | null };
 }
@@ -290,8 +317,8 @@ export interface ApiClient {
   mediaUrl(kind: 'thumb' | 'photo', sha256: string): string;
   /** URL of a photo's reconstructed head, rendered with the photo's camera (transparent PNG): grey, or albedo ⊙ lighting. */
   fitUrl(photoId: number, style?: 'grey' | 'shaded'): string;
-  /** URL of a subject's albedo texture on a pack (PNG in the pack's UV layout). */
-  albedoUrl(subjectId: number, packId: string): string;
+  /** URL of a reconstruction's albedo texture (PNG in its pack's UV layout). */
+  albedoUrl(reconstructionId: number): string;
 }
 
 /** Channel names shared by main's IPC handlers and preload. */
@@ -299,4 +326,5 @@ export const IPC_CHANNELS = {
   call: 'deca:call',
   stage: 'deca:stage',
   event: 'deca:event',
+  pickFolder: 'deca:pick-folder',
 } as const;

@@ -3,11 +3,16 @@ import { squareCrop, warpToTensor, type Affine2D, type RgbImage } from '../../co
 import type { ProviderPreference } from '../inference/execution-providers';
 import { InferenceEngine } from '../inference/inference-engine';
 
-const MODEL_ID = 'deca-coarse-encoder';
 export const DECA_CROP_SIZE = 224;
 
 export interface DecaEncoderOptions {
   provider?: ProviderPreference;
+  /**
+   * The process's inference engine (the compute pool's inference worker owns it); the file is then
+   * opened there as model `file:<path>` and the engine is not disposed with the encoder. Without one
+   * the encoder opens its own (tests, `encoder install`'s check).
+   */
+  engine?: InferenceEngine;
 }
 
 /**
@@ -23,15 +28,18 @@ export interface DecaEncoderOptions {
 export class DecaEncoder {
   private constructor(
     private readonly engine: InferenceEngine,
+    private readonly modelId: string,
+    private readonly ownsEngine: boolean,
     private readonly input: string,
     private readonly output: string,
   ) {}
 
   /** Opens the model and checks that it has DECA's signature, with a clear error otherwise. */
   static async open(file: string, options: DecaEncoderOptions = {}): Promise<DecaEncoder> {
-    const engine = new InferenceEngine({ resolveModel: () => file, provider: options.provider });
+    const engine = options.engine ?? new InferenceEngine({ resolveModel: (id) => id.slice('file:'.length), provider: options.provider });
+    const modelId = `file:${file}`;
     try {
-      const { inputs, outputs } = await engine.signature(MODEL_ID);
+      const { inputs, outputs } = await engine.signature(modelId);
       const image = inputs.length === 1 ? inputs[0]! : null;
       const fixed = (shape: (number | string)[], want: number[]) => shape.length === want.length && want.every((w, i) => w < 0 || shape[i] === w || typeof shape[i] === 'string');
       if (!image || !fixed(image.shape, [-1, 3, DECA_CROP_SIZE, DECA_CROP_SIZE])) {
@@ -39,9 +47,9 @@ export class DecaEncoder {
       }
       const code = outputs.find((o) => o.shape[o.shape.length - 1] === DECA_CODE_LENGTH);
       if (!code) throw new Error(`must output ${DECA_CODE_LENGTH} values per image; its outputs are ${outputs.map((o) => `${o.name} [${o.shape.join(', ')}]`).join(', ')}`);
-      return new DecaEncoder(engine, image.name, code.name);
+      return new DecaEncoder(engine, modelId, !options.engine, image.name, code.name);
     } catch (error) {
-      await engine.dispose();
+      if (!options.engine) await engine.dispose();
       throw new Error(`${file} is not a DECA coarse encoder: ${(error as Error).message}`);
     }
   }
@@ -50,7 +58,7 @@ export class DecaEncoder {
   async encodeTensor(nchw: Float32Array, count = 1): Promise<DecaCode[]> {
     const per = 3 * DECA_CROP_SIZE * DECA_CROP_SIZE;
     if (nchw.length !== per * count) throw new Error(`expected ${count}×3×224×224 values, got ${nchw.length}`);
-    const out = await this.engine.run(MODEL_ID, { [this.input]: { data: nchw, dims: [count, 3, DECA_CROP_SIZE, DECA_CROP_SIZE] } });
+    const out = await this.engine.run(this.modelId, { [this.input]: { data: nchw, dims: [count, 3, DECA_CROP_SIZE, DECA_CROP_SIZE] } });
     const values = out[this.output]!.data;
     return Array.from({ length: count }, (_, i) => splitDecaCode(values.subarray(i * DECA_CODE_LENGTH, (i + 1) * DECA_CODE_LENGTH)));
   }
@@ -65,8 +73,9 @@ export class DecaEncoder {
     return (await this.encodeTensor(toNchw(nhwc)))[0]!;
   }
 
-  dispose(): Promise<void> {
-    return this.engine.dispose();
+  /** Releases the encoder's own engine; a shared engine stays open (its owner disposes it). */
+  async dispose(): Promise<void> {
+    if (this.ownsEngine) await this.engine.dispose();
   }
 }
 

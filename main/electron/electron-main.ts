@@ -4,8 +4,8 @@ import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_VERSION, appDataDir } from '../app-paths';
-import { getSubjectAlbedo } from '../reconstruct/albedo-store';
-import { reconstructionImage } from '../reconstruct/reconstruction-view';
+import { IPC_CHANNELS } from '../../core/api/contract';
+import { resolveMedia } from '../services/media-service';
 import { Studio } from '../services/studio';
 import { registerIpcBridge } from './ipc-bridge';
 import { isOwnRendererUrl, lockDownContents, secureWebPreferences } from './window-security';
@@ -39,30 +39,17 @@ function createWindow(): void {
 
 app.whenReady().then(() => {
   // deca-media://thumb/<sha256> and deca-media://photo/<sha256>: files of the open project only.
+  // deca-media://<kind>/<id>: the same media service as browser mode's /media/<kind>/<id>.
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
-    if (url.host === 'fit') {
-      const style = url.searchParams.get('style') === 'shaded' ? 'shaded' : 'grey';
-      const png = studio.project && (await reconstructionImage(studio.project, studio.packs, Number(url.pathname.slice(1)), { style }));
-      return png ? new Response(new Uint8Array(png), { headers: { 'Content-Type': 'image/png' } }) : new Response('Not found', { status: 404 });
-    }
-    if (url.host === 'albedo') {
-      // deca-media://albedo/<subjectId>/<packId>
-      const m = /^\/(\d{1,12})\/([a-z0-9][a-z0-9-]{0,62})$/.exec(url.pathname);
-      const stored = m && studio.project ? getSubjectAlbedo(studio.project.library.db, Number(m[1]), m[2]!) : undefined;
-      // The 3D view's texture: readable by the renderer's page (origin "null" under file://).
-      const headers = { 'Content-Type': 'image/png', 'Access-Control-Allow-Origin': '*' };
-      return stored ? new Response(new Uint8Array(stored.png), { headers }) : new Response('Not found', { status: 404 });
-    }
-    const sha = url.pathname.replace(/^\//, '');
-    const project = studio.project;
-    const photo = /^[0-9a-f]{64}$/.test(sha) ? project?.library.reads.findPhotoWithContent(sha) : undefined;
-    if (!project || !photo || (url.host !== 'thumb' && url.host !== 'photo')) return new Response('Not found', { status: 404 });
-    const file = url.host === 'thumb' ? project.store.thumbnailPath(sha) : project.store.originalPath(sha, photo.format);
-    return net.fetch(pathToFileURL(file).toString());
+    const r = await resolveMedia(studio, url.host, url.pathname.replace(/^\//, ''), url.searchParams);
+    if (!r.ok) return new Response(r.message, { status: r.status });
+    if ('file' in r.body) return net.fetch(pathToFileURL(r.body.file).toString());
+    // The 3D view's texture must be readable by the renderer's page (origin "null" under file://).
+    return new Response(new Uint8Array(r.body), { headers: { 'Content-Type': r.contentType, 'Access-Control-Allow-Origin': '*' } });
   });
   registerIpcBridge(ipcMain, studio, rendererIndexUrl, () => (mainWindow ? [mainWindow.webContents] : []));
-  ipcMain.handle('deca:pick-folder', async (event, purpose: unknown) => {
+  ipcMain.handle(IPC_CHANNELS.pickFolder, async (event, purpose: unknown) => {
     if (!isOwnRendererUrl(event.senderFrame?.url ?? '', rendererIndexUrl) || !mainWindow) return null;
     const create = purpose === 'create';
     const result = await dialog.showOpenDialog(mainWindow, {
@@ -82,5 +69,5 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 app.on('will-quit', () => {
-  void studio.closeProject();
+  void studio.dispose();
 });

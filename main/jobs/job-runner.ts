@@ -1,4 +1,4 @@
-import type { ImportFileResult, JobInfo, JobKind } from '../../core/api/contract';
+import type { JobInfo, JobItem, JobKind } from '../../core/api/contract';
 import type { Project } from '../project/project';
 import type { EventBus } from '../services/event-bus';
 
@@ -7,10 +7,18 @@ export interface JobContext {
   readonly jobId: number;
   readonly signal: AbortSignal;
   setTotal(total: number): void;
-  /** Progress for items that leave no result row (e.g. photos analysed without a problem). */
-  setDone(done: number): void;
-  /** Records one finished item (persisted with the job's progress) and announces it. */
-  addResult(result: ImportFileResult): void;
+  /** Progress: one more step done (a photo, a stage), whether or not it leaves an item. */
+  step(): void;
+  /**
+   * Records one item (a file, photo, stage or output: persisted) and announces it; `progress` also
+   * counts it as a step done (imports count each file this way).
+   */
+  addItem(item: JobItem, progress?: boolean): void;
+}
+
+/** Options of a job: the subject it works on (shown by the UI, kept in the library). */
+export interface EnqueueOptions {
+  subjectId?: number | null;
 }
 
 export type JobWork = (ctx: JobContext) => Promise<{ error?: string } | void>;
@@ -31,15 +39,15 @@ export class JobRunner {
 
   constructor(private readonly events: EventBus) {}
 
-  enqueue(project: Project, kind: JobKind, payload: unknown, work: JobWork): number {
+  enqueue(project: Project, kind: JobKind, payload: unknown, work: JobWork, options: EnqueueOptions = {}): number {
     const writes = project.library.writes;
     const reads = project.library.reads;
-    const jobId = writes.createJob(kind, payload);
+    const jobId = writes.createJob(kind, payload, options.subjectId ?? null);
     const controller = new AbortController();
     this.controllers.set(jobId, controller);
-    const announce = (result: ImportFileResult | null) => {
+    const announce = (item: JobItem | null) => {
       const job = reads.getJob(jobId);
-      if (job) this.events.emit('job.updated', { job, result });
+      if (job) this.events.emit('job.updated', { job, item });
     };
     announce(null);
 
@@ -51,15 +59,15 @@ export class JobRunner {
         writes.updateJob(jobId, { total });
         announce(null);
       },
-      setDone: (n) => {
-        done = n;
-        writes.updateJob(jobId, { done: n });
+      step: () => {
+        done++;
+        writes.updateJob(jobId, { done });
         announce(null);
       },
-      addResult: (result) => {
-        done++;
-        writes.addJobItem(jobId, result, done);
-        announce(result);
+      addItem: (item, progress = false) => {
+        if (progress) done++;
+        writes.addJobItem(jobId, item, progress ? done : null);
+        announce(item);
       },
     };
 
@@ -74,7 +82,9 @@ export class JobRunner {
           const state = outcome?.error ? 'failed' : controller.signal.aborted ? 'cancelled' : 'done';
           writes.updateJob(jobId, { state, error: outcome?.error });
         } catch (error) {
-          writes.updateJob(jobId, { state: 'failed', error: (error as Error).message || String(error) });
+          // A cancelled job's work stops by throwing (an aborted task): that is a cancel, not a failure.
+          if (controller.signal.aborted) writes.updateJob(jobId, { state: 'cancelled' });
+          else writes.updateJob(jobId, { state: 'failed', error: (error as Error).message || String(error) });
         }
       }
       this.controllers.delete(jobId);

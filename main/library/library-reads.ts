@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ImportFileResult, JobInfo, PhotoSummary, SubjectSummary } from '../../core/api/contract';
+import type { JobInfo, JobItem, PhotoSummary, SubjectSummary } from '../../core/api/contract';
 import { toJob, toJobItem, toPhoto, toSubject, type JobItemRow, type JobRow, type PhotoRow, type SubjectRow } from './rows';
 
 const SUBJECT_SELECT = `
@@ -36,7 +36,7 @@ export class LibraryReads {
       jobs: db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY id DESC LIMIT 100'),
       job: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       jobItems: db.prepare<[number], JobItemRow>(
-        'SELECT source, outcome, photo_id, code, message FROM job_items WHERE job_id = ? ORDER BY seq',
+        'SELECT kind, name, outcome, subject_id, photo_id, code, message, data FROM job_items WHERE job_id = ? ORDER BY seq',
       ),
       meta: db.prepare<[string], { value: string }>('SELECT value FROM project_meta WHERE key = ?'),
     };
@@ -106,7 +106,7 @@ export class LibraryReads {
     return row ? JSON.parse(row.payload) : undefined;
   }
 
-  listJobItems(jobId: number): ImportFileResult[] {
+  listJobItems(jobId: number): JobItem[] {
     return this.q.jobItems.all(jobId).map(toJobItem);
   }
 

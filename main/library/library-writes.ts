@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ImageFormat, ImportFileResult, JobKind, JobState } from '../../core/api/contract';
+import type { ImageFormat, JobItem, JobKind, JobState } from '../../core/api/contract';
 
 export interface NewPhoto {
   subjectId: number;
@@ -38,8 +38,8 @@ export class LibraryWrites {
          ON CONFLICT (subject_id, sha256) DO NOTHING`,
       ),
       deletePhoto: db.prepare<[number]>('DELETE FROM photos WHERE id = ?'),
-      createJob: db.prepare<[string, string, string, string]>(
-        `INSERT INTO jobs (kind, state, payload, created_at, updated_at) VALUES (?, 'queued', ?, ?, ?)`,
+      createJob: db.prepare<[string, string, number | null, string, string]>(
+        `INSERT INTO jobs (kind, state, payload, subject_id, created_at, updated_at) VALUES (?, 'queued', ?, ?, ?, ?)`,
       ),
       updateJob: db.prepare(
         `UPDATE jobs SET state = coalesce(@state, state), done = coalesce(@done, done), total = coalesce(@total, total),
@@ -47,8 +47,8 @@ export class LibraryWrites {
       ),
       nextItemSeq: db.prepare<[number], { seq: number }>('SELECT coalesce(max(seq), 0) + 1 AS seq FROM job_items WHERE job_id = ?'),
       addJobItem: db.prepare(
-        `INSERT INTO job_items (job_id, seq, source, outcome, photo_id, code, message)
-         VALUES (@jobId, @seq, @source, @outcome, @photoId, @code, @message)`,
+        `INSERT INTO job_items (job_id, seq, kind, name, outcome, subject_id, photo_id, code, message, data)
+         VALUES (@jobId, @seq, @kind, @name, @outcome, @subjectId, @photoId, @code, @message, @data)`,
       ),
       interruptJobs: db.prepare<[string]>(
         `UPDATE jobs SET state = 'interrupted', error = 'The app stopped while this job ran', updated_at = ?
@@ -88,9 +88,9 @@ export class LibraryWrites {
     return this.q.deletePhoto.run(id).changes > 0;
   }
 
-  createJob(kind: JobKind, payload: unknown): number {
+  createJob(kind: JobKind, payload: unknown, subjectId: number | null = null): number {
     const t = now();
-    return Number(this.q.createJob.run(kind, JSON.stringify(payload), t, t).lastInsertRowid);
+    return Number(this.q.createJob.run(kind, JSON.stringify(payload), subjectId, t, t).lastInsertRowid);
   }
 
   updateJob(id: number, patch: { state?: JobState; done?: number; total?: number; error?: string }): void {
@@ -104,11 +104,12 @@ export class LibraryWrites {
     });
   }
 
-  /** Records one item's outcome and the job's progress in one transaction. */
-  addJobItem(jobId: number, item: ImportFileResult, done: number): void {
+  /** Records one item's outcome and (when `done` is given) the job's progress in one transaction. */
+  addJobItem(jobId: number, item: JobItem, done: number | null): void {
     this.db.transaction(() => {
       const seq = this.q.nextItemSeq.get(jobId)!.seq;
-      this.q.addJobItem.run({ jobId, seq, ...item });
+      const { seconds, ...rest } = item;
+      this.q.addJobItem.run({ jobId, seq, ...rest, data: seconds === null ? null : JSON.stringify({ seconds }) });
       this.q.updateJob.run({ id: jobId, state: null, done, total: null, error: null, updatedAt: now() });
     })();
   }

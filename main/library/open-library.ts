@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
+import { FaceAnalysesTable } from './face-analyses-table';
 import { LibraryReads } from './library-reads';
 import { LibraryWrites } from './library-writes';
+import { MapsTable } from './maps-table';
+import { ReconstructionsTable } from './reconstructions-table';
 import { migrate, schemaVersion } from './migrations/index';
 
 export interface OpenLibraryOptions {
@@ -10,12 +13,23 @@ export interface OpenLibraryOptions {
 
 export const OPEN_LIBRARY_DEFAULTS: Required<OpenLibraryOptions> = { readonly: false };
 
+/**
+ * A project's library as the rest of the app sees it: typed readers and writers per table, no
+ * database handle (SQL lives in main/library/ only).
+ */
 export interface ProjectLibrary {
-  readonly db: Database.Database;
+  /** Subjects, photos, jobs and project metadata. */
   readonly reads: LibraryReads;
   /** Throws when the library was opened read-only. */
   readonly writes: LibraryWrites;
+  readonly faces: FaceAnalysesTable;
+  readonly reconstructions: ReconstructionsTable;
+  readonly maps: MapsTable;
   readonly schemaVersion: number;
+  /** Runs `work` in one transaction (several tables' writes land together or not at all). */
+  transaction<T>(work: () => T): T;
+  /** The connection's journal mode, foreign-key enforcement and SQLite's integrity check (tests, diagnostics). */
+  health(): { journalMode: string; foreignKeys: boolean; integrity: string };
   close(): void;
 }
 
@@ -43,7 +57,21 @@ export function openLibrary(file: string, options: OpenLibraryOptions = {}): Pro
     const version = schemaVersion(db);
     const reads = new LibraryReads(db);
     const writes = readonly ? readonlyWrites() : new LibraryWrites(db);
-    return { db, reads, writes, schemaVersion: version, close: () => db.close() };
+    return {
+      reads,
+      writes,
+      faces: new FaceAnalysesTable(db),
+      reconstructions: new ReconstructionsTable(db),
+      maps: new MapsTable(db),
+      schemaVersion: version,
+      transaction: (work) => db.transaction(work)(),
+      health: () => ({
+        journalMode: String(db.pragma('journal_mode', { simple: true })),
+        foreignKeys: db.pragma('foreign_keys', { simple: true }) === 1,
+        integrity: String(db.pragma('integrity_check', { simple: true })),
+      }),
+      close: () => db.close(),
+    };
   } catch (error) {
     db.close();
     throw error;

@@ -1,4 +1,4 @@
-import type { ImageFormat, ImportFileResult, JobInfo, PhotoStatus, PhotoSummary, SubjectSummary } from '../../core/api/contract';
+import type { ImageFormat, JobInfo, JobItem, PhotoStatus, PhotoSummary, SubjectSummary } from '../../core/api/contract';
 
 /** Row shapes as SQLite returns them, and their mapping to the contract's types. */
 export interface SubjectRow {
@@ -30,17 +30,21 @@ export interface JobRow {
   done: number;
   total: number;
   error: string | null;
+  subject_id: number | null;
   payload: string;
   created_at: string;
   updated_at: string;
 }
 
 export interface JobItemRow {
-  source: string;
+  kind: string;
+  name: string;
   outcome: string;
+  subject_id: number | null;
   photo_id: number | null;
   code: string | null;
   message: string | null;
+  data: string | null;
 }
 
 export const toSubject = (r: SubjectRow): SubjectSummary => ({
@@ -72,14 +76,18 @@ export const toJob = (r: JobRow): JobInfo => ({
   done: r.done,
   total: r.total,
   error: r.error,
+  subjectId: r.subject_id,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
 
-export const toJobItem = (r: JobItemRow): ImportFileResult => ({
-  source: r.source,
-  outcome: r.outcome as ImportFileResult['outcome'],
+export const toJobItem = (r: JobItemRow): JobItem => ({
+  kind: r.kind as JobItem['kind'],
+  name: r.name,
+  outcome: r.outcome as JobItem['outcome'],
+  subjectId: r.subject_id,
   photoId: r.photo_id,
-  code: r.code as ImportFileResult['code'],
+  code: r.code,
   message: r.message,
+  seconds: r.data ? ((JSON.parse(r.data) as { seconds?: number }).seconds ?? null) : null,
 });

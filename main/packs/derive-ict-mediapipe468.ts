@@ -18,8 +18,8 @@ import { buildFitPoints } from '../../core/reconstruct/fit-points';
 import { fitToHeadParams } from '../../core/reconstruct/ortho-camera';
 import { opaqueTriangles, rasterizeFit } from '../../core/reconstruct/rasterize-fit';
 import { FaceAnalyzer } from '../perception/face-analyzer';
-import { faceToJson, type FaceJson } from '../perception/face-json';
-import { observationOf } from '../reconstruct/reconstruct-subject';
+import { faceToJson, type FaceJson } from '../../core/perception/face-json';
+import { observationOf } from '../../core/reconstruct/stages/perceive-stage';
 import { parseCanonicalFaceMesh, type CanonicalFaceMesh } from '../../core/starter-head/canonical-face-mesh';
 import { readCanonicalFaceMeshAsset } from './starter-pack';
 

@@ -1,22 +1,25 @@
-import type { ImportFileResult } from '../../core/api/contract';
+import type { PhotoSummary } from '../../core/api/contract';
 import { CONVERTER_VERSION } from '../../native-models/model-catalog';
+import type { ComputePool } from '../compute/compute-pool';
 import type { Project } from '../project/project';
-import type { FaceAnalyzer } from './face-analyzer';
-import { analyzedPhotoIds, saveFaceAnalysis } from './face-store';
+import type { PhotoCache } from '../services/photo-cache';
 
 /** Recorded with each stored analysis; a photo analysed by another version is analysed again. */
 export const ANALYZER_VERSION = `perception-1/converters-${CONVERTER_VERSION}`;
 
+/** What analysing needs: the project, the workers and the decoded-photo cache. */
+export interface AnalyzeContext {
+  project: Project;
+  pool: ComputePool;
+  photos: PhotoCache;
+  signal?: AbortSignal;
+}
+
 export interface AnalyzePhotosOptions {
-  /** Only this subject's photos; all photos otherwise. */
-  subjectId?: number;
   /** Analyse photos again even when they have a result from this analyzer version. */
   force?: boolean;
-  signal?: AbortSignal;
-  /** Told once the list is known (photos to analyse). */
-  onTotal?: (total: number) => void;
-  /** Told after each photo: analysed ('imported' outcome is not used), skipped or failed. */
-  onPhoto?: (photoId: number, outcome: 'analyzed' | 'skipped' | 'failed', message: string | null) => void;
+  /** Told after each photo: analysed, skipped (already analysed) or failed. */
+  onPhoto?: (photo: PhotoSummary, outcome: 'analyzed' | 'skipped' | 'failed', message: string | null) => void;
 }
 
 export interface AnalyzeSummary {
@@ -28,43 +31,40 @@ export interface AnalyzeSummary {
 }
 
 /**
- * Runs the face pipeline on a project's photos and stores each result in the library.
+ * Runs the face pipeline (in the inference worker) on photos and stores each result in the library.
+ * Decodes start together (they overlap with the analyses); results are stored as they come.
  *
  * ```ts
- * const summary = await analyzePhotos(project, analyzer, { subjectId });
+ * const summary = await analyzePhotos({ project, pool, photos: cache }, project.library.reads.listPhotos(subjectId));
  * ```
  */
-export async function analyzePhotos(project: Project, analyzer: FaceAnalyzer, options: AnalyzePhotosOptions = {}): Promise<AnalyzeSummary> {
-  const db = project.library.db;
-  const photos = project.library.reads.listPhotos(options.subjectId);
-  const done = options.force ? new Set<number>() : analyzedPhotoIds(db, ANALYZER_VERSION);
-  options.onTotal?.(photos.length);
+export async function analyzePhotos(ctx: AnalyzeContext, photos: readonly PhotoSummary[], options: AnalyzePhotosOptions = {}): Promise<AnalyzeSummary> {
+  const library = ctx.project.library;
+  const done = options.force ? new Set<number>() : library.faces.analyzedPhotoIds(ANALYZER_VERSION);
   const summary: AnalyzeSummary = { analyzed: 0, skipped: 0, failed: 0, withoutUsableFace: 0 };
+  const todo = photos.filter((p) => !done.has(p.id));
+  const decoded = new Map(todo.map((p) => [p.id, ctx.photos.get(ctx.project, p, null, ctx.signal)]));
+  for (const p of decoded.values()) p.catch(() => undefined); // reported per photo below
   for (const photo of photos) {
-    if (options.signal?.aborted) break;
+    if (ctx.signal?.aborted) break;
     if (done.has(photo.id)) {
       summary.skipped++;
-      options.onPhoto?.(photo.id, 'skipped', null);
+      options.onPhoto?.(photo, 'skipped', null);
       continue;
     }
     try {
-      const result = await analyzer.analyzeFile(project.store.originalPath(photo.sha256, photo.format));
-      saveFaceAnalysis(db, photo.id, result, ANALYZER_VERSION);
+      const { image } = await decoded.get(photo.id)!;
+      const result = await ctx.pool.run('face.analyze', { image }, { lane: 'inference', signal: ctx.signal });
+      library.faces.save(photo.id, result.faces, result.selected, ANALYZER_VERSION);
       summary.analyzed++;
       if (result.selected === null) summary.withoutUsableFace++;
-      const note = result.selected === null ? (result.faces.length ? `no usable face (${result.faces.map((f) => f.status).join(', ')})` : 'no face found') : null;
-      options.onPhoto?.(photo.id, 'analyzed', note);
+      const note = result.selected === null ? (result.faces.length ? `no usable face (${result.faces.map((f) => f.status.replace(/_/g, ' ')).join(', ')})` : 'no face found') : null;
+      options.onPhoto?.(photo, 'analyzed', note);
     } catch (error) {
+      if (ctx.signal?.aborted) break;
       summary.failed++;
-      options.onPhoto?.(photo.id, 'failed', (error as Error).message);
+      options.onPhoto?.(photo, 'failed', (error as Error).message);
     }
   }
   return summary;
-}
-
-/** A photo's outcome as a job item (the job_items table knows imported/skipped/failed). */
-export function analyzeJobItem(photoId: number, name: string, outcome: 'analyzed' | 'skipped' | 'failed', message: string | null): ImportFileResult | null {
-  // Successful analyses are counted in the job's progress; only failures become items.
-  if (outcome !== 'failed') return null;
-  return { source: name, outcome: 'failed', photoId, code: 'unreadable', message };
 }

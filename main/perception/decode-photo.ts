@@ -6,16 +6,20 @@ const MAX_PIXELS = 400_000_000;
 
 /**
  * Decodes a photo to 8-bit RGB with its EXIF orientation applied (so coordinates are those of the
- * upright image), alpha removed and grey images expanded to three channels.
+ * upright image), alpha removed and grey images expanded to three channels; no larger than
+ * `maxSide` pixels on its longest side when given (never enlarged).
  *
  * ```ts
  * const image = await decodePhoto('/photos/me.jpg');
  * ```
  */
-export async function decodePhoto(input: string | Buffer): Promise<RgbImage> {
+export async function decodePhoto(input: string | Buffer, maxSide: number | null = null): Promise<RgbImage> {
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    decoded = await sharp(input, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    let pipeline = sharp(input, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).rotate();
+    // Shrinking while decoding costs less than decoding whole and resizing after.
+    if (maxSide !== null) pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
+    decoded = await pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   } catch (e) {
     const what = typeof input === 'string' ? input : 'image';
     throw new Error(`Cannot decode ${what}: ${(e as Error).message}`);

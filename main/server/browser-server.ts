@@ -3,10 +3,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
-import { getSubjectAlbedo } from '../reconstruct/albedo-store';
-import { reconstructionImage } from '../reconstruct/reconstruction-view';
 import { createApiHandlers } from '../services/api-handlers';
 import { dispatch } from '../services/dispatch';
+import { resolveMedia } from '../services/media-service';
 import type { Studio } from '../services/studio';
 import { RequestGuard } from './request-guard';
 import { sendFile, sendStatic } from './static-files';
@@ -132,38 +131,19 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         return sendJson(res, STATUS_BY_CODE[code] ?? 400, { ok: false, error: { code, message: (error as Error).message } });
       }
     }
-    const fitted = /^\/media\/fit\/(\d{1,12})$/.exec(url.pathname);
-    if (fitted) {
-      const style = url.searchParams.get('style') === 'shaded' ? 'shaded' : 'grey';
-      const png = studio.project && (await reconstructionImage(studio.project, studio.packs, Number(fitted[1]), { style }));
-      if (!png) return sendText(res, 404, 'No reconstruction for this photo');
-      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(png.length), 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
-      res.end(png);
-      return;
-    }
-    const albedo = /^\/media\/albedo\/(\d{1,12})\/([a-z0-9][a-z0-9-]{0,62})$/.exec(url.pathname);
-    if (albedo) {
-      const stored = studio.project && getSubjectAlbedo(studio.project.library.db, Number(albedo[1]), albedo[2]!);
-      if (!stored) return sendText(res, 404, 'No albedo for this subject and pack');
-      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(stored.png.length), 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
-      res.end(stored.png);
-      return;
-    }
-    const exported = /^\/media\/export\/(\d{1,12})$/.exec(url.pathname);
-    if (exported) {
-      const file = studio.project && exportedFile(studio, Number(exported[1]));
-      const headers = { ...SECURITY_HEADERS, 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${path.basename(file ?? 'head')}"` };
-      if (!file || !(await sendFile(file, res, headers))) return sendText(res, 404, 'No such export');
-      return;
-    }
-    const media = /^\/media\/(thumb|photo)\/([0-9a-f]{64})$/.exec(url.pathname);
+    const media = /^\/media\/([a-z]{1,16})\/([^/]{1,200})$/.exec(url.pathname);
     if (media) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Use GET');
-      const project = studio.project;
-      const file = project && mediaFile(studio, media[1] as 'thumb' | 'photo', media[2]!);
-      if (!file || !(await sendFile(file, res, { ...SECURITY_HEADERS, 'Cache-Control': 'private, max-age=31536000, immutable' }))) {
-        return sendText(res, 404, 'No such photo');
+      const r = await resolveMedia(studio, media[1]!, media[2]!, url.searchParams);
+      if (!r.ok) return sendText(res, r.status, r.message);
+      const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Cache-Control': r.immutable ? 'private, max-age=31536000, immutable' : 'no-store' };
+      if (r.downloadName) headers['Content-Disposition'] = `attachment; filename="${r.downloadName.replace(/[^\w.-]+/g, '-')}"`;
+      if ('file' in r.body) {
+        if (!(await sendFile(r.body.file, res, headers))) sendText(res, 404, 'Not found');
+        return;
       }
+      res.writeHead(200, { ...headers, 'Content-Type': r.contentType, 'Content-Length': String(r.body.byteLength) });
+      res.end(r.body);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
@@ -208,21 +188,6 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function mediaFile(studio: Studio, kind: 'thumb' | 'photo', sha256: string): string | null {
-  const project = studio.project!;
-  const photo = project.library.reads.findPhotoWithContent(sha256);
-  if (!photo) return null;
-  return kind === 'thumb' ? project.store.thumbnailPath(sha256) : project.store.originalPath(sha256, photo.format);
-}
-
-/** The file an export job wrote, or null while it runs or when the job is no export. */
-function exportedFile(studio: Studio, jobId: number): string | null {
-  const reads = studio.project!.library.reads;
-  const job = reads.getJob(jobId);
-  if (job?.kind !== 'export' || job.state !== 'done') return null;
-  return reads.listJobItems(jobId)[0]?.source ?? null;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -2,11 +2,9 @@ import { ApiError } from '../../core/api/api-error';
 import type { ApiHandlers, PhotoFaces } from '../../core/api/contract';
 import { readCanonicalFaceMeshAsset } from '../packs/starter-pack';
 import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-mesh';
-import { getFaceAnalysis, selectFace, type StoredFaceAnalysis } from '../perception/face-store';
-import { photoHeadMesh, subjectHeadMesh } from '../reconstruct/reconstructed-head';
-import { reconstructionView } from '../reconstruct/reconstruction-view';
+import type { StoredFaceAnalysis } from '../library/face-analyses-table';
+import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
-import { evaluatePackMesh } from '../packs/pack-mesh';
 import type { Studio } from './studio';
 
 /**
@@ -81,13 +79,13 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     'analyze.start': async ({ subjectId, force }) => ({ jobId: studio.startAnalyze({ subjectId, force }) }),
     'photos.faces': async ({ photoId }) => {
       photoOf(photoId);
-      const stored = getFaceAnalysis(library().db, photoId);
+      const stored = library().faces.get(photoId);
       return stored ? toPhotoFaces(stored) : null;
     },
     'photos.selectFace': async ({ photoId, face }) => {
       photoOf(photoId);
       try {
-        const updated = toPhotoFaces(selectFace(library().db, photoId, face));
+        const updated = toPhotoFaces(library().faces.selectFace(photoId, face));
         changed(photoOf(photoId).subjectId);
         return updated;
       } catch (error) {
@@ -102,15 +100,15 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     },
     'photos.reconstruction': async ({ photoId }) => {
       photoOf(photoId);
-      return reconstructionView(studio.requireProject(), studio.packs, photoId);
+      return reconstructionView(studio, photoId);
     },
     'photos.head': async ({ photoId }) => {
       photoOf(photoId);
-      return photoHeadMesh(studio.requireProject(), studio.packs, photoId);
+      return photoHeadMesh(studio, photoId);
     },
     'subjects.head': async ({ subjectId, packId }) => {
       if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
-      return subjectHeadMesh(studio.requireProject(), studio.packs, subjectId, packId);
+      return subjectHeadMesh(studio, subjectId, packId);
     },
     'perception.meshTriangles': async () => {
       meshTriangles ??= readCanonicalFaceMeshAsset().then((bytes) => Array.from(parseCanonicalFaceMesh(bytes).triangles));
@@ -118,14 +116,18 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     },
     // The UI gets no file-system paths or sizes, only what describes the pack.
     'packs.list': async () => (await studio.listPacks()).map(({ bytes: _bytes, path: _path, ...info }) => info),
-    'packs.evaluate': async (req) => evaluatePackMesh(studio.packs, req),
+    'packs.evaluate': async (request) => {
+      await studio.ensureStarterPack();
+      const m = await studio.pool.run('pack.evaluate', { pack: await studio.models.pack(request.packId), request });
+      return { ...m, positions: base64(m.positions), normals: base64(m.normals), indices: m.indices && base64(m.indices), landmarks: base64(m.landmarks) };
+    },
     'export.start': async (req) => ({ jobId: studio.startExport(req) }),
     'jobs.list': async () => library().reads.listJobs(),
     'jobs.get': async ({ id }) => {
       const lib = library();
       const job = lib.reads.getJob(id);
       if (!job) throw new ApiError('not-found', `No job with id ${id}`);
-      return { job, results: lib.reads.listJobItems(id) };
+      return { job, items: lib.reads.listJobItems(id) };
     },
     'jobs.cancel': async ({ id }) => {
       if (!library().reads.getJob(id)) throw new ApiError('not-found', `No job with id ${id}`);
@@ -152,3 +154,5 @@ async function removeUnusedContent(studio: Studio, shas: readonly string[]): Pro
     if (project.library.reads.contentUseCount(sha) === 0) await project.store.removeContent(sha);
   }
 }
+
+const base64 = (a: Float32Array | Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');

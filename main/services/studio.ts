@@ -1,35 +1,38 @@
 import path from 'node:path';
 import { ApiError } from '../../core/api/api-error';
-import type { AppInfo, ImportFileResult } from '../../core/api/contract';
-import { promises as fs } from 'node:fs';
+import type { AppInfo, ImportFileResult, JobItem } from '../../core/api/contract';
+import { ComputePool } from '../compute/compute-pool';
+import { startExportJob } from '../export/start-export';
 import type { ExportHeadRequest } from '../../core/api/contract';
-import { exportPackHead } from '../export/export-pack-head';
 import { collectSources, type ImportSource } from '../import/collect-sources';
 import { importPhotos } from '../import/import-photos';
-import { JobRunner } from '../jobs/job-runner';
 import { readProviderSetting, type ProviderPreference } from '../inference/execution-providers';
-import { analyzeJobItem, analyzePhotos, type AnalyzeSummary } from '../perception/analyze-photos';
-import { FaceAnalyzer } from '../perception/face-analyzer';
+import { JobRunner } from '../jobs/job-runner';
 import { PackStore } from '../packs/pack-store';
-import { subjectShape } from '../reconstruct/subject-shape';
-import { subjectTexture } from '../reconstruct/subject-texture';
 import { ensureStarterPack } from '../packs/starter-pack';
-import { startReconstructJobs, type StartReconstructOptions } from '../reconstruct/start-reconstruct';
-import { writeFileAtomic } from '../project/atomic-write';
+import { analyzePhotos, type AnalyzeSummary } from '../perception/analyze-photos';
 import { createProject, openProject, type Project } from '../project/project';
+import { startReconstructJobs, type StartReconstructOptions } from '../reconstruct/start-reconstruct';
 import { EventBus } from './event-bus';
+import { ModelService } from './model-service';
+import { PhotoCache } from './photo-cache';
 import { RecentProjects } from './recent-projects';
 import { StagingArea } from './staging-area';
+import { ViewCache } from './view-cache';
 
 export interface StudioOptions {
   mode: AppInfo['mode'];
   version: string;
-  /** Folder for app settings (recent projects); the user's app-data folder. */
+  /** Folder for app settings (recent projects, packs, the DECA encoder); the user's app-data folder. */
   settingsDir: string;
   /** Largest accepted image, in megapixels. */
   maxImportMegapixels?: number;
-  /** Execution provider for face analysis; default: the user's setting (inference.json). */
+  /** Execution provider for every ONNX model; default: the user's setting (inference.json). */
   provider?: ProviderPreference;
+  /** Compute worker threads (default: the machine's cores, up to 4). */
+  workers?: number;
+  /** Where converted perception models are read from (default: the build's, or the user's cache). */
+  modelDir?: string;
 }
 
 export const STUDIO_DEFAULTS = { maxImportMegapixels: 100 };
@@ -44,8 +47,10 @@ export interface StartAnalyzeOptions {
 }
 
 /**
- * The studio's services: the open project, its jobs and staged uploads, and the event bus every
- * transport listens to. One instance per process; API handlers, the CLI and tests drive it.
+ * The studio's services: the open project, its jobs and staged uploads, the compute workers with
+ * the model service (head models and ONNX sessions, once per process) and the decoded-photo cache,
+ * and the event bus every transport listens to. One instance per process; API handlers, the CLI and
+ * tests drive it. Nothing heavy runs on the caller's thread: it is all jobs and worker tasks.
  *
  * ```ts
  * const studio = new Studio({ mode: 'browser', version: '0.1.0', settingsDir });
@@ -57,15 +62,23 @@ export class Studio {
   readonly jobs = new JobRunner(this.events);
   readonly recent: RecentProjects;
   readonly packs: PackStore;
+  readonly pool: ComputePool;
+  readonly models: ModelService;
+  readonly photoCache: PhotoCache;
+  /** Rendered overlays and 3D-view meshes already made (the viewer asks again on every open). */
+  readonly views = new ViewCache();
   readonly maxImportMegapixels: number;
   private current: { project: Project; staging: StagingArea } | null = null;
   private starterPack: Promise<boolean> | null = null;
-  private analyzer: FaceAnalyzer | null = null;
 
   constructor(readonly options: StudioOptions) {
     this.recent = new RecentProjects(options.settingsDir);
     this.packs = new PackStore(path.join(options.settingsDir, 'packs'));
     this.maxImportMegapixels = options.maxImportMegapixels ?? STUDIO_DEFAULTS.maxImportMegapixels;
+    const provider = options.provider ?? readProviderSetting(options.settingsDir);
+    this.pool = new ComputePool({ ...(options.workers ? { workers: options.workers } : {}), workerData: { provider, modelDir: options.modelDir ?? null } });
+    this.models = new ModelService(this.packs, this.pool);
+    this.photoCache = new PhotoCache(this.pool);
   }
 
   get project(): Project | null {
@@ -88,10 +101,14 @@ export class Studio {
     return this.adopt(await createProject(dir, name));
   }
 
-  async openProject(dir: string): Promise<Project> {
-    if (this.current && this.current.project.dir === path.resolve(dir)) return this.current.project;
+  /**
+   * Opens a project (read-only for CLI verbs that only read: no lock is taken, no job can start,
+   * the studio app may keep it open meanwhile).
+   */
+  async openProject(dir: string, options: { readonly?: boolean } = {}): Promise<Project> {
+    if (this.current && this.current.project.dir === path.resolve(dir) && this.current.project.writable === !options.readonly) return this.current.project;
     await this.closeProject();
-    return this.adopt(await openProject(dir));
+    return this.adopt(await openProject(dir, { readonly: options.readonly === true }), options.readonly !== true);
   }
 
   async closeProject(): Promise<void> {
@@ -100,8 +117,18 @@ export class Studio {
     await this.jobs.idle();
     const { project } = this.current;
     this.current = null;
+    this.views.clear();
     await project.close();
     this.events.emit('project.changed', { project: null });
+  }
+
+  /** Installs the generated starter head when it is missing or stale (once per process). */
+  async ensureStarterPack(): Promise<void> {
+    this.starterPack ??= ensureStarterPack(this.packs).catch((e: unknown) => {
+      this.starterPack = null;
+      throw e;
+    });
+    await this.starterPack;
   }
 
   /**
@@ -113,38 +140,35 @@ export class Studio {
     if (!project.library.reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
     const staging = this.staging;
     const staged = staging.take(stagedIds);
-    return this.jobs.enqueue(project, 'import', { subjectId, paths, uploads: staged.length }, async (ctx) => {
-      try {
-        const { sources, missing } = await collectSources(paths);
-        const all: ImportSource[] = [...sources, ...staged];
-        ctx.setTotal(all.length + missing.length);
-        for (const gone of missing) {
-          ctx.addResult(notFound(gone));
+    return this.jobs.enqueue(
+      project,
+      'import',
+      { subjectId, paths, uploads: staged.length },
+      async (ctx) => {
+        try {
+          const { sources, missing } = await collectSources(paths);
+          const all: ImportSource[] = [...sources, ...staged];
+          ctx.setTotal(all.length + missing.length);
+          for (const gone of missing) ctx.addItem(fileItem(subjectId, notFound(gone)), true);
+          const summary = await importPhotos(project, subjectId, all, {
+            maxPixels: this.maxImportMegapixels * 1e6,
+            signal: ctx.signal,
+            onResult: (result) => ctx.addItem(fileItem(subjectId, result), true),
+          });
+          if (summary.imported > 0) this.events.emit('library.changed', { subjectId });
+          return summary.fatal ? { error: summary.fatal } : undefined;
+        } finally {
+          await staging.release(staged);
         }
-        const summary = await importPhotos(project, subjectId, all, {
-          maxPixels: this.maxImportMegapixels * 1e6,
-          signal: ctx.signal,
-          onResult: (result) => ctx.addResult(result),
-        });
-        if (summary.imported > 0) this.events.emit('library.changed', { subjectId });
-        return summary.fatal ? { error: summary.fatal } : undefined;
-      } finally {
-        await staging.release(staged);
-      }
-    });
+      },
+      { subjectId },
+    );
   }
 
-  /** The face pipeline, created on first use with the user's execution-provider setting. */
-  faceAnalyzer(): FaceAnalyzer {
-    this.analyzer ??= new FaceAnalyzer({ provider: this.options.provider ?? readProviderSetting(this.options.settingsDir) });
-    return this.analyzer;
-  }
-
-  /** Releases the inference sessions (before the process exits). */
+  /** Releases the workers and the ONNX sessions they hold (before the process exits). */
   async dispose(): Promise<void> {
     await this.closeProject();
-    await this.analyzer?.dispose();
-    this.analyzer = null;
+    await this.pool.dispose();
   }
 
   /**
@@ -156,35 +180,31 @@ export class Studio {
     if (options.subjectId !== undefined && !project.library.reads.getSubject(options.subjectId)) {
       throw new ApiError('not-found', `No subject with id ${options.subjectId}`);
     }
-    const analyzer = this.faceAnalyzer();
-    return this.jobs.enqueue(project, 'analyze', { subjectId: options.subjectId ?? null, force: options.force === true }, async (ctx) => {
-      let processed = 0;
-      const summary = await analyzePhotos(project, analyzer, {
-        subjectId: options.subjectId,
-        force: options.force,
-        signal: ctx.signal,
-        onTotal: (total) => ctx.setTotal(total),
-        onPhoto: (photoId, outcome, message) => {
-          const name = project.library.reads.getPhoto(photoId)?.originalName ?? String(photoId);
-          const item = analyzeJobItem(photoId, name, outcome, message);
-          processed++;
-          if (item) {
-            ctx.setDone(processed - 1);
-            ctx.addResult(item);
-          } else {
-            ctx.setDone(processed);
-          }
-          options.onPhoto?.(name, outcome, message);
-        },
-      });
-      this.events.emit('library.changed', { subjectId: options.subjectId ?? null });
-      options.onSummary?.(summary);
-    });
+    return this.jobs.enqueue(
+      project,
+      'analyze',
+      { subjectId: options.subjectId ?? null, force: options.force === true },
+      async (ctx) => {
+        const photos = project.library.reads.listPhotos(options.subjectId);
+        ctx.setTotal(photos.length);
+        const summary = await analyzePhotos({ project, pool: this.pool, photos: this.photoCache, signal: ctx.signal }, photos, {
+          force: options.force,
+          onPhoto: (photo, outcome, message) => {
+            if (outcome === 'failed') ctx.addItem({ kind: 'photo', name: photo.originalName, outcome: 'failed', subjectId: photo.subjectId, photoId: photo.id, code: 'unreadable', message, seconds: null }, true);
+            else ctx.step();
+            options.onPhoto?.(photo.originalName, outcome, message);
+          },
+        });
+        this.events.emit('library.changed', { subjectId: options.subjectId ?? null });
+        options.onSummary?.(summary);
+      },
+      { subjectId: options.subjectId ?? null },
+    );
   }
 
   /**
-   * Starts one coarse-reconstruction job per subject (or for `subjectId`) on a pack: missing face
-   * analyses are run first, results are stored per photo. Returns the job ids.
+   * Starts one reconstruction job per subject (or for `subjectId`) on a pack: missing face
+   * analyses are run first, results are stored per subject and photo. Returns the job ids.
    */
   startReconstruct(options: StartReconstructOptions): number[] {
     return startReconstructJobs(this, options);
@@ -192,40 +212,16 @@ export class Studio {
 
   /** The installed packs, with the starter head generated on first use. */
   async listPacks(): ReturnType<PackStore['list']> {
-    this.starterPack ??= ensureStarterPack(this.packs);
-    await this.starterPack;
+    await this.ensureStarterPack();
     return this.packs.list();
   }
 
   /**
-   * Starts an export job: loads the pack, builds the rigged head and writes GLB or FBX to
-   * `request.outPath` or the project's `exports/` folder. The job's one result names the file.
+   * Starts an export job: builds the rigged head (a subject's from their stored reconstruction and
+   * albedo) in a worker and writes GLB or FBX. The job's output item names the file.
    */
-  startExport(request: ExportHeadRequest): number {
-    const project = this.requireProject();
-    const ext = `.${request.format}`;
-    if (request.outPath && (!path.isAbsolute(request.outPath) || path.extname(request.outPath).toLowerCase() !== ext)) {
-      throw new ApiError('bad-request', `outPath must be an absolute path ending in ${ext}`);
-    }
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    // A subject's head: its reconstructed shape (checked now, so the dialog hears about it at once).
-    const person = request.subjectId === undefined ? null : subjectShape(project, request.subjectId, request.packId);
-    const subjectName = request.subjectId === undefined ? '' : `${slug(project.library.reads.getSubject(request.subjectId)!.name)}-`;
-    const out = request.outPath ?? path.join(project.dir, 'exports', `${subjectName}${request.packId}-${stamp}${ext}`);
-    return this.jobs.enqueue(project, 'export', { ...request, outPath: out }, async (ctx) => {
-      ctx.setTotal(1);
-      this.starterPack ??= ensureStarterPack(this.packs);
-      await this.starterPack;
-      const model = await this.packs.load(request.packId).catch((error: Error) => {
-        throw new ApiError('not-found', error.message);
-      });
-      // A person's head also takes their skin from the photos it was reconstructed from.
-      const texture = person && request.textures !== false && model.uv ? await subjectTexture(project, model, request.subjectId!, request.textureSize ?? 1024) : null;
-      const { bytes, summary } = await exportPackHead(model, { ...request, shape: person?.shape ?? request.shape, albedoPng: texture?.png });
-      await fs.mkdir(path.dirname(out), { recursive: true });
-      await writeFileAtomic(out, bytes, path.dirname(out));
-      ctx.addResult({ source: out, outcome: 'imported', photoId: null, code: null, message: summary });
-    });
+  startExport(request: ExportHeadRequest, onDone?: (item: JobItem) => void): number {
+    return startExportJob(this, request, onDone);
   }
 
   async appInfo(): Promise<AppInfo> {
@@ -238,18 +234,18 @@ export class Studio {
     };
   }
 
-  private async adopt(project: Project): Promise<Project> {
+  private async adopt(project: Project, remember = true): Promise<Project> {
     this.current = { project, staging: new StagingArea(path.join(project.store.tmpDir, 'staging')) };
     const info = project.info();
-    await this.recent.add({ path: info.path, name: info.name }).catch(() => undefined);
+    if (remember) await this.recent.add({ path: info.path, name: info.name }).catch(() => undefined);
     this.events.emit('project.changed', { project: info });
     return project;
   }
 }
 
-/** A file-name-safe form of a subject's name. */
-function slug(name: string): string {
-  return name.normalize('NFKD').replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'subject';
+/** An import's per-file outcome as a job item ('imported' is 'done'). */
+function fileItem(subjectId: number, r: ImportFileResult): JobItem {
+  return { kind: 'file', name: r.source, outcome: r.outcome === 'imported' ? 'done' : r.outcome, subjectId, photoId: r.photoId, code: r.code, message: r.message, seconds: null };
 }
 
 function notFound(source: string): ImportFileResult {

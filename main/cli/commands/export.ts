@@ -1,14 +1,10 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { exportPackHead } from '../../export/export-pack-head';
-import { ApiError } from '../../../core/api/api-error';
-import { installedPackStore } from '../../packs/starter-pack';
-import { openProject } from '../../project/project';
-import { subjectShape } from '../../reconstruct/subject-shape';
-import { subjectTexture } from '../../reconstruct/subject-texture';
-import { writeFileAtomic } from '../../project/atomic-write';
+import { APP_VERSION, appDataDir } from '../../app-paths';
+import { exportHeadFile } from '../../export/export-head-file';
+import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { headParamArgs } from '../head-param-args';
+import { subjectOption } from '../subject-option';
 
 /** `deca-studio export [<project> --subject NAME] --pack <id> [--shape …] [--expr …] --format glb|fbx --out FILE` */
 export const exportCommand: CliCommand = {
@@ -31,51 +27,44 @@ export const exportCommand: CliCommand = {
     if (positionals.length > 1) throw new CliUsageError(`Unexpected argument "${positionals[1]}"`);
     const subjectName = typeof values.subject === 'string' ? values.subject : null;
     if ((positionals.length === 1) !== (subjectName !== null)) throw new CliUsageError('A subject is exported from a project: give both <project> and --subject NAME');
-    // A subject's head takes the pack and shape of its reconstruction.
-    const person = subjectName === null ? null : await reconstructedShape(positionals[0]!, subjectName, typeof values.pack === 'string' ? values.pack : undefined);
-    const packId = person?.packId ?? values.pack;
-    if (typeof packId !== 'string') throw new CliUsageError('Give --pack ID (see: deca-studio packs list)');
     if (typeof values.out !== 'string') throw new CliUsageError('Give --out FILE');
     const format = (values.format ?? path.extname(values.out).slice(1)).toString().toLowerCase();
     if (format !== 'glb' && format !== 'fbx') throw new CliUsageError('--format must be glb or fbx');
     if (values.animation !== undefined && values.animation !== 'demo' && values.animation !== 'none') throw new CliUsageError('--animation is "demo" or "none"');
     const textureSize = values['texture-size'] === undefined ? 1024 : Number(values['texture-size']);
     if (!Number.isInteger(textureSize) || textureSize < 16 || textureSize > 8192) throw new CliUsageError('--texture-size must be 16…8192');
-
-    const model = await (await installedPackStore()).load(packId);
-    const args = headParamArgs(model, values);
-    const shape = person ? Float64Array.from(person.shape) : args.shape;
-    const expression = args.expression;
     const t0 = performance.now();
-    const texture = person && values['no-textures'] !== true && model.uv ? await subjectTexture(person.project, model, person.subjectId, textureSize) : null;
-    await person?.project.close();
-    const { bytes, summary } = await exportPackHead(model, {
-      albedoPng: texture?.png,
-      format,
-      shape,
-      expression,
-      blendshapes: values['no-blendshapes'] !== true,
-      textures: values['no-textures'] !== true,
-      animation: values.animation === 'demo' ? 'demo' : 'none',
-      textureSize,
-    });
-    const out = path.resolve(values.out);
-    await fs.mkdir(path.dirname(out), { recursive: true });
-    await writeFileAtomic(out, bytes, path.dirname(out));
-    io.out(`Wrote ${out} (${summary}${person ? `, ${subjectName}'s shape from ${person.photoCount} photos` : ''}) in ${(performance.now() - t0).toFixed(0)} ms`);
-    return EXIT.ok;
+    const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
+    try {
+      // Read-only: an export only reads the library, so it works while the studio has the project open.
+      const project = positionals.length ? await studio.openProject(positionals[0]!, { readonly: true }) : null;
+      const subjectId = project ? subjectOption(project, subjectName) : undefined;
+      // A subject's head takes the pack of their newest reconstruction unless one is named.
+      const packId = typeof values.pack === 'string' ? values.pack : subjectId !== undefined ? project!.library.reconstructions.latestForSubject(subjectId)?.packId : undefined;
+      if (typeof packId !== 'string') throw new CliUsageError(subjectId !== undefined ? `"${subjectName}" has no reconstruction yet: run deca-studio reconstruct first` : 'Give --pack ID (see: deca-studio packs list)');
+      await studio.ensureStarterPack();
+      const args = headParamArgs((await studio.models.pack(packId)).model, values);
+      const written = await exportHeadFile(
+        studio,
+        project,
+        {
+          packId,
+          subjectId,
+          format,
+          shape: Array.from(args.shape),
+          expression: Array.from(args.expression),
+          blendshapes: values['no-blendshapes'] !== true,
+          textures: values['no-textures'] !== true,
+          animation: values.animation === 'demo' ? 'demo' : 'none',
+          textureSize,
+        },
+        values.out,
+      );
+      const person = written.reconstructionId === null ? '' : `, ${subjectName}'s reconstruction ${written.reconstructionId}`;
+      io.out(`Wrote ${written.path} (${written.summary}${person}) in ${(performance.now() - t0).toFixed(0)} ms`);
+      return EXIT.ok;
+    } finally {
+      await studio.dispose();
+    }
   },
 };
-
-/** The subject's reconstructed shape, with the (read-only) project kept open for its texture. */
-async function reconstructedShape(projectDir: string, subjectName: string, packId: string | undefined) {
-  const project = await openProject(projectDir, { readonly: true });
-  try {
-    const subject = project.library.reads.findSubjectByName(subjectName);
-    if (!subject) throw new ApiError('not-found', `No subject named "${subjectName}"`);
-    return { ...subjectShape(project, subject.id, packId), project, subjectId: subject.id };
-  } catch (error) {
-    await project.close();
-    throw error;
-  }
-}

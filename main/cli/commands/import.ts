@@ -28,7 +28,8 @@ export const importCommand: CliCommand = {
     const project = await studio.openProject(projectDir);
     const tally = { imported: 0, skipped: 0, failed: 0 };
     const off = studio.events.subscribe((m) => {
-      if (m.event === 'job.updated' && m.payload.result) report(io, m.payload.result, tally);
+      const item = m.event === 'job.updated' ? m.payload.item : null;
+      if (item?.kind === 'file') report(io, { source: item.name, outcome: item.outcome === 'done' ? 'imported' : item.outcome, photoId: item.photoId, code: item.code as ImportFileResult['code'], message: item.message }, tally);
     });
     let stoppedEarly: string | null = null;
     const onSignal = () => studio.jobs.cancelAll();
@@ -48,7 +49,7 @@ export const importCommand: CliCommand = {
     } finally {
       off();
       process.off('SIGINT', onSignal);
-      await studio.closeProject();
+      await studio.dispose();
     }
     io.out(`${tally.imported} imported, ${tally.skipped} skipped (already in the subject), ${tally.failed} failed`);
     if (stoppedEarly) {

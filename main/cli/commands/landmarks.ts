@@ -3,7 +3,7 @@ import { parseProviderPreference, readProviderSetting } from '../../inference/ex
 import { appDataDir } from '../../app-paths';
 import { ModelFileError } from '../../inference/inference-engine';
 import { FaceAnalyzer } from '../../perception/face-analyzer';
-import { faceToJson } from '../../perception/face-json';
+import { faceToJson } from '../../../core/perception/face-json';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 
 /** `deca-studio landmarks <image…> [--json] [--face N] [--no-mesh] [--provider P]` */

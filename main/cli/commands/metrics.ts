@@ -1,6 +1,5 @@
 import { ApiError } from '../../../core/api/api-error';
 import { openProject } from '../../project/project';
-import { listReconstructions } from '../../reconstruct/reconstruction-store';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 
 /** One photo's row of `metrics --json`. */
@@ -8,6 +7,8 @@ export interface PhotoMetrics {
   photoId: number;
   name: string;
   packId: string;
+  /** The subject reconstruction the photo's fit belongs to. */
+  reconstructionId: number;
   /** Landmark error ÷ outer-eye-corner distance with the subject's shared shape. */
   nme: number;
   /** The same with the photo fitted alone. */
@@ -52,12 +53,23 @@ export const metricsCommand: CliCommand = {
         if (!s) throw new ApiError('not-found', `No subject named "${values.subject}"`);
         subjects = [s];
       }
-      const recs = listReconstructions(project.library.db, typeof values.pack === 'string' ? values.pack : undefined);
+      const pack = typeof values.pack === 'string' ? values.pack : undefined;
+      const fits = project.library.reconstructions.latestFits().filter((f) => pack === undefined || f.reconstruction.packId === pack);
       const photoSubject = new Map(reads.listPhotos().map((p) => [p.id, p]));
       const report: MetricsReport['subjects'] = subjects.map((s) => {
-        const photos: PhotoMetrics[] = recs
-          .filter((r) => photoSubject.get(r.photoId)?.subjectId === s.id)
-          .map((r) => ({ photoId: r.photoId, name: photoSubject.get(r.photoId)!.originalName, packId: r.packId, nme: r.metrics.nme, nmeSingle: r.metrics.nmeSingle, photometricRms: r.metrics.photometricRms ?? null, photometricRmsConstantAlbedo: r.metrics.photometricRmsConstantAlbedo ?? null, identityDistance: r.metrics.identityDistance ?? null }));
+        const photos: PhotoMetrics[] = fits
+          .filter((f) => photoSubject.get(f.photoId)?.subjectId === s.id)
+          .map((f) => ({
+            photoId: f.photoId,
+            name: photoSubject.get(f.photoId)!.originalName,
+            packId: f.reconstruction.packId,
+            reconstructionId: f.reconstructionId,
+            nme: f.metrics.nme,
+            nmeSingle: f.metrics.nmeSingle,
+            photometricRms: f.metrics.photometricRms ?? null,
+            photometricRmsConstantAlbedo: f.metrics.photometricRmsConstantAlbedo ?? null,
+            identityDistance: f.metrics.identityDistance ?? null,
+          }));
         const packs = [...new Set(photos.map((p) => p.packId))].map((packId): PackMetrics => {
           const ps = photos.filter((p) => p.packId === packId);
           const mean = (f: (p: PhotoMetrics) => number) => ps.reduce((a, p) => a + f(p), 0) / ps.length;

@@ -2,7 +2,7 @@ import { ApiError } from '../../../core/api/api-error';
 import { APP_VERSION, appDataDir } from '../../app-paths';
 import { installedEncoderPath } from '../../deca/encoder-store';
 import { checkEncoderInit } from '../../reconstruct/encoder-init';
-import type { ReconstructSummary } from '../../reconstruct/reconstruct-subject';
+import type { ReconstructSummary } from '../../reconstruct/reconstruct-pipeline';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { subjectOption } from '../subject-option';
@@ -38,7 +38,7 @@ export const reconstructCommand: CliCommand = {
       const packId = typeof values.pack === 'string' ? values.pack : 'starter-head';
       const pack = (await studio.listPacks()).find((p) => p.id === packId);
       if (!pack) throw new ApiError('not-found', `No model pack "${packId}" is installed (see: deca-studio packs list)`);
-      if (init === 'encoder') checkEncoderInit(pack, installedEncoderPath());
+      if (init === 'encoder') checkEncoderInit(pack, installedEncoderPath(appDataDir()));
       const summaries: ReconstructSummary[] = [];
       const jobIds = studio.startReconstruct({
         subjectId,
@@ -48,9 +48,16 @@ export const reconstructCommand: CliCommand = {
         init,
         refine: values['no-refine'] !== true,
         photometric: values['no-photometric'] !== true,
-        onPhoto: (subject, photo, outcome, message) => {
-          const line = `${outcome.padEnd(7)} ${subject}/${photo}${message ? `: ${message}` : ''}`;
-          if (outcome === 'failed') io.err(line);
+        onItem: (subject, item) => {
+          if (item.kind === 'stage') {
+            const line = `  ${item.name}: ${item.outcome} in ${(item.seconds ?? 0).toFixed(2)} s${item.message ? ` (${item.message})` : ''}`;
+            if (item.outcome === 'failed') io.err(line);
+            else io.out(line);
+            return;
+          }
+          const word = item.outcome === 'done' ? 'fitted' : item.outcome === 'failed' ? 'failed' : item.code === 'reused' ? 'reused' : 'no-face';
+          const line = `${word.padEnd(7)} ${subject}/${item.name}${item.message && item.code !== 'reused' ? `: ${item.message}` : ''}`;
+          if (item.outcome === 'failed') io.err(line);
           else io.out(line);
         },
         onSummary: (subject, s) => {

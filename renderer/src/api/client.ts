@@ -32,7 +32,7 @@ function electronClient(bridge: NonNullable<Window['decaStudio']>): ApiClient {
     stageUpload: async (name, bytes) => unwrap<string>((await bridge.stage(name, bytes)) as Result),
     mediaUrl: (kind, sha) => `deca-media://${kind}/${sha}`,
     fitUrl: (photoId, style = 'grey') => `deca-media://fit/${photoId}?style=${style}&t=${Date.now()}`,
-    albedoUrl: (subjectId, packId) => `deca-media://albedo/${subjectId}/${encodeURIComponent(packId)}?t=${Date.now()}`,
+    albedoUrl: (reconstructionId) => `deca-media://albedo/${reconstructionId}`,
   };
 }
 
@@ -73,7 +73,7 @@ function httpClient(): ApiClient {
     mediaUrl: (kind, sha) => `media/${kind}/${sha}`,
     // A reconstruction can be redone: never let the browser show a cached render.
     fitUrl: (photoId, style = 'grey') => `media/fit/${photoId}?style=${style}&t=${Date.now()}`,
-    albedoUrl: (subjectId, packId) => `media/albedo/${subjectId}/${encodeURIComponent(packId)}?t=${Date.now()}`,
+    albedoUrl: (reconstructionId) => `media/albedo/${reconstructionId}`,
   };
 }
 

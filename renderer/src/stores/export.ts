@@ -3,6 +3,7 @@ import { computed, ref } from 'vue';
 import type { ExportFormat, JobInfo, PackInfo } from '../../../core/api/contract';
 import { api, desktopBridge } from '../api/client';
 import { errorMessage } from '../lib/errors';
+import { followJob } from '../lib/follow-job';
 import { useLibraryStore } from './library';
 
 /** The export dialog's choices. */
@@ -19,7 +20,7 @@ export interface ExportChoices {
 
 /**
  * Exporting a rigged head: the installed packs, the dialog's choices, and the running export job
- * followed through `job.updated` events until it names the written file.
+ * followed (see `followJob`) until it names the written file.
  */
 export const useExportStore = defineStore('export', () => {
   const open = ref(false);
@@ -35,16 +36,6 @@ export const useExportStore = defineStore('export', () => {
   const busy = computed(() => job.value !== null && (job.value.state === 'queued' || job.value.state === 'running'));
   /** Browser mode downloads the file from the server; Electron shows where it was written. */
   const downloadUrl = computed(() => (job.value?.state === 'done' && !desktopBridge() ? `media/export/${job.value.id}` : null));
-
-  api().on('job.updated', ({ job: update, result }) => {
-    if (update.id !== job.value?.id) return;
-    job.value = update;
-    if (result) {
-      writtenPath.value = result.source;
-      summary.value = result.message;
-    }
-    if (update.state === 'failed') error.value = update.error ?? 'The export failed';
-  });
 
   async function show(): Promise<void> {
     open.value = true;
@@ -76,14 +67,15 @@ export const useExportStore = defineStore('export', () => {
         textureSize: c.textureSize,
         ...(c.useSubject && subject.value ? { subjectId: subject.value.id } : {}),
       });
-      // Events may have arrived before the id did: read the job once to be sure.
-      const { job: current, results } = await api().call('jobs.get', { id: jobId });
-      job.value = current;
-      if (results[0]) {
-        writtenPath.value = results[0].source;
-        summary.value = results[0].message;
+      const followed = followJob(jobId, { onUpdate: (update) => (job.value = update) });
+      const final = await followed.finished;
+      job.value = final;
+      const output = followed.items.value.find((i) => i.kind === 'output');
+      if (output) {
+        writtenPath.value = output.name;
+        summary.value = output.message;
       }
-      if (current.state === 'failed') error.value = current.error ?? 'The export failed';
+      if (final.state === 'failed') error.value = final.error ?? 'The export failed';
     } catch (e) {
       error.value = errorMessage(e);
     }

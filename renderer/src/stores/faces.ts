@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { JobInfo, PackInfo, PhotoFaces, PhotoSummary, ReconstructedHeadMesh, ReconstructionView } from '../../../core/api/contract';
+import type { JobInfo, JobItem, PackInfo, PhotoFaces, PhotoSummary, ReconstructedHeadMesh, ReconstructionView } from '../../../core/api/contract';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/errors';
+import { followJob, jobEnded } from '../lib/follow-job';
 
 /**
  * Face analysis in the UI: the analysis job of a subject, and the photo viewer that draws a
@@ -37,16 +38,31 @@ export const useFacesStore = defineStore('faces', () => {
   /** The subject whose shared head the subject dialog shows, with its mesh. */
   const subjectHead = shallowRef<{ subjectId: number; name: string; mesh: ReconstructedHeadMesh | null; texture: string | null } | null>(null);
 
-  api().on('job.updated', ({ job }) => {
-    if (job.kind === 'reconstruct') {
-      for (const [subjectId, known] of Object.entries(fitJobs.value)) if (known.id === job.id) fitJobs.value[Number(subjectId)] = job;
+  /** Failed stages of the last reconstruction job, per subject (shown with the job's error). */
+  const fitStages = ref<Record<number, JobItem[]>>({});
+
+  /** Follows an analysis or reconstruction job of a subject; the viewer reloads when it is done. */
+  function follow(subjectId: number, jobId: number): void {
+    const table = (job: JobInfo) => (job.kind === 'reconstruct' ? fitJobs : jobs);
+    const followed = followJob(jobId, { onUpdate: (job) => (table(job).value[subjectId] = job) });
+    void followed.finished.then((job) => {
+      table(job).value[subjectId] = job;
+      if (job.kind === 'reconstruct') fitStages.value[subjectId] = followed.items.value.filter((i) => i.kind === 'stage' && i.outcome === 'failed');
       if (job.state === 'done' && viewing.value) void reload();
-      return;
+    });
+  }
+
+  /** After opening a project (or a reload of the page): follow analyses and reconstructions still running. */
+  async function adoptRunning(): Promise<void> {
+    try {
+      for (const job of await api().call('jobs.list', {})) {
+        if ((job.kind !== 'reconstruct' && job.kind !== 'analyze') || job.subjectId === null || jobEnded(job)) continue;
+        follow(job.subjectId, job.id);
+      }
+    } catch {
+      // Nothing to follow.
     }
-    if (job.kind !== 'analyze') return;
-    for (const [subjectId, known] of Object.entries(jobs.value)) if (known.id === job.id) jobs.value[Number(subjectId)] = job;
-    if (job.state === 'done' && viewing.value) void reload();
-  });
+  }
 
   async function reload(): Promise<void> {
     const photo = viewing.value;
@@ -77,7 +93,7 @@ export const useFacesStore = defineStore('faces', () => {
     const photo = viewing.value;
     if (!photo) return;
     const mesh = await api().call('photos.head', { photoId: photo.id });
-    headTexture.value = mesh?.hasAlbedo ? api().albedoUrl(mesh.subjectId, mesh.packId) : null;
+    headTexture.value = mesh?.hasAlbedo ? api().albedoUrl(mesh.reconstructionId) : null;
     headMesh.value = mesh;
   }
 
@@ -101,7 +117,7 @@ export const useFacesStore = defineStore('faces', () => {
   async function openSubjectHead(subjectId: number, name: string): Promise<void> {
     try {
       const mesh = await api().call('subjects.head', { subjectId });
-      subjectHead.value = { subjectId, name, mesh, texture: mesh?.hasAlbedo ? api().albedoUrl(subjectId, mesh.packId) : null };
+      subjectHead.value = { subjectId, name, mesh, texture: mesh?.hasAlbedo ? api().albedoUrl(mesh.reconstructionId) : null };
       error.value = null;
     } catch (e) {
       error.value = errorMessage(e);
@@ -133,8 +149,8 @@ export const useFacesStore = defineStore('faces', () => {
   async function reconstructSubject(subjectId: number): Promise<void> {
     try {
       const { jobIds } = await api().call('reconstruct.start', { subjectId, packId: fitPack.value });
-      const { job } = await api().call('jobs.get', { id: jobIds[0]! });
-      fitJobs.value[subjectId] = job;
+      fitStages.value[subjectId] = [];
+      follow(subjectId, jobIds[0]!);
       error.value = null;
     } catch (e) {
       error.value = errorMessage(e);
@@ -166,8 +182,7 @@ export const useFacesStore = defineStore('faces', () => {
   async function analyzeSubject(subjectId: number, force = false): Promise<void> {
     try {
       const { jobId } = await api().call('analyze.start', { subjectId, force });
-      const { job } = await api().call('jobs.get', { id: jobId });
-      jobs.value[subjectId] = job;
+      follow(subjectId, jobId);
       error.value = null;
     } catch (e) {
       error.value = errorMessage(e);
@@ -176,7 +191,7 @@ export const useFacesStore = defineStore('faces', () => {
 
   return {
     viewing, faces, loading, error, showLandmarks, showMesh, meshTriangles, jobs, open, close, reload, toggleMesh, selectFace, analyzeSubject,
-    fitJobs, packs, fitPack, reconstruction, fitImage, fitOpacity, showModelLandmarks, loadPacks, reconstructSubject,
+    fitJobs, fitStages, adoptRunning, packs, fitPack, reconstruction, fitImage, fitOpacity, showModelLandmarks, loadPacks, reconstructSubject,
     fitStyle, setFitStyle, show3d, toggle3d, headMesh, headTexture, subjectHead, openSubjectHead,
   };
 });

@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
-import type { ImportFileResult, JobInfo, JobState } from '../../../core/api/contract';
+import type { JobInfo, JobItem, JobState } from '../../../core/api/contract';
 import { api, desktopBridge } from '../api/client';
 import { errorMessage } from '../lib/errors';
+import { followJob } from '../lib/follow-job';
 import { useLibraryStore } from './library';
 
 export type ImportPhase = 'uploading' | JobState;
@@ -17,10 +18,10 @@ export interface ImportRun {
   uploaded: number;
   uploadTotal: number;
   job: JobInfo | null;
-  /** Per-file outcomes reported by the job. */
-  results: ImportFileResult[];
+  /** Per-file outcomes reported by the job ('done' = imported). */
+  items: JobItem[];
   /** Files that never reached the job (browser mode: their upload failed). */
-  uploadErrors: ImportFileResult[];
+  uploadErrors: JobItem[];
   /** Why the whole import failed (not a per-file error). */
   error: string | null;
   cancelRequested: boolean;
@@ -36,13 +37,11 @@ export function isFinished(run: ImportRun): boolean {
 
 /**
  * Photo imports: hands files to the services (paths in Electron, staged uploads in browser mode),
- * follows their jobs through `job.updated` events and keeps each file's outcome for the UI.
+ * follows their jobs (see `followJob`) and keeps each file's outcome for the UI.
  */
 export const useImportStore = defineStore('imports', () => {
   const runs = ref<ImportRun[]>([]);
   let nextKey = 1;
-  /** Events for jobs whose id `import.start` has not returned yet (events can arrive first). */
-  const early = new Map<number, { job: JobInfo; results: ImportFileResult[] }>();
 
   const active = computed(() => runs.value.filter((r) => !isFinished(r)));
 
@@ -50,59 +49,29 @@ export const useImportStore = defineStore('imports', () => {
     return runs.value.find((r) => r.job?.id === jobId);
   }
 
-  api().on('job.updated', ({ job, result }) => {
-    const run = runForJob(job.id);
-    if (!run) {
-      const seen = early.get(job.id) ?? { job, results: [] };
-      seen.job = job;
-      if (result) seen.results.push(result);
-      early.set(job.id, seen);
-      // Jobs started elsewhere (another window, the CLI) are never claimed: keep only the newest.
-      if (early.size > 50) early.delete(early.keys().next().value!);
-      return;
-    }
-    applyUpdate(run, job, result);
-  });
-
-  function applyUpdate(run: ImportRun, job: JobInfo, result: ImportFileResult | null): void {
-    if (isFinished(run)) return;
-    run.job = job;
-    run.phase = job.state;
-    if (result) {
-      run.results.push(result);
-      // Show photos as they land rather than all at the end of the job.
-      const library = useLibraryStore();
-      if (result.outcome === 'imported' && library.selectedId === run.subjectId) void library.refreshPhotosSoon();
-    }
-    if (isFinished(run)) void settle(run);
-  }
-
-  /** Once a job ends, take its results from the library: the events may have raced the start. */
-  async function settle(run: ImportRun): Promise<void> {
-    if (run.job) {
-      try {
-        const { job, results } = await api().call('jobs.get', { id: run.job.id });
+  /** Follows the run's job until it ends; photos show in the grid as they land. */
+  function attach(run: ImportRun, jobId: number): void {
+    run.phase = 'queued';
+    const followed = followJob(jobId, {
+      onUpdate: (job) => {
         run.job = job;
         run.phase = job.state;
-        run.results = results;
-      } catch {
-        // Keep what the events told us; the project may have closed meanwhile.
-      }
-    }
-    const library = useLibraryStore();
-    void library.refreshSubjectsSoon();
-    if (library.selectedId === run.subjectId) void library.refreshPhotosSoon();
-  }
-
-  function attach(run: ImportRun, jobId: number): void {
-    run.job = { id: jobId, kind: 'import', state: 'queued', done: 0, total: 0, error: null, createdAt: '', updatedAt: '' };
-    run.phase = 'queued';
-    const seen = early.get(jobId);
-    early.delete(jobId);
-    if (seen) {
-      run.results.push(...seen.results);
-      applyUpdate(run, seen.job, null);
-    }
+      },
+      onItem: (item) => {
+        run.items.push(item);
+        const library = useLibraryStore();
+        if (item.outcome === 'done' && library.selectedId === run.subjectId) void library.refreshPhotosSoon();
+      },
+    });
+    run.job = followed.job.value;
+    void followed.finished.then((job) => {
+      run.job = job;
+      run.phase = job.state;
+      run.items = followed.items.value;
+      const library = useLibraryStore();
+      void library.refreshSubjectsSoon();
+      if (library.selectedId === run.subjectId || run.subjectId === -1) void library.refreshPhotosSoon();
+    });
   }
 
   /**
@@ -119,7 +88,7 @@ export const useImportStore = defineStore('imports', () => {
       uploaded: 0,
       uploadTotal: 0,
       job: null,
-      results: [],
+      items: [],
       uploadErrors: [],
       error: null,
       cancelRequested: false,
@@ -164,7 +133,7 @@ export const useImportStore = defineStore('imports', () => {
         try {
           ids[index] = await api().stageUpload(file.name, await file.arrayBuffer());
         } catch (e) {
-          run.uploadErrors.push({ source: file.name, outcome: 'failed', photoId: null, code: null, message: `Could not send the file: ${errorMessage(e)}` });
+          run.uploadErrors.push({ kind: 'file', name: file.name, outcome: 'failed', subjectId: run.subjectId, photoId: null, code: null, message: `Could not send the file: ${errorMessage(e)}`, seconds: null });
         }
         run.uploaded++;
       }
@@ -187,18 +156,17 @@ export const useImportStore = defineStore('imports', () => {
     runs.value = runs.value.filter((r) => r.key !== run.key);
   }
 
-  /** After opening a project: show jobs that are still running (e.g. started before a reload). */
+  /** After opening a project: show imports that are still running (e.g. started before a reload); other kinds of job are the faces store's. */
   async function adoptRunning(): Promise<void> {
     try {
       const jobs = await api().call('jobs.list', {});
       for (const job of jobs) {
-        if (job.state !== 'queued' && job.state !== 'running') continue;
-        if (runForJob(job.id)) continue;
-        const { results } = await api().call('jobs.get', { id: job.id });
-        // Jobs do not say which subject they fill; -1 matches none, so the grid refreshes on library.changed.
-        runs.value.push(
-          reactive<ImportRun>({ key: nextKey++, subjectId: -1, subjectName: '', phase: job.state, uploaded: 0, uploadTotal: 0, job, results, uploadErrors: [], error: null, cancelRequested: false }),
-        );
+        if (job.kind !== 'import' || (job.state !== 'queued' && job.state !== 'running') || runForJob(job.id)) continue;
+        const library = useLibraryStore();
+        const name = library.subjects.find((s) => s.id === job.subjectId)?.name ?? '';
+        const run = reactive<ImportRun>({ key: nextKey++, subjectId: job.subjectId ?? -1, subjectName: name, phase: job.state, uploaded: 0, uploadTotal: 0, job, items: [], uploadErrors: [], error: null, cancelRequested: false });
+        runs.value.push(run);
+        attach(run, job.id);
       }
     } catch {
       // Nothing to adopt: the panel just stays empty.
@@ -207,7 +175,6 @@ export const useImportStore = defineStore('imports', () => {
 
   function reset(): void {
     runs.value = [];
-    early.clear();
   }
 
   return { runs, active, start, cancel, dismiss, adoptRunning, reset };

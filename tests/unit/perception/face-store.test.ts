@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSources } from '../../../main/import/collect-sources';
 import { importPhotos } from '../../../main/import/import-photos';
 import { migrate, schemaVersion } from '../../../main/library/migrations/index';
-import { ANALYZER_VERSION, analyzePhotos } from '../../../main/perception/analyze-photos';
+import { ANALYZER_VERSION, analyzePhotos, type AnalyzeContext } from '../../../main/perception/analyze-photos';
 import { FaceAnalyzer } from '../../../main/perception/face-analyzer';
-import { faceToJson } from '../../../main/perception/face-json';
-import { getFaceAnalysis } from '../../../main/perception/face-store';
-import { createProject, type Project } from '../../../main/project/project';
+import { faceToJson } from '../../../core/perception/face-json';
+import type { Project } from '../../../main/project/project';
+import { Studio } from '../../../main/services/studio';
 import { TEST_MODEL_DIR, londonPhoto, testModelFiles } from '../../helpers/perception';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -45,16 +45,20 @@ describe('migration 004: face_analyses', () => {
   });
 });
 
-describe('analyzePhotos stores each photo’s faces in the project library', () => {
+describe('analyzePhotos (inference worker) stores each photo’s faces in the project library', () => {
   let project: Project;
+  let studio: Studio;
+  let ctx: AnalyzeContext;
   const front = londonPhoto('p021', 'neutral_front');
 
   beforeAll(async () => {
     testModelFiles();
-    analyzer = new FaceAnalyzer({ modelDir: TEST_MODEL_DIR, provider: 'cpu', mesh: false });
+    analyzer = new FaceAnalyzer({ modelDir: TEST_MODEL_DIR, provider: 'cpu' });
+    studio = new Studio({ mode: 'cli', version: 'test', settingsDir: path.join(tmp.dir, 'home'), modelDir: TEST_MODEL_DIR, provider: 'cpu', workers: 1 });
     const blank = path.join(tmp.dir, 'wall.png');
     writeFileSync(blank, await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 200, g: 190, b: 180 } } }).png().toBuffer());
-    project = await createProject(path.join(tmp.dir, 'P.decastudio'), 'P');
+    project = await studio.createProject(path.join(tmp.dir, 'P.decastudio'), 'P');
+    ctx = { project, pool: studio.pool, photos: studio.photoCache };
     const subjectId = project.library.writes.createSubject('people');
     const { sources } = await collectSources([front, blank]);
     const summary = await importPhotos(project, subjectId, sources);
@@ -62,16 +66,19 @@ describe('analyzePhotos stores each photo’s faces in the project library', () 
   });
 
   afterAll(async () => {
-    await project?.close();
+    await studio?.dispose();
   });
 
   it('analyses every photo once, and again only when forced', async () => {
     const seen: string[] = [];
-    const first = await analyzePhotos(project, analyzer, { onPhoto: (_, outcome) => seen.push(outcome) });
+    const photos = () => project.library.reads.listPhotos();
+    const first = await analyzePhotos(ctx, photos(), { onPhoto: (_, outcome) => seen.push(outcome) });
     expect(first).toEqual({ analyzed: 2, skipped: 0, failed: 0, withoutUsableFace: 1 });
     expect(seen).toEqual(['analyzed', 'analyzed']);
-    expect((await analyzePhotos(project, analyzer)).skipped).toBe(2);
-    expect((await analyzePhotos(project, analyzer, { force: true })).analyzed).toBe(2);
+    expect((await analyzePhotos(ctx, photos())).skipped).toBe(2);
+    expect((await analyzePhotos(ctx, photos(), { force: true })).analyzed).toBe(2);
+    // Each photo was decoded once for all three runs (the decoded-photo cache).
+    expect(studio.photoCache.decodes).toBe(2);
   });
 
   it('reads back what the pipeline gives for the original file, and marks the photos analysed', async () => {
@@ -80,7 +87,7 @@ describe('analyzePhotos stores each photo’s faces in the project library', () 
     const blankRow = photos.find((p) => p.originalName === 'wall.png')!;
     expect(photos.map((p) => p.status)).toEqual(['analyzed', 'analyzed']);
 
-    const stored = getFaceAnalysis(project.library.db, frontRow.id)!;
+    const stored = project.library.faces.get(frontRow.id)!;
     expect(stored.analyzerVersion).toBe(ANALYZER_VERSION);
     expect(stored.selectedFace).toBe(0);
     const direct = await analyzer.analyzeFile(front);
@@ -88,6 +95,7 @@ describe('analyzePhotos stores each photo’s faces in the project library', () 
     expect(stored.faces[0]!.landmarks68).toHaveLength(68);
     expect(stored.faces[0]!.embedding).toHaveLength(128);
 
+    // The worker's result equals the pipeline run here, in this thread.
     // Independently, with plain SQL on the file.
     const db = new Database(path.join(project.dir, 'library.sqlite'), { readonly: true });
     const raw = db.prepare('SELECT face_count, selected_face, faces FROM face_analyses WHERE photo_id = ?').get(blankRow.id) as { face_count: number; selected_face: number | null; faces: string };

@@ -29,8 +29,7 @@ describe('project folder', () => {
   it('creates the layout with a WAL library holding its name and schema version', async () => {
     const project = await createProject(projectDir, 'Portraits');
     expect(project.info()).toMatchObject({ name: 'Portraits', schemaVersion: LATEST_SCHEMA_VERSION, subjectCount: 0, photoCount: 0, writable: true });
-    expect(project.library.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(project.library.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(project.library.health()).toEqual({ journalMode: 'wal', foreignKeys: true, integrity: 'ok' });
     for (const sub of ['library.sqlite', 'photos', 'thumbs', 'tmp', 'project.lock']) expect(existsSync(path.join(projectDir, sub))).toBe(true);
     await project.close();
     expect(existsSync(path.join(projectDir, 'project.lock'))).toBe(false);
@@ -109,7 +108,7 @@ describe('project folder', () => {
     );
     expect(filesUnder(reopened.store.thumbsDir)).toHaveLength(4);
     expect(filesUnder(reopened.store.tmpDir)).toHaveLength(0);
-    expect(reopened.library.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(reopened.library.health().integrity).toBe('ok');
     await reopened.close();
   });
 });

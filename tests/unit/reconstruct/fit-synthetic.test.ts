@@ -8,13 +8,12 @@ import { readZip } from '../../../core/head-model/zip-read';
 import { alignedVertexError, faceMetricRegion } from '../../../core/reconstruct/fit-metrics';
 import { fitPhotos, type FitResult } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../../core/reconstruct/fit-points';
-import { fitToHeadParams } from '../../../core/reconstruct/ortho-camera';
 import { photometricObservation } from '../../../core/reconstruct/photometric-term';
 import { renderShadedHead } from '../../../core/reconstruct/render-shaded-head';
-import { solveLightAndAlbedo } from '../../../core/reconstruct/solve-light-albedo';
 import { parseCanonicalFaceMesh } from '../../../core/starter-head/canonical-face-mesh';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
-import { PHOTOMETRIC_REFINE_DEFAULTS, photometricPoints } from '../../../main/reconstruct/photometric-refine';
+import { photometricPoints, photometricRefineStage } from '../../../core/reconstruct/stages/photometric-refine-stage';
+import { lightAlbedoStage, poseViews } from '../../../core/reconstruct/stages/light-albedo-stage';
 import { SHARED_DIR } from '../../helpers/temp-dir';
 import { syntheticPerson } from '../../../core/reconstruct/synthetic-views';
 
@@ -98,18 +97,11 @@ describe.skipIf(!existsSync(ZIP))('coarse fit against synthetic truth (ICT-FaceK
     const pp = photometricPoints(model)!;
     const errors = (fit: FitResult) => person.views.map((w, i) => faceError(model, { shape: person.shape, expression: w.expression, jaw: w.jaw }, fit, i));
     const start = fitPhotos(pp.points, person.views);
-    const views = person.views.map((w, i) => {
-      const ph = start.photos[i]!;
-      const rest = Float64Array.from(ev.evaluate({ shape: start.shape, expression: ph.expression }).joints.subarray(0, 3));
-      const out = ev.evaluate(fitToHeadParams(model, start.shape, ph, rest));
-      return { photo: images[i]!, vertices: Float32Array.from(out.vertices), normals: Float32Array.from(out.normals), camera: ph.camera, meshPoints: w.mesh };
-    });
-    const solved = solveLightAndAlbedo(model, views, meshTris, { size: 512 });
-    const observations = person.views.map((w, i) => ({
-      ...w,
-      photometric: photometricObservation(model, pp.points, pp.vertices, views[i]!.vertices, views[i]!.normals, views[i]!.camera, images[i]!, solved.albedo!, pp.vertexUv, solved.lights[i]!),
-    }));
-    const refined = fitPhotos(pp.points, observations, { init: { shape: start.shape, photos: start.photos }, rigidIterations: 0, fullIterations: PHOTOMETRIC_REFINE_DEFAULTS.iterations });
+    // The pipeline's stages, as the workers run them: pose, light/albedo, photometric refine.
+    const views = poseViews(model, ev, start.shape, person.views.map((w, i) => ({ image: images[i]!, k: 1, fit: start.photos[i]!, meshPoints: w.mesh ?? null })));
+    const solved = lightAlbedoStage(model, views, meshTris, { size: 512 });
+    const refined = photometricRefineStage(model, pp, person.views, views, views.map(() => 1), solved.albedo!, solved.lights, start);
+    const observations = views.map((v, i) => ({ photometric: photometricObservation(model, pp.points, pp.vertices, v.vertices, v.normals, v.camera, images[i]!, solved.albedo!, pp.vertexUv, solved.lights[i]!) }));
     const before = errors(start), after = errors(refined);
     const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
     console.log(`photometric refinement, 5 views: ${before.map((e) => (e * 1000).toFixed(2)).join(' ')} mm → ${after.map((e) => (e * 1000).toFixed(2)).join(' ')} mm`);

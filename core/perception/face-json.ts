@@ -1,5 +1,5 @@
-import type { FaceResult } from '../../core/perception/face-analysis';
-import type { Affine2D } from '../../core/perception/image-warp';
+import type { FaceResult } from './face-analysis';
+import type { Affine2D } from './image-warp';
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
 const r6 = (v: number) => Math.round(v * 1e6) / 1e6;

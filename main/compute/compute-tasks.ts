@@ -1,0 +1,108 @@
+import type { HeadMesh, HeadMeshRequest } from '../../core/api/contract';
+import type { DecaInit } from '../../core/deca/deca-init';
+import type { HeadModel } from '../../core/head-model/head-model';
+import type { FaceJson } from '../../core/perception/face-json';
+import type { Affine2D, RgbImage } from '../../core/perception/image-warp';
+import type { FitInit, FitOptions, FitResult, PhotoObservation } from '../../core/reconstruct/fit-photos';
+import type { FitPoints } from '../../core/reconstruct/fit-points';
+import type { PhotoFit } from '../../core/reconstruct/ortho-camera';
+import type { UvTexture } from '../../core/reconstruct/photometric-samples';
+import type { LightAlbedoOptions } from '../../core/reconstruct/solve-light-albedo';
+import type { StagePhoto } from '../../core/reconstruct/stages/light-albedo-stage';
+import type { PhotometricPoints } from '../../core/reconstruct/stages/photometric-refine-stage';
+import type { ExportPackHeadOptions } from '../export/export-pack-head';
+
+/**
+ * A loaded head-model pack as it travels to the workers: its manifest hash (the cache key) and the
+ * model, whose arrays live in SharedArrayBuffers (one copy per process).
+ */
+export interface PackRef {
+  key: string;
+  model: HeadModel;
+}
+
+/** What the fitter needs of a pack, built once per process (shared arrays). */
+export interface FitTables {
+  points: FitPoints;
+  /** The fit points with the photometric block; null when the pack has no UVs. */
+  photometric: PhotometricPoints | null;
+}
+
+/** A solved albedo as it travels back from the light/albedo stage. */
+export interface AlbedoMaps {
+  texture: UvTexture | null;
+  vertexAlbedo: Float32Array | null;
+  coverage: number;
+}
+
+/** A posed head rendered through a photo's camera. */
+export interface FitRenderRequest {
+  pack: PackRef;
+  shape: number[];
+  fit: PhotoFit;
+  /** Output size (the photo's size times `k`). */
+  width: number;
+  height: number;
+  k: number;
+  /** 'grey': the preview shading with landmarks optional; 'shaded': albedo ⊙ the photo's SH lighting. */
+  style: 'grey' | 'shaded';
+  /** With 'shaded': the albedo and the photo's light. */
+  albedo: AlbedoMaps | null;
+  light: number[] | null;
+  /** The pack's fit tables, for the model's landmark markers. */
+  tables: FitTables | null;
+  /** Draw over this image (photo pixels × k) instead of a transparent background. */
+  background: RgbImage | null;
+  /** Mix of render over background (1 = opaque render). */
+  opacity: number;
+  /** Landmarks to mark (photo pixels): the photo's (green) and the model's (red). */
+  markers: { photo: number[] | null; model: boolean } | null;
+}
+
+/** Every task a compute worker runs: name → request and result. */
+export interface ComputeTasks {
+  /** Decodes a photo (EXIF applied; `width`×`height` upright) to RGB, downscaled to `maxSide` when given; k = scale applied. */
+  'photo.decode': { req: { path: string; maxSide: number | null; width: number; height: number }; res: { image: RgbImage; k: number } };
+  /** Reads a pack's files, checks their SHA-256 against the manifest, decodes it into shared arrays. */
+  'pack.load': { req: { dir: string; id: string; key: string }; res: HeadModel };
+  /** The pack's fitter tables (fit points with and without the photometric block). */
+  'pack.tables': { req: { pack: PackRef }; res: FitTables };
+  /** The face pipeline on a decoded photo (inference lane). */
+  'face.analyze': { req: { image: RgbImage }; res: { faces: FaceJson[]; selected: number | null } };
+  /** DECA's coarse encoder on each face's crop, mapped onto the pack (inference lane). */
+  'deca.encode': { req: { pack: PackRef; encoderFile: string; crops: { image: RgbImage; toCrop: Affine2D }[] }; res: DecaInit[] };
+  /** The joint landmark fit (one shared β). */
+  'fit.joint': { req: { tables: FitTables; observations: PhotoObservation[]; init: FitInit | null; options: Partial<FitOptions> }; res: FitResult };
+  /** Each photo fitted alone, with its landmark error (for the shared shape's cost). */
+  'fit.alone': { req: { tables: FitTables; observations: PhotoObservation[]; inits: (FitInit | null)[] | null; options: Partial<FitOptions> }; res: { fits: FitResult[]; nme: number[] } };
+  /** Per-photo SH lighting and the shared albedo for a fit. */
+  'light.albedo': {
+    req: { pack: PackRef; shape: number[]; photos: StagePhoto[]; options: Partial<LightAlbedoOptions> };
+    res: AlbedoMaps & { lights: number[][]; rms: number[]; rmsConstantAlbedo: number[] };
+  };
+  /** DECA's photometric term on the geometry, from the landmark fit. */
+  'fit.photometric': {
+    req: { pack: PackRef; tables: FitTables; observations: PhotoObservation[]; photos: StagePhoto[]; start: FitResult; albedo: UvTexture; lights: number[][]; options: Partial<FitOptions> };
+    res: FitResult;
+  };
+  /** Landmark and photometric errors of the final fit (lights estimated again against the albedo). */
+  'fit.metrics': {
+    req: { pack: PackRef; tables: FitTables; observations: PhotoObservation[]; photos: StagePhoto[]; fit: FitResult; albedo: UvTexture | null };
+    res: { nme: number[]; landmarks68: number[][][]; lights: number[][]; rms: number[]; rmsConstantAlbedo: number[] };
+  };
+  /** Identity distance of each photo's textured render to its face (render here, recognition on the inference lane). */
+  'fit.identity': {
+    req: { pack: PackRef; shape: number[]; photos: (StagePhoto & { light: number[]; box: number[]; embedding: number[] })[]; albedo: AlbedoMaps };
+    res: (number | null)[];
+  };
+  /** A head posed by a fit and rendered through the photo's camera, as PNG bytes. */
+  'render.fit': { req: FitRenderRequest; res: Uint8Array };
+  /** The reconstructed head for a 3D view: per-corner positions, normals and UVs (see ReconstructedHeadMesh). */
+  'head.mesh': { req: { pack: PackRef; shape: number[]; expression: number[] | null; jaw: number[] | null }; res: { triangleCount: number; positions: Float32Array; normals: Float32Array; uvs: Float32Array | null } };
+  /** The forward model for the head-model page's sliders. */
+  'pack.evaluate': { req: { pack: PackRef; request: HeadMeshRequest }; res: Omit<HeadMesh, 'positions' | 'normals' | 'indices' | 'landmarks'> & { positions: Float32Array; normals: Float32Array; indices: Uint32Array | null; landmarks: Float32Array } };
+  /** A rigged head as GLB or FBX bytes. */
+  'export.head': { req: { pack: PackRef; options: ExportPackHeadOptions }; res: { bytes: Uint8Array; summary: string } };
+}
+
+export type TaskName = keyof ComputeTasks;

@@ -1,0 +1,43 @@
+import { decaCodeToFit } from '../../core/deca/deca-init';
+import { faceToJson } from '../../core/perception/face-json';
+import { poseViews } from '../../core/reconstruct/stages/light-albedo-stage';
+import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
+import { DecaEncoder } from '../deca/deca-encoder';
+import { renderedIdentityDistance } from '../reconstruct/identity-distance';
+import type { ComputeTasks, TaskName } from './compute-tasks';
+import type { TaskContext } from './task-context';
+import type { WorkerState } from './worker-state';
+
+type Handlers = { [K in TaskName]?: (req: ComputeTasks[K]['req'], ctx: TaskContext, state: WorkerState) => Promise<ComputeTasks[K]['res']> | ComputeTasks[K]['res'] };
+
+/** Tasks that run ONNX models: they go to the inference worker, which owns every session. */
+export const INFERENCE_TASKS: Handlers = {
+  'face.analyze': async ({ image }, _ctx, state) => {
+    const result = await state.faceAnalyzer().analyzeImage(image);
+    return { faces: result.faces.map(faceToJson), selected: result.selected };
+  },
+
+  'deca.encode': async ({ pack, encoderFile, crops }, ctx, state) => {
+    const encoder = await DecaEncoder.open(encoderFile, { engine: state.inference() });
+    const out = [];
+    for (const c of crops) {
+      ctx.throwIfStopped();
+      out.push(decaCodeToFit(pack.model, await encoder.encodeCrop(c.image, c.toCrop), c.toCrop));
+    }
+    return out;
+  },
+
+  'fit.identity': async ({ pack, shape, photos, albedo }, ctx, state) => {
+    const p = state.pack(pack);
+    const views = poseViews(p.model, p.evaluator, shape, photos);
+    const out: (number | null)[] = [];
+    for (let i = 0; i < photos.length; i++) {
+      ctx.throwIfStopped();
+      const q = photos[i]!, view = views[i]!;
+      const { rgb } = renderShadedHead(p.model, view.vertices, view.normals, view.camera, view.photo, albedo.texture, q.light, {}, albedo.vertexAlbedo);
+      const box = q.box.map((x) => x * q.k);
+      out.push(await renderedIdentityDistance(state.faceAnalyzer(), { ...view.photo, data: rgb }, q.embedding, box).catch(() => null));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import sharp from 'sharp';
+import { renderHeadPreview } from '../../core/head-model/render-head';
+import { fitLandmarks } from '../../core/reconstruct/fit-photos';
+import { fitToHeadParams } from '../../core/reconstruct/ortho-camera';
+import { opaqueTriangles } from '../../core/reconstruct/rasterize-fit';
+import { renderFitOverlay } from '../../core/reconstruct/render-overlay';
+import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
+import { exportPackHead } from '../export/export-pack-head';
+import { evaluatePackMesh } from '../packs/pack-mesh';
+import { PackStore } from '../packs/pack-store';
+import { decodePhoto } from '../perception/decode-photo';
+import type { ComputeTasks, TaskName } from './compute-tasks';
+import { toShared } from './shared-data';
+import type { TaskContext } from './task-context';
+import type { WorkerState } from './worker-state';
+
+type Handlers = { [K in TaskName]?: (req: ComputeTasks[K]['req'], ctx: TaskContext, state: WorkerState) => Promise<ComputeTasks[K]['res']> | ComputeTasks[K]['res'] };
+
+/** Decoding, pack loading, renders, 3D-view meshes and exports as worker tasks. */
+export const MEDIA_TASKS: Handlers = {
+  'photo.decode': async ({ path: file, maxSide, width, height }) => {
+    const image = await decodePhoto(file, maxSide);
+    // The camera scales by the mean of the two axes' factors; rounding makes them differ by < 1 pixel.
+    return { image: toShared(image), k: (image.width / width + image.height / height) / 2 };
+  },
+
+  'pack.load': async ({ dir, id }) => toShared(await new PackStore(path.resolve(dir)).load(id)),
+
+  'render.fit': async (req, _ctx, state) => {
+    const p = state.pack(req.pack);
+    const { model, evaluator } = p;
+    const rest = Float64Array.from(evaluator.evaluate({ shape: req.shape, expression: req.fit.expression }).joints.subarray(0, 3));
+    const out = evaluator.evaluate(fitToHeadParams(model, req.shape, req.fit, rest));
+    const vertices = Float32Array.from(out.vertices), normals = Float32Array.from(out.normals);
+    const c = req.fit.camera, k = req.k;
+    const camera = { scale: c.scale * k, tx: c.tx * k, ty: c.ty * k };
+    const W = req.width, H = req.height;
+    const raw = (data: Uint8Array, channels: 3 | 4) => sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width: W, height: H, channels } }).png().toBuffer();
+    if (req.style === 'shaded' && req.light) {
+      const base = req.background ?? { width: W, height: H, data: new Uint8Array(W * H * 3) };
+      const { rgb, mask } = renderShadedHead(model, vertices, normals, camera, base, req.albedo?.texture ?? null, req.light, {}, req.albedo?.vertexAlbedo ?? null);
+      if (req.background) {
+        const a = req.opacity;
+        return raw(a === 1 ? rgb : rgb.map((v, i) => Math.round(a * v + (1 - a) * base.data[i]!)), 3);
+      }
+      const rgba = new Uint8Array(W * H * 4);
+      for (let i = 0; i < W * H; i++) {
+        rgba.set(rgb.subarray(i * 3, i * 3 + 3), i * 4);
+        rgba[i * 4 + 3] = mask[i] ? 255 : 0;
+      }
+      return raw(rgba, 4);
+    }
+    if (req.background) {
+      const model68 = req.markers?.model && req.tables ? fitLandmarks(req.tables.points, req.shape, req.fit).map((x) => x * k) : undefined;
+      const photo68 = req.markers?.photo?.map((x) => x * k);
+      return raw(renderFitOverlay(model, vertices, normals, camera, req.background, { photo: photo68, model: model68 }, { opacity: req.opacity }), 4);
+    }
+    return raw(renderHeadPreview(model, vertices, normals, { width: W, height: H, view: { scale: camera.scale, offsetX: camera.tx, offsetY: camera.ty }, transparent: true }), 4);
+  },
+
+  'head.mesh': ({ pack, shape, expression, jaw }, _ctx, state) => {
+    const { model, evaluator } = state.pack(pack);
+    const psi = expression ? Float64Array.from(expression) : new Float64Array(model.expression.count);
+    const rest = Float64Array.from(evaluator.evaluate({ shape, expression: psi }).joints.subarray(0, 3));
+    const out = evaluator.evaluate(fitToHeadParams(model, shape, { rotation: [0, 0, 0], jaw: (jaw ?? [0, 0, 0]) as [number, number, number], expression: psi, camera: { scale: 1, tx: 0, ty: 0 } }, rest));
+    const keep = opaqueTriangles(model.triangles, model.regions.overlays);
+    let T = 0;
+    for (let t = 0; t < keep.length; t++) T += keep[t]!;
+    const positions = new Float32Array(T * 9), normals = new Float32Array(T * 9);
+    const uvs = model.uv ? new Float32Array(T * 6) : null;
+    let n = 0;
+    for (let t = 0; t < keep.length; t++) {
+      if (!keep[t]) continue;
+      for (let c = 0; c < 3; c++, n++) {
+        const v = model.triangles[t * 3 + c]!;
+        for (let d = 0; d < 3; d++) (positions[n * 3 + d] = out.vertices[v * 3 + d]!), (normals[n * 3 + d] = out.normals[v * 3 + d]!);
+        if (uvs && model.uv) {
+          const u = model.uv.triangles[t * 3 + c]!;
+          uvs[n * 2] = model.uv.coords[u * 2]!;
+          uvs[n * 2 + 1] = model.uv.coords[u * 2 + 1]!;
+        }
+      }
+    }
+    return { triangleCount: T, positions, normals, uvs };
+  },
+
+  'pack.evaluate': ({ pack, request }, _ctx, state) => evaluatePackMesh(state.pack(pack), request),
+
+  'export.head': ({ pack, options }) => exportPackHead(pack.model, options),
+};

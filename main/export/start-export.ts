@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { ApiError } from '../../core/api/api-error';
+import type { ExportHeadRequest, JobItem } from '../../core/api/contract';
+import { requireSubjectReconstruction } from '../reconstruct/stored-results';
+import type { Studio } from '../services/studio';
+import { exportHeadFile } from './export-head-file';
+
+/**
+ * Starts an export job: checks the request now (so the dialog hears about a missing reconstruction
+ * at once), then runs the one export path ({@link exportHeadFile}) to `request.outPath` or the
+ * project's `exports/` folder. The job's one 'output' item names the file.
+ *
+ * ```ts
+ * const jobId = startExportJob(studio, { packId: 'ict-facekit', subjectId: 3, format: 'fbx' });
+ * ```
+ */
+export function startExportJob(studio: Studio, request: ExportHeadRequest, onDone?: (item: JobItem) => void): number {
+  const project = studio.requireProject();
+  const ext = `.${request.format}`;
+  if (request.outPath && (!path.isAbsolute(request.outPath) || path.extname(request.outPath).toLowerCase() !== ext)) {
+    throw new ApiError('bad-request', `outPath must be an absolute path ending in ${ext}`);
+  }
+  if (request.subjectId !== undefined) requireSubjectReconstruction(project, request.subjectId, request.packId);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const subjectName = request.subjectId === undefined ? '' : `${slug(project.library.reads.getSubject(request.subjectId)!.name)}-`;
+  const out = request.outPath ?? path.join(project.dir, 'exports', `${subjectName}${request.packId}-${stamp}${ext}`);
+  return studio.jobs.enqueue(
+    project,
+    'export',
+    { ...request, outPath: out },
+    async (ctx) => {
+      ctx.setTotal(1);
+      const written = await exportHeadFile(studio, project, request, out, ctx.signal);
+      const item: JobItem = { kind: 'output', name: written.path, outcome: 'done', subjectId: request.subjectId ?? null, photoId: null, code: null, message: written.summary, seconds: null };
+      ctx.addItem(item, true);
+      onDone?.(item);
+    },
+    { subjectId: request.subjectId ?? null },
+  );
+}
+
+/** A file-name-safe form of a subject's name. */
+function slug(name: string): string {
+  return name.normalize('NFKD').replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'subject';
+}

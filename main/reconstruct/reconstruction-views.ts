@@ -1,0 +1,136 @@
+import type { ReconstructedHeadMesh, ReconstructionView } from '../../core/api/contract';
+import { fitLandmarks } from '../../core/reconstruct/fit-photos';
+import type { PhotoFitWithReconstruction, StoredReconstruction } from '../library/reconstructions-table';
+import type { Studio } from '../services/studio';
+import { photoFitOf, storedAlbedo } from './stored-results';
+
+export interface FitImageOptions {
+  /** Longest side of the image (the photo's own size when smaller). */
+  maxSide: number;
+  /** 'grey': the preview shading; 'shaded': albedo ⊙ the photo's SH lighting (grey without a stored albedo). */
+  style: 'grey' | 'shaded';
+  /** A pack's reconstruction instead of the newest on any pack. */
+  packId?: string;
+}
+
+export const FIT_IMAGE_DEFAULTS: FitImageOptions = { maxSide: 1024, style: 'grey' };
+
+/**
+ * What the photo viewer shows of a photo's newest reconstruction (on a pack, or any): errors and the
+ * model's 68 landmarks projected into the photo — read from the library, never solved again.
+ *
+ * ```ts
+ * const view = await reconstructionView(studio, photoId);
+ * ```
+ */
+export async function reconstructionView(studio: Studio, photoId: number, packId?: string): Promise<ReconstructionView | null> {
+  const project = studio.requireProject();
+  const fit = project.library.reconstructions.latestFitOfPhoto(photoId, packId);
+  if (!fit) return null;
+  return {
+    photoId,
+    packId: fit.reconstruction.packId,
+    nme: fit.metrics.nme,
+    nmeSingle: fit.metrics.nmeSingle,
+    jointPhotoCount: fit.reconstruction.photoIds.length,
+    modelLandmarks68: fit.fit.modelLandmarks68 ?? (await projectedLandmarks(studio, fit)),
+    photometricRms: fit.metrics.photometricRms ?? null,
+    identityDistance: fit.metrics.identityDistance ?? null,
+    subjectId: fit.reconstruction.subjectId,
+    createdAt: fit.reconstruction.createdAt,
+  };
+}
+
+/** The model's 68 landmarks for fits stored before they were kept with the fit (rows from version 5). */
+async function projectedLandmarks(studio: Studio, fit: PhotoFitWithReconstruction): Promise<number[][]> {
+  const tables = await studio.models.tables(await studio.models.pack(fit.reconstruction.packId));
+  const p = fitLandmarks(tables.points, fit.reconstruction.shape, photoFitOf(fit));
+  return Array.from({ length: 68 }, (_, l) => [p[l * 2]!, p[l * 2 + 1]!]);
+}
+
+/**
+ * A photo's fitted head rendered with the photo's camera on a transparent background (PNG), for the
+ * UI to blend over the photo; rendered once per reconstruction and style (then cached). Null when the
+ * photo has no reconstruction.
+ *
+ * ```ts
+ * const png = await fitImage(studio, photoId, { style: 'shaded' });
+ * ```
+ */
+export async function fitImage(studio: Studio, photoId: number, options: Partial<FitImageOptions> = {}): Promise<Uint8Array | null> {
+  const o = { ...FIT_IMAGE_DEFAULTS, ...options };
+  const project = studio.requireProject();
+  const photo = project.library.reads.getPhoto(photoId);
+  const fit = photo && project.library.reconstructions.latestFitOfPhoto(photoId, o.packId);
+  if (!photo || !fit) return null;
+  const rec = fit.reconstruction;
+  const k = Math.min(1, o.maxSide / Math.max(photo.width, photo.height));
+  const shaded = o.style === 'shaded' && !!fit.fit.light;
+  const key = `fit:${rec.id}:${photoId}:${shaded ? 'shaded' : 'grey'}:${o.maxSide}`;
+  return studio.views.get(
+    key,
+    async () => {
+      const pack = await studio.models.pack(rec.packId);
+      return studio.pool.run('render.fit', {
+        pack,
+        tables: null,
+        shape: rec.shape,
+        fit: photoFitOf(fit),
+        width: Math.max(1, Math.round(photo.width * k)),
+        height: Math.max(1, Math.round(photo.height * k)),
+        k,
+        style: shaded ? 'shaded' : 'grey',
+        albedo: shaded ? await storedAlbedo(project, rec.id) : null,
+        light: fit.fit.light ?? null,
+        background: null,
+        opacity: 1,
+        markers: null,
+      });
+    },
+    (png) => png.byteLength,
+  );
+}
+
+/**
+ * A photo's reconstructed head for the 3D view: the subject's shared shape with the photo's
+ * expression and jaw, facing forward (the viewer's orbit camera does the turning). Null when the
+ * photo has no reconstruction.
+ *
+ * ```ts
+ * const mesh = await photoHeadMesh(studio, photoId);
+ * ```
+ */
+export async function photoHeadMesh(studio: Studio, photoId: number): Promise<ReconstructedHeadMesh | null> {
+  const fit = studio.requireProject().library.reconstructions.latestFitOfPhoto(photoId);
+  if (!fit) return null;
+  return headMesh(studio, fit.reconstruction, photoId, fit.fit.expression, fit.fit.jaw);
+}
+
+/**
+ * A subject's shared head (their shape, neutral expression, rest pose) on a pack — the newest pack
+ * they were reconstructed on when none is named. Null without a reconstruction there.
+ *
+ * ```ts
+ * const mesh = await subjectHeadMesh(studio, subjectId);
+ * ```
+ */
+export async function subjectHeadMesh(studio: Studio, subjectId: number, packId?: string): Promise<ReconstructedHeadMesh | null> {
+  const rec = studio.requireProject().library.reconstructions.latestForSubject(subjectId, packId);
+  if (!rec) return null;
+  return headMesh(studio, rec, null, null, null);
+}
+
+async function headMesh(studio: Studio, rec: StoredReconstruction, photoId: number | null, expression: number[] | null, jaw: number[] | null): Promise<ReconstructedHeadMesh> {
+  const hasAlbedo = studio.requireProject().library.maps.has(rec.id, 'albedo');
+  return studio.views.get(
+    `mesh:${rec.id}:${photoId ?? 'neutral'}`,
+    async () => {
+      const pack = await studio.models.pack(rec.packId);
+      const m = await studio.pool.run('head.mesh', { pack, shape: rec.shape, expression, jaw });
+      return { packId: rec.packId, subjectId: rec.subjectId, photoId, reconstructionId: rec.id, triangleCount: m.triangleCount, positions: base64(m.positions), normals: base64(m.normals), uvs: m.uvs && base64(m.uvs), hasAlbedo };
+    },
+    (m) => m.positions.length * 2 + (m.uvs?.length ?? 0),
+  );
+}
+
+const base64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');

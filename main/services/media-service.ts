@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { fitImage } from '../reconstruct/reconstruction-views';
+import type { Studio } from './studio';
+
+/** What a media request answers: bytes or a file, its type and caching; or why there is none. */
+export type MediaResponse =
+  | { ok: true; contentType: string; body: Uint8Array | { file: string }; immutable: boolean; downloadName: string | null }
+  | { ok: false; status: 404 | 405; message: string };
+
+/** The kinds of media the UI loads: photos, thumbnails, fitted-head renders, albedo textures, exported files. */
+export const MEDIA_KINDS = ['thumb', 'photo', 'fit', 'albedo', 'export'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+const notFound = (message: string): MediaResponse => ({ ok: false, status: 404, message });
+
+/**
+ * The one media service behind both transports — the browser server's `/media/<kind>/<id>` and
+ * Electron's `deca-media://<kind>/<id>` — over the open project's files and stored results:
+ * `thumb/<sha256>`, `photo/<sha256>`, `fit/<photoId>?style=grey|shaded`, `albedo/<reconstructionId>`,
+ * `export/<jobId>`. Renders come from the view cache (made once per reconstruction).
+ *
+ * ```ts
+ * const r = await resolveMedia(studio, 'fit', '12', new URLSearchParams('style=shaded'));
+ * ```
+ */
+export async function resolveMedia(studio: Studio, kind: string, id: string, query: URLSearchParams): Promise<MediaResponse> {
+  const project = studio.project;
+  if (!project) return notFound('No project is open');
+  const reads = project.library.reads;
+  switch (kind) {
+    case 'thumb':
+    case 'photo': {
+      if (!/^[0-9a-f]{64}$/.test(id)) return notFound('No such photo');
+      const photo = reads.findPhotoWithContent(id);
+      if (!photo) return notFound('No such photo');
+      const file = kind === 'thumb' ? project.store.thumbnailPath(id) : project.store.originalPath(id, photo.format);
+      return { ok: true, contentType: kind === 'thumb' ? 'image/jpeg' : `image/${photo.format}`, body: { file }, immutable: true, downloadName: null };
+    }
+    case 'fit': {
+      if (!/^\d{1,12}$/.test(id)) return notFound('No such photo');
+      const png = await fitImage(studio, Number(id), { style: query.get('style') === 'shaded' ? 'shaded' : 'grey' });
+      return png ? { ok: true, contentType: 'image/png', body: png, immutable: false, downloadName: null } : notFound('No reconstruction for this photo');
+    }
+    case 'albedo': {
+      if (!/^\d{1,12}$/.test(id)) return notFound('No such reconstruction');
+      const map = project.library.maps.get(Number(id), 'albedo');
+      return map ? { ok: true, contentType: 'image/png', body: map.data, immutable: true, downloadName: null } : notFound('No albedo for this reconstruction');
+    }
+    case 'export': {
+      if (!/^\d{1,12}$/.test(id)) return notFound('No such export');
+      const job = reads.getJob(Number(id));
+      const file = job?.kind === 'export' && job.state === 'done' ? reads.listJobItems(job.id).find((i) => i.kind === 'output')?.name : undefined;
+      return file ? { ok: true, contentType: 'application/octet-stream', body: { file }, immutable: false, downloadName: path.basename(file) } : notFound('No such export');
+    }
+    default:
+      return notFound('Not found');
+  }
+}
