@@ -121,16 +121,17 @@ export async function subjectHeadMesh(studio: Studio, subjectId: number, packId?
 }
 
 async function headMesh(studio: Studio, rec: StoredReconstruction, photoId: number | null, expression: number[] | null, jaw: number[] | null): Promise<ReconstructedHeadMesh> {
-  const hasAlbedo = studio.requireProject().library.maps.has(rec.id, 'albedo');
-  return studio.views.get(
+  // The geometry is made once; whether a texture is stored is read each time (maps can be added later).
+  const mesh = await studio.views.get(
     `mesh:${rec.id}:${photoId ?? 'neutral'}`,
     async () => {
       const pack = await studio.models.pack(rec.packId);
       const m = await studio.pool.run('head.mesh', { pack, shape: rec.shape, expression, jaw });
-      return { packId: rec.packId, subjectId: rec.subjectId, photoId, reconstructionId: rec.id, triangleCount: m.triangleCount, positions: base64(m.positions), normals: base64(m.normals), uvs: m.uvs && base64(m.uvs), hasAlbedo };
+      return { packId: rec.packId, subjectId: rec.subjectId, photoId, reconstructionId: rec.id, triangleCount: m.triangleCount, positions: base64(m.positions), normals: base64(m.normals), uvs: m.uvs && base64(m.uvs) };
     },
     (m) => m.positions.length * 2 + (m.uvs?.length ?? 0),
   );
+  return { ...mesh, hasAlbedo: studio.requireProject().library.maps.has(rec.id, 'albedo') };
 }
 
 const base64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');

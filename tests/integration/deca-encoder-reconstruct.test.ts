@@ -5,8 +5,6 @@ import { DECA_CODE_LENGTH, splitDecaCode } from '../../core/deca/deca-code';
 import { decaCodeToFit } from '../../core/deca/deca-init';
 import { syntheticHeadModel } from '../../core/head-model/synthetic-head-model';
 import { PackStore } from '../../main/packs/pack-store';
-import { getFaceAnalysis } from '../../main/perception/face-store';
-import { listReconstructions } from '../../main/reconstruct/reconstruction-store';
 import { Studio } from '../../main/services/studio';
 import { OnnxGraph } from '../../native-models/onnx/onnx-graph';
 import { ensureBuilt, runCli } from '../helpers/cli';
@@ -72,19 +70,21 @@ describe.skipIf(!existsSync(DIR))('deca-studio reconstruct --init encoder (tiny 
     const studio = new Studio({ mode: 'cli', version: 'test', settingsDir: home });
     let unrefinedNme = 0;
     try {
-      const project = await studio.openProject(proj);
-      const db = project.library.db;
-      const [rec, ...more] = listReconstructions(db, 'flame-fixture');
+      const project = await studio.openProject(proj, { readonly: true });
+      const library = project.library;
+      expect(library.reconstructions.count()).toBe(1);
+      const sub = library.reconstructions.latestForSubject(library.reads.findSubjectByName('p002')!.id, 'flame-fixture')!;
+      const [rec, ...more] = library.reconstructions.fitsOf(sub.id);
       expect(more).toHaveLength(0);
-      const stored = getFaceAnalysis(db, rec!.photoId)!;
+      const stored = library.faces.get(rec!.photoId)!;
       const toCrop = stored.faces[stored.selectedFace!]!.decaCrop!.toCrop;
       const want = decaCodeToFit(await studio.packs.load('flame-fixture'), splitDecaCode(CODE), toCrop);
       const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
-      const p = rec!.parameters;
+      const p = rec!.fit;
       unrefinedNme = rec!.metrics.nme;
-      expect(p.init).toBe('encoder');
-      expect(p.refined).toBe(false);
-      expect(p.shape).toEqual(Array.from(want.shape, r6));
+      expect(sub.options.init).toBe('encoder');
+      expect(sub.options.refine).toBe(false);
+      expect(sub.shape).toEqual(Array.from(want.shape, r6));
       expect(p.expression).toEqual(Array.from(want.fit.expression, r6));
       expect(p.rotation).toEqual(want.fit.rotation.map(r6));
       expect(p.jaw).toEqual(want.fit.jaw.map(r6));
@@ -107,11 +107,12 @@ describe.skipIf(!existsSync(DIR))('deca-studio reconstruct --init encoder (tiny 
     expect(refined.stdout).toMatch(/p002: 1 fitted/);
     const again = new Studio({ mode: 'cli', version: 'test', settingsDir: home });
     try {
-      const [rec] = listReconstructions((await again.openProject(proj)).library.db, 'flame-fixture');
-      expect(rec!.parameters.init).toBe('encoder');
-      expect(rec!.parameters.refined).toBe(true);
+      const library = (await again.openProject(proj, { readonly: true })).library;
+      const sub = library.reconstructions.latestForSubject(library.reads.findSubjectByName('p002')!.id, 'flame-fixture')!;
+      expect(sub.options.init).toBe('encoder');
+      expect(sub.options.refine).toBe(true);
       // the fit moved the start towards the landmarks (a sphere-like fixture head: still far off)
-      expect(rec!.metrics.nme).toBeLessThan(unrefinedNme);
+      expect(library.reconstructions.fitsOf(sub.id)[0]!.metrics.nme).toBeLessThan(unrefinedNme);
     } finally {
       await again.dispose();
     }

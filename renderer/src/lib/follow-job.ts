@@ -15,8 +15,8 @@ export interface FollowedJob {
 export interface FollowJobOptions {
   /** Told each item as it arrives (e.g. refresh the photo grid when a file was imported). */
   onItem?: (item: JobItem) => void;
-  /** Told every state or progress change. */
-  onUpdate?: (job: JobInfo) => void;
+  /** Told every change of state, progress or items (after it is applied). */
+  onUpdate?: (job: JobInfo, items: readonly JobItem[]) => void;
 }
 
 const ENDED: readonly JobInfo['state'][] = ['done', 'failed', 'cancelled', 'interrupted'];
@@ -50,8 +50,11 @@ export function followJob(jobId: number, options: FollowJobOptions = {}): Follow
     off();
     try {
       const got = await api().call('jobs.get', { id: jobId });
-      job.value = got.job;
-      items.value = got.items;
+      if (got?.job) {
+        job.value = got.job;
+        items.value = got.items;
+        options.onUpdate?.(got.job, got.items);
+      }
     } catch {
       // Keep what the events said: the project may have closed meanwhile.
     }
@@ -61,21 +64,19 @@ export function followJob(jobId: number, options: FollowJobOptions = {}): Follow
   const off = api().on('job.updated', ({ job: update, item }) => {
     if (update.id !== jobId || settled) return;
     job.value = update;
-    options.onUpdate?.(update);
-    if (item) {
-      items.value = [...items.value, item];
-      options.onItem?.(item);
-    }
+    if (item) items.value = [...items.value, item];
+    options.onUpdate?.(update, items.value);
+    if (item) options.onItem?.(item);
     if (jobEnded(update)) void settle();
   });
 
   void api()
     .call('jobs.get', { id: jobId })
     .then((got) => {
-      if (settled) return;
+      if (settled || !got?.job) return;
       job.value = got.job;
       if (got.items.length > items.value.length) items.value = got.items;
-      options.onUpdate?.(got.job);
+      options.onUpdate?.(got.job, items.value);
       if (jobEnded(got.job)) void settle();
     })
     .catch(() => undefined);

@@ -53,21 +53,18 @@ export const useImportStore = defineStore('imports', () => {
   function attach(run: ImportRun, jobId: number): void {
     run.phase = 'queued';
     const followed = followJob(jobId, {
-      onUpdate: (job) => {
+      onUpdate: (job, items) => {
         run.job = job;
         run.phase = job.state;
+        run.items = [...items];
       },
       onItem: (item) => {
-        run.items.push(item);
         const library = useLibraryStore();
         if (item.outcome === 'done' && library.selectedId === run.subjectId) void library.refreshPhotosSoon();
       },
     });
     run.job = followed.job.value;
-    void followed.finished.then((job) => {
-      run.job = job;
-      run.phase = job.state;
-      run.items = followed.items.value;
+    void followed.finished.then(() => {
       const library = useLibraryStore();
       void library.refreshSubjectsSoon();
       if (library.selectedId === run.subjectId || run.subjectId === -1) void library.refreshPhotosSoon();

@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../core/api/contract';
-import { saveSubjectAlbedo } from '../../../main/reconstruct/albedo-store';
+import { openLibrary } from '../../../main/library/open-library';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 // Electron cannot run here: a recording stand-in lets the main process's wiring be checked.
@@ -111,7 +110,7 @@ describe('Electron main process', () => {
     expect(await call(own, 'project.close', {})).toMatchObject({ ok: true });
   });
 
-  it("serves a subject's albedo to the 3D view's WebGL texture: CORS-enabled scheme, readable from the file:// page", async () => {
+  it("serves a reconstruction's albedo to the 3D view's WebGL texture: CORS-enabled scheme, readable from the file:// page", async () => {
     const { protocol } = await import('electron');
     expect(privileged).toEqual([expect.objectContaining({ privileges: expect.objectContaining({ corsEnabled: true }) })]);
     const call = ipcHandlers.get(IPC_CHANNELS.call)!;
@@ -121,17 +120,18 @@ describe('Electron main process', () => {
     const subject = ((await call(own, 'subjects.create', { name: 'Ann' })) as { value: { id: number } }).value;
     // The reconstruct job stores it; here a second connection on the project's library does.
     const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#c08070' } }).png().toBuffer();
-    const db = new Database(path.join(project, 'library.sqlite'));
-    saveSubjectAlbedo(db, { subjectId: subject.id, packId: 'starter-head', photoIds: [], size: 4, png, vertexRgb: null });
-    db.close();
+    const lib = openLibrary(path.join(project, 'library.sqlite'));
+    const rec = lib.reconstructions.save({ subjectId: subject.id, packId: 'starter-head', packHash: '', fitter: 'test', options: {}, shape: [], photoIds: [], stages: [], jobId: null }, []);
+    lib.maps.put({ reconstructionId: rec, kind: 'albedo', width: 4, height: 4, format: 'png', data: png, meta: {} });
+    lib.close();
     const handler = vi.mocked(protocol.handle).mock.calls[0]![1] as (request: Request) => Promise<Response>;
-    const served = await handler(new Request(`deca-media://albedo/${subject.id}/starter-head?t=1`));
+    const served = await handler(new Request(`deca-media://albedo/${rec}`));
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(served.headers.get('access-control-allow-origin')).toBe('*');
     expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
-    expect((await handler(new Request(`deca-media://albedo/${subject.id}/ict-facekit`))).status).toBe(404);
-    expect((await handler(new Request(`deca-media://albedo/${subject.id}/..%2Fsecret`))).status).toBe(404);
+    expect((await handler(new Request(`deca-media://albedo/${rec + 1}`))).status).toBe(404);
+    expect((await handler(new Request(`deca-media://albedo/..%2Fsecret`))).status).toBe(404);
     expect(await call(own, 'project.close', {})).toMatchObject({ ok: true });
   });
 });

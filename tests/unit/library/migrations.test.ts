@@ -86,6 +86,83 @@ describe('migrations', () => {
     expect(db.prepare('SELECT count(*) AS n FROM subject_albedos').get()).toEqual({ n: 0 });
   });
 
+  it('006 carries version 5 rows into the results repository: reconstructions grouped per subject and pack, albedos attached, job items kept', () => {
+    migrate(db, 5);
+    db.prepare("INSERT INTO subjects (name, created_at) VALUES ('Ann', 'n'), ('Bo', 'n')").run();
+    const photo = db.prepare("INSERT INTO photos (subject_id, sha256, original_name, width, height, format, byte_size, imported_at) VALUES (?, ?, ?, 10, 10, 'jpeg', 5, 'n')");
+    photo.run(1, 'a'.repeat(64), 'a1.jpg');
+    photo.run(1, 'b'.repeat(64), 'a2.jpg');
+    photo.run(2, 'c'.repeat(64), 'b1.jpg');
+    const rec = db.prepare("INSERT INTO reconstructions (photo_id, pack_id, parameters, metrics, created_at) VALUES (?, ?, ?, ?, 'n')");
+    const params = (photoIds: number[], faceIndex: number, tx: number, extra: object = {}) =>
+      JSON.stringify({ fitter: 'coarse-lm-6', jointPhotoIds: photoIds, faceIndex, shape: [0.5, -0.25], expression: [0.1], rotation: [0, 0.2, 0], jaw: [0.05, 0, 0], camera: { scale: 900, tx, ty: 500 }, light: [1, 2, 3], photometricRefinement: true, ...extra });
+    // An older solve of photo 1 alone, then Ann's two photos jointly on the starter head; Ann on ICT; Bo.
+    rec.run(1, 'starter-head', params([1], 0, 1), '{"nme":0.09,"nmeSingle":0.09,"secondsPerPhoto":1}');
+    rec.run(1, 'starter-head', params([1, 2], 0, 100), '{"nme":0.03,"nmeSingle":0.02,"secondsPerPhoto":1,"photometricRms":0.04}');
+    rec.run(2, 'starter-head', params([1, 2], 1, 200), '{"nme":0.04,"nmeSingle":0.03,"secondsPerPhoto":1}');
+    rec.run(1, 'ict-facekit', params([1], 0, 300, { init: 'encoder', refined: false, encoderLight: [9] }), '{"nme":0.05,"nmeSingle":0.05,"secondsPerPhoto":2}');
+    rec.run(3, 'starter-head', params([3], 0, 400), '{"nme":0.06,"nmeSingle":0.06,"secondsPerPhoto":3}');
+    db.prepare("INSERT INTO subject_albedos (subject_id, pack_id, photo_ids, size, png, vertex_rgb, created_at) VALUES (1, 'starter-head', '[1,2]', 2, ?, ?, 'n')").run(Buffer.from([137, 80, 78, 71]), Buffer.from([1, 2, 3, 4, 5, 6]));
+    db.prepare("INSERT INTO jobs (kind, state, payload, created_at, updated_at) VALUES ('import', 'done', '{\"subjectId\":2}', 'n', 'n'), ('export', 'done', '{}', 'n', 'n'), ('reconstruct', 'done', '{\"subjectId\":9}', 'n', 'n')").run();
+    const item = db.prepare("INSERT INTO job_items (job_id, seq, source, outcome, photo_id, code, message) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    item.run(1, 1, '/p/b1.jpg', 'imported', 3, null, null);
+    item.run(1, 2, '/p/x.jpg', 'failed', null, 'not-an-image', 'not an image');
+    item.run(2, 1, '/out/ann.glb', 'imported', null, null, 'GLB, 1 MiB');
+    item.run(3, 1, 'a1.jpg', 'failed', 1, 'unreadable', 'gone');
+
+    migrate(db, 6);
+    expect(schemaVersion(db)).toBe(6);
+    expect(tables()).toEqual(expect.arrayContaining(['subject_reconstructions', 'photo_fits', 'reconstruction_maps', 'job_items']));
+    expect(tables()).not.toContain('reconstructions');
+    expect(tables()).not.toContain('subject_albedos');
+    const recs = db.prepare('SELECT id, subject_id, pack_id, fitter, options, shape, photo_ids FROM subject_reconstructions ORDER BY id').all() as Record<string, unknown>[];
+    // Photo 1's older solve was replaced by the joint one (only each photo's newest row per pack is carried).
+    expect(recs.map((r) => [r.subject_id, r.pack_id, r.photo_ids])).toEqual([
+      [1, 'starter-head', '[1,2]'],
+      [1, 'ict-facekit', '[1]'],
+      [2, 'starter-head', '[3]'],
+    ]);
+    expect(JSON.parse(recs[0]!.shape as string)).toEqual([0.5, -0.25]);
+    expect(JSON.parse(recs[1]!.options as string)).toMatchObject({ init: 'encoder', refine: false });
+    const fits = db.prepare('SELECT reconstruction_id, photo_id, face_index, fit, metrics FROM photo_fits ORDER BY reconstruction_id, photo_id').all() as Record<string, unknown>[];
+    expect(fits.map((f) => [f.reconstruction_id, f.photo_id, f.face_index])).toEqual([
+      [recs[0]!.id, 1, 0],
+      [recs[0]!.id, 2, 1],
+      [recs[1]!.id, 1, 0],
+      [recs[2]!.id, 3, 0],
+    ]);
+    expect(JSON.parse(fits[1]!.fit as string)).toMatchObject({ camera: { scale: 900, tx: 200, ty: 500 }, light: [1, 2, 3], expression: [0.1] });
+    expect(JSON.parse(fits[0]!.metrics as string)).toEqual({ nme: 0.03, nmeSingle: 0.02, secondsPerPhoto: 1, photometricRms: 0.04 });
+    expect(JSON.parse(fits[2]!.fit as string)).toMatchObject({ encoderLight: [9] });
+    const maps = db.prepare('SELECT reconstruction_id, kind, width, height, format, data FROM reconstruction_maps ORDER BY kind').all() as Record<string, unknown>[];
+    expect(maps.map((m) => [m.reconstruction_id, m.kind, m.width, m.height, m.format])).toEqual([
+      [recs[0]!.id, 'albedo', 2, 2, 'png'],
+      [recs[0]!.id, 'vertex-albedo', 2, 1, 'rgb8'],
+    ]);
+    expect(maps[1]!.data).toEqual(Buffer.from([1, 2, 3, 4, 5, 6]));
+    expect(db.prepare('SELECT kind, name, outcome, photo_id, code FROM job_items ORDER BY job_id, seq').all()).toEqual([
+      { kind: 'file', name: '/p/b1.jpg', outcome: 'done', photo_id: 3, code: null },
+      { kind: 'file', name: '/p/x.jpg', outcome: 'failed', photo_id: null, code: 'not-an-image' },
+      { kind: 'output', name: '/out/ann.glb', outcome: 'done', photo_id: null, code: null },
+      { kind: 'photo', name: 'a1.jpg', outcome: 'failed', photo_id: 1, code: 'unreadable' },
+    ]);
+    // Jobs learn their subject from the payload when that subject still exists.
+    expect(db.prepare('SELECT id, subject_id FROM jobs ORDER BY id').all()).toEqual([
+      { id: 1, subject_id: 2 },
+      { id: 2, subject_id: null },
+      { id: 3, subject_id: null },
+    ]);
+    // Checks and cascades of the new tables.
+    expect(() => db.prepare("INSERT INTO job_items (job_id, seq, kind, name, outcome) VALUES (1, 9, 'file', 'x', 'imported')").run()).toThrow(/CHECK/);
+    expect(() => db.prepare("INSERT INTO photo_fits (reconstruction_id, photo_id, face_index, fit) VALUES (?, 1, 0, '[]')").run(recs[0]!.id)).toThrow(/CHECK|UNIQUE|PRIMARY/);
+    expect(() => db.prepare("INSERT INTO reconstruction_maps (reconstruction_id, kind, width, height, format, data) VALUES (?, 'x', 1, 1, 'gif', x'00')").run(recs[0]!.id)).toThrow(/CHECK/);
+    db.prepare('DELETE FROM photos WHERE id = 2').run();
+    expect(db.prepare('SELECT count(*) AS n FROM photo_fits').get()).toEqual({ n: 3 });
+    db.prepare('DELETE FROM subjects WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) AS n FROM subject_reconstructions').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM reconstruction_maps').get()).toEqual({ n: 0 });
+  });
+
   it('is idempotent and keeps data across re-runs', () => {
     migrate(db);
     db.prepare("INSERT INTO subjects (name, created_at) VALUES ('Ann', 'now')").run();

@@ -3,15 +3,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddingDistance } from '../../../core/perception/face-analysis';
-import { renderShadedHead } from '../../../core/reconstruct/render-shaded-head';
-import { installedPackStore } from '../../../main/packs/starter-pack';
-import { decodePhoto } from '../../../main/perception/decode-photo';
 import { FaceAnalyzer } from '../../../main/perception/face-analyzer';
-import { getFaceAnalysis } from '../../../main/perception/face-store';
-import { openProject } from '../../../main/project/project';
-import { decodeSubjectAlbedo, getSubjectAlbedo } from '../../../main/reconstruct/albedo-store';
-import { listReconstructions } from '../../../main/reconstruct/reconstruction-store';
-import { posedHead } from '../../../main/reconstruct/reconstruction-view';
+import { photoFitOf, storedAlbedo } from '../../../main/reconstruct/stored-results';
+import { Studio } from '../../../main/services/studio';
 import type { MetricsReport } from '../../../main/cli/commands/metrics';
 import { ensureBuilt, runCli } from '../../helpers/cli';
 import { makeTempDir, SHARED_DIR, SHARED_PHOTOS } from '../../helpers/temp-dir';
@@ -95,24 +89,39 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('deca-studio reconstruc
 
   it('renders a textured head that is recognised as its own person and not as the others', async () => {
     // The negative control for the identity metric: the render's embedding against every person's photo.
-    const project = await openProject(proj, { readonly: true });
+    // The render is the studio's own (the media service's worker task), over the photo as DECA pastes it.
+    const studio = new Studio({ mode: 'cli', version: 'test', settingsDir: env.DECA_STUDIO_HOME, workers: 1 });
     const analyzer = new FaceAnalyzer();
     try {
-      const model = await (await installedPackStore(path.join(env.DECA_STUDIO_HOME, 'packs'))).load('starter-head');
+      const project = await studio.openProject(proj, { readonly: true });
+      const pack = await studio.models.pack('starter-head');
       const fronts = metrics.subjects.map((s) => s.photos.find((p) => p.packId === 'starter-head' && p.name.includes('neutral_front'))!);
       const photoEmbedding = fronts.map((f) => {
-        const a = getFaceAnalysis(project.library.db, f.photoId)!;
+        const a = project.library.faces.get(f.photoId)!;
         return a.faces[a.selectedFace!]!.embedding!;
       });
       const rows: string[] = [];
       for (let i = 0; i < fronts.length; i++) {
-        const rec = listReconstructions(project.library.db, 'starter-head').find((r) => r.photoId === fronts[i]!.photoId)!;
-        const photo = project.library.reads.getPhoto(rec.photoId)!;
-        const image = await decodePhoto(project.store.originalPath(photo.sha256, photo.format));
-        const { texture, vertexAlbedo } = await decodeSubjectAlbedo(getSubjectAlbedo(project.library.db, photo.subjectId, 'starter-head')!);
-        const { fit, vertices, normals } = posedHead(model, rec);
-        const { rgb } = renderShadedHead(model, vertices, normals, fit.camera, image, texture, rec.parameters.light!, {}, vertexAlbedo);
-        const face = (await analyzer.analyzeImage({ ...image, data: rgb })).faces[0]!;
+        const fit = project.library.reconstructions.latestFitOfPhoto(fronts[i]!.photoId, 'starter-head')!;
+        const photo = project.library.reads.getPhoto(fit.photoId)!;
+        const { image, k } = await studio.photoCache.get(project, photo);
+        const png = await studio.pool.run('render.fit', {
+          pack,
+          tables: null,
+          shape: fit.reconstruction.shape,
+          fit: photoFitOf(fit),
+          width: image.width,
+          height: image.height,
+          k,
+          style: 'shaded',
+          albedo: await storedAlbedo(project, fit.reconstructionId),
+          light: fit.fit.light!,
+          background: image,
+          opacity: 1,
+          markers: null,
+        });
+        const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+        const face = (await analyzer.analyzeImage({ width: image.width, height: image.height, data: new Uint8Array(data) })).faces[0]!;
         const d = photoEmbedding.map((e) => embeddingDistance(face.embedding!, e));
         rows.push(`${metrics.subjects[i]!.name}: ${d.map((x) => x.toFixed(2)).join(' ')}`);
         d.forEach((x, j) => (i === j ? expect(x).toBeLessThan(0.6) : expect(x).toBeGreaterThan(0.6)));
@@ -120,7 +129,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('deca-studio reconstruc
       console.log(`render of each person vs each person's front photo:\n${rows.join('\n')}`);
     } finally {
       await analyzer.dispose();
-      await project.close();
+      await studio.dispose();
     }
   }, 120_000);
 

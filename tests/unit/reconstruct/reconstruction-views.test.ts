@@ -6,9 +6,8 @@ import { validateRequest } from '../../../core/api/validate-request';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
-import { saveSubjectAlbedo } from '../../../main/reconstruct/albedo-store';
-import { saveReconstructions, type ReconstructionMetrics, type ReconstructionParameters } from '../../../main/reconstruct/reconstruction-store';
-import { reconstructionView } from '../../../main/reconstruct/reconstruction-view';
+import type { PhotoFitMetrics, PhotoFitValues } from '../../../main/library/reconstructions-table';
+import { reconstructionView } from '../../../main/reconstruct/reconstruction-views';
 import { createApiHandlers } from '../../../main/services/api-handlers';
 import { dispatch } from '../../../main/services/dispatch';
 import { Studio } from '../../../main/services/studio';
@@ -37,12 +36,23 @@ function texturedModel(): HeadModel {
   return { ...m, id: 'synth-uv', uv: { coords, triangles: Uint32Array.from({ length: corners }, (_, c) => c) }, regions: { ...m.regions, overlays: Uint32Array.of(0, 1, 2) } };
 }
 
-function parameters(model: HeadModel, photos: number[], fit: { rotation: number[]; jaw: number[]; expression: number[] }): ReconstructionParameters {
-  const shape = Array.from({ length: model.shape.count }, (_, i) => (i % 2 ? -1 : 1) * (1.5 - i * 0.2));
-  return { fitter: 'test', jointPhotoIds: photos, faceIndex: 0, shape, camera: { scale: 2000, tx: 600, ty: 600 }, ...fit };
+const shapeOf = (model: HeadModel) => Array.from({ length: model.shape.count }, (_, i) => (i % 2 ? -1 : 1) * (1.5 - i * 0.2));
+
+function parameters(model: HeadModel, _photos: number[], fit: { rotation: number[]; jaw: number[]; expression: number[] }): PhotoFitValues & { shape: number[] } {
+  return { shape: shapeOf(model), camera: { scale: 2000, tx: 600, ty: 600 }, ...fit };
 }
 
-const metrics = (extra: Partial<ReconstructionMetrics> = {}): ReconstructionMetrics => ({ nme: 0.03, nmeSingle: 0.025, secondsPerPhoto: 1, ...extra });
+/** Stores a subject reconstruction the way the pipeline does (no fitting runs here). */
+function saveReconstruction(model: HeadModel, fits: { photoId: number; fit: PhotoFitValues; metrics: PhotoFitMetrics }[]): number {
+  return studio.requireProject().library.reconstructions.save(
+    { subjectId, packId: model.id, packHash: '', fitter: 'test', options: {}, shape: shapeOf(model), photoIds: fits.map((f) => f.photoId), stages: [], jobId: null },
+    fits.map((f) => ({ ...f, faceIndex: 0 })),
+  );
+}
+
+let texturedRec = 0;
+
+const metrics = (extra: Partial<PhotoFitMetrics> = {}): PhotoFitMetrics => ({ nme: 0.03, nmeSingle: 0.025, secondsPerPhoto: 1, ...extra });
 const f32 = (b64: string) => new Float32Array(Uint8Array.from(Buffer.from(b64, 'base64')).buffer);
 
 /** The model's vertices laid out per triangle corner (opaque triangles only), as the 3D view draws them. */
@@ -75,14 +85,13 @@ beforeAll(async () => {
   await studio.jobs.whenDone(studio.startImport(subjectId, files, []));
   photoIds = library.reads.listPhotos(subjectId).map((p) => p.id);
   expect(photoIds).toHaveLength(3);
-  const db = library.db;
   const jaw = [0.25, 0, 0];
   const expression = [0.8, -0.5, 0.3, 0];
   // Photos 0 and 1 wear the same expression and jaw with different head turns; photo 2 is neutral.
-  saveReconstructions(db, textured.id, [
-    { photoId: photoIds[0]!, parameters: parameters(textured, photoIds, { rotation: [0, 0, 0], jaw, expression }), metrics: metrics({ photometricRms: 0.031, identityDistance: 0.42 }) },
-    { photoId: photoIds[1]!, parameters: parameters(textured, photoIds, { rotation: [0.1, 0.6, -0.05], jaw, expression }), metrics: metrics({ identityDistance: 0.71 }) },
-    { photoId: photoIds[2]!, parameters: parameters(textured, photoIds, { rotation: [0, -0.3, 0], jaw: [0, 0, 0], expression: [0, 0, 0, 0] }), metrics: metrics() },
+  texturedRec = saveReconstruction(textured, [
+    { photoId: photoIds[0]!, fit: parameters(textured, photoIds, { rotation: [0, 0, 0], jaw, expression }), metrics: metrics({ photometricRms: 0.031, identityDistance: 0.42 }) },
+    { photoId: photoIds[1]!, fit: parameters(textured, photoIds, { rotation: [0.1, 0.6, -0.05], jaw, expression }), metrics: metrics({ identityDistance: 0.71 }) },
+    { photoId: photoIds[2]!, fit: parameters(textured, photoIds, { rotation: [0, -0.3, 0], jaw: [0, 0, 0], expression: [0, 0, 0, 0] }), metrics: metrics() },
   ]);
 }, 60_000);
 
@@ -93,7 +102,7 @@ afterAll(async () => {
 
 describe('reconstruction views', () => {
   it('gives the viewer the stored photometric error and identity distance, null where not measured', async () => {
-    const views = await Promise.all(photoIds.map((photoId) => reconstructionView(studio.requireProject(), studio.packs, photoId)));
+    const views = await Promise.all(photoIds.map((photoId) => reconstructionView(studio, photoId)));
     expect(views.map((v) => [v!.photometricRms, v!.identityDistance])).toEqual([
       [0.031, 0.42],
       [null, 0.71],
@@ -122,7 +131,7 @@ describe('reconstruction views', () => {
     const p = parameters(textured, photoIds, { rotation: [0, 0, 0], jaw: [0.25, 0, 0], expression: [0.8, -0.5, 0.3, 0] });
     const pose = new Float64Array(textured.joints.names.length * 3);
     pose.set(p.jaw, textured.joints.names.indexOf('jaw') * 3);
-    const expected = new HeadModelEvaluator(textured).evaluate({ shape: p.shape, expression: p.expression, pose });
+    const expected = new HeadModelEvaluator(textured, { simd: false }).evaluate({ shape: p.shape, expression: p.expression, pose });
     expect(maxDifference(front!, perCorner(textured, expected.vertices))).toBeLessThan(1e-5);
     expect(maxDifference(front!, neutral!)).toBeGreaterThan(1e-3);
     // Each corner carries its own UV (the per-corner layout), not its vertex's.
@@ -138,11 +147,11 @@ describe('reconstruction views', () => {
     const shared = await api['subjects.head']({ subjectId });
     expect(shared).toMatchObject({ packId: textured.id, subjectId, photoId: null, hasAlbedo: false });
     const p = parameters(textured, photoIds, { rotation: [0, 0, 0], jaw: [0, 0, 0], expression: [] });
-    const neutral = new HeadModelEvaluator(textured).evaluate({ shape: p.shape });
+    const neutral = new HeadModelEvaluator(textured, { simd: false }).evaluate({ shape: p.shape });
     expect(maxDifference(f32(shared!.positions), perCorner(textured, neutral.vertices))).toBeLessThan(1e-5);
 
     // A newer reconstruction on a pack without UVs becomes the default; the textured pack stays reachable.
-    saveReconstructions(studio.requireProject().library.db, plain.id, [{ photoId: photoIds[0]!, parameters: parameters(plain, [photoIds[0]!], { rotation: [0, 0.2, 0], jaw: [0.1, 0, 0], expression: [0.5, 0, 0, 0] }), metrics: metrics() }]);
+    saveReconstruction(plain, [{ photoId: photoIds[0]!, fit: parameters(plain, [photoIds[0]!], { rotation: [0, 0.2, 0], jaw: [0.1, 0, 0], expression: [0.5, 0, 0, 0] }), metrics: metrics() }]);
     const newest = await api['subjects.head']({ subjectId });
     expect(newest).toMatchObject({ packId: plain.id, uvs: null, triangleCount: plain.triangles.length / 3 });
     expect((await api['photos.head']({ photoId: photoIds[0]! }))!.packId).toBe(plain.id);
@@ -151,9 +160,9 @@ describe('reconstruction views', () => {
     expect(await api['subjects.head']({ subjectId: emptySubjectId })).toBeNull();
   });
 
-  it('says when the subject has an albedo texture for the pack', async () => {
+  it('says when the reconstruction has an albedo texture', async () => {
     const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#c08070' } }).png().toBuffer();
-    saveSubjectAlbedo(studio.requireProject().library.db, { subjectId, packId: textured.id, photoIds, size: 4, png, vertexRgb: null });
+    studio.requireProject().library.maps.put({ reconstructionId: texturedRec, kind: 'albedo', width: 4, height: 4, format: 'png', data: png, meta: {} });
     expect((await api['subjects.head']({ subjectId, packId: textured.id }))!.hasAlbedo).toBe(true);
     expect((await api['subjects.head']({ subjectId, packId: plain.id }))!.hasAlbedo).toBe(false);
   });

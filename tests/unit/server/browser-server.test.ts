@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ApiEventMessage } from '../../../core/api/contract';
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
-import { saveSubjectAlbedo } from '../../../main/reconstruct/albedo-store';
 import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
 import { Studio } from '../../../main/services/studio';
 import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
@@ -126,14 +125,14 @@ describe('browser-mode server', () => {
     await studio.jobs.whenDone(jobId);
     const job = (await call('jobs.get', { id: jobId })).body.value;
     expect(job.job).toMatchObject({ state: 'done', done: 2, total: 2 });
-    expect(job.results.map((r: any) => [r.source, r.outcome, r.code])).toEqual([
-      ['005_03_neutral_front.jpg', 'imported', null],
-      ['notes.jpg', 'failed', 'not-an-image'],
+    expect(job.items.map((r: any) => [r.kind, r.name, r.outcome, r.code])).toEqual([
+      ['file', '005_03_neutral_front.jpg', 'done', null],
+      ['file', 'notes.jpg', 'failed', 'not-an-image'],
     ]);
     await new Promise((r) => setTimeout(r, 100));
     const updates = events.filter((e) => e.event === 'job.updated');
     expect(updates.at(-1)).toMatchObject({ payload: { job: { id: jobId, state: 'done' } } });
-    expect(updates.filter((e) => e.event === 'job.updated' && e.payload.result).length).toBe(2);
+    expect(updates.filter((e) => e.event === 'job.updated' && e.payload.item).length).toBe(2);
     ws.close();
 
     const [photo] = (await call('photos.list', { subjectId: ann.id })).body.value;
@@ -167,10 +166,11 @@ describe('browser-mode server', () => {
 
     const { jobId } = (await call('export.start', { packId: model.id, format: 'glb', animation: 'demo', textureSize: 64 })).body.value;
     await studio.jobs.whenDone(jobId);
-    const { job, results } = (await call('jobs.get', { id: jobId })).body.value;
+    const { job, items } = (await call('jobs.get', { id: jobId })).body.value;
     expect(job).toMatchObject({ kind: 'export', state: 'done', done: 1, total: 1 });
-    expect(results[0].source).toMatch(/Web\.decastudio[\\/]exports[\\/].+\.glb$/);
-    expect(results[0].message).toMatch(/GLB, .* 6 joints, 3 blendshapes, 1 animation/);
+    expect(items[0].kind).toBe('output');
+    expect(items[0].name).toMatch(/Web\.decastudio[\\/]exports[\\/].+\.glb$/);
+    expect(items[0].message).toMatch(/GLB, .* 6 joints, 3 blendshapes, 1 animation/);
     const download = await request('GET', `/media/export/${jobId}`, auth());
     expect(download.headers['content-disposition']).toMatch(/attachment; filename=".+\.glb"/);
     const doc = await new NodeIO().readBinary(new Uint8Array(download.body));
@@ -183,18 +183,21 @@ describe('browser-mode server', () => {
     expect((await request('GET', `/media/export/${missing.jobId}`, auth())).status).toBe(404);
   });
 
-  it("serves a subject's stored albedo only with the token, and validates the 3D-view calls", async () => {
+  it("serves a reconstruction's stored albedo only with the token, and validates the 3D-view calls", async () => {
     const subject = (await call('subjects.create', { name: 'Albedo' })).body.value;
     const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c08070' } }).png().toBuffer();
-    saveSubjectAlbedo(studio.requireProject().library.db, { subjectId: subject.id, packId: 'starter-head', photoIds: [], size: 8, png, vertexRgb: null });
-    const served = await request('GET', `/media/albedo/${subject.id}/starter-head`, auth());
+    const library = studio.requireProject().library;
+    const rec = library.reconstructions.save({ subjectId: subject.id, packId: 'starter-head', packHash: '', fitter: 'test', options: {}, shape: [], photoIds: [], stages: [], jobId: null }, []);
+    library.maps.put({ reconstructionId: rec, kind: 'albedo', width: 8, height: 8, format: 'png', data: png, meta: {} });
+    const served = await request('GET', `/media/albedo/${rec}`, auth());
     expect(served.status).toBe(200);
     expect(served.headers['content-type']).toBe('image/png');
     expect(served.body.equals(png)).toBe(true);
-    expect((await request('GET', `/media/albedo/${subject.id}/starter-head`)).status).toBe(401);
-    expect((await request('GET', `/media/albedo/${subject.id}/ict-facekit`, auth())).status).toBe(404);
-    expect((await request('GET', `/media/albedo/${subject.id}/..%2Fsecret`, auth())).status).toBe(404);
-    expect((await call('subjects.head', { subjectId: subject.id })).body.value).toBeNull();
+    expect((await request('GET', `/media/albedo/${rec}`)).status).toBe(401);
+    expect((await request('GET', `/media/albedo/${rec + 1}`, auth())).status).toBe(404);
+    expect((await request('GET', `/media/albedo/..%2Fsecret`, auth())).status).toBe(404);
+    const other = (await call('subjects.create', { name: 'No head yet' })).body.value;
+    expect((await call('subjects.head', { subjectId: other.id })).body.value).toBeNull();
     expect((await call('subjects.head', { subjectId: subject.id, packId: 'Bad Id' })).status).toBe(400);
     expect((await call('photos.head', { photoId: -1 })).status).toBe(400);
     expect((await call('photos.head', { photoId: 999_999 })).status).toBe(404);

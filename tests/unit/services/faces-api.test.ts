@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../../core/api/contract';
 import type { FaceResult } from '../../../core/perception/face-analysis';
-import { saveFaceAnalysis } from '../../../main/perception/face-store';
+import { faceToJson } from '../../../core/perception/face-json';
 import { createApiHandlers } from '../../../main/services/api-handlers';
 import { dispatch } from '../../../main/services/dispatch';
 import { Studio } from '../../../main/services/studio';
@@ -43,7 +43,7 @@ afterEach(async () => {
 describe('face analysis API', () => {
   it('answers null before analysis, then the faces without embeddings', async () => {
     expect(await api['photos.faces']({ photoId })).toBeNull();
-    saveFaceAnalysis(studio.requireProject().library.db, photoId, { width: 1350, height: 1350, faces: [face(10, 'ok'), face(300, 'profile'), face(600, 'ok')], selected: 0 }, 'test');
+    studio.requireProject().library.faces.save(photoId, [face(10, 'ok'), face(300, 'profile'), face(600, 'ok')].map(faceToJson), 0, 'test');
     const faces = await api['photos.faces']({ photoId });
     expect(faces).toMatchObject({ photoId, selectedFace: 0 });
     expect(faces!.faces.map((f) => f.status)).toEqual(['ok', 'profile', 'ok']);
@@ -52,7 +52,7 @@ describe('face analysis API', () => {
   });
 
   it('lets the user pick another usable face, and refuses unusable or missing ones', async () => {
-    saveFaceAnalysis(studio.requireProject().library.db, photoId, { width: 1350, height: 1350, faces: [face(10, 'ok'), face(300, 'profile'), face(600, 'ok')], selected: 0 }, 'test');
+    studio.requireProject().library.faces.save(photoId, [face(10, 'ok'), face(300, 'profile'), face(600, 'ok')].map(faceToJson), 0, 'test');
     expect(await api['photos.selectFace']({ photoId, face: 2 })).toMatchObject({ selectedFace: 2 });
     expect((await api['photos.faces']({ photoId }))!.selectedFace).toBe(2);
     expect(await dispatch(api, 'photos.selectFace', { photoId, face: 1 })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/cannot be used: profile/) } });

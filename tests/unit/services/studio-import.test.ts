@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ImportFileResult } from '../../../core/api/contract';
+import type { JobItem } from '../../../core/api/contract';
 import { Studio } from '../../../main/services/studio';
 import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
 
@@ -38,13 +38,13 @@ describe('Studio import jobs', () => {
   it('reports progress per file and can be cancelled between files, leaving the library consistent', async () => {
     const project = studio.requireProject();
     const subjectId = project.library.writes.createSubject('Everyone');
-    const results: ImportFileResult[] = [];
+    const results: JobItem[] = [];
     const totals: number[] = [];
     studio.events.subscribe((m) => {
       if (m.event !== 'job.updated') return;
       totals.push(m.payload.job.total);
-      if (m.payload.result) {
-        results.push(m.payload.result);
+      if (m.payload.item) {
+        results.push(m.payload.item);
         if (results.length === 5) studio.jobs.cancel(m.payload.job.id);
       }
     });
@@ -57,7 +57,8 @@ describe('Studio import jobs', () => {
     expect(results.length).toBeGreaterThanOrEqual(5);
     expect(results.length).toBeLessThan(44);
     const photos = project.library.reads.listPhotos(subjectId);
-    expect(photos).toHaveLength(results.filter((r) => r.outcome === 'imported').length);
+    expect(results.every((r) => r.kind === 'file')).toBe(true);
+    expect(photos).toHaveLength(results.filter((r) => r.outcome === 'done').length);
     expect(stored(project.store.photosDir)).toBe(photos.length);
   });
 
@@ -69,7 +70,7 @@ describe('Studio import jobs', () => {
     const job = await studio.jobs.whenDone(jobId);
     expect(job).toMatchObject({ state: 'failed', error: expect.stringMatching(/disk is full/) });
     const items = project.library.reads.listJobItems(jobId);
-    expect(items.map((i) => i.outcome)).toEqual(['imported', 'imported', 'imported', 'failed']);
+    expect(items.map((i) => i.outcome)).toEqual(['done', 'done', 'done', 'failed']);
     expect(items[3]).toMatchObject({ code: 'disk-full' });
     expect(project.library.reads.listPhotos(subjectId)).toHaveLength(3);
     expect(stored(project.store.photosDir)).toBe(3);
