@@ -20,6 +20,9 @@ const RULES = {
   'native-models': { folders: ['renderer', 'preload', 'main', 'tests', 'bench'], packages: UI, node: true },
 };
 
+/** Packages only one folder may import: SQL lives behind main/library's typed readers and writers. */
+const OWNED = { 'better-sqlite3': 'main/library' };
+
 const IMPORT_RE = /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function* sourceFiles(dir) {
@@ -54,6 +57,8 @@ for (const [folder, rule] of Object.entries(RULES)) {
         problems.push(`${where} (${folder}/ runs without Node: inject the I/O instead)`);
       } else if (rule.packages.some((p) => spec === p || spec.startsWith(`${p}/`))) {
         problems.push(`${where} (not allowed in ${folder}/)`);
+      } else if (OWNED[spec] && !path.relative(root, file).split(path.sep).join('/').startsWith(`${OWNED[spec]}/`)) {
+        problems.push(`${where} (only ${OWNED[spec]}/ may use ${spec}: go through its typed readers and writers)`);
       }
     }
   }

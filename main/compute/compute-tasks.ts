@@ -80,15 +80,15 @@ export interface ComputeTasks {
     req: { pack: PackRef; shape: number[]; photos: StagePhoto[]; options: Partial<LightAlbedoOptions> };
     res: AlbedoMaps & { lights: number[][]; rms: number[]; rmsConstantAlbedo: number[] };
   };
-  /** DECA's photometric term on the geometry, from the landmark fit. */
+  /** DECA's photometric term on the geometry, from the landmark fit (with its own working albedo). */
   'fit.photometric': {
-    req: { pack: PackRef; tables: FitTables; observations: PhotoObservation[]; photos: StagePhoto[]; start: FitResult; albedo: UvTexture; lights: number[][]; options: Partial<FitOptions> };
+    req: { pack: PackRef; tables: FitTables; observations: PhotoObservation[]; photos: StagePhoto[]; start: FitResult; options: Partial<FitOptions> };
     res: FitResult;
   };
-  /** Landmark and photometric errors of the final fit (lights estimated again against the albedo). */
+  /** Landmark errors of the final fit and its projected 68 landmarks. */
   'fit.metrics': {
-    req: { pack: PackRef; tables: FitTables; observations: PhotoObservation[]; photos: StagePhoto[]; fit: FitResult; albedo: UvTexture | null };
-    res: { nme: number[]; landmarks68: number[][][]; lights: number[][]; rms: number[]; rmsConstantAlbedo: number[] };
+    req: { tables: FitTables; observations: PhotoObservation[]; fit: FitResult };
+    res: { nme: number[]; landmarks68: number[][][] };
   };
   /** Identity distance of each photo's textured render to its face (render here, recognition on the inference lane). */
   'fit.identity': {

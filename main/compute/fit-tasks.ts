@@ -1,8 +1,7 @@
-import { fitLandmarks } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../core/reconstruct/fit-points';
 import { aloneFitStage, landmarkFitStage } from '../../core/reconstruct/stages/landmark-fit-stage';
 import { lightAlbedoStage, poseViews } from '../../core/reconstruct/stages/light-albedo-stage';
-import { landmarkErrors, photometricErrors } from '../../core/reconstruct/stages/metrics-stage';
+import { landmarkMetrics } from '../../core/reconstruct/stages/metrics-stage';
 import { photometricPoints, photometricRefineStage } from '../../core/reconstruct/stages/photometric-refine-stage';
 import { toShared } from './shared-data';
 import type { ComputeTasks, TaskName } from './compute-tasks';
@@ -28,7 +27,7 @@ export const FIT_TASKS: Handlers = {
   'fit.alone': ({ tables, observations, inits, options }, ctx) => {
     const fits = aloneFitStage(tables.points, observations, inits, { fit: options, shouldStop: ctx.shouldStop });
     ctx.throwIfStopped();
-    return { fits, nme: fits.map((f, i) => landmarkErrors(tables.points, f, [observations[i]!])[0]!) };
+    return { fits, nme: fits.map((f, i) => landmarkMetrics(tables.points, f, [observations[i]!]).nme[0]!) };
   },
 
   'light.albedo': async ({ pack, shape, photos, options }, _ctx, state) => {
@@ -45,25 +44,14 @@ export const FIT_TASKS: Handlers = {
     };
   },
 
-  'fit.photometric': ({ pack, tables, observations, photos, start, albedo, lights, options }, ctx, state) => {
+  'fit.photometric': async ({ pack, tables, observations, photos, start, options }, ctx, state) => {
     const p = state.pack(pack);
     if (!tables.photometric) throw new Error(`Head model ${pack.model.id} has no UVs: the photometric term needs its texture layout`);
     const views = poseViews(p.model, p.evaluator, start.shape, photos);
-    const fit = photometricRefineStage(p.model, tables.photometric, observations, views, photos.map((q) => q.k), albedo, lights, start, { fit: options, shouldStop: ctx.shouldStop });
+    const fit = photometricRefineStage(p.model, tables.photometric, observations, views, photos.map((q) => q.k), await state.faceMeshTriangles(), start, { fit: options, shouldStop: ctx.shouldStop });
     ctx.throwIfStopped();
     return fit;
   },
 
-  'fit.metrics': async ({ pack, tables, observations, photos, fit, albedo }, _ctx, state) => {
-    const p = state.pack(pack);
-    const views = poseViews(p.model, p.evaluator, fit.shape, photos.map((q, i) => ({ ...q, fit: fit.photos[i]! })));
-    const photometric = photometricErrors(p.model, views, albedo, await state.faceMeshTriangles());
-    const landmarks68 = fit.photos.map((f) => {
-      const p = fitLandmarks(tables.points, fit.shape, f);
-      return Array.from({ length: 68 }, (_, l) => [round2(p[l * 2]!), round2(p[l * 2 + 1]!)]);
-    });
-    return { nme: landmarkErrors(tables.points, fit, observations), landmarks68, lights: photometric.lights.map((l) => Array.from(l)), rms: photometric.rms, rmsConstantAlbedo: photometric.rmsConstantAlbedo };
-  },
+  'fit.metrics': ({ tables, observations, fit }) => landmarkMetrics(tables.points, fit, observations),
 };
-
-const round2 = (v: number) => Math.round(v * 100) / 100;

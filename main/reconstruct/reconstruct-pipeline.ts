@@ -1,7 +1,7 @@
 import type { JobItem, PhotoSummary } from '../../core/api/contract';
 import type { FitInit, FitOptions, FitResult } from '../../core/reconstruct/fit-photos';
 import type { StagePhoto } from '../../core/reconstruct/stages/light-albedo-stage';
-import { usablePhotos, type UsablePhoto } from '../../core/reconstruct/stages/perceive-stage';
+import { usablePhotos } from '../../core/reconstruct/stages/perceive-stage';
 import type { ComputePool } from '../compute/compute-pool';
 import type { AlbedoMaps, FitTables, PackRef } from '../compute/compute-tasks';
 import type { ReconstructionOptions, StageOutcome, StoredPhotoFit } from '../library/reconstructions-table';
@@ -73,8 +73,8 @@ export interface ReconstructSummary {
  * Reconstructs one subject on one pack as DECA's coarse stage, one stage after another, each run
  * in the compute workers and recorded as a job item with its seconds:
  * perceive (missing face analyses) → landmark fit (jointly, and each photo alone on the other
- * worker for the shared-shape metric) → light/albedo (solved once, stored) → photometric refine →
- * metrics (→ identity). Nothing is stored until every stage has run; a cancelled run stores nothing.
+ * worker for the shared-shape metric) → photometric refine (with a working albedo of its own) →
+ * light/albedo (solved once on the final geometry, stored) → metrics (→ identity). Nothing is stored until every stage has run; a cancelled run stores nothing.
  * A required stage that fails fails the job; a refinement that fails is recorded (stage item and the
  * stored reconstruction's stages) and the job ends failed, with the rest stored.
  *
@@ -185,119 +185,124 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   const fitOptions: Partial<FitOptions> = { ...o.fit, ...(enc && !o.refine ? { rigidIterations: 0, fullIterations: 0 } : {}) };
   const jointInit: FitInit | null = enc ? { shape: meanShape(enc.map((e) => e.shape), pack.model.shape.count), photos: enc.map((e) => e.fit) } : null;
 
-  // Each photo alone runs on the other worker while the joint fit and the photometric stages run.
+  // Each photo alone runs on the other worker while the joint fit and the photometric stages run;
+  // it is stopped when a stage before the metrics fails.
+  const alone = new AbortController();
+  const stopAlone = () => alone.abort();
+  ctx.signal.addEventListener('abort', stopAlone, { once: true });
   const aloneP =
     usable.length === 1
       ? null
-      : ctx.pool.run('fit.alone', { tables, observations, inits: enc ? enc.map((e) => ({ shape: e.shape, photos: [e.fit] })) : null, options: fitOptions }, { signal: ctx.signal });
+      : ctx.pool.run('fit.alone', { tables, observations, inits: enc ? enc.map((e) => ({ shape: e.shape, photos: [e.fit] })) : null, options: fitOptions }, { signal: alone.signal });
   aloneP?.catch(() => undefined);
-  const joint = (await stage('landmark-fit', true, () => ctx.pool.run('fit.joint', { tables, observations, init: jointInit, options: fitOptions }, { signal: ctx.signal }), (r) => `${usable.length} photos, ${r.iterations} iterations`))!;
-
-  let stagePhotos: StagePhoto[] = [];
-  let lightAlbedo: Awaited<ReturnType<typeof solveLightAlbedo>> | null = null;
-  if (o.lighting) {
-    stagePhotos = await Promise.all(usable.map(async (u, i) => stagePhoto(ctx, byId.get(u.photoId)!, u, joint.photos[i]!, o.maxPhotoSide)));
-    lightAlbedo = await stage('light-albedo', true, () => solveLightAlbedo(ctx, pack, joint, stagePhotos, o.albedoSize), (r) => `albedo ${o.albedoSize}², ${(r.coverage * 100).toFixed(0)} % of the texture seen`);
-  }
-  let final: FitResult = joint;
-  if (wanted.photometric && lightAlbedo?.texture) {
-    const refined = await stage(
-      'photometric-refine',
-      false,
-      () => ctx.pool.run('fit.photometric', { pack, tables, observations, photos: stagePhotos, start: joint, albedo: lightAlbedo!.texture!, lights: lightAlbedo!.lights, options: fitOptions }, { signal: ctx.signal }),
-      (r) => `${r.iterations} iterations`,
-    );
-    if (refined) final = refined;
+  try {
+    return await finishPipeline();
+  } finally {
+    stopAlone();
+    ctx.signal.removeEventListener('abort', stopAlone);
   }
 
-  const metrics = (await stage(
-    'metrics',
-    true,
-    async () => {
-      const [m, alone] = await Promise.all([
-        ctx.pool.run('fit.metrics', { pack, tables, observations, photos: stagePhotos.length ? stagePhotos : [], fit: final, albedo: lightAlbedo?.texture ?? null }, { signal: ctx.signal }),
-        aloneP,
-      ]);
-      return { ...m, nmeSingle: alone ? alone.nme : m.nme };
-    },
-    (r) => `mean NME ${mean(r.nme).toFixed(4)}${r.rms.length ? `, photometric RMS ${mean(r.rms).toFixed(4)}` : ''}`,
-  ))!;
+  async function finishPipeline(): Promise<ReconstructSummary> {
+    const joint = (await stage('landmark-fit', true, () => ctx.pool.run('fit.joint', { tables, observations, init: jointInit, options: fitOptions }, { signal: ctx.signal }), (r) => `${usable.length} photos, ${r.iterations} iterations`))!;
 
-  const identity =
-    o.identity && lightAlbedo
-      ? await stage(
-          'identity',
-          false,
-          () =>
-            ctx.pool.run(
-              'fit.identity',
-              {
-                pack,
-                shape: Array.from(final.shape),
-                photos: stagePhotos.map((p, i) => ({ ...p, fit: final.photos[i]!, light: metrics.lights[i]!, box: usable[i]!.face.box, embedding: usable[i]!.face.embedding ?? [] })),
-                albedo: lightAlbedo!,
-              },
-              { lane: 'inference', signal: ctx.signal },
-            ),
-          (d) => `${d.filter((x) => x !== null && x < 0.6).length} of ${d.length} renders recognised as the person`,
-        )
+    // The photometric stages work on the photos decoded at most maxPhotoSide (decoded once, cached).
+    const decoded = o.lighting ? await Promise.all(usable.map((u) => ctx.photos.get(ctx.project, byId.get(u.photoId)!, o.maxPhotoSide, ctx.signal))) : [];
+    const stagePhotos = (fit: FitResult): StagePhoto[] => decoded.map((d, i) => ({ image: d.image, k: d.k, fit: fit.photos[i]!, meshPoints: usable[i]!.observation.mesh ?? null }));
+    let final: FitResult = joint;
+    if (wanted.photometric) {
+      const refined = await stage(
+        'photometric-refine',
+        false,
+        () => ctx.pool.run('fit.photometric', { pack, tables, observations, photos: stagePhotos(joint), start: joint, options: fitOptions }, { signal: ctx.signal }),
+        (r) => `${r.iterations} iterations`,
+      );
+      if (refined) final = refined;
+    }
+    // Lighting and the albedo are solved once, on the final geometry, and stored: export and the viewer read them back.
+    const lightAlbedo = o.lighting
+      ? await stage('light-albedo', true, () => solveLightAlbedo(ctx, pack, final, stagePhotos(final), o.albedoSize), (r) => `albedo ${o.albedoSize}², ${(r.coverage * 100).toFixed(0)} % of the texture seen, photometric RMS ${mean(r.rms).toFixed(4)}`)
       : null;
-  ctx.signal.throwIfAborted();
 
-  const seconds = (performance.now() - t0) / 1000;
-  const fits: Omit<StoredPhotoFit, 'reconstructionId'>[] = usable.map((u, i) => {
-    const f = final.photos[i]!;
-    return {
-      photoId: u.photoId,
-      faceIndex: u.faceIndex,
-      fit: {
-        rotation: f.rotation.map(round6),
-        jaw: f.jaw.map(round6),
-        expression: Array.from(f.expression, round6),
-        camera: f.camera,
-        modelLandmarks68: metrics.landmarks68[i]!,
-        ...(o.lighting ? { light: metrics.lights[i]!.map(round6) } : {}),
-        ...(enc ? { encoderLight: Array.from(enc[i]!.light, round6) } : {}),
+    const metrics = (await stage(
+      'metrics',
+      true,
+      async () => {
+        const [m, alone] = await Promise.all([ctx.pool.run('fit.metrics', { tables, observations, fit: final }, { signal: ctx.signal }), aloneP]);
+        return { ...m, nmeSingle: alone ? alone.nme : m.nme };
       },
-      metrics: {
-        nme: metrics.nme[i]!,
-        nmeSingle: metrics.nmeSingle[i]!,
-        secondsPerPhoto: seconds / usable.length,
-        ...(o.lighting ? { photometricRms: metrics.rms[i]!, photometricRmsConstantAlbedo: metrics.rmsConstantAlbedo[i]! } : {}),
-        ...(identity && identity[i] !== null ? { identityDistance: identity[i]! } : {}),
-      },
-    };
-  });
-  const maps = lightAlbedo ? await albedoMapsOf(lightAlbedo, ids) : [];
-  const recId = library.transaction(() => {
-    const id = library.reconstructions.save(
-      { subjectId, packId, packHash: pack.key, fitter: FITTER_VERSION, options: wanted, shape: Array.from(final.shape, round6), photoIds: ids, stages, jobId: ctx.jobId },
-      fits,
-    );
-    for (const m of maps) library.maps.put({ ...m, reconstructionId: id });
-    return id;
-  });
-  ctx.step();
-  for (let i = 0; i < usable.length; i++) {
-    const u = usable[i]!;
-    ctx.item(photoItem(byId.get(u.photoId)!, 'done', null, `NME ${metrics.nme[i]!.toFixed(4)} (alone ${metrics.nmeSingle[i]!.toFixed(4)})`));
+      (r) => `mean NME ${mean(r.nme).toFixed(4)}, alone ${mean(r.nmeSingle).toFixed(4)}`,
+    ))!;
+
+    const identity =
+      o.identity && lightAlbedo
+        ? await stage(
+            'identity',
+            false,
+            () =>
+              ctx.pool.run(
+                'fit.identity',
+                {
+                  pack,
+                  shape: Array.from(final.shape),
+                  photos: stagePhotos(final).map((p, i) => ({ ...p, light: lightAlbedo!.lights[i]!, box: usable[i]!.face.box, embedding: usable[i]!.face.embedding ?? [] })),
+                  albedo: lightAlbedo!,
+                },
+                { lane: 'inference', signal: ctx.signal },
+              ),
+            (d) => `${d.filter((x) => x !== null && x < 0.6).length} of ${d.length} renders recognised as the person`,
+          )
+        : null;
+    ctx.signal.throwIfAborted();
+
+    const seconds = (performance.now() - t0) / 1000;
+    const fits: Omit<StoredPhotoFit, 'reconstructionId'>[] = usable.map((u, i) => {
+      const f = final.photos[i]!;
+      return {
+        photoId: u.photoId,
+        faceIndex: u.faceIndex,
+        fit: {
+          rotation: f.rotation.map(round6),
+          jaw: f.jaw.map(round6),
+          expression: Array.from(f.expression, round6),
+          camera: f.camera,
+          modelLandmarks68: metrics.landmarks68[i]!,
+          ...(lightAlbedo ? { light: lightAlbedo.lights[i]!.map(round6) } : {}),
+          ...(enc ? { encoderLight: Array.from(enc[i]!.light, round6) } : {}),
+        },
+        metrics: {
+          nme: metrics.nme[i]!,
+          nmeSingle: metrics.nmeSingle[i]!,
+          secondsPerPhoto: seconds / usable.length,
+          ...(lightAlbedo ? { photometricRms: lightAlbedo.rms[i]!, photometricRmsConstantAlbedo: lightAlbedo.rmsConstantAlbedo[i]! } : {}),
+          ...(identity && identity[i] !== null ? { identityDistance: identity[i]! } : {}),
+        },
+      };
+    });
+    const maps = lightAlbedo ? await albedoMapsOf(lightAlbedo, ids) : [];
+    const recId = library.transaction(() => {
+      const id = library.reconstructions.save(
+        { subjectId, packId, packHash: pack.key, fitter: FITTER_VERSION, options: wanted, shape: Array.from(final.shape, round6), photoIds: ids, stages, jobId: ctx.jobId },
+        fits,
+      );
+      for (const m of maps) library.maps.put({ ...m, reconstructionId: id });
+      return id;
+    });
+    ctx.step();
+    for (let i = 0; i < usable.length; i++) {
+      const u = usable[i]!;
+      ctx.item(photoItem(byId.get(u.photoId)!, 'done', null, `NME ${metrics.nme[i]!.toFixed(4)} (alone ${metrics.nmeSingle[i]!.toFixed(4)})`));
+    }
+    summary.reconstructionId = recId;
+    summary.fitted = usable.length;
+    summary.meanNme = mean(metrics.nme);
+    summary.seconds = (performance.now() - t0) / 1000;
+    return summary;
   }
-  summary.reconstructionId = recId;
-  summary.fitted = usable.length;
-  summary.meanNme = mean(metrics.nme);
-  summary.seconds = (performance.now() - t0) / 1000;
-  return summary;
 }
 
 /** The light/albedo stage's task, with its lights as plain arrays. */
-function solveLightAlbedo(ctx: PipelineContext, pack: PackRef, fit: FitResult, photos: StagePhoto[], size: number): Promise<AlbedoMaps & { lights: number[][] }> {
+function solveLightAlbedo(ctx: PipelineContext, pack: PackRef, fit: FitResult, photos: StagePhoto[], size: number): Promise<AlbedoMaps & { lights: number[][]; rms: number[]; rmsConstantAlbedo: number[] }> {
   return ctx.pool.run('light.albedo', { pack, shape: Array.from(fit.shape), photos, options: { size } }, { signal: ctx.signal });
-}
-
-/** A usable photo decoded for the photometric stages (downscaled beyond `maxSide`), with its fit. */
-async function stagePhoto(ctx: PipelineContext, photo: PhotoSummary, u: UsablePhoto, fit: FitResult['photos'][number], maxSide: number): Promise<StagePhoto> {
-  const { image, k } = await ctx.photos.get(ctx.project, photo, maxSide, ctx.signal);
-  return { image, k, fit, meshPoints: u.observation.mesh ?? null };
 }
 
 function meanShape(shapes: readonly ArrayLike<number>[], count: number): Float64Array {

@@ -63,6 +63,8 @@ export class ModelService {
         throw new ApiError('not-found', error.message);
       },
     );
+    // Nobody may be waiting (a reused reconstruction, a closed pool): a failure must not go unhandled.
+    pack.catch(() => undefined);
     this.entries.delete(id);
     this.entries.set(id, { key, pack, tables: null });
     while (this.entries.size > this.options.maxPacks) this.entries.delete(this.entries.keys().next().value!);
@@ -75,9 +77,9 @@ export class ModelService {
     if (entry?.tables) return entry.tables;
     this.counts.tableBuilds++;
     const tables = this.pool.run('pack.tables', { pack });
-    if (entry) entry.tables = tables.catch((e: Error) => {
-      entry.tables = null;
-      throw e;
+    if (entry) entry.tables = tables;
+    tables.catch(() => {
+      if (entry?.tables === tables) entry.tables = null;
     });
     return tables;
   }

@@ -27,7 +27,8 @@ describe('import boundaries', () => {
   it('passes allowed imports', () => {
     const r = check({
       'core/a.ts': "import { b } from './b';\nimport { strFromU8 } from 'fflate';",
-      'main/x.ts': "import fs from 'node:fs';\nimport { a } from '../core/a';\nimport Database from 'better-sqlite3';",
+      'main/x.ts': "import fs from 'node:fs';\nimport { a } from '../core/a';",
+      'main/library/t.ts': "import Database from 'better-sqlite3';",
       'renderer/src/y.ts': "import { ref } from 'vue';\nimport type { ApiClient } from '../../core/api/contract';",
     });
     expect(r.status).toBe(0);
@@ -43,6 +44,7 @@ describe('import boundaries', () => {
     ['renderer/src/y.ts', "import { Studio } from '../../main/services/studio';", /renderer\/ must not import main/],
     ['renderer/src/y.ts', "const { ipcRenderer } = require('electron');", /not allowed in renderer/],
     ['main/z.ts', "import { ref } from 'vue';", /not allowed in main/],
+    ['main/services/z.ts', "import type { Database } from 'better-sqlite3';", /only main\/library\/ may use better-sqlite3/],
   ])('refuses %s with %s', (file, text, message) => {
     const r = check({ [file]: text });
     expect(r.status).toBe(1);

@@ -56,7 +56,7 @@ describe.skipIf(!existsSync(DIR))('reconstruct job (Studio → pipeline → work
     expect(done.state).toBe('done');
     expect(done.done).toBe(done.total);
     expect(progress.some(([d, t]) => t > 0 && d > 0 && d < t)).toBe(true);
-    expect(items.filter((i) => i.kind === 'stage').map((i) => `${i.name} ${i.outcome}`)).toEqual(['perceive done', 'landmark-fit done', 'light-albedo done', 'photometric-refine done', 'metrics done']);
+    expect(items.filter((i) => i.kind === 'stage').map((i) => `${i.name} ${i.outcome}`)).toEqual(['perceive done', 'landmark-fit done', 'photometric-refine done', 'light-albedo done', 'metrics done']);
     expect(items.filter((i) => i.kind === 'stage').every((i) => i.seconds! >= 0)).toBe(true);
     expect(items.filter((i) => i.kind === 'photo').map((i) => i.outcome)).toEqual(['done', 'done', 'done']);
     // What the job told the UI is what the library kept.
@@ -64,7 +64,7 @@ describe.skipIf(!existsSync(DIR))('reconstruct job (Studio → pipeline → work
 
     const rec = library.reconstructions.latestForSubject(subjectId, 'starter-head')!;
     expect(rec.photoIds).toHaveLength(3);
-    expect(rec.stages.map((s) => s.stage)).toEqual(['perceive', 'landmark-fit', 'light-albedo', 'photometric-refine', 'metrics']);
+    expect(rec.stages.map((s) => s.stage)).toEqual(['perceive', 'landmark-fit', 'photometric-refine', 'light-albedo', 'metrics']);
     expect(rec.packHash).toMatch(/^[0-9a-f]{64}$/);
     const fits = library.reconstructions.fitsOf(rec.id);
     expect(fits).toHaveLength(3);
