@@ -1,4 +1,5 @@
 import type { HeadMesh, HeadMeshRequest } from '../../core/api/contract';
+import type { DecaCode } from '../../core/deca/deca-code';
 import type { DecaInit } from '../../core/deca/deca-init';
 import type { HeadModel } from '../../core/head-model/head-model';
 import type { FaceJson } from '../../core/perception/face-json';
@@ -61,14 +62,16 @@ export interface FitRenderRequest {
 
 /** Every task a compute worker runs: name → request and result. */
 export interface ComputeTasks {
-  /** Decodes a photo (EXIF applied; `width`×`height` upright) to RGB, downscaled to `maxSide` when given; k = scale applied. */
-  'photo.decode': { req: { path: string; maxSide: number | null; width: number; height: number }; res: { image: RgbImage; k: number } };
+  /** Decodes a photo (EXIF applied; `width`×`height` upright, when known) to RGB, downscaled to `maxSide` when given; k = scale applied. */
+  'photo.decode': { req: { path: string; maxSide: number | null; width?: number; height?: number }; res: { image: RgbImage; k: number } };
   /** Reads a pack's files, checks their SHA-256 against the manifest, decodes it into shared arrays. */
   'pack.load': { req: { dir: string; id: string; key: string }; res: HeadModel };
   /** The pack's fitter tables (fit points with and without the photometric block). */
   'pack.tables': { req: { pack: PackRef }; res: FitTables };
-  /** The face pipeline on a decoded photo (inference lane). */
-  'face.analyze': { req: { image: RgbImage }; res: { faces: FaceJson[]; selected: number | null } };
+  /** The face pipeline on a decoded photo (inference lane); `faceIndex` picks the selected face, `mesh: false` skips FaceMesh. */
+  'face.analyze': { req: { image: RgbImage; faceIndex?: number; mesh?: boolean }; res: { width: number; height: number; faces: FaceJson[]; selected: number | null } };
+  /** DECA's coarse encoder on face crops, its raw codes (inference lane). */
+  'deca.code': { req: { encoderFile: string; crops: { image: RgbImage; toCrop: Affine2D }[] }; res: DecaCode[] };
   /** DECA's coarse encoder on each face's crop, mapped onto the pack (inference lane). */
   'deca.encode': { req: { pack: PackRef; encoderFile: string; crops: { image: RgbImage; toCrop: Affine2D }[] }; res: DecaInit[] };
   /** The joint landmark fit (one shared β). */
@@ -99,6 +102,8 @@ export interface ComputeTasks {
   'render.fit': { req: FitRenderRequest; res: Uint8Array };
   /** The reconstructed head for a 3D view: per-corner positions, normals and UVs (see ReconstructedHeadMesh). */
   'head.mesh': { req: { pack: PackRef; shape: number[]; expression: number[] | null; jaw: number[] | null }; res: { triangleCount: number; positions: Float32Array; normals: Float32Array; uvs: Float32Array | null } };
+  /** A pack head evaluated and rendered by the preview rasteriser, as PNG bytes. */
+  'pack.render': { req: { pack: PackRef; shape: number[]; expression: number[]; pose: number[]; size: number; yawDeg: number; pitchDeg: number }; res: Uint8Array };
   /** The forward model for the head-model page's sliders. */
   'pack.evaluate': { req: { pack: PackRef; request: HeadMeshRequest }; res: Omit<HeadMesh, 'positions' | 'normals' | 'indices' | 'landmarks'> & { positions: Float32Array; normals: Float32Array; indices: Uint32Array | null; landmarks: Float32Array } };
   /** A rigged head as GLB or FBX bytes. */

@@ -12,9 +12,19 @@ type Handlers = { [K in TaskName]?: (req: ComputeTasks[K]['req'], ctx: TaskConte
 
 /** Tasks that run ONNX models: they go to the inference worker, which owns every session. */
 export const INFERENCE_TASKS: Handlers = {
-  'face.analyze': async ({ image }, _ctx, state) => {
-    const result = await state.faceAnalyzer().analyzeImage(image);
-    return { faces: result.faces.map(faceToJson), selected: result.selected };
+  'face.analyze': async ({ image, faceIndex, mesh }, _ctx, state) => {
+    const result = await state.faceAnalyzer(mesh !== false).analyzeImage(image, faceIndex);
+    return { width: result.width, height: result.height, faces: result.faces.map(faceToJson), selected: result.selected };
+  },
+
+  'deca.code': async ({ encoderFile, crops }, ctx, state) => {
+    const encoder = await DecaEncoder.open(encoderFile, { engine: state.inference() });
+    const out = [];
+    for (const c of crops) {
+      ctx.throwIfStopped();
+      out.push(await encoder.encodeCrop(c.image, c.toCrop));
+    }
+    return out;
   },
 
   'deca.encode': async ({ pack, encoderFile, crops }, ctx, state) => {
@@ -36,6 +46,10 @@ export const INFERENCE_TASKS: Handlers = {
       const q = photos[i]!, view = views[i]!;
       const { rgb } = renderShadedHead(p.model, view.vertices, view.normals, view.camera, view.photo, albedo.texture, q.light, {}, albedo.vertexAlbedo);
       const box = q.box.map((x) => x * q.k);
+      if (!q.embedding.length) {
+        out.push(null);
+        continue;
+      }
       out.push(await renderedIdentityDistance(state.faceAnalyzer(), { ...view.photo, data: rgb }, q.embedding, box).catch(() => null));
     }
     return out;

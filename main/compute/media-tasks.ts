@@ -22,7 +22,8 @@ export const MEDIA_TASKS: Handlers = {
   'photo.decode': async ({ path: file, maxSide, width, height }) => {
     const image = await decodePhoto(file, maxSide);
     // The camera scales by the mean of the two axes' factors; rounding makes them differ by < 1 pixel.
-    return { image: toShared(image), k: (image.width / width + image.height / height) / 2 };
+    if (maxSide !== null && !(width && height)) throw new Error('photo.decode: a downscaled decode needs the photo\'s size');
+    return { image: toShared(image), k: width && height ? (image.width / width + image.height / height) / 2 : 1 };
   },
 
   'pack.load': async ({ dir, id }) => toShared(await new PackStore(path.resolve(dir)).load(id)),
@@ -86,6 +87,13 @@ export const MEDIA_TASKS: Handlers = {
   },
 
   'pack.evaluate': ({ pack, request }, _ctx, state) => evaluatePackMesh(state.pack(pack), request),
+
+  'pack.render': ({ pack, shape, expression, pose, size, yawDeg, pitchDeg }, _ctx, state) => {
+    const { model, evaluator } = state.pack(pack);
+    const out = evaluator.evaluate({ shape, expression, pose });
+    const rgba = renderHeadPreview(model, out.vertices, out.normals, { width: size, height: size, yawDeg, pitchDeg });
+    return sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width: size, height: size, channels: 4 } }).png().toBuffer();
+  },
 
   'export.head': ({ pack, options }) => exportPackHead(pack.model, options),
 };

@@ -25,7 +25,7 @@ export class WorkerState {
   private readonly packs = new Map<string, WorkerPack>();
   private meshTriangles: Promise<Uint32Array | null> | null = null;
   private engine: InferenceEngine | null = null;
-  private analyzer: FaceAnalyzer | null = null;
+  private readonly analyzers = new Map<boolean, FaceAnalyzer>();
 
   constructor(readonly setup: WorkerSetup & { index: number }) {}
 
@@ -64,8 +64,10 @@ export class WorkerState {
     return this.engine;
   }
 
-  faceAnalyzer(): FaceAnalyzer {
-    this.analyzer ??= new FaceAnalyzer({ engine: this.inference() });
-    return this.analyzer;
+  /** The face pipeline on the shared engine, with or without FaceMesh. */
+  faceAnalyzer(mesh = true): FaceAnalyzer {
+    let a = this.analyzers.get(mesh);
+    if (!a) this.analyzers.set(mesh, (a = new FaceAnalyzer({ engine: this.inference(), mesh })));
+    return a;
   }
 }

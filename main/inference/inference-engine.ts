@@ -39,6 +39,8 @@ export const INFERENCE_ENGINE_DEFAULTS = { provider: 'auto' as ProviderPreferenc
 
 /** A model file that is missing, unreadable or not a valid ONNX model. */
 export class ModelFileError extends Error {
+  /** Survives the trip from a worker thread (the class does not). */
+  readonly code = 'model-file';
   constructor(
     readonly modelId: string,
     readonly file: string,

@@ -1,9 +1,6 @@
-import type { PhotoFaces } from '../../../core/perception/face-analysis';
+import { APP_VERSION, appDataDir } from '../../app-paths';
 import { parseProviderPreference, readProviderSetting } from '../../inference/execution-providers';
-import { appDataDir } from '../../app-paths';
-import { ModelFileError } from '../../inference/inference-engine';
-import { FaceAnalyzer } from '../../perception/face-analyzer';
-import { faceToJson } from '../../../core/perception/face-json';
+import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 
 /** `deca-studio landmarks <image…> [--json] [--face N] [--no-mesh] [--provider P]` */
@@ -22,24 +19,26 @@ export const landmarksCommand: CliCommand = {
     } catch (e) {
       throw new CliUsageError((e as Error).message);
     }
-    const analyzer = new FaceAnalyzer({ provider, mesh: values['no-mesh'] !== true, log: (l) => io.err(l) });
+    // The studio's own perception: decoded and analysed in its workers, the ONNX sessions in the inference worker.
+    const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir(), provider });
     const results: object[] = [];
     let failed = 0;
     try {
       for (const image of positionals) {
-        let photo: PhotoFaces;
+        let photo;
         try {
-          photo = await analyzer.analyzeFile(image, faceIndex);
+          const decoded = await studio.pool.run('photo.decode', { path: image, maxSide: null });
+          photo = await studio.pool.run('face.analyze', { image: decoded.image, faceIndex, mesh: values['no-mesh'] !== true }, { lane: 'inference' });
         } catch (e) {
-          failed++;
-          // A broken model affects every image: stop with that error rather than repeat it.
-          if (e instanceof ModelFileError) throw e;
           const message = (e as Error).message;
+          // A broken model affects every image: stop with that error rather than repeat it.
+          if ((e as { code?: unknown }).code === 'model-file') throw e;
+          failed++;
           results.push({ image, error: message, faces: [] });
           if (!values.json) io.err(`${image}: ${message}`);
           continue;
         }
-        results.push({ image, width: photo.width, height: photo.height, selected: photo.selected, faces: photo.faces.map(faceToJson) });
+        results.push({ image, width: photo.width, height: photo.height, selected: photo.selected, faces: photo.faces });
         if (!values.json) {
           io.out(`${image}: ${photo.faces.length} face(s)`);
           photo.faces.forEach((f, i) => {
@@ -49,7 +48,7 @@ export const landmarksCommand: CliCommand = {
         }
       }
     } finally {
-      await analyzer.dispose();
+      await studio.dispose();
     }
     if (values.json) io.out(JSON.stringify(results));
     if (failed > 0) io.err(`${failed} of ${positionals.length} image(s) could not be read`);

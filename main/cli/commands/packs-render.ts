@@ -1,9 +1,8 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { jointIndex } from '../../../core/head-model/head-model';
-import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
-import { renderHeadPreview } from '../../../core/head-model/render-head';
-import { installedPackStore } from '../../packs/starter-pack';
+import { APP_VERSION, appDataDir } from '../../app-paths';
+import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { headParamArgs } from '../head-param-args';
 
@@ -31,15 +30,21 @@ export const packsRenderCommand: CliCommand = {
       if (!Number.isFinite(v) || v < lo || v > hi) throw new CliUsageError(`--${name} must be a number from ${lo} to ${hi}`);
       return v;
     };
-    const model = await (await installedPackStore()).load(positionals[0]!);
-    const { shape, expression } = headParamArgs(model, values);
-    const pose = new Float64Array(model.joints.names.length * 3);
-    pose[jointIndex(model, 'jaw') * 3] = num('jaw', 0, -1, 1);
-    const size = num('size', 512, 16, 4096);
-    const out = new HeadModelEvaluator(model).evaluate({ shape, expression, pose });
-    const rgba = renderHeadPreview(model, out.vertices, out.normals, { width: size, height: size, yawDeg: num('yaw', 0, -180, 180), pitchDeg: num('pitch', 0, -90, 90) });
-    await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width: size, height: size, channels: 4 } }).png().toFile(values.out);
-    io.out(`Wrote ${path.resolve(values.out)}`);
-    return EXIT.ok;
+    const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
+    try {
+      await studio.ensureStarterPack();
+      const pack = await studio.models.pack(positionals[0]!);
+      const model = pack.model;
+      const { shape, expression } = headParamArgs(model, values);
+      const pose = new Array<number>(model.joints.names.length * 3).fill(0);
+      pose[jointIndex(model, 'jaw') * 3] = num('jaw', 0, -1, 1);
+      const size = num('size', 512, 16, 4096);
+      const png = await studio.pool.run('pack.render', { pack, shape: Array.from(shape), expression: Array.from(expression), pose, size, yawDeg: num('yaw', 0, -180, 180), pitchDeg: num('pitch', 0, -90, 90) });
+      await fs.writeFile(values.out, png);
+      io.out(`Wrote ${path.resolve(values.out)}`);
+      return EXIT.ok;
+    } finally {
+      await studio.dispose();
+    }
   },
 };
