@@ -9,19 +9,39 @@ export interface HeadTextures {
   displacement?: Uint8Array;
 }
 
+/** A constant map carries no more at 1024² than at this size, and costs a second of encoding there. */
+const FLAT_MAP_SIZE = 64;
+
 /**
  * Stand-in textures for a head without a reconstructed albedo: an even, light skin tone and a flat
- * normal map, so every export has the same material layout that a reconstruction later fills.
+ * normal map, so every export has the same material layout that a reconstruction later fills. Both
+ * are constant, so they are encoded at most 64² whatever `size` asks (a sampler stretches them to
+ * the same look).
  *
  * ```ts
  * const { albedo, normal } = defaultTextures(512);
  * ```
  */
 export function defaultTextures(size = 1024): HeadTextures {
-  const fill = (rgb: [number, number, number]): RasterImage => {
-    const data = new Uint8Array(size * size * 3);
-    for (let i = 0; i < size * size; i++) data.set(rgb, i * 3);
-    return { width: size, height: size, channels: 3, data };
-  };
-  return { albedo: encodePng(fill([201, 160, 138])), normal: encodePng(fill([128, 128, 255])) };
+  return { albedo: flatMap(size, [201, 160, 138]), normal: flatNormalMap(size) };
+}
+
+/**
+ * The flat tangent-space normal map (+Z everywhere) that goes with any albedo until a detail layer
+ * exists.
+ *
+ * ```ts
+ * const normal = flatNormalMap(1024);
+ * ```
+ */
+export function flatNormalMap(size = 1024): Uint8Array {
+  return flatMap(size, [128, 128, 255]);
+}
+
+function flatMap(size: number, rgb: [number, number, number]): Uint8Array {
+  const n = Math.max(1, Math.min(size, FLAT_MAP_SIZE));
+  const data = new Uint8Array(n * n * 3);
+  for (let i = 0; i < n * n; i++) data.set(rgb, i * 3);
+  const image: RasterImage = { width: n, height: n, channels: 3, data };
+  return encodePng(image);
 }

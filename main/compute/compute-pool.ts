@@ -197,7 +197,8 @@ type WorkerMessage =
 
 /** The bundle beside this one (out/main/), or the checkout's build output when running from source (tests). */
 export function defaultWorkerFile(): string {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  // A packaged app unpacks the worker beside the asar archive: threads start from real files.
+  const here = (typeof __dirname === 'string' ? __dirname : process.cwd()).replace(/app\.asar(?=[\\/]|$)/, 'app.asar.unpacked');
   const candidates = [path.join(here, 'compute-worker.cjs'), path.resolve(here, '..', '..', 'out', 'main', 'compute-worker.cjs')];
   return candidates.find((f) => existsSync(f)) ?? candidates[0]!;
 }

@@ -13,8 +13,9 @@ export interface ExportedFile {
   path: string;
   /** One line for people: format, size and what the file holds. */
   summary: string;
-  /** For a subject: the reconstruction it came from. */
+  /** For a subject: the reconstruction it came from, and how many photos it was solved from. */
   reconstructionId: number | null;
+  photoCount: number;
 }
 
 /**
@@ -62,7 +63,7 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
   const out = path.resolve(outPath);
   await fs.mkdir(path.dirname(out), { recursive: true });
   await writeFileAtomic(out, bytes, path.dirname(out));
-  return { path: out, summary, reconstructionId: rec?.id ?? null };
+  return { path: out, summary, reconstructionId: rec?.id ?? null, photoCount: rec?.photoIds.length ?? 0 };
 }
 
 function definedOnly<T extends object>(o: T): T {

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { demoClip } from '../../core/export/animation-clip';
-import { defaultTextures } from '../../core/export/default-textures';
+import { flatNormalMap } from '../../core/export/default-textures';
 import { buildExportHead } from '../../core/export/export-head';
 import { writeFbx } from '../../core/export/fbx/write-fbx';
 import { writeGlb } from '../../core/export/write-glb';
@@ -40,7 +40,7 @@ export async function exportPackHead(model: HeadModel, options: ExportPackHeadOp
   let head = buildExportHead(model, { shape: opts.shape, expression: opts.expression }, {
     blendshapes: opts.blendshapes,
     textureSize: opts.textureSize,
-    textures: !opts.textures ? {} : opts.albedoPng ? { albedo: opts.albedoPng, normal: defaultTextures(opts.textureSize).normal } : undefined,
+    textures: !opts.textures ? {} : opts.albedoPng ? { albedo: opts.albedoPng, normal: flatNormalMap(opts.textureSize) } : undefined,
   });
   if (opts.animation === 'demo') head = { ...head, animations: [demoClip(head.morphs.map((m) => m.name))] };
   // Node's zlib is native: compressing FBX arrays in JS would cost seconds on a 26k-vertex head.

@@ -60,7 +60,7 @@ export const exportCommand: CliCommand = {
         },
         values.out,
       );
-      const person = written.reconstructionId === null ? '' : `, ${subjectName}'s reconstruction ${written.reconstructionId}`;
+      const person = written.reconstructionId === null ? '' : `, ${subjectName}'s shape from ${written.photoCount} photos (reconstruction ${written.reconstructionId})`;
       io.out(`Wrote ${written.path} (${written.summary}${person}) in ${(performance.now() - t0).toFixed(0)} ms`);
       return EXIT.ok;
     } finally {
