@@ -1,5 +1,7 @@
 // A compute worker thread: runs the tasks main/compute/compute-pool.ts sends it, one handler per
 // task name, and reports progress, results and errors back. No UI, no database.
+import { readlinkSync } from 'node:fs';
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TaskName } from './compute-tasks';
 import { FIT_TASKS } from './fit-tasks';
@@ -8,6 +10,7 @@ import { MEDIA_TASKS } from './media-tasks';
 import { TaskAborted, type TaskContext } from './task-context';
 import { WorkerState } from './worker-state';
 
+lowerThreadPriority();
 const state = new WorkerState(workerData);
 const HANDLERS = { ...FIT_TASKS, ...MEDIA_TASKS, ...INFERENCE_TASKS } as Record<TaskName, (req: unknown, ctx: TaskContext, state: WorkerState) => unknown>;
 
@@ -34,3 +37,18 @@ parentPort!.on('message', (m: { type: 'run'; id: number; task: TaskName; req: un
     }
   })();
 });
+
+/**
+ * Heavy work yields to the thread that answers the UI: on Linux a thread is its own task, so this
+ * worker (and the ONNX threads it starts, which inherit it) runs at nice 10. On a busy machine the
+ * API then answers in milliseconds instead of waiting for a time slice behind the workers. Elsewhere
+ * (or without permission) the priority stays as it is.
+ */
+function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, 10);
+  } catch {
+    // Not Linux, or not allowed: nothing to do.
+  }
+}
