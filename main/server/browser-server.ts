@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer } from 'ws';
 import { getSubjectAlbedo } from '../reconstruct/albedo-store';
 import { reconstructionImage } from '../reconstruct/reconstruction-view';
 import { createApiHandlers } from '../services/api-handlers';
@@ -10,6 +9,7 @@ import { dispatch } from '../services/dispatch';
 import type { Studio } from '../services/studio';
 import { RequestGuard } from './request-guard';
 import { sendFile, sendStatic } from './static-files';
+import { GuardedWebSockets } from './websocket-guard';
 
 export interface BrowserServerOptions {
   studio: Studio;
@@ -174,20 +174,18 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     sendText(res, 404, 'Not found');
   }
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new GuardedWebSockets();
   server.on('upgrade', (req, socket, head) => {
+    sockets.watch(socket);
     const g = guard!;
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     if (url.pathname !== '/api/events' || !g.hostAllowed(req) || !g.originAllowed(req) || !g.authenticated(req, url)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      sockets.refuse(socket, 403, 'Forbidden');
       return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+    sockets.accept(req, socket, head);
   });
-  const unsubscribe = studio.events.subscribe((message) => {
-    const text = JSON.stringify(message);
-    for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(text);
-  });
+  const unsubscribe = studio.events.subscribe((message) => sockets.broadcast(JSON.stringify(message)));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -202,7 +200,6 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     token,
     close: async () => {
       unsubscribe();
-      for (const client of sockets.clients) client.terminate();
       sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
