@@ -4,6 +4,7 @@ import { installedEncoderPath, installEncoder } from '../../deca/encoder-store';
 import { decodePhoto } from '../../perception/decode-photo';
 import { FaceAnalyzer } from '../../perception/face-analyzer';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { terminalText } from '../terminal-text';
 
 /** `deca-studio encoder install <file.onnx>` */
 export const encoderInstallCommand: CliCommand = {
@@ -53,7 +54,7 @@ export const encoderEncodeCommand: CliCommand = {
       await analyzer.dispose();
     }
     if (values.json) io.out(JSON.stringify(results, null, 2));
-    else for (const r of results as { image: string; status: string }[]) io.out(`${r.status.padEnd(8)} ${r.image}`);
+    else for (const r of results as { image: string; status: string }[]) io.out(`${r.status.padEnd(8)} ${terminalText(r.image)}`);
     return EXIT.ok;
   },
 };

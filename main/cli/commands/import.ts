@@ -4,6 +4,7 @@ import { APP_VERSION, appDataDir } from '../../app-paths';
 import { collectSources } from '../../import/collect-sources';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand, type CliIO } from '../cli-command';
+import { terminalText } from '../terminal-text';
 
 /** `deca-studio import <project> --subject NAME <files or folders…>` */
 export const importCommand: CliCommand = {
@@ -52,7 +53,7 @@ export const importCommand: CliCommand = {
     }
     io.out(`${tally.imported} imported, ${tally.skipped} skipped (already in the subject), ${tally.failed} failed`);
     if (stoppedEarly) {
-      io.err(`The import stopped: ${stoppedEarly}`);
+      io.err(`The import stopped: ${terminalText(stoppedEarly)}`);
       return EXIT.failed;
     }
     return tally.failed > 0 ? EXIT.partial : EXIT.ok;
@@ -61,7 +62,7 @@ export const importCommand: CliCommand = {
 
 function report(io: CliIO, r: ImportFileResult, tally: Record<ImportFileResult['outcome'], number>): void {
   tally[r.outcome]++;
-  const line = `${r.outcome.padEnd(8)} ${r.source}${r.message ? `: ${r.message}` : ''}`;
+  const line = `${r.outcome.padEnd(8)} ${terminalText(r.source)}${r.message ? `: ${terminalText(r.message)}` : ''}`;
   if (r.outcome === 'failed') io.err(line);
   else io.out(line);
 }

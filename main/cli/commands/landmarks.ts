@@ -5,6 +5,7 @@ import { ModelFileError } from '../../inference/inference-engine';
 import { FaceAnalyzer } from '../../perception/face-analyzer';
 import { faceToJson } from '../../perception/face-json';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { terminalText } from '../terminal-text';
 
 /** `deca-studio landmarks <image…> [--json] [--face N] [--no-mesh] [--provider P]` */
 export const landmarksCommand: CliCommand = {
@@ -36,12 +37,12 @@ export const landmarksCommand: CliCommand = {
           if (e instanceof ModelFileError) throw e;
           const message = (e as Error).message;
           results.push({ image, error: message, faces: [] });
-          if (!values.json) io.err(`${image}: ${message}`);
+          if (!values.json) io.err(`${terminalText(image)}: ${terminalText(message)}`);
           continue;
         }
         results.push({ image, width: photo.width, height: photo.height, selected: photo.selected, faces: photo.faces.map(faceToJson) });
         if (!values.json) {
-          io.out(`${image}: ${photo.faces.length} face(s)`);
+          io.out(`${terminalText(image)}: ${photo.faces.length} face(s)`);
           photo.faces.forEach((f, i) => {
             const pose = f.pose ? ` yaw ${f.pose.yaw.toFixed(1)}° pitch ${f.pose.pitch.toFixed(1)}° roll ${f.pose.roll.toFixed(1)}°` : '';
             io.out(`  ${i === photo.selected ? '*' : ' '}${i} ${f.status.padEnd(16)} box ${f.box.map((v) => Math.round(v)).join(',')} score ${f.score.toFixed(2)}${pose}`);

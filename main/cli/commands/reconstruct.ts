@@ -6,6 +6,7 @@ import type { ReconstructSummary } from '../../reconstruct/reconstruct-subject';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { subjectOption } from '../subject-option';
+import { terminalText } from '../terminal-text';
 
 /**
  * `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine] [--no-photometric]`
@@ -49,7 +50,7 @@ export const reconstructCommand: CliCommand = {
         refine: values['no-refine'] !== true,
         photometric: values['no-photometric'] !== true,
         onPhoto: (subject, photo, outcome, message) => {
-          const line = `${outcome.padEnd(7)} ${subject}/${photo}${message ? `: ${message}` : ''}`;
+          const line = `${outcome.padEnd(7)} ${terminalText(`${subject}/${photo}`)}${message ? `: ${terminalText(message)}` : ''}`;
           if (outcome === 'failed') io.err(line);
           else io.out(line);
         },
