@@ -2,6 +2,7 @@ import { DECA_CODE_LENGTH, splitDecaCode, type DecaCode } from '../../core/deca/
 import { squareCrop, warpToTensor, type Affine2D, type RgbImage } from '../../core/perception/image-warp';
 import type { ProviderPreference } from '../inference/execution-providers';
 import { InferenceEngine } from '../inference/inference-engine';
+import { checkEncoderOutput } from './check-encoder-output';
 
 const MODEL_ID = 'deca-coarse-encoder';
 export const DECA_CROP_SIZE = 224;
@@ -46,12 +47,17 @@ export class DecaEncoder {
     }
   }
 
-  /** Encodes crops already in the model's layout: N×3×224×224, values in [0, 1]. */
-  async encodeTensor(nchw: Float32Array, count = 1): Promise<DecaCode[]> {
+  /**
+   * Encodes crops already in the model's layout: N×3×224×224, values in [0, 1]. Outputs that are not
+   * finite or over the magnitude limit are refused (a LimitError), never handed on as a code.
+   */
+  async encodeTensor(nchw: Float32Array, count = 1, label = 'The DECA encoder'): Promise<DecaCode[]> {
     const per = 3 * DECA_CROP_SIZE * DECA_CROP_SIZE;
     if (nchw.length !== per * count) throw new Error(`expected ${count}×3×224×224 values, got ${nchw.length}`);
     const out = await this.engine.run(MODEL_ID, { [this.input]: { data: nchw, dims: [count, 3, DECA_CROP_SIZE, DECA_CROP_SIZE] } });
     const values = out[this.output]!.data;
+    if (values.length !== count * DECA_CODE_LENGTH) throw new Error(`${label} gave ${values.length} values for ${count} image(s), expected ${count}×${DECA_CODE_LENGTH}`);
+    checkEncoderOutput(values, label);
     return Array.from({ length: count }, (_, i) => splitDecaCode(values.subarray(i * DECA_CODE_LENGTH, (i + 1) * DECA_CODE_LENGTH)));
   }
 
