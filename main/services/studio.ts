@@ -83,15 +83,19 @@ export class Studio {
     return this.current.staging;
   }
 
+  // Create or open the new project first: a mistake (a wrong path, an existing project) must not
+  // close the open one or cancel its jobs. Only once the new one is open is the old one closed.
   async createProject(dir: string, name: string): Promise<Project> {
+    const project = await createProject(dir, name);
     await this.closeProject();
-    return this.adopt(await createProject(dir, name));
+    return this.adopt(project);
   }
 
   async openProject(dir: string): Promise<Project> {
     if (this.current && this.current.project.dir === path.resolve(dir)) return this.current.project;
+    const project = await openProject(dir);
     await this.closeProject();
-    return this.adopt(await openProject(dir));
+    return this.adopt(project);
   }
 
   async closeProject(): Promise<void> {
