@@ -119,12 +119,13 @@ export class Studio {
     const staged = staging.take(stagedIds);
     return this.jobs.enqueue(project, 'import', { subjectId, paths, uploads: staged.length }, async (ctx) => {
       try {
-        const { sources, missing } = await collectSources(paths);
+        const { sources, missing, unreadable } = await collectSources(paths);
         const all: ImportSource[] = [...sources, ...staged];
-        ctx.setTotal(all.length + missing.length);
+        ctx.setTotal(all.length + missing.length + unreadable.length);
         for (const gone of missing) {
           ctx.addResult(notFound(gone));
         }
+        for (const folder of unreadable) ctx.addResult(folder);
         const summary = await importPhotos(project, subjectId, all, {
           maxPixels: this.maxImportMegapixels * 1e6,
           signal: ctx.signal,

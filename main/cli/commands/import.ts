@@ -73,7 +73,7 @@ async function groupByFolder(
   io: CliIO,
   tally: Record<ImportFileResult['outcome'], number>,
 ): Promise<Map<string, string[]>> {
-  const { sources, missing } = await collectSources(inputs);
+  const { sources, missing, unreadable } = await collectSources(inputs);
   const groups = new Map<string, string[]>();
   for (const s of sources) {
     const name = path.basename(path.dirname(s.file));
@@ -82,5 +82,6 @@ async function groupByFolder(
   for (const source of missing) {
     report(io, { source, outcome: 'failed', photoId: null, code: 'unreadable', message: 'No such file or folder' }, tally);
   }
+  for (const folder of unreadable) report(io, folder, tally);
   return groups;
 }
