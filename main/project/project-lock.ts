@@ -30,7 +30,7 @@ export class ProjectLock {
     const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await fs.writeFile(file, JSON.stringify(me), { flag: 'wx' });
+        await fs.writeFile(file, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
         return new ProjectLock(file);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { ApiError } from '../../core/api/api-error';
 import type { ImportSource } from '../import/collect-sources';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../project/make-private-dir';
 
 export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
@@ -25,7 +26,7 @@ export class StagingArea {
   async put(name: string, bytes: Uint8Array): Promise<string> {
     if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new ApiError('bad-request', 'The file is over the 1 GiB upload limit');
     const { id, file } = await this.allocate();
-    await fs.writeFile(file, bytes);
+    await fs.writeFile(file, bytes, { mode: PRIVATE_FILE_MODE });
     this.entries.set(id, { name: cleanName(name), file });
     return id;
   }
@@ -41,7 +42,7 @@ export class StagingArea {
       },
     });
     try {
-      await pipeline(body, limit, createWriteStream(file, { flags: 'wx' }));
+      await pipeline(body, limit, createWriteStream(file, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
     } catch (error) {
       await fs.rm(file, { force: true });
       throw error;
@@ -65,7 +66,7 @@ export class StagingArea {
   }
 
   private async allocate(): Promise<{ id: string; file: string }> {
-    await fs.mkdir(this.dir, { recursive: true });
+    await makePrivateDir(this.dir);
     const id = randomBytes(16).toString('hex');
     return { id, file: path.join(this.dir, id) };
   }
