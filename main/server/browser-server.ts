@@ -7,6 +7,7 @@ import { reconstructionImage } from '../reconstruct/reconstruction-view';
 import { createApiHandlers } from '../services/api-handlers';
 import { dispatch } from '../services/dispatch';
 import type { Studio } from '../services/studio';
+import { attachmentDisposition } from './content-disposition';
 import { RequestGuard } from './request-guard';
 import { sendFile, sendStatic } from './static-files';
 import { GuardedWebSockets } from './websocket-guard';
@@ -86,6 +87,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('[server]', error);
+      // Headers set before the failure (a Content-Length) must not describe the error body.
+      if (!res.headersSent) for (const name of res.getHeaderNames()) res.removeHeader(name);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'Internal error' } });
       else res.destroy();
     });
@@ -152,7 +155,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const exported = /^\/media\/export\/(\d{1,12})$/.exec(url.pathname);
     if (exported) {
       const file = studio.project && exportedFile(studio, Number(exported[1]));
-      const headers = { ...SECURITY_HEADERS, 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${path.basename(file ?? 'head')}"` };
+      const headers = { ...SECURITY_HEADERS, 'Cache-Control': 'no-store', 'Content-Disposition': attachmentDisposition(path.basename(file ?? 'head')) };
       if (!file || !(await sendFile(file, res, headers))) return sendText(res, 404, 'No such export');
       return;
     }
