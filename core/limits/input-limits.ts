@@ -1,3 +1,5 @@
+import { ApiError } from '../api/api-error';
+
 /**
  * The one table of limits on untrusted input: archives, meshes, user-supplied ONNX models, browser-mode
  * requests and uploads. Every check that refuses input throws a {@link LimitError} naming the row it
@@ -78,19 +80,20 @@ export type LimitName = keyof InputLimits;
 
 /**
  * Input refused because it broke one of the {@link INPUT_LIMITS}; `limit` names the row, and the
- * message says what was found, the limit, and ends with `[limit <name>]`.
+ * message says what was found, the limit, and ends with `[limit <name>]`. It is a `bad-request`
+ * {@link ApiError}, so it crosses the API to the UI as it is.
  *
  * ```ts
  * throw new LimitError('meshVertices', `The mesh has ${n} vertices`); // "… over the limit of 1,000,000 [limit meshVertices]"
  * ```
  */
-export class LimitError extends Error {
+export class LimitError extends ApiError {
   constructor(
     readonly limit: LimitName,
     what: string,
     limits: Readonly<InputLimits> = INPUT_LIMITS,
   ) {
-    super(`${what}, over the limit of ${formatLimit(limit, limits[limit])} [limit ${limit}]`);
+    super('bad-request', `${what}, over the limit of ${formatLimit(limit, limits[limit])} [limit ${limit}]`);
     this.name = 'LimitError';
   }
 }

@@ -6,9 +6,11 @@ import { getSubjectAlbedo } from '../reconstruct/albedo-store';
 import { reconstructionImage } from '../reconstruct/reconstruction-view';
 import { createApiHandlers } from '../services/api-handlers';
 import { dispatch } from '../services/dispatch';
+import { INPUT_LIMITS, type LimitError } from '../../core/limits/input-limits';
 import type { Studio } from '../services/studio';
 import { attachmentDisposition } from './content-disposition';
 import { RequestGuard } from './request-guard';
+import { guardUpload } from './upload-guard';
 import { sendFile, sendStatic } from './static-files';
 import { GuardedWebSockets } from './websocket-guard';
 
@@ -65,7 +67,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   internal: 500,
 };
 
-const MAX_JSON_BYTES = 1024 * 1024;
+const MAX_JSON_BYTES = INPUT_LIMITS.requestBytes;
 
 /**
  * Serves the studio to a browser: the built renderer, the API contract over HTTP
@@ -128,10 +130,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       if (req.method !== 'PUT') return sendText(res, 405, 'Use PUT');
       const name = url.searchParams.get('name') ?? 'upload';
       try {
-        const stagedId = await studio.staging.putStream(name, req);
+        const stagedId = await studio.staging.putStream(name, guardUpload(req));
         return sendJson(res, 200, { ok: true, value: stagedId });
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'internal';
+        // Too big: the rest is not read, so the connection cannot be reused.
+        if ((error as LimitError).limit === 'uploadBytes') res.setHeader('Connection', 'close');
         return sendJson(res, STATUS_BY_CODE[code] ?? 400, { ok: false, error: { code, message: (error as Error).message } });
       }
     }

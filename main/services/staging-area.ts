@@ -4,14 +4,17 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { ApiError } from '../../core/api/api-error';
+import { INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
+import { describeNonImage, sniffFormat } from '../import/probe-image';
 import type { ImportSource } from '../import/collect-sources';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../project/make-private-dir';
 
-export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = INPUT_LIMITS.uploadBytes;
 
 /**
  * Holds files a UI handed over as bytes (browser drag and drop, where no path is known) until an
- * import job takes them. They live in the project's `tmp/staging/`, which the next open sweeps.
+ * import job takes them. They live in the project's `tmp/staging/`, which the next open sweeps. Only
+ * images are staged: bytes whose first bytes are no JPEG, PNG, WebP or TIFF signature are refused.
  *
  * ```ts
  * const id = await staging.put('face.jpg', bytes);
@@ -24,7 +27,10 @@ export class StagingArea {
   constructor(private readonly dir: string) {}
 
   async put(name: string, bytes: Uint8Array): Promise<string> {
-    if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new ApiError('bad-request', 'The file is over the 1 GiB upload limit');
+    if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new LimitError('uploadBytes', 'The file is bigger');
+    const head = bytes.subarray(0, INPUT_LIMITS.uploadSniffBytes);
+    if (bytes.byteLength === 0) throw new ApiError('bad-request', 'The file is empty (0 bytes); nothing was stored');
+    if (!sniffFormat(head)) throw new ApiError('bad-request', `Not a JPEG, PNG, WebP or TIFF image: the content is ${describeNonImage(head)}; nothing was stored`);
     const { id, file } = await this.allocate();
     await fs.writeFile(file, bytes, { mode: PRIVATE_FILE_MODE });
     this.entries.set(id, { name: cleanName(name), file });
@@ -38,7 +44,7 @@ export class StagingArea {
     const limit = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         seen += chunk.length;
-        cb(seen > MAX_UPLOAD_BYTES ? new ApiError('bad-request', 'The file is over the 1 GiB upload limit') : null, chunk);
+        cb(seen > MAX_UPLOAD_BYTES ? new LimitError('uploadBytes', 'The upload is bigger') : null, chunk);
       },
     });
     try {

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject } from '../../../main/project/project';
@@ -20,7 +20,7 @@ describe.skipIf(process.platform === 'win32')('project files are private', () =>
     const project = await studio.createProject(dir, 'P');
     const subjectId = project.library.writes.createSubject('Ann');
     const jpeg = path.join(SHARED_PHOTOS, 'london_frl/p005/005_03_neutral_front.jpg');
-    const staged = await studio.staging.put('upload.jpg', new Uint8Array(statSync(jpeg).size));
+    const staged = await studio.staging.put('upload.jpg', readFileSync(jpeg));
     const job = await studio.jobs.whenDone(studio.startImport(subjectId, [jpeg], []));
     expect(job.state).toBe('done');
     // An upload waiting in the staging area is private as well.
