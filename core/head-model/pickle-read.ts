@@ -89,11 +89,25 @@ export function readPickle(bytes: Uint8Array): PickleValue {
   };
   const top = () => stack[stack.length - 1];
 
-  for (;;) {
-    const op = u8();
+  let op = 0;
+  try {
+    for (;;) {
+      op = u8();
+      const done = step(op);
+      if (done) return done.value;
+    }
+  } catch (error) {
+    // An opcode applied to what is not there (APPEND on a dict, BUILD on a number): a damaged file.
+    if (error instanceof TypeError || error instanceof RangeError) {
+      throw new Error(`Pickle is damaged: opcode 0x${op.toString(16)} before byte ${p} does not fit the values it works on`);
+    }
+    throw error;
+  }
+
+  function step(op: number): { value: PickleValue } | null {
     switch (op) {
       case 0x80: u8(); break; // PROTO
-      case 0x2e: return pop() as PickleValue; // STOP
+      case 0x2e: return { value: pop() as PickleValue }; // STOP
       case 0x28: marks.push(stack.length); break; // MARK
       case 0x4e: stack.push(null); break; // NONE
       case 0x88: stack.push(true); break;
@@ -143,6 +157,7 @@ export function readPickle(bytes: Uint8Array): PickleValue {
       default:
         throw new Error(`Pickle opcode 0x${op.toString(16)} at byte ${p - 1} is not supported`);
     }
+    return null;
   }
 }
 
