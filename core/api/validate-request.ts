@@ -176,7 +176,7 @@ export function isApiMethod(method: unknown): method is ApiMethod {
  * ```
  */
 export function validateRequest<M extends ApiMethod>(method: M, raw: unknown): ApiRequest<M> {
-  if (!isApiMethod(method)) throw new ApiError('not-found', `Unknown API method "${String(method)}"`);
+  if (!isApiMethod(method)) throw new ApiError('not-found', `Unknown API method "${String(method).slice(0, 100)}"`);
   const check = REQUEST_CHECKS[method] as Check<ApiRequest<M>>;
   return check(raw, method);
 }
