@@ -10,6 +10,7 @@ import { INPUT_LIMITS, type LimitError } from '../../core/limits/input-limits';
 import type { Studio } from '../services/studio';
 import { attachmentDisposition } from './content-disposition';
 import { RequestGuard } from './request-guard';
+import { requestUrl, safeDecode } from './request-url';
 import { guardUpload } from './upload-guard';
 import { sendFile, sendStatic } from './static-files';
 import { GuardedWebSockets } from './websocket-guard';
@@ -88,7 +89,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      console.error('[server]', error);
+      // A client that went away mid-request is no server error worth a log line.
+      if (!req.destroyed && !req.socket.destroyed) console.error('[server]', error);
       // Headers set before the failure (a Content-Length) must not describe the error body.
       if (!res.headersSent) for (const name of res.getHeaderNames()) res.removeHeader(name);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'Internal error' } });
@@ -98,7 +100,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const g = guard!;
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const url = requestUrl(req);
+    if (!url) return sendText(res, 400, 'Bad request URL');
     if (!g.hostAllowed(req)) return sendText(res, 421, 'Misdirected request: this server answers only 127.0.0.1 and localhost');
     if (!g.originAllowed(req)) return sendText(res, 403, 'Forbidden origin');
     const queryToken = url.searchParams.get('token');
@@ -122,7 +125,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         res.setHeader('Connection', 'close');
         return sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'Body is not JSON or is over 1 MiB' } });
       }
-      const method = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      const method = safeDecode(url.pathname.slice('/api/call/'.length));
       const result = await dispatch(handlers, method, body);
       return sendJson(res, result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 500), result);
     }
@@ -185,8 +188,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   server.on('upgrade', (req, socket, head) => {
     sockets.watch(socket);
     const g = guard!;
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-    if (url.pathname !== '/api/events' || !g.hostAllowed(req) || !g.originAllowed(req) || !g.authenticated(req, url)) {
+    const url = requestUrl(req);
+    if (!url || url.pathname !== '/api/events' || !g.hostAllowed(req) || !g.originAllowed(req) || !g.authenticated(req, url)) {
       sockets.refuse(socket, 403, 'Forbidden');
       return;
     }
