@@ -111,6 +111,12 @@ function sparseRegressor(v: PickleValue | undefined, J: number, V: number): Head
   const indptr = asArray(s.get('indptr')!, 'J_regressor.indptr').data;
   const indices = asArray(s.get('indices')!, 'J_regressor.indices').data;
   const data = asArray(s.get('data')!, 'J_regressor.data').data;
+  // Column pointers must rise from 0 to the number of values, one per column: a damaged file could
+  // otherwise send the loop below through billions of entries.
+  if (indptr.length !== V + 1 || indices.length !== data.length || indptr[0] !== 0 || indptr[V] !== data.length) {
+    throw new Error('J_regressor is a damaged csc_matrix (its column pointers do not match its values)');
+  }
+  for (let c = 0; c < V; c++) if (!(indptr[c + 1]! >= indptr[c]!)) throw new Error('J_regressor is a damaged csc_matrix (its column pointers go backwards)');
   const row = new Uint32Array(data.length), col = new Uint32Array(data.length);
   for (let c = 0; c < V; c++) for (let p = indptr[c]!; p < indptr[c + 1]!; p++) (row[p] = indices[p]!), (col[p] = c);
   return { rows: J, cols: V, row, col, value: Float32Array.from(data) };

@@ -10,10 +10,11 @@ import { parseObj } from '../../../core/head-model/obj-parse';
 import { readPickle } from '../../../core/head-model/pickle-read';
 import { readZip } from '../../../core/head-model/zip-read';
 import { probeImage } from '../../../main/import/probe-image';
+import { SHARED_PHOTOS } from '../../helpers/temp-dir';
 import { FuzzRandom, fuzzSeed, isClearError } from './fuzz-random';
 
 /** Iterations per input kind: the bound of this suite (not wall-clock). */
-const ITERATIONS = { obj: 400, zip: 300, pickle: 250, npy: 100, masks: 100, image: 120 };
+const ITERATIONS = { obj: 1000, zip: 600, pickle: 500, npy: 200, masks: 200, image: 200 };
 const seed = fuzzSeed();
 console.log(`importers fuzz: seed ${seed} (replay with DECA_FUZZ_SEED=${seed}), iterations ${JSON.stringify(ITERATIONS)}`);
 
@@ -67,7 +68,7 @@ describe(`importers fuzz (seed ${seed})`, () => {
   const rng = new FuzzRandom(seed);
   const images: Buffer[] = [];
   beforeAll(async () => {
-    const photo = sharp(path.join(__dirname, '../../../../shared/photos/london_frl/p005/005_03_neutral_front.jpg')).resize(48, 48);
+    const photo = sharp(path.join(SHARED_PHOTOS, 'london_frl/p005/005_03_neutral_front.jpg')).resize(48, 48);
     const base = sharp({ create: { width: 40, height: 30, channels: 3, background: '#a07060' } });
     images.push(await photo.clone().jpeg().toBuffer(), await base.clone().png().toBuffer(), await base.clone().webp().toBuffer(), await base.clone().tiff().toBuffer());
   });
@@ -129,6 +130,11 @@ describe(`importers fuzz (seed ${seed})`, () => {
       attempt(t, `masks#${i}`, () => applyFlameMasks(importFlamePickle(model), readPickle(input)));
     }
     expect(t.unclear, report(t)).toEqual([]);
+  });
+
+  it('inputs the fuzzer once found stay refused quickly', () => {
+    // A csc_matrix whose column pointers jump to 4e9: the regressor loop ran for minutes.
+    expect(() => importFlamePickle(fixture('regressions/flame-csc-indptr.pkl'))).toThrow(/J_regressor is a damaged csc_matrix/);
   });
 
   it('images: every mutated JPEG, PNG, WebP and TIFF imports or gets an import error', async () => {
