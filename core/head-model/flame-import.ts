@@ -107,7 +107,7 @@ function sparseRegressor(v: PickleValue | undefined, J: number, V: number): Head
   if (!obj || obj.kind !== 'object' || !obj.cls.endsWith('csc_matrix') || !(obj.state instanceof Map)) throw new Error('"J_regressor" is neither an array nor a csc_matrix');
   const s = obj.state;
   const shape = (s.get('_shape') ?? s.get('shape')) as number[] | undefined;
-  if (!shape || shape[0] !== J || shape[1] !== V) throw new Error(`J_regressor has shape ${JSON.stringify(shape)}, expected (${J}, ${V})`);
+  if (!shape || shape[0] !== J || shape[1] !== V) throw new Error(`J_regressor has shape ${shape ? JSON.stringify(shape) : '(none)'}, expected (${J}, ${V})`);
   const indptr = asArray(s.get('indptr')!, 'J_regressor.indptr').data;
   const indices = asArray(s.get('indices')!, 'J_regressor.indices').data;
   const data = asArray(s.get('data')!, 'J_regressor.data').data;
