@@ -1,6 +1,7 @@
 import { DECA_CODE_LENGTH, splitDecaCode, type DecaCode } from '../../core/deca/deca-code';
 import { squareCrop, warpToTensor, type Affine2D, type RgbImage } from '../../core/perception/image-warp';
 import type { ProviderPreference } from '../inference/execution-providers';
+import { INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
 import { InferenceEngine } from '../inference/inference-engine';
 import { checkEncoderOutput } from './check-encoder-output';
 
@@ -37,6 +38,11 @@ export class DecaEncoder {
       const fixed = (shape: (number | string)[], want: number[]) => shape.length === want.length && want.every((w, i) => w < 0 || shape[i] === w || typeof shape[i] === 'string');
       if (!image || !fixed(image.shape, [-1, 3, DECA_CROP_SIZE, DECA_CROP_SIZE])) {
         throw new Error(`expects one input of shape [batch, 3, 224, 224]; this model takes ${inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ')}`);
+      }
+      // Per image, no output may be larger than the limit (dimension 0 is the batch).
+      for (const o of outputs) {
+        const perImage = o.shape.slice(1).reduce<number>((n, d) => n * (typeof d === 'number' && d > 0 ? d : 1), 1);
+        if (perImage > INPUT_LIMITS.onnxOutputValues) throw new LimitError('onnxOutputValues', `output ${o.name} [${o.shape.join(', ')}] has ${perImage} values per image`);
       }
       const code = outputs.find((o) => o.shape[o.shape.length - 1] === DECA_CODE_LENGTH);
       if (!code) throw new Error(`must output ${DECA_CODE_LENGTH} values per image; its outputs are ${outputs.map((o) => `${o.name} [${o.shape.join(', ')}]`).join(', ')}`);

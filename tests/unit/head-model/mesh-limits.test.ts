@@ -86,6 +86,9 @@ describe('user-supplied ONNX encoder', () => {
     } finally {
       await encoder.dispose();
     }
+    const wide = path.join(tmp.dir, 'wide.onnx');
+    writeFileSync(wide, tinyEncoder(new Float32Array(3 * 5000), new Float32Array(5000), 224, 5000));
+    await expect(installEncoder(wide, dataDir)).rejects.toThrow(/output params \[batch, 5000\] has 5000 values per image, over the limit of 4,096 \[limit onnxOutputValues\]/);
     const good = path.join(tmp.dir, 'good.onnx');
     writeFileSync(good, tinyEncoder(new Float32Array(3 * DECA_CODE_LENGTH).fill(0.1), new Float32Array(DECA_CODE_LENGTH)));
     expect(await installEncoder(good, dataDir)).toBe(installedEncoderPath(dataDir));
