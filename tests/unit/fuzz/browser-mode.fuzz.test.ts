@@ -10,7 +10,7 @@ import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
 import { FuzzRandom, fuzzSeed } from './fuzz-random';
 
 /** The bound of this suite: counts, not seconds. */
-const ITERATIONS = { http: 400, upgradeResets: 350, frameConnections: 120, maxFramesPerConnection: 8, authedResets: 200 };
+const ITERATIONS = { http: 600, upgradeResets: 350, frameConnections: 160, maxFramesPerConnection: 8, authedResets: 200 };
 const PARALLEL = 16;
 const seed = fuzzSeed();
 console.log(`browser-mode fuzz: seed ${seed} (replay with DECA_FUZZ_SEED=${seed}), iterations ${JSON.stringify(ITERATIONS)}`);
