@@ -56,8 +56,9 @@ function object<T>(shape: Shape): Check<T> {
     if (value === undefined || value === null) value = {};
     if (typeof value !== 'object' || Array.isArray(value)) fail(where, 'must be an object');
     const input = value as Record<string, unknown>;
+    // Own keys only: `in` would let `constructor`, `toString` or `__proto__` through from the prototype.
     for (const key of Object.keys(input)) {
-      if (!(key in shape)) fail(where, `unknown field "${key}"`);
+      if (!Object.prototype.hasOwnProperty.call(shape, key)) fail(where, `unknown field "${key.slice(0, 100)}"`);
     }
     const out: Record<string, unknown> = {};
     for (const [key, { check, optional }] of Object.entries(shape)) {
@@ -175,7 +176,7 @@ export function isApiMethod(method: unknown): method is ApiMethod {
  * ```
  */
 export function validateRequest<M extends ApiMethod>(method: M, raw: unknown): ApiRequest<M> {
-  if (!isApiMethod(method)) throw new ApiError('not-found', `Unknown API method "${String(method)}"`);
+  if (!isApiMethod(method)) throw new ApiError('not-found', `Unknown API method "${String(method).slice(0, 100)}"`);
   const check = REQUEST_CHECKS[method] as Check<ApiRequest<M>>;
   return check(raw, method);
 }

@@ -107,10 +107,16 @@ function sparseRegressor(v: PickleValue | undefined, J: number, V: number): Head
   if (!obj || obj.kind !== 'object' || !obj.cls.endsWith('csc_matrix') || !(obj.state instanceof Map)) throw new Error('"J_regressor" is neither an array nor a csc_matrix');
   const s = obj.state;
   const shape = (s.get('_shape') ?? s.get('shape')) as number[] | undefined;
-  if (!shape || shape[0] !== J || shape[1] !== V) throw new Error(`J_regressor has shape ${JSON.stringify(shape)}, expected (${J}, ${V})`);
+  if (!shape || shape[0] !== J || shape[1] !== V) throw new Error(`J_regressor has shape ${shape ? JSON.stringify(shape) : '(none)'}, expected (${J}, ${V})`);
   const indptr = asArray(s.get('indptr')!, 'J_regressor.indptr').data;
   const indices = asArray(s.get('indices')!, 'J_regressor.indices').data;
   const data = asArray(s.get('data')!, 'J_regressor.data').data;
+  // Column pointers must rise from 0 to the number of values, one per column: a damaged file could
+  // otherwise send the loop below through billions of entries.
+  if (indptr.length !== V + 1 || indices.length !== data.length || indptr[0] !== 0 || indptr[V] !== data.length) {
+    throw new Error('J_regressor is a damaged csc_matrix (its column pointers do not match its values)');
+  }
+  for (let c = 0; c < V; c++) if (!(indptr[c + 1]! >= indptr[c]!)) throw new Error('J_regressor is a damaged csc_matrix (its column pointers go backwards)');
   const row = new Uint32Array(data.length), col = new Uint32Array(data.length);
   for (let c = 0; c < V; c++) for (let p = indptr[c]!; p < indptr[c + 1]!; p++) (row[p] = indices[p]!), (col[p] = c);
   return { rows: J, cols: V, row, col, value: Float32Array.from(data) };

@@ -1,3 +1,5 @@
+import { checkMeshLimits } from './check-mesh-limits';
+
 /**
  * The parametric head every model (FLAME, ICT-FaceKit, the starter head) is converted into.
  *
@@ -80,7 +82,8 @@ export interface LandmarkSet {
 export const EXPORT_JOINTS = ['root', 'neck', 'head', 'jaw', 'eye_L', 'eye_R'] as const;
 
 /**
- * Checks sizes and indices so a broken pack or importer fails with a clear message, not NaNs.
+ * Checks sizes and indices so a broken pack or importer fails with a clear message, not NaNs, and
+ * holds the model to the mesh limits (counts, finite and bounded values; see {@link checkMeshLimits}).
  *
  * ```ts
  * validateHeadModel(model); // throws Error('head model "x": triangles reference vertex 9001 ≥ 5023')
@@ -121,6 +124,7 @@ export function validateHeadModel(m: HeadModel): void {
   if (l.barycentric.length !== l.faces.length * 3) fail('landmark barycentric size mismatch');
   for (let i = 0; i < l.faces.length; i++) if (l.faces[i]! >= F) fail(`landmark ${i} on triangle ${l.faces[i]} ≥ ${F}`);
   for (const [name, idx] of Object.entries(m.regions)) for (let i = 0; i < idx.length; i++) if (idx[i]! >= V) fail(`region ${name} has vertex ${idx[i]} ≥ ${V}`);
+  checkMeshLimits(m);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { INPUT_LIMITS, LimitError, type InputLimits } from '../limits/input-limits';
+
 /** A Wavefront OBJ mesh: polygons fan-triangulated, texture indices kept per corner. */
 export interface ObjMesh {
   /** V×3 positions. */
@@ -12,18 +14,23 @@ export interface ObjMesh {
   polygonCount: number;
 }
 
-export interface ObjParseOptions {
+export interface ObjParseOptions extends Pick<InputLimits, 'meshVertices' | 'meshTriangles'> {
   /** Read only `v` lines (blendshape targets share the neutral's faces): about twice as fast. */
   positionsOnly: boolean;
 }
 
-export const OBJ_PARSE_DEFAULTS: ObjParseOptions = { positionsOnly: false };
+export const OBJ_PARSE_DEFAULTS: ObjParseOptions = {
+  positionsOnly: false,
+  meshVertices: INPUT_LIMITS.meshVertices,
+  meshTriangles: INPUT_LIMITS.meshTriangles,
+};
 
 const POW10 = Array.from({ length: 40 }, (_, i) => 10 ** i);
 
 /**
  * Parses OBJ bytes without decoding them to a string (a 2.5 MB ICT target parses in a few ms).
  * Polygons become triangle fans (a quad abcd → abc, acd); negative (relative) indices are resolved.
+ * Vertex and triangle counts are held to the limits while parsing, and every number must be finite.
  *
  * ```ts
  * const neutral = parseObj(zip.read(entry));
@@ -31,7 +38,8 @@ const POW10 = Array.from({ length: 40 }, (_, i) => 10 ** i);
  * ```
  */
 export function parseObj(bytes: Uint8Array, options: Partial<ObjParseOptions> = {}): ObjMesh {
-  const { positionsOnly } = { ...OBJ_PARSE_DEFAULTS, ...options };
+  const limits = { ...INPUT_LIMITS, ...OBJ_PARSE_DEFAULTS, ...options };
+  const { positionsOnly } = limits;
   const pos: number[] = [], uv: number[] = [], tri: number[] = [], uvTri: number[] = [];
   let polygons = 0;
   let anyUv = false;
@@ -65,8 +73,9 @@ export function parseObj(bytes: Uint8Array, options: Partial<ObjParseOptions> = 
       while (i < n && bytes[i]! >= 48 && bytes[i]! <= 57) e = e * 10 + bytes[i++]! - 48;
       exp += es * e;
     }
-    if (exp === 0) return sign * mant;
-    return sign * (exp < 0 ? (exp > -40 ? mant / POW10[-exp]! : mant * 10 ** exp) : mant * 10 ** exp);
+    const value = exp === 0 ? sign * mant : sign * (exp < 0 ? (exp > -40 ? mant / POW10[-exp]! : mant * 10 ** exp) : mant * 10 ** exp);
+    if (!Number.isFinite(value)) throw new LimitError('meshCoordinate', `OBJ line ${line}: a number is out of range (not finite)`);
+    return value;
   };
   const int = (): number => {
     let sign = 1;
@@ -87,6 +96,7 @@ export function parseObj(bytes: Uint8Array, options: Partial<ObjParseOptions> = 
     if (c === 118 && (c1 === 32 || c1 === 9)) {
       i += 2;
       pos.push(number(), number(), number());
+      if (pos.length > limits.meshVertices * 3) throw new LimitError('meshVertices', `OBJ line ${line}: more than ${limits.meshVertices.toLocaleString('en-US')} vertices`, limits);
     } else if (!positionsOnly && c === 118 && c1 === 116 && (bytes[i + 2] === 32 || bytes[i + 2] === 9)) {
       i += 3;
       uv.push(number(), number());
@@ -116,6 +126,9 @@ export function parseObj(bytes: Uint8Array, options: Partial<ObjParseOptions> = 
       }
       if (corner.length < 3) fail('face with fewer than 3 corners');
       polygons++;
+      if (tri.length / 3 + corner.length - 2 > limits.meshTriangles) {
+        throw new LimitError('meshTriangles', `OBJ line ${line}: more than ${limits.meshTriangles.toLocaleString('en-US')} triangles`, limits);
+      }
       for (let k = 1; k + 1 < corner.length; k++) {
         tri.push(corner[0]!, corner[k]!, corner[k + 1]!);
         uvTri.push(cornerUv[0]!, cornerUv[k]!, cornerUv[k + 1]!);

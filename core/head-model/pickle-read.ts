@@ -89,11 +89,25 @@ export function readPickle(bytes: Uint8Array): PickleValue {
   };
   const top = () => stack[stack.length - 1];
 
-  for (;;) {
-    const op = u8();
+  let op = 0;
+  try {
+    for (;;) {
+      op = u8();
+      const done = step(op);
+      if (done) return done.value;
+    }
+  } catch (error) {
+    // An opcode applied to what is not there (APPEND on a dict, BUILD on a number): a damaged file.
+    if (error instanceof TypeError || error instanceof RangeError) {
+      throw new Error(`Pickle is damaged: opcode 0x${op.toString(16)} before byte ${p} does not fit the values it works on`);
+    }
+    throw error;
+  }
+
+  function step(op: number): { value: PickleValue } | null {
     switch (op) {
       case 0x80: u8(); break; // PROTO
-      case 0x2e: return pop() as PickleValue; // STOP
+      case 0x2e: return { value: pop() as PickleValue }; // STOP
       case 0x28: marks.push(stack.length); break; // MARK
       case 0x4e: stack.push(null); break; // NONE
       case 0x88: stack.push(true); break;
@@ -143,11 +157,12 @@ export function readPickle(bytes: Uint8Array): PickleValue {
       default:
         throw new Error(`Pickle opcode 0x${op.toString(16)} at byte ${p - 1} is not supported`);
     }
+    return null;
   }
 }
 
 function globalRef(name: string): GlobalRef {
-  if (!ALLOWED.has(name)) throw new Error(`Refusing pickle global "${name}": not part of a head model file (nothing was executed)`);
+  if (!ALLOWED.has(name)) throw new Error(`Refusing pickle global ${quote(name)}: not part of a head model file (nothing was executed)`);
   return { kind: 'global', name };
 }
 
@@ -163,7 +178,7 @@ function call(fn: unknown, args: unknown): unknown {
   if (isGlobal(fn, '__builtin__.set', 'builtins.set')) return Array.isArray(a[0]) ? [...(a[0] as unknown[])] : [];
   if (isGlobal(fn, 'multiarray.scalar')) {
     const dt = a[0] as { kind: 'dtype'; descr: string; order?: string };
-    const arr = decodeArray(`${dt.order ?? '<'}${dt.descr}`, [], a[1] as Uint8Array, false);
+    const arr = decodeArray(`${dt?.order ?? '<'}${dt?.descr ?? '?'}`, [], a[1] as Uint8Array, false);
     return arr.data[0];
   }
   throw new Error(`Refusing to call ${(fn as GlobalRef)?.name ?? 'a non-global'} while reading a pickle`);
@@ -186,7 +201,7 @@ function build(target: unknown, state: unknown): void {
       return;
     }
     if (!(raw instanceof Uint8Array)) throw new Error('Unsupported numpy array payload in the pickle');
-    const decoded = decodeArray(`${d.order ?? '<'}${d.descr}`, shape.map(Number), raw, fortran);
+    const decoded = decodeArray(`${d.order ?? '<'}${d.descr ?? '?'}`, shape.map(Number), raw, fortran);
     Object.assign(t, decoded);
   } else if (t?.kind === 'dtype') {
     // (version, byte order, …): keep the byte order for the array that uses this dtype.
@@ -204,6 +219,8 @@ function build(target: unknown, state: unknown): void {
  * ```
  */
 export function decodeArray(typestr: string, shape: number[], raw: Uint8Array, fortran: boolean): NdArray {
+  if (typeof typestr !== 'string' || !/^[<>|=][fiub][1248]$/.test(typestr)) throw new Error(`numpy dtype ${quote(String(typestr))} is not supported`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error('numpy array has a damaged shape');
   let order = typestr[0]!;
   const code = typestr.slice(1);
   if (order === '|' || order === '=') order = '<';
@@ -266,6 +283,11 @@ function bytesToString(v: unknown): string {
 function memoGet(memo: Map<number, unknown>, i: number): unknown {
   if (!memo.has(i)) throw new Error(`Pickle memo ${i} is empty`);
   return memo.get(i);
+}
+
+/** A name from the file, shown in a message: escaped and cut to 80 characters. */
+function quote(name: string): string {
+  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
 }
 
 function unquote(s: string): Uint8Array {

@@ -1,6 +1,6 @@
 /**
  * UTF-8 bytes to a string (core has no TextDecoder: its lib is plain ES2022). Invalid sequences
- * become U+FFFD.
+ * (bad continuation bytes, overlong forms, surrogates, code points past U+10FFFF) become U+FFFD.
  *
  * ```ts
  * decodeUtf8(Uint8Array.of(0x68, 0xc3, 0xa9)) === 'hé';
@@ -16,6 +16,14 @@ export function decodeUtf8(b: Uint8Array): string {
     else if (c >= 0xc2 && c < 0xe0 && i + 1 < b.length) (cp = ((c & 0x1f) << 6) | (b[i + 1]! & 0x3f)), (len = 2);
     else if (c >= 0xe0 && c < 0xf0 && i + 2 < b.length) (cp = ((c & 0x0f) << 12) | ((b[i + 1]! & 0x3f) << 6) | (b[i + 2]! & 0x3f)), (len = 3);
     else if (c >= 0xf0 && c < 0xf5 && i + 3 < b.length) (cp = ((c & 0x07) << 18) | ((b[i + 1]! & 0x3f) << 12) | ((b[i + 2]! & 0x3f) << 6) | (b[i + 3]! & 0x3f)), (len = 4);
+    // A bad continuation byte, an overlong form, a surrogate or a value past U+10FFFF is one U+FFFD.
+    const cont = (k: number) => (b[i + k]! & 0xc0) === 0x80;
+    const valid =
+      len === 1 ||
+      (len === 2 && cont(1)) ||
+      (len === 3 && cont(1) && cont(2) && cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff)) ||
+      (len === 4 && cont(1) && cont(2) && cont(3) && cp >= 0x10000 && cp <= 0x10ffff);
+    if (!valid) (cp = 0xfffd), (len = 1);
     i += len;
     chunk.push(cp);
     if (chunk.length > 4096) (s += String.fromCodePoint(...chunk)), (chunk.length = 0);

@@ -1,3 +1,4 @@
+import { cliErrorText } from './cli-error-text';
 import { runCli } from './run-cli';
 
 // Entry point of the `deca-studio` binary (bundled to out/main/cli.cjs).
@@ -6,7 +7,7 @@ runCli(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error);
+    process.stderr.write(`${cliErrorText(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { ApiError } from '../../core/api/api-error';
 import { CliUsageError, EXIT, type CliCommand, type CliIO } from './cli-command';
 import { COMMANDS } from './commands/index';
+import { cliErrorText } from './cli-error-text';
 
 const CONSOLE_IO: CliIO = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
@@ -56,11 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIO = CONSOLE_IO): P
       io.err(`${(error as Error).message}\nUsage: deca-studio ${command.usage}`);
       return EXIT.usage;
     }
-    if (error instanceof ApiError) {
-      io.err(`Error: ${error.message}`);
-      return EXIT.failed;
-    }
-    io.err(`Error: ${(error as Error).stack ?? String(error)}`);
+    io.err(cliErrorText(error));
     return EXIT.failed;
   }
 }

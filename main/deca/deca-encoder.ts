@@ -1,7 +1,9 @@
 import { DECA_CODE_LENGTH, splitDecaCode, type DecaCode } from '../../core/deca/deca-code';
 import { squareCrop, warpToTensor, type Affine2D, type RgbImage } from '../../core/perception/image-warp';
 import type { ProviderPreference } from '../inference/execution-providers';
+import { INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
 import { InferenceEngine } from '../inference/inference-engine';
+import { checkEncoderOutput } from './check-encoder-output';
 
 export const DECA_CROP_SIZE = 224;
 
@@ -45,6 +47,11 @@ export class DecaEncoder {
       if (!image || !fixed(image.shape, [-1, 3, DECA_CROP_SIZE, DECA_CROP_SIZE])) {
         throw new Error(`expects one input of shape [batch, 3, 224, 224]; this model takes ${inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ')}`);
       }
+      // Per image, no output may be larger than the limit (dimension 0 is the batch).
+      for (const o of outputs) {
+        const perImage = o.shape.slice(1).reduce<number>((n, d) => n * (typeof d === 'number' && d > 0 ? d : 1), 1);
+        if (perImage > INPUT_LIMITS.onnxOutputValues) throw new LimitError('onnxOutputValues', `output ${o.name} [${o.shape.join(', ')}] has ${perImage} values per image`);
+      }
       const code = outputs.find((o) => o.shape[o.shape.length - 1] === DECA_CODE_LENGTH);
       if (!code) throw new Error(`must output ${DECA_CODE_LENGTH} values per image; its outputs are ${outputs.map((o) => `${o.name} [${o.shape.join(', ')}]`).join(', ')}`);
       return new DecaEncoder(engine, modelId, !options.engine, image.name, code.name);
@@ -54,12 +61,17 @@ export class DecaEncoder {
     }
   }
 
-  /** Encodes crops already in the model's layout: N×3×224×224, values in [0, 1]. */
-  async encodeTensor(nchw: Float32Array, count = 1): Promise<DecaCode[]> {
+  /**
+   * Encodes crops already in the model's layout: N×3×224×224, values in [0, 1]. Outputs that are not
+   * finite or over the magnitude limit are refused (a LimitError), never handed on as a code.
+   */
+  async encodeTensor(nchw: Float32Array, count = 1, label = 'The DECA encoder'): Promise<DecaCode[]> {
     const per = 3 * DECA_CROP_SIZE * DECA_CROP_SIZE;
     if (nchw.length !== per * count) throw new Error(`expected ${count}×3×224×224 values, got ${nchw.length}`);
     const out = await this.engine.run(this.modelId, { [this.input]: { data: nchw, dims: [count, 3, DECA_CROP_SIZE, DECA_CROP_SIZE] } });
     const values = out[this.output]!.data;
+    if (values.length !== count * DECA_CODE_LENGTH) throw new Error(`${label} gave ${values.length} values for ${count} image(s), expected ${count}×${DECA_CODE_LENGTH}`);
+    checkEncoderOutput(values, label);
     return Array.from({ length: count }, (_, i) => splitDecaCode(values.subarray(i * DECA_CODE_LENGTH, (i + 1) * DECA_CODE_LENGTH)));
   }
 

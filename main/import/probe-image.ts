@@ -51,7 +51,14 @@ function ascii(b: Uint8Array, from: number, to: number): string {
   return String.fromCharCode(...b.subarray(from, to));
 }
 
-function describeNonImage(bytes: Uint8Array): string {
+/**
+ * What a file that is no image seems to be, from its first bytes (for error messages).
+ *
+ * ```ts
+ * describeNonImage(Buffer.from('<!doctype html>…')); // 'an HTML page'
+ * ```
+ */
+export function describeNonImage(bytes: Uint8Array): string {
   const head = Buffer.from(bytes.subarray(0, 512)).toString('utf8').trimStart().toLowerCase();
   if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'an HTML page';
   if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'))) return 'an SVG drawing';

@@ -6,6 +6,7 @@ import { readNpy } from '../../core/head-model/npy-read';
 import { readPickle } from '../../core/head-model/pickle-read';
 import { importIctFaceKit, isIctFaceKit, zipSourceFiles, type SourceFiles } from '../../core/head-model/ict-facekit-import';
 import { readZip } from '../../core/head-model/zip-read';
+import { formatBytes, INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
 
 export interface ModelSourceOptions {
   onProgress?: (fraction: number) => void;
@@ -31,24 +32,41 @@ export async function readModelSource(source: string, options: ModelSourceOption
   let files: SourceFiles;
   if (stat.isDirectory()) files = await folderSourceFiles(source);
   else if (source.toLowerCase().endsWith('.pkl')) {
-    const model = importFlamePickle(new Uint8Array(await fs.readFile(source)), { fileName: path.basename(source) });
-    if (options.flameLandmarks) applyFlameLandmarkEmbedding(model, readNpy(new Uint8Array(await fs.readFile(options.flameLandmarks))));
-    if (options.flameMasks) applyFlameMasks(model, readPickle(new Uint8Array(await fs.readFile(options.flameMasks))));
+    const model = importFlamePickle(await readModelFile(source), { fileName: path.basename(source) });
+    if (options.flameLandmarks) applyFlameLandmarkEmbedding(model, readNpy(await readModelFile(options.flameLandmarks)));
+    if (options.flameMasks) applyFlameMasks(model, readPickle(await readModelFile(options.flameMasks)));
     return model;
-  } else files = zipSourceFiles(readZip(new Uint8Array(await fs.readFile(source))));
+  } else files = zipSourceFiles(readZip(await readModelFile(source)));
   if (options.flameLandmarks || options.flameMasks) throw new Error('--landmarks and --masks go with a FLAME .pkl');
   if (isIctFaceKit(files)) return importIctFaceKit(files, { onProgress }).model;
   throw new Error(`${source}: not a model this version can import (ICT-FaceKit zip or folder, FLAME .pkl)`);
 }
 
-/** A folder as {@link SourceFiles}; symbolic links are not followed out of it. */
+/** A model file read whole, once its size is known to be within the limit. */
+async function readModelFile(file: string): Promise<Uint8Array> {
+  const { size } = await fs.stat(file);
+  if (size > INPUT_LIMITS.modelFileBytes) throw new LimitError('modelFileBytes', `${file} is ${formatBytes(size)}`);
+  return new Uint8Array(await fs.readFile(file));
+}
+
+/**
+ * A folder as {@link SourceFiles}; symbolic links are not followed out of it. Files are held to the
+ * same limits as the entries of an archive (each, and all together), checked before any is read.
+ */
 async function folderSourceFiles(root: string): Promise<SourceFiles> {
   const names: string[] = [];
+  let total = 0;
   const walk = async (rel: string) => {
     for (const e of await fs.readdir(path.join(root, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) await walk(r);
-      else if (e.isFile()) names.push(r);
+      else if (e.isFile()) {
+        const { size } = await fs.stat(path.join(root, rel, e.name));
+        if (size > INPUT_LIMITS.zipEntryBytes) throw new LimitError('zipEntryBytes', `${r} is ${formatBytes(size)}`);
+        if ((total += size) > INPUT_LIMITS.zipTotalBytes) throw new LimitError('zipTotalBytes', `The folder holds ${formatBytes(total)} or more`);
+        if (names.length >= INPUT_LIMITS.zipEntries) throw new LimitError('zipEntries', `The folder holds more than ${names.length} files`);
+        names.push(r);
+      }
     }
   };
   await walk('');

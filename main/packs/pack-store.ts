@@ -5,6 +5,7 @@ import type { PackInfo } from '../../core/api/contract';
 import type { HeadModel } from '../../core/head-model/head-model';
 import { decodeHeadPack, encodeHeadPack, HEAD_PACK_FORMAT, type HeadPackEncodeOptions, type HeadPackManifest } from '../../core/head-model/head-pack-codec';
 import { appDataDir } from '../app-paths';
+import { packTempName, sweepPackTemps } from './sweep-pack-temps';
 
 /** What `packs list` shows per pack: what the UI sees, plus where it lives on disk. */
 export interface PackSummary extends PackInfo {
@@ -15,7 +16,7 @@ export interface PackSummary extends PackInfo {
 /**
  * The folder of installed model packs, `appDataDir()/packs/<id>/` with `manifest.json` and `.bin`
  * arrays. Writes go to a temporary sibling first and are renamed into place, so a failed import
- * leaves no half pack behind.
+ * leaves no half pack behind; what a killed import left is swept on the next list, save or remove.
  *
  * ```ts
  * const store = new PackStore();
@@ -27,6 +28,7 @@ export class PackStore {
   constructor(readonly dir: string = path.join(appDataDir(), 'packs')) {}
 
   async list(): Promise<PackSummary[]> {
+    await sweepPackTemps(this.dir);
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
     const out: PackSummary[] = [];
     for (const name of names.sort()) {
@@ -70,7 +72,8 @@ export class PackStore {
     checkId(model.id);
     const { manifest, files } = encodeHeadPack(model, options);
     await fs.mkdir(this.dir, { recursive: true });
-    const tmp = path.join(this.dir, `.tmp-${model.id}-${randomBytes(4).toString('hex')}`);
+    await sweepPackTemps(this.dir);
+    const tmp = path.join(this.dir, packTempName('tmp', model.id, randomBytes(4).toString('hex')));
     await fs.mkdir(tmp);
     try {
       for (const [key, entry] of Object.entries(manifest.arrays)) {
@@ -80,7 +83,7 @@ export class PackStore {
       }
       await fs.writeFile(path.join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
       const final = path.join(this.dir, model.id);
-      const old = path.join(this.dir, `.old-${model.id}-${randomBytes(4).toString('hex')}`);
+      const old = path.join(this.dir, packTempName('old', model.id, randomBytes(4).toString('hex')));
       const hadOld = await fs.rename(final, old).then(() => true, () => false);
       await fs.rename(tmp, final);
       if (hadOld) await fs.rm(old, { recursive: true, force: true });
@@ -109,6 +112,7 @@ export class PackStore {
   }
 
   async remove(id: string): Promise<void> {
+    await sweepPackTemps(this.dir);
     await this.readManifest(id);
     await fs.rm(path.join(this.dir, id), { recursive: true, force: true });
   }

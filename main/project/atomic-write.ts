@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './make-private-dir';
 
 /**
  * Writes `bytes` to `target` so that `target` is either absent or complete, never half-written:
- * the bytes go to a temporary file in `tmpDir` (same file system), are fsynced, then renamed.
+ * the bytes go to a temporary file in `tmpDir` (same file system), are fsynced, then renamed. The
+ * file is readable by its owner only, and missing folders are created owner-only too.
  *
  * ```ts
  * await writeFileAtomic('/p/photos/ab/abcd….jpg', bytes, '/p/tmp');
@@ -12,7 +14,7 @@ import path from 'node:path';
  */
 export async function writeFileAtomic(target: string, bytes: Uint8Array, tmpDir: string): Promise<void> {
   const tmp = path.join(tmpDir, `${randomBytes(8).toString('hex')}.part`);
-  const handle = await fs.open(tmp, 'wx');
+  const handle = await fs.open(tmp, 'wx', PRIVATE_FILE_MODE);
   try {
     await handle.writeFile(bytes);
     await handle.sync();
@@ -23,7 +25,7 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array, tmpDir:
   }
   await handle.close();
   try {
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    await makePrivateDir(path.dirname(target));
     await fs.rename(tmp, target);
   } catch (error) {
     await fs.rm(tmp, { force: true });

@@ -2,6 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ImageFormat } from '../../core/api/contract';
 import { writeFileAtomic } from './atomic-write';
+import { makePrivateDir } from './make-private-dir';
 
 const EXTENSION: Record<ImageFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', tiff: 'tif' };
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -28,7 +29,7 @@ export class ContentStore {
   }
 
   async ensureLayout(): Promise<void> {
-    for (const dir of [this.photosDir, this.thumbsDir, this.tmpDir]) await fs.mkdir(dir, { recursive: true });
+    for (const dir of [this.photosDir, this.thumbsDir, this.tmpDir]) await makePrivateDir(dir);
   }
 
   originalPath(sha256: string, format: ImageFormat): string {

@@ -1,17 +1,22 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { ApiError } from '../../core/api/api-error';
+import { processStartTime } from './process-start-time';
 
 interface LockOwner {
   pid: number;
   host: string;
   since: string;
+  /** {@link processStartTime} of the owner; absent in locks written before it was recorded. */
+  startTime?: string | null;
 }
 
 /**
  * One writer per project: the studio, the CLI and the browser-mode server take this lock before
  * they write, so the orphan sweep of one never deletes a file another is about to register.
- * A lock left by a process that died (crash, SIGKILL) is taken over.
+ * A lock left by a process that died (crash, SIGKILL) is taken over, and so is one whose PID now
+ * belongs to another process: the lock records its owner's start time, and a live process with that
+ * PID but a different start time is not the owner (PID reuse after a reboot or a long uptime).
  *
  * ```ts
  * const lock = await ProjectLock.acquire('/p/project.lock');
@@ -27,10 +32,10 @@ export class ProjectLock {
   }
 
   static async acquire(file: string): Promise<ProjectLock> {
-    const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+    const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), startTime: processStartTime(process.pid) };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await fs.writeFile(file, JSON.stringify(me), { flag: 'wx' });
+        await fs.writeFile(file, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
         return new ProjectLock(file);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -71,8 +76,11 @@ function isAlive(owner: LockOwner): boolean {
   if (owner.pid === process.pid) return false;
   try {
     process.kill(owner.pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  // Alive: the owner only if it started when the owner did (where both start times are known).
+  if (typeof owner.startTime !== 'string') return true;
+  const now = processStartTime(owner.pid);
+  return now === null || now === owner.startTime;
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../../core/api/api-error';
 import type { ProjectInfo } from '../../core/api/contract';
 import { openLibrary, type ProjectLibrary } from '../library/open-library';
 import { ContentStore } from './content-store';
+import { makePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './make-private-dir';
 import { ProjectLock } from './project-lock';
 
 export const LIBRARY_FILE = 'library.sqlite';
@@ -25,7 +26,8 @@ export interface OpenProjectOptions {
 }
 
 /**
- * Creates a project folder (`<dir>/library.sqlite`, `photos/`, `thumbs/`, `tmp/`) and opens it.
+ * Creates a project folder (`<dir>/library.sqlite`, `photos/`, `thumbs/`, `tmp/`) and opens it. The
+ * folder and everything in it are readable by the owner only (0700/0600 on POSIX): they hold photos of people.
  *
  * ```ts
  * const project = await createProject('/home/ann/Portraits.decastudio', 'Portraits');
@@ -41,7 +43,13 @@ export async function createProject(dir: string, name: string): Promise<Project>
     throw error;
   });
   if (entries.length > 0) throw new ApiError('conflict', `${abs} exists and is not empty; choose a new folder`);
-  await fs.mkdir(abs, { recursive: true });
+  await makePrivateDir(abs).catch((error: Error) => {
+    throw new ApiError('bad-request', error.message);
+  });
+  // An empty folder the user picked becomes private too; the library exists before SQLite opens it, so
+  // SQLite gives its -wal and -shm files the same owner-only mode.
+  await fs.chmod(abs, PRIVATE_DIR_MODE).catch(() => undefined);
+  await fs.writeFile(path.join(abs, LIBRARY_FILE), new Uint8Array(0), { flag: 'wx', mode: PRIVATE_FILE_MODE });
   const project = await openProject(abs, {}, { create: true });
   project.library.writes.setMeta('name', name);
   return project;

@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer } from 'ws';
 import { createApiHandlers } from '../services/api-handlers';
 import { dispatch } from '../services/dispatch';
 import { resolveMedia } from '../services/media-service';
+import { INPUT_LIMITS, type LimitError } from '../../core/limits/input-limits';
 import type { Studio } from '../services/studio';
+import { attachmentDisposition } from './content-disposition';
 import { RequestGuard } from './request-guard';
+import { requestUrl, safeDecode } from './request-url';
+import { guardUpload } from './upload-guard';
 import { sendFile, sendStatic } from './static-files';
+import { GuardedWebSockets } from './websocket-guard';
 
 export interface BrowserServerOptions {
   studio: Studio;
@@ -63,7 +67,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   internal: 500,
 };
 
-const MAX_JSON_BYTES = 1024 * 1024;
+const MAX_JSON_BYTES = INPUT_LIMITS.requestBytes;
 
 /**
  * Serves the studio to a browser: the built renderer, the API contract over HTTP
@@ -84,7 +88,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      console.error('[server]', error);
+      // A client that went away mid-request is no server error worth a log line.
+      if (!req.destroyed && !req.socket.destroyed) console.error('[server]', error);
+      // Headers set before the failure (a Content-Length) must not describe the error body.
+      if (!res.headersSent) for (const name of res.getHeaderNames()) res.removeHeader(name);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'Internal error' } });
       else res.destroy();
     });
@@ -92,7 +99,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const g = guard!;
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const url = requestUrl(req);
+    if (!url) return sendText(res, 400, 'Bad request URL');
     if (!g.hostAllowed(req)) return sendText(res, 421, 'Misdirected request: this server answers only 127.0.0.1 and localhost');
     if (!g.originAllowed(req)) return sendText(res, 403, 'Forbidden origin');
     const queryToken = url.searchParams.get('token');
@@ -116,7 +124,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         res.setHeader('Connection', 'close');
         return sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'Body is not JSON or is over 1 MiB' } });
       }
-      const method = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      const method = safeDecode(url.pathname.slice('/api/call/'.length));
       const result = await dispatch(handlers, method, body);
       return sendJson(res, result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 500), result);
     }
@@ -124,10 +132,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       if (req.method !== 'PUT') return sendText(res, 405, 'Use PUT');
       const name = url.searchParams.get('name') ?? 'upload';
       try {
-        const stagedId = await studio.staging.putStream(name, req);
+        const stagedId = await studio.staging.putStream(name, guardUpload(req));
         return sendJson(res, 200, { ok: true, value: stagedId });
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'internal';
+        // Too big: the rest is not read, so the connection cannot be reused.
+        if ((error as LimitError).limit === 'uploadBytes') res.setHeader('Connection', 'close');
         return sendJson(res, STATUS_BY_CODE[code] ?? 400, { ok: false, error: { code, message: (error as Error).message } });
       }
     }
@@ -137,7 +147,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       const r = await resolveMedia(studio, media[1]!, media[2]!, url.searchParams);
       if (!r.ok) return sendText(res, r.status, r.message);
       const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Cache-Control': r.immutable ? 'private, max-age=31536000, immutable' : 'no-store' };
-      if (r.downloadName) headers['Content-Disposition'] = `attachment; filename="${r.downloadName.replace(/[^\w.-]+/g, '-')}"`;
+      if (r.downloadName) headers['Content-Disposition'] = attachmentDisposition(r.downloadName);
       if ('file' in r.body) {
         if (!(await sendFile(r.body.file, res, headers))) sendText(res, 404, 'Not found');
         return;
@@ -154,20 +164,18 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     sendText(res, 404, 'Not found');
   }
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const sockets = new GuardedWebSockets();
   server.on('upgrade', (req, socket, head) => {
+    sockets.watch(socket);
     const g = guard!;
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-    if (url.pathname !== '/api/events' || !g.hostAllowed(req) || !g.originAllowed(req) || !g.authenticated(req, url)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    const url = requestUrl(req);
+    if (!url || url.pathname !== '/api/events' || !g.hostAllowed(req) || !g.originAllowed(req) || !g.authenticated(req, url)) {
+      sockets.refuse(socket, 403, 'Forbidden');
       return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+    sockets.accept(req, socket, head);
   });
-  const unsubscribe = studio.events.subscribe((message) => {
-    const text = JSON.stringify(message);
-    for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(text);
-  });
+  const unsubscribe = studio.events.subscribe((message) => sockets.broadcast(JSON.stringify(message)));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -182,7 +190,6 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     token,
     close: async () => {
       unsubscribe();
-      for (const client of sockets.clients) client.terminate();
       sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

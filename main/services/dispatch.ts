@@ -14,7 +14,7 @@ export type DispatchResult = { ok: true; value: unknown } | { ok: false; error: 
  */
 export async function dispatch(handlers: ApiHandlers, method: unknown, raw: unknown): Promise<DispatchResult> {
   try {
-    if (!isApiMethod(method)) throw new ApiError('not-found', `Unknown API method "${String(method)}"`);
+    if (!isApiMethod(method)) throw new ApiError('not-found', `Unknown API method "${String(method).slice(0, 100)}"`);
     const req = validateRequest(method, raw);
     const handler = handlers[method] as (req: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(req) };

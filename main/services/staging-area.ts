@@ -4,13 +4,17 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { ApiError } from '../../core/api/api-error';
+import { INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
+import { describeNonImage, sniffFormat } from '../import/probe-image';
 import type { ImportSource } from '../import/collect-sources';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../project/make-private-dir';
 
-export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = INPUT_LIMITS.uploadBytes;
 
 /**
  * Holds files a UI handed over as bytes (browser drag and drop, where no path is known) until an
- * import job takes them. They live in the project's `tmp/staging/`, which the next open sweeps.
+ * import job takes them. They live in the project's `tmp/staging/`, which the next open sweeps. Only
+ * images are staged: bytes whose first bytes are no JPEG, PNG, WebP or TIFF signature are refused.
  *
  * ```ts
  * const id = await staging.put('face.jpg', bytes);
@@ -23,9 +27,12 @@ export class StagingArea {
   constructor(private readonly dir: string) {}
 
   async put(name: string, bytes: Uint8Array): Promise<string> {
-    if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new ApiError('bad-request', 'The file is over the 1 GiB upload limit');
+    if (bytes.byteLength > MAX_UPLOAD_BYTES) throw new LimitError('uploadBytes', 'The file is bigger');
+    const head = bytes.subarray(0, INPUT_LIMITS.uploadSniffBytes);
+    if (bytes.byteLength === 0) throw new ApiError('bad-request', 'The file is empty (0 bytes); nothing was stored');
+    if (!sniffFormat(head)) throw new ApiError('bad-request', `Not a JPEG, PNG, WebP or TIFF image: the content is ${describeNonImage(head)}; nothing was stored`);
     const { id, file } = await this.allocate();
-    await fs.writeFile(file, bytes);
+    await fs.writeFile(file, bytes, { mode: PRIVATE_FILE_MODE });
     this.entries.set(id, { name: cleanName(name), file });
     return id;
   }
@@ -37,11 +44,11 @@ export class StagingArea {
     const limit = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         seen += chunk.length;
-        cb(seen > MAX_UPLOAD_BYTES ? new ApiError('bad-request', 'The file is over the 1 GiB upload limit') : null, chunk);
+        cb(seen > MAX_UPLOAD_BYTES ? new LimitError('uploadBytes', 'The upload is bigger') : null, chunk);
       },
     });
     try {
-      await pipeline(body, limit, createWriteStream(file, { flags: 'wx' }));
+      await pipeline(body, limit, createWriteStream(file, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
     } catch (error) {
       await fs.rm(file, { force: true });
       throw error;
@@ -65,7 +72,7 @@ export class StagingArea {
   }
 
   private async allocate(): Promise<{ id: string; file: string }> {
-    await fs.mkdir(this.dir, { recursive: true });
+    await makePrivateDir(this.dir);
     const id = randomBytes(16).toString('hex');
     return { id, file: path.join(this.dir, id) };
   }

@@ -96,19 +96,24 @@ export class Studio {
     return this.current.staging;
   }
 
+  // Create or open the new project first: a mistake (a wrong path, an existing project) must not
+  // close the open one or cancel its jobs. Only once the new one is open is the old one closed.
   async createProject(dir: string, name: string): Promise<Project> {
+    const project = await createProject(dir, name);
     await this.closeProject();
-    return this.adopt(await createProject(dir, name));
+    return this.adopt(project);
   }
 
   /**
    * Opens a project (read-only for CLI verbs that only read: no lock is taken, no job can start,
-   * the studio app may keep it open meanwhile).
+   * the studio app may keep it open meanwhile). The new project is opened before the open one is
+   * closed, so a mistake (a wrong path) leaves the user's work open.
    */
   async openProject(dir: string, options: { readonly?: boolean } = {}): Promise<Project> {
     if (this.current && this.current.project.dir === path.resolve(dir) && this.current.project.writable === !options.readonly) return this.current.project;
+    const project = await openProject(dir, { readonly: options.readonly === true });
     await this.closeProject();
-    return this.adopt(await openProject(dir, { readonly: options.readonly === true }), options.readonly !== true);
+    return this.adopt(project, options.readonly !== true);
   }
 
   async closeProject(): Promise<void> {
@@ -146,10 +151,12 @@ export class Studio {
       { subjectId, paths, uploads: staged.length },
       async (ctx) => {
         try {
-          const { sources, missing } = await collectSources(paths);
+          const { sources, missing, unreadable } = await collectSources(paths);
           const all: ImportSource[] = [...sources, ...staged];
-          ctx.setTotal(all.length + missing.length);
+          ctx.setTotal(all.length + missing.length + unreadable.length);
           for (const gone of missing) ctx.addItem(fileItem(subjectId, notFound(gone)), true);
+          // A folder that cannot be read gets its own error; the rest imports.
+          for (const folder of unreadable) ctx.addItem(fileItem(subjectId, folder), true);
           const summary = await importPhotos(project, subjectId, all, {
             maxPixels: this.maxImportMegapixels * 1e6,
             signal: ctx.signal,

@@ -93,10 +93,13 @@ export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
 
 /**
  * The problems left once the API errors a test provoked on purpose (e.g. a duplicate name answered
- * 409) are set aside: Chromium logs every 4xx answer to fetch as a console error.
+ * 409, or an upload refused by its first bytes) are set aside: Chromium logs every 4xx answer to fetch
+ * as a console error.
  */
 export function unexpectedProblems(watched: WatchedPage, expectedApiErrors: readonly string[] = []): string[] {
-  const expected = (p: PageProblem) => expectedApiErrors.some((method) => p.url.endsWith(`/api/call/${method}`));
+  // An entry is an API method (`subjects.rename`) or, starting with `/`, a path (`/api/upload`).
+  const pathOf = (url: string) => (url ? new URL(url).pathname : '');
+  const expected = (p: PageProblem) => expectedApiErrors.some((m) => (m.startsWith('/') ? pathOf(p.url) === m : p.url.endsWith(`/api/call/${m}`)));
   return watched.problems.filter((p) => !expected(p)).map((p) => `${p.kind}: ${p.text}${p.url ? ` (${p.url})` : ''}`);
 }
 

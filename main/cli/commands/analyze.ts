@@ -4,6 +4,7 @@ import type { AnalyzeSummary } from '../../perception/analyze-photos';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { subjectOption } from '../subject-option';
+import { terminalText } from '../terminal-text';
 
 /** `deca-studio analyze <project> [--subject NAME] [--force] [--provider P]` */
 export const analyzeCommand: CliCommand = {
@@ -30,7 +31,7 @@ export const analyzeCommand: CliCommand = {
         subjectId,
         force: values.force === true,
         onPhoto: (name, outcome, message) => {
-          const line = `${outcome.padEnd(8)} ${name}${message ? `: ${message}` : ''}`;
+          const line = `${outcome.padEnd(8)} ${terminalText(name)}${message ? `: ${terminalText(message)}` : ''}`;
           if (outcome === 'failed') io.err(line);
           else io.out(line);
         },

@@ -4,6 +4,7 @@ import { APP_VERSION, appDataDir } from '../../app-paths';
 import { installedEncoderPath, installEncoder } from '../../deca/encoder-store';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { terminalText } from '../terminal-text';
 
 /** `deca-studio encoder install <file.onnx>` */
 export const encoderInstallCommand: CliCommand = {
@@ -52,7 +53,7 @@ export const encoderEncodeCommand: CliCommand = {
       await studio.dispose();
     }
     if (values.json) io.out(JSON.stringify(results, null, 2));
-    else for (const r of results as { image: string; status: string }[]) io.out(`${r.status.padEnd(8)} ${r.image}`);
+    else for (const r of results as { image: string; status: string }[]) io.out(`${r.status.padEnd(8)} ${terminalText(r.image)}`);
     return EXIT.ok;
   },
 };

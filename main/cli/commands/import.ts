@@ -4,6 +4,7 @@ import { APP_VERSION, appDataDir } from '../../app-paths';
 import { collectSources } from '../../import/collect-sources';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand, type CliIO } from '../cli-command';
+import { terminalText } from '../terminal-text';
 
 /** `deca-studio import <project> --subject NAME <files or folders…>` */
 export const importCommand: CliCommand = {
@@ -53,7 +54,7 @@ export const importCommand: CliCommand = {
     }
     io.out(`${tally.imported} imported, ${tally.skipped} skipped (already in the subject), ${tally.failed} failed`);
     if (stoppedEarly) {
-      io.err(`The import stopped: ${stoppedEarly}`);
+      io.err(`The import stopped: ${terminalText(stoppedEarly)}`);
       return EXIT.failed;
     }
     return tally.failed > 0 ? EXIT.partial : EXIT.ok;
@@ -62,7 +63,7 @@ export const importCommand: CliCommand = {
 
 function report(io: CliIO, r: ImportFileResult, tally: Record<ImportFileResult['outcome'], number>): void {
   tally[r.outcome]++;
-  const line = `${r.outcome.padEnd(8)} ${r.source}${r.message ? `: ${r.message}` : ''}`;
+  const line = `${r.outcome.padEnd(8)} ${terminalText(r.source)}${r.message ? `: ${terminalText(r.message)}` : ''}`;
   if (r.outcome === 'failed') io.err(line);
   else io.out(line);
 }
@@ -73,7 +74,7 @@ async function groupByFolder(
   io: CliIO,
   tally: Record<ImportFileResult['outcome'], number>,
 ): Promise<Map<string, string[]>> {
-  const { sources, missing } = await collectSources(inputs);
+  const { sources, missing, unreadable } = await collectSources(inputs);
   const groups = new Map<string, string[]>();
   for (const s of sources) {
     const name = path.basename(path.dirname(s.file));
@@ -82,5 +83,6 @@ async function groupByFolder(
   for (const source of missing) {
     report(io, { source, outcome: 'failed', photoId: null, code: 'unreadable', message: 'No such file or folder' }, tally);
   }
+  for (const folder of unreadable) report(io, folder, tally);
   return groups;
 }

@@ -2,6 +2,7 @@ import { APP_VERSION, appDataDir } from '../../app-paths';
 import { parseProviderPreference, readProviderSetting } from '../../inference/execution-providers';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { terminalText } from '../terminal-text';
 
 /** `deca-studio landmarks <image…> [--json] [--face N] [--no-mesh] [--provider P]` */
 export const landmarksCommand: CliCommand = {
@@ -35,12 +36,12 @@ export const landmarksCommand: CliCommand = {
           if ((e as { code?: unknown }).code === 'model-file') throw e;
           failed++;
           results.push({ image, error: message, faces: [] });
-          if (!values.json) io.err(`${image}: ${message}`);
+          if (!values.json) io.err(`${terminalText(image)}: ${terminalText(message)}`);
           continue;
         }
         results.push({ image, width: photo.width, height: photo.height, selected: photo.selected, faces: photo.faces });
         if (!values.json) {
-          io.out(`${image}: ${photo.faces.length} face(s)`);
+          io.out(`${terminalText(image)}: ${photo.faces.length} face(s)`);
           photo.faces.forEach((f, i) => {
             const pose = f.pose ? ` yaw ${f.pose.yaw.toFixed(1)}° pitch ${f.pose.pitch.toFixed(1)}° roll ${f.pose.roll.toFixed(1)}°` : '';
             io.out(`  ${i === photo.selected ? '*' : ' '}${i} ${f.status.padEnd(16)} box ${f.box.map((v) => Math.round(v)).join(',')} score ${f.score.toFixed(2)}${pose}`);

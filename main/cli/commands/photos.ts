@@ -1,6 +1,7 @@
 import { ApiError } from '../../../core/api/api-error';
 import { openProject } from '../../project/project';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { terminalText } from '../terminal-text';
 
 /** `deca-studio photos <project> [--subject NAME] [--json]` */
 export const photosCommand: CliCommand = {
@@ -21,7 +22,7 @@ export const photosCommand: CliCommand = {
       }
       const photos = reads.listPhotos(subjectId);
       if (values.json) io.out(JSON.stringify(photos, null, 2));
-      else for (const p of photos) io.out(`${String(p.id).padStart(5)}  ${p.originalName}  ${p.width}×${p.height} ${p.format}  ${p.sha256.slice(0, 12)}`);
+      else for (const p of photos) io.out(`${String(p.id).padStart(5)}  ${terminalText(p.originalName)}  ${p.width}×${p.height} ${p.format}  ${p.sha256.slice(0, 12)}`);
       return EXIT.ok;
     } finally {
       await project.close();

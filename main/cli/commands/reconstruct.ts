@@ -6,6 +6,7 @@ import type { ReconstructSummary } from '../../reconstruct/reconstruct-pipeline'
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { subjectOption } from '../subject-option';
+import { terminalText } from '../terminal-text';
 
 /**
  * `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine] [--no-photometric]`
@@ -50,13 +51,13 @@ export const reconstructCommand: CliCommand = {
         photometric: values['no-photometric'] !== true,
         onItem: (subject, item) => {
           if (item.kind === 'stage') {
-            const line = `  ${item.name}: ${item.outcome} in ${(item.seconds ?? 0).toFixed(2)} s${item.message ? ` (${item.message})` : ''}`;
+            const line = `  ${item.name}: ${item.outcome} in ${(item.seconds ?? 0).toFixed(2)} s${item.message ? ` (${terminalText(item.message)})` : ''}`;
             if (item.outcome === 'failed') io.err(line);
             else io.out(line);
             return;
           }
           const word = item.outcome === 'done' ? 'fitted' : item.outcome === 'failed' ? 'failed' : item.code === 'reused' ? 'reused' : 'no-face';
-          const line = `${word.padEnd(7)} ${subject}/${item.name}${item.message && item.code !== 'reused' ? `: ${item.message}` : ''}`;
+          const line = `${word.padEnd(7)} ${terminalText(`${subject}/${item.name}`)}${item.message && item.code !== 'reused' ? `: ${terminalText(item.message)}` : ''}`;
           if (item.outcome === 'failed') io.err(line);
           else io.out(line);
         },

@@ -1,5 +1,6 @@
 import { openProject } from '../../project/project';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { terminalText } from '../terminal-text';
 
 /** `deca-studio subjects <project> [--json]` */
 export const subjectsCommand: CliCommand = {
@@ -13,7 +14,7 @@ export const subjectsCommand: CliCommand = {
     try {
       const subjects = project.library.reads.listSubjects();
       if (values.json) io.out(JSON.stringify(subjects, null, 2));
-      else for (const s of subjects) io.out(`${String(s.id).padStart(4)}  ${s.name}  (${s.photoCount} photos)`);
+      else for (const s of subjects) io.out(`${String(s.id).padStart(4)}  ${terminalText(s.name)}  (${s.photoCount} photos)`);
       return EXIT.ok;
     } finally {
       await project.close();

@@ -5,22 +5,9 @@ import { DECA_CODE_LENGTH, splitDecaCode } from '../../../core/deca/deca-code';
 import { squareCrop, warpToTensor } from '../../../core/perception/image-warp';
 import { DecaEncoder } from '../../../main/deca/deca-encoder';
 import { decodePhoto } from '../../../main/perception/decode-photo';
-import { OnnxGraph } from '../../../native-models/onnx/onnx-graph';
 import { ensureBuilt, runCli } from '../../helpers/cli';
 import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
-
-/**
- * A tiny stand-in with DECA's signature: image [batch, 3, 224, 224] → params [batch, 236], computed as
- * mean RGB (per channel, over the crop) · W + b, so a test can predict every output value.
- */
-function tinyEncoder(w: Float32Array, b: Float32Array, size = 224, outputs = DECA_CODE_LENGTH): Uint8Array {
-  const g = new OnnxGraph('tiny-deca');
-  const x = g.input('image', ['batch', 3, size, size]);
-  const mean = g.node('ReduceMean', [x], { axes: { ints: [2, 3] }, keepdims: { i: 0 } });
-  const y = g.node('Add', [g.node('MatMul', [mean, g.constFloat('w', [3, outputs], w)]), g.constFloat('b', [outputs], b)]);
-  g.output(y, 'params', ['batch', outputs]);
-  return g.toBytes();
-}
+import { tinyEncoder } from '../../helpers/tiny-encoder';
 
 let tmp: ReturnType<typeof makeTempDir>;
 const W = Float32Array.from({ length: 3 * DECA_CODE_LENGTH }, (_, i) => Math.sin(i) * 0.5);

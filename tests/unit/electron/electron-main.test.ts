@@ -106,7 +106,9 @@ describe('Electron main process', () => {
     const stage = ipcHandlers.get(IPC_CHANNELS.stage)!;
     expect(await stage(foreign, 'a.jpg', new Uint8Array([1]))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await stage(own, 'a.jpg', 'not bytes')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await stage(own, 'a.jpg', new Uint8Array([1, 2, 3]))).toMatchObject({ ok: true, value: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    // Staged bytes must start like an image (the import then checks the whole file).
+    expect(await stage(own, 'a.jpg', new Uint8Array([1, 2, 3]))).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/Not a JPEG, PNG, WebP or TIFF image/) } });
+    expect(await stage(own, 'a.jpg', new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]))).toMatchObject({ ok: true, value: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(await call(own, 'project.close', {})).toMatchObject({ ok: true });
   });
 
