@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ApiError, type ApiErrorCode } from '../../core/api/api-error';
+import { pinOnnxRuntime } from '../inference/inference-engine';
 import type { ComputeTasks, TaskName } from './compute-tasks';
 
 /** Where a task runs: the worker that owns the ONNX sessions, or whichever worker is least busy. */
@@ -145,6 +146,7 @@ export class ComputePool {
     if (!existsSync(this.options.workerFile)) {
       throw new Error(`The compute worker is missing (${this.options.workerFile}): run "npm run build"`);
     }
+    if (index === 0) pinOnnxRuntime();
     const worker = new Worker(this.options.workerFile, { workerData: { ...this.options.workerData, index } });
     // An idle pool must not keep the CLI's process alive.
     worker.unref();

@@ -72,6 +72,25 @@ export function cudaLibraryInstalled(): boolean {
   return cudaPresent;
 }
 
+/**
+ * Loads onnxruntime-node's native binding into the process from this thread (~15 ms, no session).
+ * Called on the main thread before the first inference worker starts: a binding first loaded by a
+ * worker thread is gone with that worker and cannot be loaded again in the process ("Module did not
+ * self-register"), so a restarted inference worker — or a second studio in one process — could run
+ * no model. Loaded once here, it stays for every worker.
+ *
+ * ```ts
+ * pinOnnxRuntime();
+ * ```
+ */
+export function pinOnnxRuntime(): void {
+  try {
+    createRequire(typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js'))('onnxruntime-node');
+  } catch {
+    // Missing or broken install: the inference worker reports it when it opens a model.
+  }
+}
+
 let ortPromise: Promise<Ort> | null = null;
 /** onnxruntime-node is loaded on first use, so CLI verbs that run no model do not pay for it. */
 function loadOrt(): Promise<Ort> {
