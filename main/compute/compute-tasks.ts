@@ -1,5 +1,6 @@
 import type { HeadMesh, HeadMeshRequest } from '../../core/api/contract';
 import type { DecaCode } from '../../core/deca/deca-code';
+import type { DecaDisplacementOptions } from '../../core/deca/deca-displacement';
 import type { DecaInit } from '../../core/deca/deca-init';
 import type { HeadModel } from '../../core/head-model/head-model';
 import type { FaceJson } from '../../core/perception/face-json';
@@ -11,6 +12,7 @@ import type { UvTexture } from '../../core/reconstruct/photometric-samples';
 import type { LightAlbedoOptions } from '../../core/reconstruct/solve-light-albedo';
 import type { StagePhoto } from '../../core/reconstruct/stages/light-albedo-stage';
 import type { PhotometricPoints } from '../../core/reconstruct/stages/photometric-refine-stage';
+import type { DecaDetailResult } from '../deca/deca-detail';
 import type { ExportPackHeadOptions } from '../export/export-pack-head';
 
 /**
@@ -60,6 +62,14 @@ export interface FitRenderRequest {
   markers: { photo: number[] | null; model: boolean } | null;
 }
 
+/** A face for DECA's detail networks: its crop and the coarse code's expression (50) and jaw pose (3, axis-angle). */
+export interface DecaDetailCrop {
+  image: RgbImage;
+  toCrop: Affine2D;
+  exp: ArrayLike<number>;
+  jaw: ArrayLike<number>;
+}
+
 /** Every task a compute worker runs: name → request and result. */
 export interface ComputeTasks {
   /** Decodes a photo (EXIF applied; `width`×`height` upright, when known) to RGB, downscaled to `maxSide` when given; k = scale applied. */
@@ -74,6 +84,15 @@ export interface ComputeTasks {
   'deca.code': { req: { encoderFile: string; crops: { image: RgbImage; toCrop: Affine2D }[] }; res: DecaCode[] };
   /** DECA's coarse encoder on each face's crop, mapped onto the pack (inference lane). */
   'deca.encode': { req: { pack: PackRef; encoderFile: string; crops: { image: RgbImage; toCrop: Affine2D }[] }; res: DecaInit[] };
+  /**
+   * DECA's detail networks installed at `detailDir` on face crops (inference lane): per crop E_detail's
+   * code, D_detail's uv_z and DECA's displacement (256², row 0 = v = 1; see DecaDetailResult), and with
+   * a FLAME-topology pack that displacement per vertex along the normals (decaDisplacementOnPack).
+   */
+  'deca.detail': {
+    req: { detailDir: string; pack: PackRef | null; crops: DecaDetailCrop[]; options?: Partial<DecaDisplacementOptions> };
+    res: (DecaDetailResult & { vertexDisplacement: Float32Array | null })[];
+  };
   /** The joint landmark fit (one shared β). */
   'fit.joint': { req: { tables: FitTables; observations: PhotoObservation[]; init: FitInit | null; options: Partial<FitOptions> }; res: FitResult };
   /** Each photo fitted alone, with its landmark error (for the shared shape's cost). */

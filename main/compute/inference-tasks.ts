@@ -1,8 +1,11 @@
+import { decaDisplacementOnPack } from '../../core/deca/deca-displacement-on-pack';
 import { decaCodeToFit } from '../../core/deca/deca-init';
 import { faceToJson } from '../../core/perception/face-json';
 import { poseViews } from '../../core/reconstruct/stages/light-albedo-stage';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
+import { DecaDetail, decaDetail } from '../deca/deca-detail';
 import { DecaEncoder } from '../deca/deca-encoder';
+import { readDetailInstall } from '../deca/detail-store';
 import { renderedIdentityDistance } from '../reconstruct/identity-distance';
 import type { ComputeTasks, TaskName } from './compute-tasks';
 import type { TaskContext } from './task-context';
@@ -33,6 +36,18 @@ export const INFERENCE_TASKS: Handlers = {
     for (const c of crops) {
       ctx.throwIfStopped();
       out.push(decaCodeToFit(pack.model, await encoder.encodeCrop(c.image, c.toCrop), c.toCrop));
+    }
+    return out;
+  },
+
+  'deca.detail': async ({ detailDir, pack, crops, options }, ctx, state) => {
+    const { files, maps, template } = await readDetailInstall(detailDir);
+    const nets = await DecaDetail.open(files, { engine: state.inference() });
+    const out = [];
+    for (const c of crops) {
+      ctx.throwIfStopped();
+      const result = await decaDetail(nets, maps, c.image, c.toCrop, c, options);
+      out.push({ ...result, vertexDisplacement: pack ? decaDisplacementOnPack(pack.model, template, result.displacement) : null });
     }
     return out;
   },

@@ -18,7 +18,7 @@ export interface WorkerPack {
 /**
  * A worker's long-lived state: evaluators per pack (keyed by manifest hash; the bases themselves are
  * the process's one shared copy), the face mesh's triangles, and — in the inference worker only — the
- * process's one InferenceEngine, which opens every ONNX model (perception and DECA's encoder) with the
+ * process's one InferenceEngine, which opens every ONNX model (perception, DECA's encoder and detail networks) with the
  * user's execution provider.
  */
 export class WorkerState {

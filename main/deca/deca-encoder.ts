@@ -80,15 +80,27 @@ export class DecaEncoder {
    * a transform the whole image is squeezed into the crop (for images that are crops already).
    */
   async encodeCrop(image: RgbImage, toCrop?: Affine2D): Promise<DecaCode> {
-    const m = toCrop ?? squareCrop(image.width / 2, image.height / 2, Math.max(image.width, image.height), DECA_CROP_SIZE);
-    const nhwc = warpToTensor(image, m, DECA_CROP_SIZE, DECA_CROP_SIZE, { scale: 1 / 255 });
-    return (await this.encodeTensor(toNchw(nhwc)))[0]!;
+    return (await this.encodeTensor(decaCropTensor(image, toCrop)))[0]!;
   }
 
   /** Releases the encoder's own engine; a shared engine stays open (its owner disposes it). */
   async dispose(): Promise<void> {
     if (this.ownsEngine) await this.engine.dispose();
   }
+}
+
+/**
+ * DECA's network input for a face: the photo warped by perception's DECA crop transform to 224×224
+ * RGB in [0, 1], NCHW. Without a transform the whole image is squeezed into the crop. E_flame and
+ * E_detail take the same crop (decalib/deca.py encodes one `images` tensor with both).
+ *
+ * ```ts
+ * const nchw = decaCropTensor(image, face.decaCrop.toCrop);
+ * ```
+ */
+export function decaCropTensor(image: RgbImage, toCrop?: Affine2D): Float32Array {
+  const m = toCrop ?? squareCrop(image.width / 2, image.height / 2, Math.max(image.width, image.height), DECA_CROP_SIZE);
+  return toNchw(warpToTensor(image, m, DECA_CROP_SIZE, DECA_CROP_SIZE, { scale: 1 / 255 }));
 }
 
 /** NHWC (what the warp produces) to NCHW (what DECA's PyTorch network takes). */

@@ -11,6 +11,8 @@ the checkpoint with torch.load(weights_only=True), so a checkpoint cannot run co
 The network is DECA's ResnetEncoder: a ResNet-50 trunk (average-pooled 2048 features) and two
 linear layers to 236 values (shape 100, tex 50, exp 50, pose 6, cam 3, light 27). The ONNX model
 takes `image` [batch, 3, 224, 224] (RGB in [0, 1]) and returns `params` [batch, 236].
+
+DECA's detail networks (E_detail, D_detail) have their own script, convert_deca_detail.py.
 """
 import sys
 
@@ -22,7 +24,9 @@ CODE_LENGTH = 236
 
 
 class ResnetEncoder(nn.Module):
-    """DECA's coarse encoder E_c (decalib/models/encoders.py), with torchvision's ResNet-50 trunk."""
+    """DECA's ResnetEncoder (decalib/models/encoders.py), with torchvision's ResNet-50 trunk.
+
+    E_flame is ResnetEncoder(236), E_detail is ResnetEncoder(128)."""
 
     def __init__(self, outsize=CODE_LENGTH):
         super().__init__()
@@ -34,18 +38,34 @@ class ResnetEncoder(nn.Module):
         return self.layers(self.encoder(image))
 
 
-def load_encoder(checkpoint_path):
+def load_checkpoint(checkpoint_path, keys=("E_flame",)):
+    """deca_model.tar as a dict of state dicts, read without running any code from the file."""
     checkpoint = torch.load(checkpoint_path, map_location="cpu", weights_only=True)
-    if not isinstance(checkpoint, dict) or "E_flame" not in checkpoint:
-        raise SystemExit(f"{checkpoint_path}: not a DECA checkpoint (no 'E_flame' entry; keys: {sorted(checkpoint)[:8]})")
-    state = checkpoint["E_flame"]
-    model = ResnetEncoder()
-    result = model.load_state_dict(state, strict=False)
-    # DECA's ResNet keeps an unused classifier head (encoder.fc.*); nothing else may be left over.
+    if not isinstance(checkpoint, dict) or any(k not in checkpoint for k in keys):
+        found = sorted(checkpoint)[:8] if isinstance(checkpoint, dict) else type(checkpoint).__name__
+        raise SystemExit(f"{checkpoint_path}: not a DECA checkpoint (needs {', '.join(repr(k) for k in keys)}; keys: {found})")
+    return checkpoint
+
+
+def load_state(model, state, name):
+    """Loads `state` into `model`, refusing anything that is not DECA's layout with a clear message."""
+    if not isinstance(state, dict) or not state:
+        raise SystemExit(f"{name} is empty in this checkpoint")
+    try:
+        result = model.load_state_dict(state, strict=False)
+    except RuntimeError as error:  # size mismatches: another network width or code length
+        raise SystemExit(f"{name} does not match DECA's network: {str(error).splitlines()[-1].strip()}")
+    # DECA's ResNet may keep an unused classifier head (encoder.fc.*); older BatchNorm checkpoints
+    # lack num_batches_tracked (unused in eval). Nothing else may be missing or left over.
+    missing = [k for k in result.missing_keys if not k.endswith("num_batches_tracked")]
     unexpected = [k for k in result.unexpected_keys if not k.startswith("encoder.fc.")]
-    if result.missing_keys or unexpected:
-        raise SystemExit(f"E_flame does not match DECA's encoder: missing {result.missing_keys[:5]}, unexpected {unexpected[:5]}")
+    if missing or unexpected:
+        raise SystemExit(f"{name} does not match DECA's network: missing {missing[:5]}, unexpected {unexpected[:5]}")
     return model.eval()
+
+
+def load_encoder(checkpoint_path):
+    return load_state(ResnetEncoder(), load_checkpoint(checkpoint_path)["E_flame"], "E_flame")
 
 
 def main(argv):

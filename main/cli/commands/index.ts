@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { analyzeCommand } from './analyze';
+import { detailInstallCommand } from './detail';
 import { encoderEncodeCommand, encoderInstallCommand } from './encoder';
 import { exportCommand } from './export';
 import { importCommand } from './import';
@@ -21,4 +22,4 @@ import { subjectsCommand } from './subjects';
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
   landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, metricsCommand, renderCommand,
-  encoderInstallCommand, encoderEncodeCommand];
+  encoderInstallCommand, encoderEncodeCommand, detailInstallCommand];
