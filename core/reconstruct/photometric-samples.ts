@@ -1,9 +1,9 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
 import { sampleBilinear } from '../texture/bake-photo-texture';
-import { shBasis } from './sh-lighting';
+import { shBasis } from '../geometry/sh-basis';
 import { interpolateAt, opaqueTriangles, rasterizeFit, rasterMaskFromMesh, type FitRaster } from './rasterize-fit';
-import type { OrthoCamera } from './ortho-camera';
+import type { OrthoCamera } from '../geometry/ortho-camera';
 
 /** One photo with the head posed by its fit, for the photometric terms. */
 export interface PhotometricView {

@@ -1,4 +1,4 @@
-import type { OrthoCamera } from './ortho-camera';
+import type { OrthoCamera } from '../geometry/ortho-camera';
 
 /**
  * A posed head rasterised through a photo's orthographic camera: per pixel the visible triangle and

@@ -1,9 +1,9 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
-import type { OrthoCamera } from './ortho-camera';
+import type { OrthoCamera } from '../geometry/ortho-camera';
 import { sampleUvTexture, type UvTexture } from './photometric-samples';
 import { interpolateAt, opaqueTriangles, rasterizeFit } from './rasterize-fit';
-import { shBasis } from './sh-lighting';
+import { shBasis } from '../geometry/sh-basis';
 import { bakeableTriangles } from '../texture/bakeable-triangles';
 
 export interface RenderShadedOptions {

@@ -5,7 +5,8 @@ import { bakeVertexAlbedo } from '../texture/bake-vertex-albedo';
 import { fillTextureHoles } from '../texture/fill-texture-holes';
 import { opaqueTriangles } from './rasterize-fit';
 import { faceTriangleMask, photometricRms, samplePhotometric, sampleUvTexture, type PhotometricSamples, type PhotometricView, type UvTexture } from './photometric-samples';
-import { estimateShLighting, shShade } from './sh-lighting';
+import { shShade } from '../geometry/sh-basis';
+import { estimateShLighting } from './sh-lighting';
 
 export interface LightAlbedoOptions {
   /** Albedo texture size (texels per side). */

@@ -1,7 +1,7 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
-import type { OrthoCamera } from '../reconstruct/ortho-camera';
-import { shBasis } from '../reconstruct/sh-lighting';
+import type { OrthoCamera } from '../geometry/ortho-camera';
+import { shBasis } from '../geometry/sh-basis';
 import { bakeableTriangles } from './bakeable-triangles';
 import { depthAt, photoDepth } from './photo-depth';
 

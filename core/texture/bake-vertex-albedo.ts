@@ -1,5 +1,5 @@
 import type { HeadModel } from '../head-model/head-model';
-import { shBasis } from '../reconstruct/sh-lighting';
+import { shBasis } from '../geometry/sh-basis';
 import { sampleBilinear, type TextureView } from './bake-photo-texture';
 import { depthAt, photoDepth } from './photo-depth';
 

@@ -1,4 +1,4 @@
-import type { OrthoCamera } from '../reconstruct/ortho-camera';
+import type { OrthoCamera } from '../geometry/ortho-camera';
 
 /** Depth (camera-space z, larger is nearer) of the posed head per photo pixel, at a reduced size. */
 export interface PhotoDepth {

@@ -15,7 +15,7 @@ import type { HeadModel } from '../../core/head-model/head-model';
 import { readZip } from '../../core/head-model/zip-read';
 import { fitPhotos } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../core/reconstruct/fit-points';
-import { fitToHeadParams } from '../../core/reconstruct/ortho-camera';
+import { fitToHeadParams } from '../../core/geometry/ortho-camera';
 import { opaqueTriangles, rasterizeFit } from '../../core/reconstruct/rasterize-fit';
 import { FaceAnalyzer } from '../perception/face-analyzer';
 import { faceToJson, type FaceJson } from '../perception/face-json';

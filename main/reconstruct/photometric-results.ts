@@ -1,6 +1,6 @@
 import type { HeadModel } from '../../core/head-model/head-model';
 import type { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
-import type { PhotoFit } from '../../core/reconstruct/ortho-camera';
+import type { PhotoFit } from '../../core/geometry/ortho-camera';
 import type { UvTexture } from '../../core/reconstruct/photometric-samples';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
 import type { FaceAnalyzer } from '../perception/face-analyzer';

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { OrthoCamera } from '../../core/reconstruct/ortho-camera';
+import type { OrthoCamera } from '../../core/geometry/ortho-camera';
 
 /** A photo's stored coarse fit (table `reconstructions`, migration 003: parameters and metrics JSON). */
 export interface ReconstructionParameters {

@@ -5,7 +5,7 @@ import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import { renderHeadPreview } from '../../core/head-model/render-head';
 import { fitLandmarks } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../core/reconstruct/fit-points';
-import { fitToHeadParams, type PhotoFit } from '../../core/reconstruct/ortho-camera';
+import { fitToHeadParams, type PhotoFit } from '../../core/geometry/ortho-camera';
 import type { PackStore } from '../packs/pack-store';
 import type { Project } from '../project/project';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';

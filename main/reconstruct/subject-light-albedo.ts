@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type { HeadModel } from '../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import type { RgbImage } from '../../core/perception/image-warp';
-import { fitToHeadParams, type PhotoFit } from '../../core/reconstruct/ortho-camera';
+import { fitToHeadParams, type PhotoFit } from '../../core/geometry/ortho-camera';
 import type { PhotometricView } from '../../core/reconstruct/photometric-samples';
 import { solveLightAndAlbedo, type LightAlbedoOptions, type LightAlbedoResult } from '../../core/reconstruct/solve-light-albedo';
 import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-mesh';

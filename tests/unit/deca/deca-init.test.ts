@@ -5,7 +5,7 @@ import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluato
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
 import { applyAffine, invertAffine, squareCrop, warpToTensor, type Affine2D } from '../../../core/perception/image-warp';
 import { decaCrop } from '../../../core/perception/face-crops';
-import { fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/reconstruct/ortho-camera';
+import { fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/geometry/ortho-camera';
 
 /** A FLAME-structured head with more modes than DECA predicts (FLAME ships 300 / 100). */
 const model = syntheticHeadModel({ vertices: 900, shapeCount: 120, expressionCount: 60, seed: 5 });

@@ -6,8 +6,9 @@ import { createProjection, projectPoints, type PhotoState } from '../../../core/
 import { alignedVertexError, normalizedLandmarkError } from '../../../core/reconstruct/fit-metrics';
 import { fitLandmarks, fitPhotos } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-points';
-import { axisAngle, fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/reconstruct/ortho-camera';
-import { estimateShLighting, shBasis, shShade } from '../../../core/reconstruct/sh-lighting';
+import { axisAngle, fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/geometry/ortho-camera';
+import { shBasis, shShade } from '../../../core/geometry/sh-basis';
+import { estimateShLighting } from '../../../core/reconstruct/sh-lighting';
 import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
 import { rng, syntheticPerson } from '../../../core/reconstruct/synthetic-views';

@@ -8,7 +8,7 @@ import { readZip } from '../../../core/head-model/zip-read';
 import { alignedVertexError, faceMetricRegion } from '../../../core/reconstruct/fit-metrics';
 import { fitPhotos, type FitResult } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../../core/reconstruct/fit-points';
-import { fitToHeadParams } from '../../../core/reconstruct/ortho-camera';
+import { fitToHeadParams } from '../../../core/geometry/ortho-camera';
 import { photometricObservation } from '../../../core/reconstruct/photometric-term';
 import { renderShadedHead } from '../../../core/reconstruct/render-shaded-head';
 import { solveLightAndAlbedo } from '../../../core/reconstruct/solve-light-albedo';

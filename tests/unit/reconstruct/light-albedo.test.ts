@@ -4,7 +4,8 @@ import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluato
 import { sampleUvTexture, type UvTexture } from '../../../core/reconstruct/photometric-samples';
 import { interpolateAt, rasterizeFit } from '../../../core/reconstruct/rasterize-fit';
 import { renderShadedHead } from '../../../core/reconstruct/render-shaded-head';
-import { estimateShLighting, shShade } from '../../../core/reconstruct/sh-lighting';
+import { shShade } from '../../../core/geometry/sh-basis';
+import { estimateShLighting } from '../../../core/reconstruct/sh-lighting';
 import { solveLightAndAlbedo } from '../../../core/reconstruct/solve-light-albedo';
 import { rng } from '../../../core/reconstruct/synthetic-views';
 import { bakePhotoTexture } from '../../../core/texture/bake-photo-texture';

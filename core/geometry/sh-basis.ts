@@ -1,0 +1,49 @@
+/**
+ * DECA's spherical-harmonics shading: 9 bands per colour channel (27 coefficients, band-major:
+ * [band0 r, g, b, band1 r, g, b, …]), each band scaled by the Lambertian convolution constant DECA
+ * uses, so coefficients are interchangeable with DECA's `light` output.
+ */
+const PI = Math.PI;
+const C0 = 1 / Math.sqrt(4 * PI);
+const C1 = ((2 * PI) / 3) * Math.sqrt(3 / (4 * PI));
+const C2 = (PI / 4) * 3 * Math.sqrt(5 / (12 * PI));
+const C3 = (PI / 4) * (3 / 2) * Math.sqrt(5 / (12 * PI));
+const C4 = (PI / 4) * (1 / 2) * Math.sqrt(5 / (4 * PI));
+
+/** The per-band scale factors (band 0…8). */
+export const SH_CONSTANTS: readonly number[] = [C0, C1, C1, C1, C2, C2, C2, C3, C4];
+
+/**
+ * The 9 scaled SH basis values of a unit normal, written into `out` at `o` (no allocation: it runs
+ * per pixel and per texel).
+ *
+ * ```ts
+ * const b = new Float64Array(9); shBasis(0, 0, 1, b, 0);
+ * ```
+ */
+export function shBasis(nx: number, ny: number, nz: number, out: Float64Array, o = 0): void {
+  out[o] = C0;
+  out[o + 1] = C1 * nx;
+  out[o + 2] = C1 * ny;
+  out[o + 3] = C1 * nz;
+  out[o + 4] = C2 * (nx * ny);
+  out[o + 5] = C2 * (nx * nz);
+  out[o + 6] = C2 * (ny * nz);
+  out[o + 7] = C3 * (nx * nx - ny * ny);
+  out[o + 8] = C4 * (3 * nz * nz - 1);
+}
+
+/**
+ * Shading (r, g, b) of a unit normal under 27 SH coefficients (times albedo gives the colour).
+ *
+ * ```ts
+ * const [r, g, b] = shShade(light, 0, 0, 1);
+ * ```
+ */
+export function shShade(light: ArrayLike<number>, nx: number, ny: number, nz: number): [number, number, number] {
+  const b = new Float64Array(9);
+  shBasis(nx, ny, nz, b);
+  const c: [number, number, number] = [0, 0, 0];
+  for (let k = 0; k < 9; k++) for (let ch = 0; ch < 3; ch++) c[ch] += light[k * 3 + ch]! * b[k]!;
+  return c;
+}
