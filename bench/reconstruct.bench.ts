@@ -6,7 +6,7 @@ import { readZip } from '../core/head-model/zip-read';
 import { HeadModelEvaluator } from '../core/head-model/head-model-evaluator';
 import { fitPhotos, type FitResult } from '../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../core/reconstruct/fit-points';
-import { rasterizeFit } from '../core/reconstruct/rasterize-fit';
+import { rasterizeFit } from '../core/geometry/rasterize-fit';
 import { syntheticPerson } from '../core/reconstruct/synthetic-views';
 import { buildStarterHead } from '../core/starter-head/build-starter-head';
 import type { HeadModel } from '../core/head-model/head-model';

@@ -1,6 +1,6 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
-import { depthAt, photoDepth } from '../texture/photo-depth';
+import { depthAt, photoDepth } from '../geometry/photo-depth';
 import type { Projection } from './fit-linearize';
 import type { FitPoints } from './fit-points';
 import type { OrthoCamera } from '../geometry/ortho-camera';

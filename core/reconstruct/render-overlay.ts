@@ -1,5 +1,5 @@
 import type { HeadModel } from '../head-model/head-model';
-import { renderHeadPreview } from '../head-model/render-head';
+import { renderHeadPreview } from '../geometry/render-head-preview';
 import type { OrthoCamera } from '../geometry/ortho-camera';
 
 export interface OverlayOptions {

@@ -1,8 +1,10 @@
 import type { HeadModel } from '../head-model/head-model';
+import { opaqueTriangles } from '../geometry/opaque-triangles';
+import { rasterizeFit } from '../geometry/rasterize-fit';
+import { interpolateAt } from '../geometry/rasterize-triangles';
 import type { RgbImage } from '../perception/image-warp';
 import type { OrthoCamera } from '../geometry/ortho-camera';
 import { sampleUvTexture, type UvTexture } from './photometric-samples';
-import { interpolateAt, opaqueTriangles, rasterizeFit } from './rasterize-fit';
 import { shBasis } from '../geometry/sh-basis';
 import { bakeableTriangles } from '../texture/bakeable-triangles';
 

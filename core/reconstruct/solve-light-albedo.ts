@@ -1,9 +1,9 @@
+import { opaqueTriangles } from '../geometry/opaque-triangles';
 import type { HeadModel } from '../head-model/head-model';
 import { bakePhotoTexture } from '../texture/bake-photo-texture';
 import { bakeableTriangles } from '../texture/bakeable-triangles';
 import { bakeVertexAlbedo } from '../texture/bake-vertex-albedo';
 import { fillTextureHoles } from '../texture/fill-texture-holes';
-import { opaqueTriangles } from './rasterize-fit';
 import { faceTriangleMask, photometricRms, samplePhotometric, sampleUvTexture, type PhotometricSamples, type PhotometricView, type UvTexture } from './photometric-samples';
 import { shShade } from '../geometry/sh-basis';
 import { estimateShLighting } from './sh-lighting';

@@ -2,7 +2,7 @@ import type { ReconstructedHeadMesh } from '../../core/api/contract';
 import type { HeadModel } from '../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import { fitToHeadParams } from '../../core/geometry/ortho-camera';
-import { opaqueTriangles } from '../../core/reconstruct/rasterize-fit';
+import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
 import type { PackStore } from '../packs/pack-store';
 import type { Project } from '../project/project';
 import { hasSubjectAlbedo } from './albedo-store';

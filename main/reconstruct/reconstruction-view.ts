@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type { ReconstructionView } from '../../core/api/contract';
 import type { HeadModel } from '../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
-import { renderHeadPreview } from '../../core/head-model/render-head';
+import { renderHeadPreview } from '../../core/geometry/render-head-preview';
 import { fitLandmarks } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../core/reconstruct/fit-points';
 import { fitToHeadParams, type PhotoFit } from '../../core/geometry/ortho-camera';

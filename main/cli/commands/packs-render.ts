@@ -2,7 +2,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { jointIndex } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
-import { renderHeadPreview } from '../../../core/head-model/render-head';
+import { renderHeadPreview } from '../../../core/geometry/render-head-preview';
 import { installedPackStore } from '../../packs/starter-pack';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
 import { headParamArgs } from '../head-param-args';
