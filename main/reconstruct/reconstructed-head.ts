@@ -1,7 +1,7 @@
 import type { ReconstructedHeadMesh } from '../../core/api/contract';
 import type { HeadModel } from '../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
-import { fitToHeadParams } from '../../core/geometry/ortho-camera';
+import { poseHead } from '../../core/geometry/pose-head';
 import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
 import type { PackStore } from '../packs/pack-store';
 import type { Project } from '../project/project';
@@ -48,8 +48,7 @@ function headMesh(project: Project, model: HeadModel, rec: StoredReconstruction,
   const ev = new HeadModelEvaluator(model);
   const expression = photoId === null ? new Float64Array(model.expression.count) : Float64Array.from(p.expression);
   const jaw = (photoId === null ? [0, 0, 0] : p.jaw) as [number, number, number];
-  const rest = Float64Array.from(ev.evaluate({ shape: p.shape, expression }).joints.subarray(0, 3));
-  const out = ev.evaluate(fitToHeadParams(model, p.shape, { rotation: [0, 0, 0], jaw, expression, camera: p.camera }, rest));
+  const out = poseHead(ev, model, p.shape, { rotation: [0, 0, 0], jaw, expression });
   const keep = opaqueTriangles(model.triangles, model.regions.overlays);
   let T = 0;
   for (let t = 0; t < keep.length; t++) T += keep[t]!;

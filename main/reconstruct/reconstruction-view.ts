@@ -5,7 +5,8 @@ import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import { renderHeadPreview } from '../../core/geometry/render-head-preview';
 import { fitLandmarks } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../core/reconstruct/fit-points';
-import { fitToHeadParams, type PhotoFit } from '../../core/geometry/ortho-camera';
+import type { PhotoFit } from '../../core/geometry/ortho-camera';
+import { poseHead } from '../../core/geometry/pose-head';
 import type { PackStore } from '../packs/pack-store';
 import type { Project } from '../project/project';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
@@ -41,10 +42,8 @@ export function photoFitOf(rec: StoredReconstruction): PhotoFit {
 export function posedHead(model: HeadModel, rec: StoredReconstruction) {
   const p = rec.parameters;
   const fit = photoFitOf(rec);
-  const ev = new HeadModelEvaluator(model);
-  const rest = Float64Array.from(ev.evaluate({ shape: p.shape, expression: fit.expression }).joints.subarray(0, 3));
-  const out = ev.evaluate(fitToHeadParams(model, p.shape, fit, rest));
-  return { fit, vertices: out.vertices, normals: out.normals };
+  const { vertices, normals } = poseHead(new HeadModelEvaluator(model), model, p.shape, fit);
+  return { fit, vertices, normals };
 }
 
 /**

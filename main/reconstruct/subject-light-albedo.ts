@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import type { HeadModel } from '../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import type { RgbImage } from '../../core/perception/image-warp';
-import { fitToHeadParams, type PhotoFit } from '../../core/geometry/ortho-camera';
+import type { PhotoFit } from '../../core/geometry/ortho-camera';
+import { poseHead } from '../../core/geometry/pose-head';
 import type { PhotometricView } from '../../core/reconstruct/photometric-samples';
 import { solveLightAndAlbedo, type LightAlbedoOptions, type LightAlbedoResult } from '../../core/reconstruct/solve-light-albedo';
 import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-mesh';
@@ -77,13 +78,12 @@ export async function subjectLightAlbedo(model: HeadModel, photos: readonly Fitt
   const views: PhotometricView[] = [];
   for (const p of photos) {
     const { image, k } = await decodeAtMost(p.path, maxSide);
-    const rest = Float64Array.from(ev.evaluate({ shape: p.shape, expression: p.fit.expression }).joints.subarray(0, 3));
-    const out = ev.evaluate(fitToHeadParams(model, p.shape, p.fit, rest));
+    const out = poseHead(ev, model, p.shape, p.fit);
     const camera = { scale: p.fit.camera.scale * k, tx: p.fit.camera.tx * k, ty: p.fit.camera.ty * k };
     views.push({
       photo: image,
-      vertices: Float32Array.from(out.vertices),
-      normals: Float32Array.from(out.normals),
+      vertices: out.vertices,
+      normals: out.normals,
       camera,
       meshPoints: p.meshPoints ? Array.from(p.meshPoints, (x) => x * k) : null,
     });

@@ -8,7 +8,7 @@ import { readZip } from '../../../core/head-model/zip-read';
 import { alignedVertexError, faceMetricRegion } from '../../../core/reconstruct/fit-metrics';
 import { fitPhotos, type FitResult } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../../core/reconstruct/fit-points';
-import { fitToHeadParams } from '../../../core/geometry/ortho-camera';
+import { poseHead } from '../../../core/geometry/pose-head';
 import { photometricObservation } from '../../../core/reconstruct/photometric-term';
 import { renderShadedHead } from '../../../core/reconstruct/render-shaded-head';
 import { solveLightAndAlbedo } from '../../../core/reconstruct/solve-light-albedo';
@@ -100,9 +100,8 @@ describe.skipIf(!existsSync(ZIP))('coarse fit against synthetic truth (ICT-FaceK
     const start = fitPhotos(pp.points, person.views);
     const views = person.views.map((w, i) => {
       const ph = start.photos[i]!;
-      const rest = Float64Array.from(ev.evaluate({ shape: start.shape, expression: ph.expression }).joints.subarray(0, 3));
-      const out = ev.evaluate(fitToHeadParams(model, start.shape, ph, rest));
-      return { photo: images[i]!, vertices: Float32Array.from(out.vertices), normals: Float32Array.from(out.normals), camera: ph.camera, meshPoints: w.mesh };
+      const out = poseHead(ev, model, start.shape, ph);
+      return { photo: images[i]!, vertices: out.vertices, normals: out.normals, camera: ph.camera, meshPoints: w.mesh };
     });
     const solved = solveLightAndAlbedo(model, views, meshTris, { size: 512 });
     const observations = person.views.map((w, i) => ({
