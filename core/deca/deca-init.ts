@@ -120,7 +120,7 @@ export interface DecaInit {
   /** β over the pack's shape modes (DECA's 100 first, zeros after). */
   shape: Float64Array;
   fit: PhotoFit;
-  /** 27 SH coefficients, band-major RGB (the convention of `sh-lighting.ts`). */
+  /** 27 SH coefficients, band-major RGB (the convention of `geometry/sh-basis.ts`). */
   light: Float64Array;
 }
 

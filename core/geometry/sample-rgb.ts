@@ -20,7 +20,8 @@ export function sampleRgb(img: RgbPixels, x: number, y: number, out: Float64Arra
   const fx = Math.min(1, Math.max(0, fx0 - x0)), fy = Math.min(1, Math.max(0, fy0 - y0));
   const d = img.data;
   const i00 = (y0 * img.width + x0) * 3, i01 = i00 + img.width * 3;
-  for (let c = 0; c < 3; c++) {
-    out[o + c] = (d[i00 + c]! * (1 - fx) + d[i00 + 3 + c]! * fx) * (1 - fy) + (d[i01 + c]! * (1 - fx) + d[i01 + 3 + c]! * fx) * fy;
-  }
+  const gx = 1 - fx, gy = 1 - fy;
+  out[o] = (d[i00]! * gx + d[i00 + 3]! * fx) * gy + (d[i01]! * gx + d[i01 + 3]! * fx) * fy;
+  out[o + 1] = (d[i00 + 1]! * gx + d[i00 + 4]! * fx) * gy + (d[i01 + 1]! * gx + d[i01 + 4]! * fx) * fy;
+  out[o + 2] = (d[i00 + 2]! * gx + d[i00 + 5]! * fx) * gy + (d[i01 + 2]! * gx + d[i01 + 5]! * fx) * fy;
 }

@@ -34,6 +34,36 @@ export function shBasis(nx: number, ny: number, nz: number, out: Float64Array, o
 }
 
 /**
+ * 27 SH coefficients with the band constants folded in, channel-major (r: 9, g: 9, b: 9), so that
+ * shading a normal ({@link shadeRgb}) is a few multiply-adds — fold once per light, shade per pixel
+ * or texel.
+ *
+ * ```ts
+ * const f = foldShLight(light); shadeRgb(f, nx, ny, nz, rgb);
+ * ```
+ */
+export function foldShLight(light: ArrayLike<number>): Float64Array {
+  const f = new Float64Array(27);
+  for (let c = 0; c < 3; c++) for (let k = 0; k < 9; k++) f[c * 9 + k] = light[k * 3 + c]! * SH_CONSTANTS[k]!;
+  return f;
+}
+
+/**
+ * Shading (r, g, b) of a unit normal under folded coefficients (see {@link foldShLight}), written
+ * into `out` at `o` (no allocation: it runs per pixel and per texel).
+ *
+ * ```ts
+ * const rgb = new Float64Array(3); shadeRgb(foldShLight(light), 0, 0, 1, rgb);
+ * ```
+ */
+export function shadeRgb(f: Float64Array, nx: number, ny: number, nz: number, out: Float64Array, o = 0): void {
+  const xy = nx * ny, xz = nx * nz, yz = ny * nz, xx = nx * nx - ny * ny, zz = 3 * nz * nz - 1;
+  for (let c = 0, k = 0; c < 3; c++, k += 9) {
+    out[o + c] = f[k]! + f[k + 1]! * nx + f[k + 2]! * ny + f[k + 3]! * nz + f[k + 4]! * xy + f[k + 5]! * xz + f[k + 6]! * yz + f[k + 7]! * xx + f[k + 8]! * zz;
+  }
+}
+
+/**
  * Shading (r, g, b) of a unit normal under 27 SH coefficients (times albedo gives the colour).
  *
  * ```ts
@@ -41,9 +71,7 @@ export function shBasis(nx: number, ny: number, nz: number, out: Float64Array, o
  * ```
  */
 export function shShade(light: ArrayLike<number>, nx: number, ny: number, nz: number): [number, number, number] {
-  const b = new Float64Array(9);
-  shBasis(nx, ny, nz, b);
-  const c: [number, number, number] = [0, 0, 0];
-  for (let k = 0; k < 9; k++) for (let ch = 0; ch < 3; ch++) c[ch] += light[k * 3 + ch]! * b[k]!;
-  return c;
+  const out = new Float64Array(3);
+  shadeRgb(foldShLight(light), nx, ny, nz, out);
+  return [out[0]!, out[1]!, out[2]!];
 }

@@ -5,7 +5,7 @@ import { opaqueTriangles } from '../geometry/opaque-triangles';
 import { rasterizeFit } from '../geometry/rasterize-fit';
 import { interpolateAt, type Raster } from '../geometry/rasterize-triangles';
 import { sampleRgb } from '../geometry/sample-rgb';
-import { shBasis } from '../geometry/sh-basis';
+import { foldShLight, shadeRgb } from '../geometry/sh-basis';
 import type { OrthoCamera } from '../geometry/ortho-camera';
 
 /** One photo with the head posed by its fit, for the photometric terms. */
@@ -159,15 +159,11 @@ export function sampleUvTexture(texture: UvTexture, uv: ArrayLike<number>): Floa
 export function photometricRms(samples: Pick<PhotometricSamples, 'normals' | 'colors'>, albedo: ArrayLike<number> | null, light: ArrayLike<number>): number {
   const M = samples.normals.length / 3;
   if (M === 0) return 0;
-  const b = new Float64Array(9);
+  const f = foldShLight(light), shade = new Float64Array(3);
   let se = 0;
   for (let i = 0; i < M; i++) {
-    shBasis(samples.normals[i * 3]!, samples.normals[i * 3 + 1]!, samples.normals[i * 3 + 2]!, b);
-    for (let c = 0; c < 3; c++) {
-      let s = 0;
-      for (let k = 0; k < 9; k++) s += light[k * 3 + c]! * b[k]!;
-      se += (samples.colors[i * 3 + c]! - (albedo ? albedo[i * 3 + c]! : 1) * s) ** 2;
-    }
+    shadeRgb(f, samples.normals[i * 3]!, samples.normals[i * 3 + 1]!, samples.normals[i * 3 + 2]!, shade);
+    for (let c = 0; c < 3; c++) se += (samples.colors[i * 3 + c]! - (albedo ? albedo[i * 3 + c]! : 1) * shade[c]!) ** 2;
   }
   return Math.sqrt(se / (3 * M));
 }

@@ -1,5 +1,5 @@
 import { solveLinear } from '../head-model/small-linalg';
-import { SH_CONSTANTS, shBasis, shShade } from '../geometry/sh-basis';
+import { foldShLight, SH_CONSTANTS, shadeRgb, shBasis } from '../geometry/sh-basis';
 
 export interface ShEstimate {
   /** 27 coefficients (band-major, r g b per band). */
@@ -47,10 +47,11 @@ export function estimateShLighting(normals: ArrayLike<number>, colors: ArrayLike
     const x = solveLinear(Ac, rhs[ch]!, 9);
     for (let p = 0; p < 9; p++) light[p * 3 + ch] = x[p]!;
   }
+  const f = foldShLight(light), shade = new Float64Array(3);
   let se = 0;
   for (let i = 0; i < M; i++) {
-    const s = shShade(light, normals[i * 3]!, normals[i * 3 + 1]!, normals[i * 3 + 2]!);
-    for (let ch = 0; ch < 3; ch++) se += (colors[i * 3 + ch]! - (albedo ? albedo[i * 3 + ch]! : 1) * s[ch]!) ** 2;
+    shadeRgb(f, normals[i * 3]!, normals[i * 3 + 1]!, normals[i * 3 + 2]!, shade);
+    for (let ch = 0; ch < 3; ch++) se += (colors[i * 3 + ch]! - (albedo ? albedo[i * 3 + ch]! : 1) * shade[ch]!) ** 2;
   }
   return { light, rms: Math.sqrt(se / (3 * M)), samples: M };
 }
