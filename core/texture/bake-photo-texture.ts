@@ -4,7 +4,7 @@ import { photoDepth } from '../geometry/photo-depth';
 import { rasterizeUv } from '../geometry/rasterize-uv';
 import type { Raster } from '../geometry/rasterize-triangles';
 import { sampleRgb } from '../geometry/sample-rgb';
-import { shBasis } from '../geometry/sh-basis';
+import { foldShLight, shadeRgb } from '../geometry/sh-basis';
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
 import { bakeableTriangles } from './bakeable-triangles';
@@ -17,7 +17,7 @@ export interface TextureView {
   normals: Float32Array;
   camera: OrthoCamera;
   /**
-   * The photo's SH lighting (27 coefficients, see sh-lighting.ts): when given, each sample is divided
+   * The photo's SH lighting (27 coefficients, see geometry/sh-basis.ts): when given, each sample is divided
    * by its shading, so the texture bakes albedo rather than the photo's light.
    */
   light?: ArrayLike<number> | null;
@@ -82,51 +82,77 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
   }
   const rgb = new Uint8Array(N * N * 3);
   for (let i = 0; i < N * N; i++) {
-    if (weight[i]! > 0) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(sum[i * 3 + c]! / weight[i]!);
+    if (!(weight[i]! > 0)) continue;
+    // Means of non-negative samples: adding ½ and truncating rounds them.
+    const k = 1 / weight[i]!;
+    rgb[i * 3] = sum[i * 3]! * k + 0.5;
+    rgb[i * 3 + 1] = sum[i * 3 + 1]! * k + 0.5;
+    rgb[i * 3 + 2] = sum[i * 3 + 2]! * k + 0.5;
   }
   return { size: N, rgb, weight, position, covered };
 }
 
-/** Adds one view's de-lit samples (colour × weight) and weights to the texels it sees. */
+/** Per-vertex values of one view that texels interpolate: photo position u, v, depth z, normal x, y, z. */
+const REC = 6;
+
+/**
+ * Adds one view's de-lit samples (colour × weight) and weights to the texels it sees. What a texel
+ * needs from the view is first computed per vertex (projection, depth, normal), so the per-texel
+ * work is interpolation, a depth test, one bilinear photo sample and the SH shading of the
+ * interpolated normal.
+ */
 function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, depth: Raster, o: BakeTextureOptions, sum: Float32Array, weight: Float32Array): void {
   const { vertices: P, normals: Nrm, camera, photo, light } = view;
-  const { scale, tx, ty } = camera;
+  const V = P.length / 3;
+  const rec = new Float32Array(V * REC);
+  const f = light ? foldShLight(light) : null;
+  for (let v = 0; v < V; v++) {
+    const r = v * REC;
+    rec[r] = camera.scale * P[v * 3]! + camera.tx;
+    rec[r + 1] = -camera.scale * P[v * 3 + 1]! + camera.ty;
+    rec[r + 2] = P[v * 3 + 2]!;
+    (rec[r + 3] = Nrm[v * 3]!), (rec[r + 4] = Nrm[v * 3 + 1]!), (rec[r + 5] = Nrm[v * 3 + 2]!);
+  }
+  // A texel's barycentrics are ≥ −UV_GROW (float32-rounded), so its interpolated facing is at most
+  // max + 2·grow·(max − min) of its triangle's corners: texels of a triangle below minFacing there
+  // are skipped on one byte.
+  const T = tri.length / 3, g2 = 2 * (UV_GROW + 1e-6);
+  const facing = new Uint8Array(T);
+  for (let t = 0; t < T; t++) {
+    const na = rec[tri[t * 3]! * REC + 5]!, nb = rec[tri[t * 3 + 1]! * REC + 5]!, nc = rec[tri[t * 3 + 2]! * REC + 5]!;
+    const hi = Math.max(na, nb, nc), lo = Math.min(na, nb, nc);
+    facing[t] = hi + g2 * (hi - lo) >= o.minFacing ? 1 : 0;
+  }
   const umax = photo.width - 1, vmax = photo.height - 1;
-  const zbuf = depth.depth!, dW = depth.width, dH = depth.height, dStep = depth.step, dx0 = depth.originX, dy0 = depth.originY;
-  const rgb = new Float64Array(3), basis = new Float64Array(9);
-  const T = texels.triangle, B = texels.bary;
-  for (let i = 0, n = T.length; i < n; i++) {
-    const t = T[i]!;
-    if (t < 0) continue;
+  const zbuf = depth.depth!, dW = depth.width, dH = depth.height, dInv = 1 / depth.step, dx0 = depth.originX, dy0 = depth.originY;
+  const rgb = new Float64Array(3), shade = new Float64Array(3);
+  const TX = texels.triangle, B = texels.bary;
+  for (let i = 0, n = TX.length; i < n; i++) {
+    const t = TX[i]!;
+    if (t < 0 || !facing[t]) continue;
     const wb = B[i * 2]!, wc = B[i * 2 + 1]!, wa = 1 - wb - wc;
-    const a = tri[t * 3]! * 3, b = tri[t * 3 + 1]! * 3, c = tri[t * 3 + 2]! * 3;
-    const nz = wa * Nrm[a + 2]! + wb * Nrm[b + 2]! + wc * Nrm[c + 2]!;
+    const a = tri[t * 3]! * REC, b = tri[t * 3 + 1]! * REC, c = tri[t * 3 + 2]! * REC;
+    const nz = wa * rec[a + 5]! + wb * rec[b + 5]! + wc * rec[c + 5]!;
     if (nz < o.minFacing) continue;
-    const px = wa * P[a]! + wb * P[b]! + wc * P[c]!, py = wa * P[a + 1]! + wb * P[b + 1]! + wc * P[c + 1]!;
-    const u = scale * px + tx, v = -scale * py + ty;
+    const u = wa * rec[a]! + wb * rec[b]! + wc * rec[c]!, v = wa * rec[a + 1]! + wb * rec[b + 1]! + wc * rec[c + 1]!;
     if (u < 0 || v < 0 || u >= umax || v >= vmax) continue;
     // Something nearer hides the point: the depth buffer pixel holding (u, v) is more than the tolerance in front.
-    const dx = Math.floor((u - dx0) / dStep), dy = Math.floor((v - dy0) / dStep);
-    if (dx >= 0 && dy >= 0 && dx < dW && dy < dH) {
-      const pz = wa * P[a + 2]! + wb * P[b + 2]! + wc * P[c + 2]!;
-      if (pz < zbuf[dy * dW + dx]! - o.depthTolerance) continue;
-    }
+    const dx = Math.floor((u - dx0) * dInv), dy = Math.floor((v - dy0) * dInv);
+    if (dx >= 0 && dy >= 0 && dx < dW && dy < dH && wa * rec[a + 2]! + wb * rec[b + 2]! + wc * rec[c + 2]! < zbuf[dy * dW + dx]! - o.depthTolerance) continue;
     sampleRgb(photo, u, v, rgb);
     let wt = nz * nz;
-    if (light) {
-      const nx = wa * Nrm[a]! + wb * Nrm[b]! + wc * Nrm[c]!, ny = wa * Nrm[a + 1]! + wb * Nrm[b + 1]! + wc * Nrm[c + 1]!;
-      const len = Math.hypot(nx, ny, nz) || 1;
-      shBasis(nx / len, ny / len, nz / len, basis);
-      let meanShade = 0;
-      for (let ch = 0; ch < 3; ch++) {
-        let shade = 0;
-        for (let k = 0; k < 9; k++) shade += light[k * 3 + ch]! * basis[k]!;
-        // Deep shadow says little about albedo: floor the divisor so noise is not amplified into white…
-        rgb[ch] = Math.min(255, rgb[ch]! / Math.max(shade, MIN_SHADING));
-        meanShade += shade / 3;
-      }
+    if (f) {
+      const nx = wa * rec[a + 3]! + wb * rec[b + 3]! + wc * rec[c + 3]!, ny = wa * rec[a + 4]! + wb * rec[b + 4]! + wc * rec[c + 4]!;
+      const inv = 1 / (Math.sqrt(nx * nx + ny * ny + nz * nz) || 1);
+      const ux = nx * inv, uy = ny * inv, uz = nz * inv;
+      shadeRgb(f, ux, uy, uz, shade);
+      const s0 = shade[0]!, s1 = shade[1]!, s2 = shade[2]!;
+      // Deep shadow says little about albedo: floor the divisor so noise is not amplified into white…
+      rgb[0] = Math.min(255, rgb[0]! / Math.max(s0, MIN_SHADING));
+      rgb[1] = Math.min(255, rgb[1]! / Math.max(s1, MIN_SHADING));
+      rgb[2] = Math.min(255, rgb[2]! / Math.max(s2, MIN_SHADING));
       // …and let better-lit views of the same texel outweigh it.
-      wt *= Math.min(1, Math.max(0.05, meanShade / WELL_LIT));
+      wt *= Math.min(1, Math.max(0.05, (s0 + s1 + s2) / 3 / WELL_LIT));
     }
     sum[i * 3] += rgb[0]! * wt;
     sum[i * 3 + 1] += rgb[1]! * wt;
