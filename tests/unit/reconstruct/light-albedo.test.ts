@@ -128,5 +128,11 @@ describe('light and albedo from a rendered photo (starter head)', () => {
     expect(Math.abs(solvedBalance - 1)).toBeLessThan(0.08);
     // the recovered light points the same way (first-order x over DC, per channel)
     for (let c = 0; c < 3; c++) expect(solved.lights[0]![3 + c]! / solved.lights[0]![c]!).toBeGreaterThan(0.5 * (light[3 + c]! / light[c]!));
+    // Alternating at a coarser working size changes little: only the final albedo is baked at `size`.
+    const coarse = solveLightAndAlbedo(model, [view], meshTriangles, { size: 256, workingSize: 64 });
+    expect(coarse.albedo!.size).toBe(256);
+    expect(coarse.albedo!.rgb.length).toBe(256 * 256 * 3);
+    expect(coarse.rms[0]).toBeLessThan(1.1 * solved.rms[0]!);
+    expect(coarse.coverage).toBe(solved.coverage);
   });
 });
