@@ -36,14 +36,26 @@ export function projectOrtho(points: ArrayLike<number>, camera: OrthoCamera, out
   return out;
 }
 
-/** Row-major rotation matrix of an axis-angle vector. */
+/**
+ * Row-major rotation matrix of an axis-angle vector (radians).
+ *
+ * ```ts
+ * const R = rotationMatrix(fit.rotation);
+ * ```
+ */
 export function rotationMatrix(v: readonly number[]): Float64Array {
   const R = new Float64Array(9);
   rodrigues(v[0]!, v[1]!, v[2]!, R, 0);
   return R;
 }
 
-/** Axis-angle vector of a row-major rotation matrix. */
+/**
+ * Axis-angle vector of a row-major rotation matrix.
+ *
+ * ```ts
+ * const rotation = axisAngle(R);
+ * ```
+ */
 export function axisAngle(R: ArrayLike<number>): [number, number, number] {
   return rotationVector(R);
 }

@@ -1,12 +1,12 @@
-import type { HeadModel } from '../head-model/head-model';
-import type { RgbImage } from '../perception/image-warp';
 import { rasterMaskFromMesh } from '../geometry/mesh-mask';
 import { opaqueTriangles } from '../geometry/opaque-triangles';
+import type { OrthoCamera } from '../geometry/ortho-camera';
 import { rasterizeFit } from '../geometry/rasterize-fit';
 import { interpolateAt, type Raster } from '../geometry/rasterize-triangles';
 import { sampleRgb } from '../geometry/sample-rgb';
 import { foldShLight, shadeRgb } from '../geometry/sh-basis';
-import type { OrthoCamera } from '../geometry/ortho-camera';
+import type { HeadModel } from '../head-model/head-model';
+import type { RgbImage } from '../perception/image-warp';
 
 /** One photo with the head posed by its fit, for the photometric terms. */
 export interface PhotometricView {

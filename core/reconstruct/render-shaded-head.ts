@@ -1,13 +1,13 @@
-import type { HeadModel } from '../head-model/head-model';
 import { opaqueTriangles } from '../geometry/opaque-triangles';
+import type { OrthoCamera } from '../geometry/ortho-camera';
 import { rasterizeFit } from '../geometry/rasterize-fit';
 import { interpolateAt } from '../geometry/rasterize-triangles';
-import type { RgbImage } from '../perception/image-warp';
-import type { OrthoCamera } from '../geometry/ortho-camera';
 import { sampleRgb } from '../geometry/sample-rgb';
-import type { UvTexture } from './photometric-samples';
 import { foldShLight, shadeRgb } from '../geometry/sh-basis';
+import type { HeadModel } from '../head-model/head-model';
+import type { RgbImage } from '../perception/image-warp';
 import { bakeableTriangles } from '../texture/bakeable-triangles';
+import type { UvTexture } from './photometric-samples';
 
 export interface RenderShadedOptions {
   /** Longest side of the internal raster (the head is drawn at photo resolution up to this). */

@@ -1,5 +1,5 @@
-import { solveLinear } from '../head-model/small-linalg';
 import { foldShLight, SH_CONSTANTS, shadeRgb, shBasis } from '../geometry/sh-basis';
+import { solveLinear } from '../head-model/small-linalg';
 
 export interface ShEstimate {
   /** 27 coefficients (band-major, r g b per band). */
