@@ -99,6 +99,7 @@ function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, r
   const offX = Int32Array.from(list, (e) => e.d[0]), offY = Int32Array.from(list, (e) => e.d[1]), offZ = Int32Array.from(list, (e) => e.d[2]);
   const offCell = Int32Array.from(list, (e) => (e.d[2] * ny + e.d[1]) * nx + e.d[0]), offLeast = Float64Array.from(list, (e) => e.least);
   const mirrored = new Uint8Array(T);
+  let seed = -1;
   for (let i = 0; i < T; i++) {
     if (known[i] || !covered[i]) continue;
     const mx = -pos[i * 3]!, my = pos[i * 3 + 1]!, mz = pos[i * 3 + 2]!;
@@ -110,6 +111,12 @@ function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, r
     const c0 = (cz * ny + cy) * nx + cx;
     const ux = qx - fx, uy = qy - fy, uz = qz - fz;
     let best = -1, bestD = radius * radius;
+    // The previous query's answer is usually near this one's: a tight bound from the start prunes more cells.
+    if (seed >= 0) {
+      const ex = pos[seed * 3]! - mx, ey = pos[seed * 3 + 1]! - my, ez = pos[seed * 3 + 2]! - mz;
+      const d = ex * ex + ey * ey + ez * ez;
+      if (d < bestD) (bestD = d), (best = seed);
+    }
     for (let o = 0; o < O; o++) {
       if (offLeast[o]! >= bestD) break;
       const c = c0 + offCell[o]!;
@@ -127,6 +134,7 @@ function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, r
       }
     }
     if (best >= 0) {
+      seed = best;
       rgb[i * 3] = rgb[best * 3]!;
       rgb[i * 3 + 1] = rgb[best * 3 + 1]!;
       rgb[i * 3 + 2] = rgb[best * 3 + 2]!;
