@@ -14,8 +14,8 @@ const C4 = (PI / 4) * (1 / 2) * Math.sqrt(5 / (4 * PI));
 export const SH_CONSTANTS: readonly number[] = [C0, C1, C1, C1, C2, C2, C2, C3, C4];
 
 /**
- * The 9 scaled SH basis values of a unit normal, written into `out` at `o` (no allocation: it runs
- * per pixel and per texel).
+ * The 9 scaled SH basis values of a unit normal, written into `out` at `o` (no allocation: the
+ * lighting fit runs it per sample). To shade, fold the light once instead (see {@link shadeRgb}).
  *
  * ```ts
  * const b = new Float64Array(9); shBasis(0, 0, 1, b, 0);
