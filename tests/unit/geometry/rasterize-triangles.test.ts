@@ -22,6 +22,36 @@ describe('the one rasteriser', () => {
     expect(r.triangle[3 * 6 + 0]).toBe(1); // (0.5, 3.5): above it
   });
 
+  it('equals a brute-force evaluation of the convention on random overlapping triangles', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const P = 60, T = 40;
+    const points = Array.from({ length: P * 2 }, (_, i) => (i % 2 ? 5 + rand() * 70 : 10 + rand() * 90)); // extent 110 × 80
+    const depth = Array.from({ length: P }, () => rand());
+    const triangles = Array.from({ length: T * 3 }, () => Math.floor(rand() * P));
+    const grid = rasterGrid(110, 80, { window: [8, 4, 104, 76], maxSide: 48 });
+    const r = rasterizeTriangles(points, depth, triangles, grid);
+    for (let y = 0; y < grid.height; y++) {
+      for (let x = 0; x < grid.width; x++) {
+        // The pixel's centre in extent units; the nearest triangle containing it (edges inclusive), the earlier on a tie.
+        const px = grid.originX + (x + 0.5) * grid.step, py = grid.originY + (y + 0.5) * grid.step;
+        let want = -1, wantZ = -Infinity;
+        for (let t = 0; t < T; t++) {
+          const [a, b, c] = [triangles[t * 3]!, triangles[t * 3 + 1]!, triangles[t * 3 + 2]!];
+          const e = (i: number, j: number) => (points[j * 2]! - points[i * 2]!) * (py - points[i * 2 + 1]!) - (points[j * 2 + 1]! - points[i * 2 + 1]!) * (px - points[i * 2]!);
+          const area = e(a, b) + e(b, c) + e(c, a);
+          if (Math.abs(area) < 1e-9) continue;
+          const wa = e(b, c) / area, wb = e(c, a) / area, wc = e(a, b) / area;
+          if (wa < 0 || wb < 0 || wc < 0) continue;
+          const z = wa * depth[a]! + wb * depth[b]! + wc * depth[c]!;
+          if (z > wantZ) (wantZ = z), (want = t);
+        }
+        expect(r.triangle[y * grid.width + x], `pixel ${x}, ${y}`).toBe(want);
+      }
+    }
+    expect(new Set(r.triangle).size).toBeGreaterThan(10);
+  });
+
   it('leaves out a centre a triangle misses by a hair, unless grown', () => {
     // The hypotenuse x + y = 2 − ε passes just short of the centre (0.5, 0.5)… and (1.5, 0.5), (0.5, 1.5).
     const points = [0, 0, 1.999, 0, 0, 1.999];
