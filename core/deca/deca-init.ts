@@ -1,6 +1,6 @@
 import type { HeadModel } from '../head-model/head-model';
 import { invertAffine, type Affine2D } from '../perception/image-warp';
-import { axisAngle, rotationMatrix, type OrthoCamera, type PhotoFit } from '../reconstruct/ortho-camera';
+import { axisAngle, rotationMatrix, type OrthoCamera, type PhotoFit } from '../geometry/ortho-camera';
 import type { DecaCode } from './deca-code';
 
 /** Modes DECA's coarse code predicts: FLAME's first 100 shape and first 50 expression modes. */
@@ -120,7 +120,7 @@ export interface DecaInit {
   /** β over the pack's shape modes (DECA's 100 first, zeros after). */
   shape: Float64Array;
   fit: PhotoFit;
-  /** 27 SH coefficients, band-major RGB (the convention of `sh-lighting.ts`). */
+  /** 27 SH coefficients, band-major RGB (the convention of `geometry/sh-basis.ts`). */
   light: Float64Array;
 }
 

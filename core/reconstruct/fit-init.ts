@@ -1,6 +1,6 @@
 import { createProjection, projectPoints, type PhotoState } from './fit-linearize';
 import type { FitPoints } from './fit-points';
-import { rotationMatrix, type PhotoFit } from './ortho-camera';
+import { rotationMatrix, type PhotoFit } from '../geometry/ortho-camera';
 
 /**
  * Where the fitter starts instead of its own rigid guess (e.g. DECA's encoder): a β, and per photo

@@ -5,7 +5,7 @@ export type { FitInit } from './fit-init';
 import { accumulateRow, createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
 import type { FitPoints } from './fit-points';
 import { photometricPointIndices, photometricTerms, type PhotometricObservation } from './photometric-term';
-import { axisAngle, rotationMatrix, type PhotoFit } from './ortho-camera';
+import { axisAngle, rotationMatrix, type PhotoFit } from '../geometry/ortho-camera';
 
 /** What the fitter sees of one photo (pixels of the upright photo). */
 export interface PhotoObservation {

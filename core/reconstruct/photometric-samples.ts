@@ -1,9 +1,12 @@
+import { rasterMaskFromMesh } from '../geometry/mesh-mask';
+import { opaqueTriangles } from '../geometry/opaque-triangles';
+import type { OrthoCamera } from '../geometry/ortho-camera';
+import { rasterizeFit } from '../geometry/rasterize-fit';
+import { interpolateAt, type Raster } from '../geometry/rasterize-triangles';
+import { sampleRgb } from '../geometry/sample-rgb';
+import { foldShLight, shadeRgb } from '../geometry/sh-basis';
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
-import { sampleBilinear } from '../texture/bake-photo-texture';
-import { shBasis } from './sh-lighting';
-import { interpolateAt, opaqueTriangles, rasterizeFit, rasterMaskFromMesh, type FitRaster } from './rasterize-fit';
-import type { OrthoCamera } from './ortho-camera';
 
 /** One photo with the head posed by its fit, for the photometric terms. */
 export interface PhotometricView {
@@ -18,7 +21,7 @@ export interface PhotometricView {
 
 /** The mask pixels of one view: photo colour, unit normal and UV of the visible model surface. */
 export interface PhotometricSamples {
-  raster: FitRaster;
+  raster: Raster;
   /** Raster pixel index of every sample. */
   pixels: Int32Array;
   normals: Float64Array;
@@ -98,7 +101,7 @@ export function samplePhotometric(model: HeadModel, view: PhotometricView, faceT
   });
   const meshMask = view.meshPoints && meshTriangles ? rasterMaskFromMesh(raster, view.meshPoints, meshTriangles) : null;
   const pixels: number[] = [], normals: number[] = [], colors: number[] = [], uv: number[] = [];
-  const n = new Float64Array(3), t2 = new Float64Array(2);
+  const n = new Float64Array(3), t2 = new Float64Array(2), rgb = new Float64Array(3);
   const { width: W, step, originX, originY } = raster;
   for (let i = 0; i < raster.triangle.length; i++) {
     const t = raster.triangle[i]!;
@@ -110,8 +113,8 @@ export function samplePhotometric(model: HeadModel, view: PhotometricView, faceT
     if (u < 0.5 || v < 0.5 || u > view.photo.width - 1.5 || v > view.photo.height - 1.5) continue;
     pixels.push(i);
     normals.push(n[0]! / len, n[1]! / len, n[2]! / len);
-    const rgb = sampleBilinear(view.photo, u - 0.5, v - 0.5);
-    colors.push(rgb[0] / 255, rgb[1] / 255, rgb[2] / 255);
+    sampleRgb(view.photo, u, v, rgb);
+    colors.push(rgb[0]! / 255, rgb[1]! / 255, rgb[2]! / 255);
     if (model.uv) {
       interpolateAt(raster, model.uv.triangles, model.uv.coords, 2, i, t2);
       uv.push(t2[0]!, t2[1]!);
@@ -137,9 +140,11 @@ export function sampleUvTexture(texture: UvTexture, uv: ArrayLike<number>): Floa
   const M = uv.length / 2, N = texture.size;
   const out = new Float64Array(M * 3);
   const img = { width: N, height: N, data: texture.rgb };
+  const rgb = new Float64Array(3);
   for (let i = 0; i < M; i++) {
-    const rgb = sampleBilinear(img, uv[i * 2]! * N - 0.5, (1 - uv[i * 2 + 1]!) * N - 0.5);
-    for (let c = 0; c < 3; c++) out[i * 3 + c] = rgb[c] / 255;
+    // Texel centres at (x + ½) / N, rows from v = 1 (see `rasterizeUv`).
+    sampleRgb(img, uv[i * 2]! * N, (1 - uv[i * 2 + 1]!) * N, rgb);
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = rgb[c]! / 255;
   }
   return out;
 }
@@ -154,15 +159,11 @@ export function sampleUvTexture(texture: UvTexture, uv: ArrayLike<number>): Floa
 export function photometricRms(samples: Pick<PhotometricSamples, 'normals' | 'colors'>, albedo: ArrayLike<number> | null, light: ArrayLike<number>): number {
   const M = samples.normals.length / 3;
   if (M === 0) return 0;
-  const b = new Float64Array(9);
+  const f = foldShLight(light), shade = new Float64Array(3);
   let se = 0;
   for (let i = 0; i < M; i++) {
-    shBasis(samples.normals[i * 3]!, samples.normals[i * 3 + 1]!, samples.normals[i * 3 + 2]!, b);
-    for (let c = 0; c < 3; c++) {
-      let s = 0;
-      for (let k = 0; k < 9; k++) s += light[k * 3 + c]! * b[k]!;
-      se += (samples.colors[i * 3 + c]! - (albedo ? albedo[i * 3 + c]! : 1) * s) ** 2;
-    }
+    shadeRgb(f, samples.normals[i * 3]!, samples.normals[i * 3 + 1]!, samples.normals[i * 3 + 2]!, shade);
+    for (let c = 0; c < 3; c++) se += (samples.colors[i * 3 + c]! - (albedo ? albedo[i * 3 + c]! : 1) * shade[c]!) ** 2;
   }
   return Math.sqrt(se / (3 * M));
 }

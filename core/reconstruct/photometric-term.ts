@@ -1,11 +1,11 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
-import { depthAt, photoDepth } from '../texture/photo-depth';
+import { depthAt, photoDepth } from '../geometry/photo-depth';
 import type { Projection } from './fit-linearize';
 import type { FitPoints } from './fit-points';
-import type { OrthoCamera } from './ortho-camera';
+import type { OrthoCamera } from '../geometry/ortho-camera';
 import { sampleUvTexture, type UvTexture } from './photometric-samples';
-import { shBasis } from './sh-lighting';
+import { shBasis } from '../geometry/sh-basis';
 
 /**
  * DECA's photometric loss as the fitter sees it: the photo (grey, at about DECA's 224-pixel face

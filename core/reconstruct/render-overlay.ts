@@ -1,6 +1,6 @@
+import type { OrthoCamera } from '../geometry/ortho-camera';
+import { renderHeadPreview } from '../geometry/render-head-preview';
 import type { HeadModel } from '../head-model/head-model';
-import { renderHeadPreview } from '../head-model/render-head';
-import type { OrthoCamera } from './ortho-camera';
 
 export interface OverlayOptions {
   /** Opacity of the rendered head over the photo. */

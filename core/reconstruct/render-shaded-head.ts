@@ -1,10 +1,13 @@
+import { opaqueTriangles } from '../geometry/opaque-triangles';
+import type { OrthoCamera } from '../geometry/ortho-camera';
+import { rasterizeFit } from '../geometry/rasterize-fit';
+import { interpolateAt } from '../geometry/rasterize-triangles';
+import { sampleRgb } from '../geometry/sample-rgb';
+import { foldShLight, shadeRgb } from '../geometry/sh-basis';
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
-import type { OrthoCamera } from './ortho-camera';
-import { sampleUvTexture, type UvTexture } from './photometric-samples';
-import { interpolateAt, opaqueTriangles, rasterizeFit } from './rasterize-fit';
-import { shBasis } from './sh-lighting';
 import { bakeableTriangles } from '../texture/bakeable-triangles';
+import type { UvTexture } from './photometric-samples';
 
 export interface RenderShadedOptions {
   /** Longest side of the internal raster (the head is drawn at photo resolution up to this). */
@@ -12,6 +15,8 @@ export interface RenderShadedOptions {
   /** 1 for each triangle to draw; null: all but the see-through overlays. */
   triangleMask: Uint8Array | null;
 }
+
+const WHITE = [1, 1, 1] as const;
 
 export const RENDER_SHADED_DEFAULTS: RenderShadedOptions = { maxSide: 2048, triangleMask: null };
 
@@ -50,27 +55,29 @@ export function renderShadedHead(
   const tris = model.triangles, uvTris = model.uv?.triangles;
   const triangleMask = o.triangleMask ?? opaqueTriangles(tris, model.regions.overlays);
   const raster = rasterizeFit(vertices, tris, camera, W, H, { window: win, maxSide: Math.min(o.maxSide, Math.max(win[2] - win[0], win[3] - win[1])), triangleMask });
-  const n = new Float64Array(3), t2 = new Float64Array(2), b = new Float64Array(9), va = new Float64Array(3);
+  const n = new Float64Array(3), t2 = new Float64Array(2), va = new Float64Array(3), texel = new Float64Array(3);
+  const f = foldShLight(light), shade = new Float64Array(3);
+  const texture = albedo && { width: albedo.size, height: albedo.size, data: albedo.rgb };
   const bakeable = bakeableTriangles(model);
   const colour = new Float64Array(raster.triangle.length * 3);
   const drawnMask = new Uint8Array(raster.triangle.length);
   for (let i = 0; i < raster.triangle.length; i++) {
     if (!interpolateAt(raster, tris, normals, 3, i, n)) continue;
     const len = Math.hypot(n[0]!, n[1]!, n[2]!) || 1;
-    shBasis(n[0]! / len, n[1]! / len, n[2]! / len, b);
-    let a: ArrayLike<number> = [1, 1, 1];
+    const nx = n[0]! / len, ny = n[1]! / len, nz = n[2]! / len;
+    let a: ArrayLike<number> = WHITE;
     const t = raster.triangle[i]!;
     if (vertexAlbedo && !bakeable[t]) {
       a = interpolateAt(raster, tris, vertexAlbedo, 3, i, va) ? va : a;
-    } else if (albedo && model.uv && uvTris) {
+    } else if (texture && model.uv && uvTris) {
       interpolateAt(raster, uvTris, model.uv.coords, 2, i, t2);
-      a = sampleUvTexture(albedo, t2);
+      // Texel centres at (x + ½) / N, rows from v = 1 (see `rasterizeUv`); colours 0…1.
+      sampleRgb(texture, t2[0]! * texture.width, (1 - t2[1]!) * texture.height, texel);
+      for (let c = 0; c < 3; c++) texel[c] = texel[c]! / 255;
+      a = texel;
     }
-    for (let c = 0; c < 3; c++) {
-      let s = 0;
-      for (let k = 0; k < 9; k++) s += light[k * 3 + c]! * b[k]!;
-      colour[i * 3 + c] = a[c]! * s;
-    }
+    shadeRgb(f, nx, ny, nz, shade);
+    for (let c = 0; c < 3; c++) colour[i * 3 + c] = a[c]! * shade[c]!;
     drawnMask[i] = 1;
   }
   let drawn = 0;

@@ -1,50 +1,5 @@
+import { foldShLight, SH_CONSTANTS, shadeRgb, shBasis } from '../geometry/sh-basis';
 import { solveLinear } from '../head-model/small-linalg';
-import type { OrthoCamera } from './ortho-camera';
-
-/**
- * DECA's spherical-harmonics shading: 9 bands per colour channel (27 coefficients, band-major:
- * [band0 r, g, b, band1 r, g, b, …]), each band scaled by the Lambertian convolution constant DECA
- * uses, so coefficients are interchangeable with DECA's `light` output.
- */
-const PI = Math.PI;
-const SH_CONSTANTS = [
-  1 / Math.sqrt(4 * PI),
-  ((2 * PI) / 3) * Math.sqrt(3 / (4 * PI)),
-  ((2 * PI) / 3) * Math.sqrt(3 / (4 * PI)),
-  ((2 * PI) / 3) * Math.sqrt(3 / (4 * PI)),
-  (PI / 4) * 3 * Math.sqrt(5 / (12 * PI)),
-  (PI / 4) * 3 * Math.sqrt(5 / (12 * PI)),
-  (PI / 4) * 3 * Math.sqrt(5 / (12 * PI)),
-  (PI / 4) * (3 / 2) * Math.sqrt(5 / (12 * PI)),
-  (PI / 4) * (1 / 2) * Math.sqrt(5 / (4 * PI)),
-];
-
-/**
- * The 9 scaled SH basis values of a unit normal, written into `out` at `o`.
- *
- * ```ts
- * const b = new Float64Array(9); shBasis(0, 0, 1, b, 0);
- * ```
- */
-export function shBasis(nx: number, ny: number, nz: number, out: Float64Array, o = 0): void {
-  const v = [1, nx, ny, nz, nx * ny, nx * nz, ny * nz, nx * nx - ny * ny, 3 * nz * nz - 1];
-  for (let k = 0; k < 9; k++) out[o + k] = SH_CONSTANTS[k]! * v[k]!;
-}
-
-/**
- * Shading (r, g, b) of a unit normal under 27 SH coefficients (times albedo gives the colour).
- *
- * ```ts
- * const [r, g, b] = shShade(light, 0, 0, 1);
- * ```
- */
-export function shShade(light: ArrayLike<number>, nx: number, ny: number, nz: number): [number, number, number] {
-  const b = new Float64Array(9);
-  shBasis(nx, ny, nz, b);
-  const c: [number, number, number] = [0, 0, 0];
-  for (let k = 0; k < 9; k++) for (let ch = 0; ch < 3; ch++) c[ch] += light[k * 3 + ch]! * b[k]!;
-  return c;
-}
 
 export interface ShEstimate {
   /** 27 coefficients (band-major, r g b per band). */
@@ -92,41 +47,11 @@ export function estimateShLighting(normals: ArrayLike<number>, colors: ArrayLike
     const x = solveLinear(Ac, rhs[ch]!, 9);
     for (let p = 0; p < 9; p++) light[p * 3 + ch] = x[p]!;
   }
+  const f = foldShLight(light), shade = new Float64Array(3);
   let se = 0;
   for (let i = 0; i < M; i++) {
-    const s = shShade(light, normals[i * 3]!, normals[i * 3 + 1]!, normals[i * 3 + 2]!);
-    for (let ch = 0; ch < 3; ch++) se += (colors[i * 3 + ch]! - (albedo ? albedo[i * 3 + ch]! : 1) * s[ch]!) ** 2;
+    shadeRgb(f, normals[i * 3]!, normals[i * 3 + 1]!, normals[i * 3 + 2]!, shade);
+    for (let ch = 0; ch < 3; ch++) se += (colors[i * 3 + ch]! - (albedo ? albedo[i * 3 + ch]! : 1) * shade[ch]!) ** 2;
   }
   return { light, rms: Math.sqrt(se / (3 * M)), samples: M };
-}
-
-/**
- * Photo colours (0…1) and unit normals of posed vertices that face the camera (n_z above
- * `minFacing`, a cheap visibility test that holds for the face's front), for lighting estimation.
- *
- * ```ts
- * const { normals, colors } = visibleVertexColors(out.vertices, out.normals, camera, photo, model.regions.face);
- * ```
- */
-export function visibleVertexColors(
-  vertices: Float32Array,
-  normals: Float32Array,
-  camera: OrthoCamera,
-  image: { width: number; height: number; data: Uint8Array },
-  indices: ArrayLike<number>,
-  minFacing = 0.3,
-): { normals: Float64Array; colors: Float64Array } {
-  const n: number[] = [], c: number[] = [];
-  for (let i = 0; i < indices.length; i++) {
-    const v = indices[i]!;
-    const nx = normals[v * 3]!, ny = normals[v * 3 + 1]!, nz = normals[v * 3 + 2]!;
-    const len = Math.hypot(nx, ny, nz);
-    if (!(len > 0) || nz / len < minFacing) continue;
-    const u = Math.floor(camera.scale * vertices[v * 3]! + camera.tx), w = Math.floor(-camera.scale * vertices[v * 3 + 1]! + camera.ty);
-    if (u < 0 || w < 0 || u >= image.width || w >= image.height) continue;
-    n.push(nx / len, ny / len, nz / len);
-    const p = (w * image.width + u) * 3;
-    c.push(image.data[p]! / 255, image.data[p + 1]! / 255, image.data[p + 2]! / 255);
-  }
-  return { normals: Float64Array.from(n), colors: Float64Array.from(c) };
 }

@@ -1,15 +1,24 @@
+import { opaqueTriangles } from '../geometry/opaque-triangles';
+import { photoDepth } from '../geometry/photo-depth';
+import type { Raster } from '../geometry/rasterize-triangles';
+import { foldShLight, shadeRgb } from '../geometry/sh-basis';
 import type { HeadModel } from '../head-model/head-model';
-import { bakePhotoTexture } from '../texture/bake-photo-texture';
-import { bakeableTriangles } from '../texture/bakeable-triangles';
+import { bakePhotoTexture, type TextureView } from '../texture/bake-photo-texture';
 import { bakeVertexAlbedo } from '../texture/bake-vertex-albedo';
+import { bakeableTriangles } from '../texture/bakeable-triangles';
 import { fillTextureHoles } from '../texture/fill-texture-holes';
-import { opaqueTriangles } from './rasterize-fit';
 import { faceTriangleMask, photometricRms, samplePhotometric, sampleUvTexture, type PhotometricSamples, type PhotometricView, type UvTexture } from './photometric-samples';
-import { estimateShLighting, shShade } from './sh-lighting';
+import { estimateShLighting } from './sh-lighting';
 
 export interface LightAlbedoOptions {
-  /** Albedo texture size (texels per side). */
+  /** Size of the returned albedo texture (texels per side). */
   size: number;
+  /**
+   * Texture size of the alternation's intermediate albedos (at most `size`): the lighting is fitted
+   * to the 224-pixel face samples, which see only the albedo's low frequencies, so only the final
+   * albedo is baked at `size` — a 1024² texture for export costs one more bake, not a re-solve.
+   */
+  workingSize: number;
   /** Alternations of lighting (given albedo) and albedo (given lighting) after the constant-albedo start. */
   iterations: number;
   /** Ridge on the higher SH bands, relative to the samples' weight. */
@@ -18,7 +27,7 @@ export interface LightAlbedoOptions {
   rasterSide: number;
 }
 
-export const LIGHT_ALBEDO_DEFAULTS: LightAlbedoOptions = { size: 512, iterations: 2, ridge: 1e-3, rasterSide: 224 };
+export const LIGHT_ALBEDO_DEFAULTS: LightAlbedoOptions = { size: 512, workingSize: 256, iterations: 2, ridge: 1e-3, rasterSide: 224 };
 
 export interface LightAlbedoResult {
   /** Filled albedo in the model's UV layout; null when the model has no UVs (lighting only). */
@@ -45,8 +54,10 @@ export interface LightAlbedoResult {
  * lighting per photo and one albedo shared by all of them, by alternating least squares in the face
  * mask. It starts from a constant albedo (lighting carries the skin colour), then bakes the photos
  * divided by their shading into UV space (fused by facing, mirrored, filled), re-solves each photo's
- * lighting against that albedo, and repeats. The scale ambiguity between albedo and light is fixed by
- * the start: shading averages 1 over each photo's face, so the albedo keeps the skin's colour.
+ * lighting against that albedo, and repeats; the last bake is at `size`, the others at `workingSize`.
+ * Each photo's depth buffer is rasterised once and shared by every bake. The scale ambiguity between
+ * albedo and light is fixed by the start: shading averages 1 over each photo's face, so the albedo
+ * keeps the skin's colour.
  *
  * ```ts
  * const { albedo, lights, rms } = solveLightAndAlbedo(model, views, canonicalTriangles, { size: 512 });
@@ -67,13 +78,19 @@ export function solveLightAndAlbedo(model: HeadModel, views: readonly Photometri
   // Shading normalised to a mean of 1 over the face: dividing by it removes the light's direction and
   // fall-off but leaves the mean colour (skin tone) in the albedo.
   let lights = constant.map((e, k) => normaliseLight(e.light, samples[k]!));
+  // Visibility does not change while the geometry is fixed: one depth buffer per photo for every bake.
+  const opaque = opaqueTriangles(model.triangles, model.regions.overlays);
+  const depths = views.map((v) => photoDepth(v.vertices, model.triangles, v.camera, v.photo.width, v.photo.height, { triangleMask: opaque }));
+  const textureViews = (light: readonly Float64Array[]) => views.map((v, k) => textureView(v, light[k]!, depths[k]!));
   let albedo: UvTexture = { size: o.size, rgb: new Uint8Array(0) };
   let coverage = 0;
   let rms: number[] = rmsConstantAlbedo;
-  for (let it = 0; it < Math.max(1, o.iterations); it++) {
-    const baked = bakePhotoTexture(model, views.map((v, k) => ({ photo: v.photo, vertices: v.vertices, normals: v.normals, camera: v.camera, light: lights[k] })), { size: o.size });
+  const iterations = Math.max(1, o.iterations);
+  for (let it = 0; it < iterations; it++) {
+    const size = it === iterations - 1 ? o.size : Math.min(o.workingSize, o.size);
+    const baked = bakePhotoTexture(model, textureViews(lights), { size });
     coverage = coverageOf(baked.covered, baked.weight);
-    albedo = { size: o.size, rgb: fillTextureHoles(baked) };
+    albedo = { size, rgb: fillTextureHoles(baked) };
     const next = samples.map((s) => {
       const a = sampleUvTexture(albedo, s.uv!);
       return { light: estimateShLighting(s.normals, s.colors, o.ridge, a).light, albedo: a };
@@ -82,10 +99,12 @@ export function solveLightAndAlbedo(model: HeadModel, views: readonly Photometri
     rms = samples.map((s, k) => photometricRms(s, next[k]!.albedo, lights[k]!));
   }
   const wanted = verticesOutsideTexture(model);
-  const vertexAlbedo = wanted
-    ? bakeVertexAlbedo(model, views.map((v, k) => ({ photo: v.photo, vertices: v.vertices, normals: v.normals, camera: v.camera, light: lights[k] })), wanted).albedo
-    : null;
+  const vertexAlbedo = wanted ? bakeVertexAlbedo(model, textureViews(lights), wanted).albedo : null;
   return { albedo, vertexAlbedo, coverage, lights, rms, rmsConstantAlbedo, samples };
+}
+
+function textureView(v: PhotometricView, light: Float64Array, depth: Raster): TextureView {
+  return { photo: v.photo, vertices: v.vertices, normals: v.normals, camera: v.camera, light, depth };
 }
 
 /** Vertices of drawn (non-overlay) triangles that may not bake into the texture; null when there are none. */
@@ -106,9 +125,10 @@ function verticesOutsideTexture(model: HeadModel): Uint8Array | null {
 function normaliseLight(light: Float64Array, s: PhotometricSamples): Float64Array {
   const M = s.normals.length / 3;
   const mean = [0, 0, 0];
+  const f = foldShLight(light), shade = new Float64Array(3);
   for (let i = 0; i < M; i++) {
-    const sh = shShade(light, s.normals[i * 3]!, s.normals[i * 3 + 1]!, s.normals[i * 3 + 2]!);
-    for (let c = 0; c < 3; c++) mean[c] += sh[c]! / M;
+    shadeRgb(f, s.normals[i * 3]!, s.normals[i * 3 + 1]!, s.normals[i * 3 + 2]!, shade);
+    for (let c = 0; c < 3; c++) mean[c] += shade[c]! / M;
   }
   const out = Float64Array.from(light);
   for (let k = 0; k < 9; k++) for (let c = 0; c < 3; c++) out[k * 3 + c] = light[k * 3 + c]! / Math.max(mean[c]!, 1e-3);

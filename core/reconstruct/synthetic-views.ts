@@ -3,7 +3,7 @@ import { HeadModelEvaluator } from '../head-model/head-model-evaluator';
 import { pickContour } from './contour-pick';
 import { createProjection, projectPoints } from './fit-linearize';
 import { buildFitPoints } from './fit-points';
-import { projectOrtho, rotationMatrix, type OrthoCamera } from './ortho-camera';
+import { projectOrtho, rotationMatrix, type OrthoCamera } from '../geometry/ortho-camera';
 
 /**
  * Deterministic PRNG (mulberry32) with a Box–Muller normal.

@@ -1,9 +1,13 @@
+import { opaqueTriangles } from '../geometry/opaque-triangles';
+import type { OrthoCamera } from '../geometry/ortho-camera';
+import { photoDepth } from '../geometry/photo-depth';
+import { rasterizeUv } from '../geometry/rasterize-uv';
+import type { Raster } from '../geometry/rasterize-triangles';
+import { sampleRgb } from '../geometry/sample-rgb';
+import { foldShLight, shadeRgb } from '../geometry/sh-basis';
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
-import type { OrthoCamera } from '../reconstruct/ortho-camera';
-import { shBasis } from '../reconstruct/sh-lighting';
 import { bakeableTriangles } from './bakeable-triangles';
-import { depthAt, photoDepth } from './photo-depth';
 
 /** One photo with the head posed as its reconstruction says. */
 export interface TextureView {
@@ -13,10 +17,12 @@ export interface TextureView {
   normals: Float32Array;
   camera: OrthoCamera;
   /**
-   * The photo's SH lighting (27 coefficients, see sh-lighting.ts): when given, each sample is divided
+   * The photo's SH lighting (27 coefficients, see geometry/sh-basis.ts): when given, each sample is divided
    * by its shading, so the texture bakes albedo rather than the photo's light.
    */
   light?: ArrayLike<number> | null;
+  /** The view's depth buffer (`photoDepth` of the opaque triangles) when the caller keeps one; made here otherwise. */
+  depth?: Raster | null;
 }
 
 export interface BakeTextureOptions {
@@ -42,9 +48,10 @@ export interface BakedTexture {
 }
 
 /**
- * Samples a person's photos into the model's UV space: every texel inside a UV triangle is traced
- * to its point on the posed head, projected into each photo, kept where that point is visible and
- * faces the camera, and the colours are averaged with weight = facing², so frontal views dominate.
+ * Samples a person's photos into the model's UV space: every texel the UV raster (`rasterizeUv` of
+ * the bakeable triangles) covers is traced to its point on the posed head, projected into each
+ * photo, kept where that point is visible and faces the camera, and the colours are averaged with
+ * weight = facing², so frontal views dominate.
  *
  * ```ts
  * const baked = bakePhotoTexture(model, views, { size: 1024 });
@@ -54,101 +61,114 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
   const o = { ...BAKE_TEXTURE_DEFAULTS, ...options };
   if (!model.uv) throw new Error(`head model "${model.id}" has no UVs to bake a texture into`);
   const N = o.size;
+  const texels = rasterizeUv(model.uv, N, { triangleMask: bakeableTriangles(model), grow: UV_GROW });
   const sum = new Float32Array(N * N * 3);
   const weight = new Float32Array(N * N);
   const position = new Float32Array(N * N * 3);
   const covered = new Uint8Array(N * N);
-  const depths = views.map((v) => photoDepth(v.vertices, model.triangles, v.camera, v.photo.width, v.photo.height));
-  const { coords, triangles: uvTris } = model.uv;
-  const tri = model.triangles;
-  const tpl = model.template;
-  const basis = new Float64Array(9);
-  const bakeable = bakeableTriangles(model);
-  for (let t = 0; t < tri.length; t += 3) {
-    if (!bakeable[t / 3]) continue;
-    const vi = [tri[t]!, tri[t + 1]!, tri[t + 2]!];
-    const ui = [uvTris[t]!, uvTris[t + 1]!, uvTris[t + 2]!];
-    const tx = ui.map((u) => coords[u * 2]! * N), ty = ui.map((u) => (1 - coords[u * 2 + 1]!) * N);
-    const area = (tx[1]! - tx[0]!) * (ty[2]! - ty[0]!) - (ty[1]! - ty[0]!) * (tx[2]! - tx[0]!);
-    if (Math.abs(area) < 1e-9) continue;
-    const x0 = Math.max(0, Math.floor(Math.min(...tx))), x1 = Math.min(N - 1, Math.ceil(Math.max(...tx)));
-    const y0 = Math.max(0, Math.floor(Math.min(...ty))), y1 = Math.min(N - 1, Math.ceil(Math.max(...ty)));
-    for (let y = y0; y <= y1; y++) {
-      for (let x = x0; x <= x1; x++) {
-        const sx = x + 0.5, sy = y + 0.5;
-        const w0 = ((tx[2]! - tx[1]!) * (sy - ty[1]!) - (ty[2]! - ty[1]!) * (sx - tx[1]!)) / area;
-        const w1 = ((tx[0]! - tx[2]!) * (sy - ty[2]!) - (ty[0]! - ty[2]!) * (sx - tx[2]!)) / area;
-        const w2 = 1 - w0 - w1;
-        // A small tolerance closes hairline gaps between neighbouring UV triangles.
-        if (w0 < -0.01 || w1 < -0.01 || w2 < -0.01) continue;
-        const texel = y * N + x;
-        const w = [w0, w1, w2];
-        covered[texel] = 1;
-        for (let c = 0; c < 3; c++) position[texel * 3 + c] = w0 * tpl[vi[0]! * 3 + c]! + w1 * tpl[vi[1]! * 3 + c]! + w2 * tpl[vi[2]! * 3 + c]!;
-        views.forEach((view, k) => {
-          let px = 0, py = 0, pz = 0, nx = 0, ny = 0, nz = 0;
-          for (let j = 0; j < 3; j++) {
-            const v = vi[j]!;
-            px += w[j]! * view.vertices[v * 3]!;
-            py += w[j]! * view.vertices[v * 3 + 1]!;
-            pz += w[j]! * view.vertices[v * 3 + 2]!;
-            nx += w[j]! * view.normals[v * 3]!;
-            ny += w[j]! * view.normals[v * 3 + 1]!;
-            nz += w[j]! * view.normals[v * 3 + 2]!;
-          }
-          if (nz < o.minFacing) return;
-          const u = view.camera.scale * px + view.camera.tx;
-          const vv = -view.camera.scale * py + view.camera.ty;
-          if (u < 0 || vv < 0 || u >= view.photo.width - 1 || vv >= view.photo.height - 1) return;
-          if (pz < depthAt(depths[k]!, u, vv) - o.depthTolerance) return; // something nearer hides it
-          const rgb = sampleBilinear(view.photo, u - 0.5, vv - 0.5);
-          let wt = nz * nz;
-          if (view.light) {
-            const len = Math.hypot(nx, ny, nz) || 1;
-            shBasis(nx / len, ny / len, nz / len, basis);
-            let meanShade = 0;
-            for (let c = 0; c < 3; c++) {
-              let shade = 0;
-              for (let k = 0; k < 9; k++) shade += view.light[k * 3 + c]! * basis[k]!;
-              // Deep shadow says little about albedo: floor the divisor so noise is not amplified into white…
-              rgb[c] = Math.min(255, rgb[c]! / Math.max(shade, MIN_SHADING));
-              meanShade += shade / 3;
-            }
-            // …and let better-lit views of the same texel outweigh it.
-            wt *= Math.min(1, Math.max(0.05, meanShade / WELL_LIT));
-          }
-          for (let c = 0; c < 3; c++) sum[texel * 3 + c] += rgb[c]! * wt;
-          weight[texel] += wt;
-        });
-      }
-    }
+  const tri = model.triangles, tpl = model.template;
+  for (let i = 0; i < N * N; i++) {
+    const t = texels.triangle[i]!;
+    if (t < 0) continue;
+    covered[i] = 1;
+    const wb = texels.bary[i * 2]!, wc = texels.bary[i * 2 + 1]!, wa = 1 - wb - wc;
+    const a = tri[t * 3]! * 3, b = tri[t * 3 + 1]! * 3, c = tri[t * 3 + 2]! * 3;
+    for (let k = 0; k < 3; k++) position[i * 3 + k] = wa * tpl[a + k]! + wb * tpl[b + k]! + wc * tpl[c + k]!;
+  }
+  const opaque = views.some((v) => !v.depth) ? opaqueTriangles(tri, model.regions.overlays) : null;
+  for (const view of views) {
+    const depth = view.depth ?? photoDepth(view.vertices, tri, view.camera, view.photo.width, view.photo.height, { triangleMask: opaque });
+    accumulateView(tri, texels, view, depth, o, sum, weight);
   }
   const rgb = new Uint8Array(N * N * 3);
   for (let i = 0; i < N * N; i++) {
-    if (weight[i]! > 0) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(sum[i * 3 + c]! / weight[i]!);
+    if (!(weight[i]! > 0)) continue;
+    // Means of non-negative samples: adding ½ and truncating rounds them.
+    const k = 1 / weight[i]!;
+    rgb[i * 3] = sum[i * 3]! * k + 0.5;
+    rgb[i * 3 + 1] = sum[i * 3 + 1]! * k + 0.5;
+    rgb[i * 3 + 2] = sum[i * 3 + 2]! * k + 0.5;
   }
   return { size: N, rgb, weight, position, covered };
 }
+
+/** Per-vertex values of one view that texels interpolate: photo position u, v, depth z, normal x, y, z. */
+const REC = 6;
+
+/**
+ * Adds one view's de-lit samples (colour × weight) and weights to the texels it sees. What a texel
+ * needs from the view is first computed per vertex (projection, depth, normal), so the per-texel
+ * work is interpolation, a depth test, one bilinear photo sample and the SH shading of the
+ * interpolated normal.
+ */
+function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, depth: Raster, o: BakeTextureOptions, sum: Float32Array, weight: Float32Array): void {
+  const { vertices: P, normals: Nrm, camera, photo, light } = view;
+  const V = P.length / 3;
+  const rec = new Float32Array(V * REC);
+  const f = light ? foldShLight(light) : null;
+  for (let v = 0; v < V; v++) {
+    const r = v * REC;
+    rec[r] = camera.scale * P[v * 3]! + camera.tx;
+    rec[r + 1] = -camera.scale * P[v * 3 + 1]! + camera.ty;
+    rec[r + 2] = P[v * 3 + 2]!;
+    (rec[r + 3] = Nrm[v * 3]!), (rec[r + 4] = Nrm[v * 3 + 1]!), (rec[r + 5] = Nrm[v * 3 + 2]!);
+  }
+  // A texel's barycentrics are ≥ −UV_GROW (float32-rounded), so its interpolated facing is at most
+  // max + 2·grow·(max − min) of its triangle's corners: texels of a triangle below minFacing there
+  // are skipped on one byte.
+  const T = tri.length / 3, g2 = 2 * (UV_GROW + 1e-6);
+  const facing = new Uint8Array(T);
+  for (let t = 0; t < T; t++) {
+    const na = rec[tri[t * 3]! * REC + 5]!, nb = rec[tri[t * 3 + 1]! * REC + 5]!, nc = rec[tri[t * 3 + 2]! * REC + 5]!;
+    const hi = Math.max(na, nb, nc), lo = Math.min(na, nb, nc);
+    facing[t] = hi + g2 * (hi - lo) >= o.minFacing ? 1 : 0;
+  }
+  const umax = photo.width - 1, vmax = photo.height - 1;
+  const zbuf = depth.depth!, dW = depth.width, dH = depth.height, dInv = 1 / depth.step, dx0 = depth.originX, dy0 = depth.originY;
+  const rgb = new Float64Array(3), shade = new Float64Array(3);
+  const TX = texels.triangle, B = texels.bary;
+  for (let i = 0, n = TX.length; i < n; i++) {
+    const t = TX[i]!;
+    if (t < 0 || !facing[t]) continue;
+    const wb = B[i * 2]!, wc = B[i * 2 + 1]!, wa = 1 - wb - wc;
+    const a = tri[t * 3]! * REC, b = tri[t * 3 + 1]! * REC, c = tri[t * 3 + 2]! * REC;
+    const nz = wa * rec[a + 5]! + wb * rec[b + 5]! + wc * rec[c + 5]!;
+    if (nz < o.minFacing) continue;
+    const u = wa * rec[a]! + wb * rec[b]! + wc * rec[c]!, v = wa * rec[a + 1]! + wb * rec[b + 1]! + wc * rec[c + 1]!;
+    if (u < 0 || v < 0 || u >= umax || v >= vmax) continue;
+    // Something nearer hides the point: the depth buffer pixel holding (u, v) is more than the tolerance in front.
+    const dx = Math.floor((u - dx0) * dInv), dy = Math.floor((v - dy0) * dInv);
+    if (dx >= 0 && dy >= 0 && dx < dW && dy < dH && wa * rec[a + 2]! + wb * rec[b + 2]! + wc * rec[c + 2]! < zbuf[dy * dW + dx]! - o.depthTolerance) continue;
+    sampleRgb(photo, u, v, rgb);
+    let wt = nz * nz;
+    if (f) {
+      const nx = wa * rec[a + 3]! + wb * rec[b + 3]! + wc * rec[c + 3]!, ny = wa * rec[a + 4]! + wb * rec[b + 4]! + wc * rec[c + 4]!;
+      const inv = 1 / (Math.sqrt(nx * nx + ny * ny + nz * nz) || 1);
+      const ux = nx * inv, uy = ny * inv, uz = nz * inv;
+      shadeRgb(f, ux, uy, uz, shade);
+      const s0 = shade[0]!, s1 = shade[1]!, s2 = shade[2]!;
+      // Deep shadow says little about albedo: floor the divisor so noise is not amplified into white…
+      rgb[0] = Math.min(255, rgb[0]! / Math.max(s0, MIN_SHADING));
+      rgb[1] = Math.min(255, rgb[1]! / Math.max(s1, MIN_SHADING));
+      rgb[2] = Math.min(255, rgb[2]! / Math.max(s2, MIN_SHADING));
+      // …and let better-lit views of the same texel outweigh it.
+      wt *= Math.min(1, Math.max(0.05, (s0 + s1 + s2) / 3 / WELL_LIT));
+    }
+    sum[i * 3] += rgb[0]! * wt;
+    sum[i * 3 + 1] += rgb[1]! * wt;
+    sum[i * 3 + 2] += rgb[2]! * wt;
+    weight[i] += wt;
+  }
+}
+
+/**
+ * Barycentric growth of the UV triangles when baking: texels whose centres lie just outside an
+ * island's border triangles still bake (rather than being filled), so bilinear lookups at the
+ * island's edge see photo colour on both sides.
+ */
+const UV_GROW = 0.01;
 
 /** Lowest shading a sample is divided by when baking albedo. */
 const MIN_SHADING = 0.15;
 /** Shading (relative to the face's mean of 1) from which a sample counts fully when baking albedo. */
 const WELL_LIT = 0.5;
-
-/**
- * Bilinear RGB sample (0…255) at continuous pixel coordinates (pixel centres at integers), clamped to the image.
- *
- * ```ts
- * const [r, g, b] = sampleBilinear(photo, u - 0.5, v - 0.5);
- * ```
- */
-export function sampleBilinear(img: RgbImage, x: number, y: number): [number, number, number] {
-  const x0 = Math.max(0, Math.min(img.width - 2, Math.floor(x))), y0 = Math.max(0, Math.min(img.height - 2, Math.floor(y)));
-  const fx = Math.min(1, Math.max(0, x - x0)), fy = Math.min(1, Math.max(0, y - y0));
-  const out: [number, number, number] = [0, 0, 0];
-  const i00 = (y0 * img.width + x0) * 3, i10 = i00 + 3, i01 = i00 + img.width * 3, i11 = i01 + 3;
-  for (let c = 0; c < 3; c++) {
-    out[c] = (img.data[i00 + c]! * (1 - fx) + img.data[i10 + c]! * fx) * (1 - fy) + (img.data[i01 + c]! * (1 - fx) + img.data[i11 + c]! * fx) * fy;
-  }
-  return out;
-}

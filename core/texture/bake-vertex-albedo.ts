@@ -1,7 +1,9 @@
+import { opaqueTriangles } from '../geometry/opaque-triangles';
+import { depthAt, photoDepth } from '../geometry/photo-depth';
+import { sampleRgb } from '../geometry/sample-rgb';
+import { foldShLight, shadeRgb } from '../geometry/sh-basis';
 import type { HeadModel } from '../head-model/head-model';
-import { shBasis } from '../reconstruct/sh-lighting';
-import { sampleBilinear, type TextureView } from './bake-photo-texture';
-import { depthAt, photoDepth } from './photo-depth';
+import type { TextureView } from './bake-photo-texture';
 
 export interface VertexAlbedoOptions {
   /** Surfaces seen more obliquely than this (normal·view) are left to other photos. */
@@ -27,9 +29,11 @@ export function bakeVertexAlbedo(model: HeadModel, views: readonly TextureView[]
   const V = model.template.length / 3;
   const sum = new Float64Array(V * 3), weight = new Float64Array(V);
   const seen = new Uint8Array(V);
-  const b = new Float64Array(9);
+  const rgb = new Float64Array(3), shade = new Float64Array(3);
+  const opaque = views.some((v) => !v.depth) ? opaqueTriangles(model.triangles, model.regions.overlays) : null;
   for (const view of views) {
-    const depth = photoDepth(view.vertices, model.triangles, view.camera, view.photo.width, view.photo.height);
+    const depth = view.depth ?? photoDepth(view.vertices, model.triangles, view.camera, view.photo.width, view.photo.height, { triangleMask: opaque });
+    const f = view.light ? foldShLight(view.light) : null;
     for (let v = 0; v < V; v++) {
       if (!wanted[v]) continue;
       const nx = view.normals[v * 3]!, ny = view.normals[v * 3 + 1]!, nz = view.normals[v * 3 + 2]!;
@@ -38,16 +42,12 @@ export function bakeVertexAlbedo(model: HeadModel, views: readonly TextureView[]
       const u = view.camera.scale * view.vertices[v * 3]! + view.camera.tx, w = -view.camera.scale * view.vertices[v * 3 + 1]! + view.camera.ty;
       if (u < 0 || w < 0 || u >= view.photo.width - 1 || w >= view.photo.height - 1) continue;
       if (view.vertices[v * 3 + 2]! < depthAt(depth, u, w) - o.depthTolerance) continue;
-      const rgb = sampleBilinear(view.photo, u - 0.5, w - 0.5);
-      if (view.light) shBasis(nx / len, ny / len, nz / len, b);
+      sampleRgb(view.photo, u, w, rgb);
       const wt = (nz / len) ** 2;
+      if (f) shadeRgb(f, nx / len, ny / len, nz / len, shade);
+      else shade.fill(1);
       for (let c = 0; c < 3; c++) {
-        let shade = 1;
-        if (view.light) {
-          shade = 0;
-          for (let k = 0; k < 9; k++) shade += view.light[k * 3 + c]! * b[k]!;
-        }
-        sum[v * 3 + c] += (Math.min(255, rgb[c]! / Math.max(shade, 0.15)) / 255) * wt;
+        sum[v * 3 + c] += (Math.min(255, rgb[c]! / Math.max(shade[c]!, 0.15)) / 255) * wt;
       }
       weight[v] += wt;
       seen[v] = Math.min(255, seen[v]! + 1);

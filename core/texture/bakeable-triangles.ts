@@ -1,3 +1,5 @@
+import { opaqueTriangles } from '../geometry/opaque-triangles';
+import { coverTriangle, triangleCover, type TriangleCover } from '../geometry/rasterize-triangles';
 import type { HeadModel } from '../head-model/head-model';
 
 /** Resolution of the UV ownership grid (texels per side). */
@@ -27,45 +29,33 @@ export function bakeableTriangles(model: HeadModel): Uint8Array {
     for (const v of model.regions[name] ?? []) flag[v] = 1;
     return (t: number) => flag[model.triangles[t * 3]!]! | flag[model.triangles[t * 3 + 1]!]! | flag[model.triangles[t * 3 + 2]!]!;
   };
-  const isFace = inRegion('face'), isOverlay = inRegion('overlays');
+  const isFace = inRegion('face');
+  const opaque = opaqueTriangles(model.triangles, model.regions.overlays);
   const order = Array.from({ length: T }, (_, t) => t).sort((a, b) => isFace(b) - isFace(a) || a - b);
   const owner = new Int32Array(GRID * GRID).fill(-1);
   const { coords, triangles: uvTris } = model.uv;
+  const cover = triangleCover();
   for (const t of order) {
-    if (isOverlay(t)) continue;
-    const tx = [0, 1, 2].map((k) => coords[uvTris[t * 3 + k]! * 2]! * GRID);
-    const ty = [0, 1, 2].map((k) => (1 - coords[uvTris[t * 3 + k]! * 2 + 1]!) * GRID);
-    const texels = texelsOf(tx, ty);
+    if (!opaque[t]) continue;
+    const n = texelsOf(coords, uvTris, t, cover);
     let claimed = 0;
-    for (const i of texels) if (owner[i]! >= 0) claimed++;
-    if (texels.length > 0 && claimed > texels.length / 2) continue;
+    for (let k = 0; k < n; k++) if (owner[cover.pixels[k]!]! >= 0) claimed++;
+    if (claimed > n / 2) continue;
     mask[t] = 1;
-    for (const i of texels) owner[i] = t;
+    for (let k = 0; k < n; k++) owner[cover.pixels[k]!] = t;
   }
   cache.set(model, mask);
   return mask;
 }
 
-/** Grid texels whose centres a UV triangle covers, or the one holding its centroid when it covers none. */
-function texelsOf(tx: number[], ty: number[]): number[] {
-  const area = (tx[1]! - tx[0]!) * (ty[2]! - ty[0]!) - (ty[1]! - ty[0]!) * (tx[2]! - tx[0]!);
-  const out: number[] = [];
-  if (Math.abs(area) > 1e-12) {
-    const x0 = Math.max(0, Math.ceil(Math.min(...tx) - 0.5)), x1 = Math.min(GRID - 1, Math.floor(Math.max(...tx) - 0.5));
-    const y0 = Math.max(0, Math.ceil(Math.min(...ty) - 0.5)), y1 = Math.min(GRID - 1, Math.floor(Math.max(...ty) - 0.5));
-    for (let y = y0; y <= y1; y++) {
-      for (let x = x0; x <= x1; x++) {
-        const sx = x + 0.5, sy = y + 0.5;
-        const w0 = ((tx[2]! - tx[1]!) * (sy - ty[1]!) - (ty[2]! - ty[1]!) * (sx - tx[1]!)) / area;
-        const w1 = ((tx[0]! - tx[2]!) * (sy - ty[2]!) - (ty[0]! - ty[2]!) * (sx - tx[2]!)) / area;
-        if (w0 >= 0 && w1 >= 0 && w0 + w1 <= 1) out.push(y * GRID + x);
-      }
-    }
-  }
-  if (out.length === 0) {
-    const cx = Math.min(GRID - 1, Math.max(0, Math.floor((tx[0]! + tx[1]! + tx[2]!) / 3)));
-    const cy = Math.min(GRID - 1, Math.max(0, Math.floor((ty[0]! + ty[1]! + ty[2]!) / 3)));
-    out.push(cy * GRID + cx);
-  }
-  return out;
+/** Grid texels whose centres a UV triangle covers, or the one holding its centroid when it covers none; their count, in `cover`. */
+function texelsOf(coords: ArrayLike<number>, uvTris: ArrayLike<number>, t: number, cover: TriangleCover): number {
+  const a = uvTris[t * 3]! * 2, b = uvTris[t * 3 + 1]! * 2, c = uvTris[t * 3 + 2]! * 2;
+  const ax = coords[a]! * GRID, ay = (1 - coords[a + 1]!) * GRID, bx = coords[b]! * GRID, by = (1 - coords[b + 1]!) * GRID, cx = coords[c]! * GRID, cy = (1 - coords[c + 1]!) * GRID;
+  const n = coverTriangle(ax, ay, bx, by, cx, cy, GRID, GRID, 0, cover);
+  if (n > 0) return n;
+  const gx = Math.min(GRID - 1, Math.max(0, Math.floor((ax + bx + cx) / 3)));
+  const gy = Math.min(GRID - 1, Math.max(0, Math.floor((ay + by + cy) / 3)));
+  cover.pixels[0] = gy * GRID + gx;
+  return 1;
 }

@@ -7,7 +7,7 @@ import type { FaceJson } from '../../core/perception/face-json';
 import type { Affine2D, RgbImage } from '../../core/perception/image-warp';
 import type { FitInit, FitOptions, FitResult, PhotoObservation } from '../../core/reconstruct/fit-photos';
 import type { FitPoints } from '../../core/reconstruct/fit-points';
-import type { PhotoFit } from '../../core/reconstruct/ortho-camera';
+import type { PhotoFit } from '../../core/geometry/ortho-camera';
 import type { UvTexture } from '../../core/reconstruct/photometric-samples';
 import type { LightAlbedoOptions } from '../../core/reconstruct/solve-light-albedo';
 import type { StagePhoto } from '../../core/reconstruct/stages/light-albedo-stage';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import sharp from 'sharp';
-import { renderHeadPreview } from '../../core/head-model/render-head';
+import { renderHeadPreview } from '../../core/geometry/render-head-preview';
 import { fitLandmarks } from '../../core/reconstruct/fit-photos';
-import { fitToHeadParams } from '../../core/reconstruct/ortho-camera';
-import { opaqueTriangles } from '../../core/reconstruct/rasterize-fit';
+import { poseHead } from '../../core/geometry/pose-head';
+import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
 import { renderFitOverlay } from '../../core/reconstruct/render-overlay';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
 import { exportPackHead } from '../export/export-pack-head';
@@ -31,9 +31,7 @@ export const MEDIA_TASKS: Handlers = {
   'render.fit': async (req, _ctx, state) => {
     const p = state.pack(req.pack);
     const { model, evaluator } = p;
-    const rest = Float64Array.from(evaluator.evaluate({ shape: req.shape, expression: req.fit.expression }).joints.subarray(0, 3));
-    const out = evaluator.evaluate(fitToHeadParams(model, req.shape, req.fit, rest));
-    const vertices = Float32Array.from(out.vertices), normals = Float32Array.from(out.normals);
+    const { vertices, normals } = poseHead(evaluator, model, req.shape, req.fit);
     const c = req.fit.camera, k = req.k;
     const camera = { scale: c.scale * k, tx: c.tx * k, ty: c.ty * k };
     const W = req.width, H = req.height;
@@ -63,8 +61,8 @@ export const MEDIA_TASKS: Handlers = {
   'head.mesh': ({ pack, shape, expression, jaw }, _ctx, state) => {
     const { model, evaluator } = state.pack(pack);
     const psi = expression ? Float64Array.from(expression) : new Float64Array(model.expression.count);
-    const rest = Float64Array.from(evaluator.evaluate({ shape, expression: psi }).joints.subarray(0, 3));
-    const out = evaluator.evaluate(fitToHeadParams(model, shape, { rotation: [0, 0, 0], jaw: (jaw ?? [0, 0, 0]) as [number, number, number], expression: psi, camera: { scale: 1, tx: 0, ty: 0 } }, rest));
+    // Facing forward: the photo's head turn is left to the viewer's orbit camera.
+    const out = poseHead(evaluator, model, shape, { rotation: [0, 0, 0], jaw: (jaw ?? [0, 0, 0]) as [number, number, number], expression: psi });
     const keep = opaqueTriangles(model.triangles, model.regions.overlays);
     let T = 0;
     for (let t = 0; t < keep.length; t++) T += keep[t]!;

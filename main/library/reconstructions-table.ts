@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { OrthoCamera } from '../../core/reconstruct/ortho-camera';
+import type { OrthoCamera } from '../../core/geometry/ortho-camera';
 
 /** How a reconstruction was asked for (stored with it: a run with other options does not reuse it). */
 export interface ReconstructionOptions {

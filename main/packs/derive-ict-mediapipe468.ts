@@ -15,8 +15,9 @@ import type { HeadModel } from '../../core/head-model/head-model';
 import { readZip } from '../../core/head-model/zip-read';
 import { fitPhotos } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints } from '../../core/reconstruct/fit-points';
-import { fitToHeadParams } from '../../core/reconstruct/ortho-camera';
-import { opaqueTriangles, rasterizeFit } from '../../core/reconstruct/rasterize-fit';
+import { poseHead } from '../../core/geometry/pose-head';
+import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
+import { rasterizeFit } from '../../core/geometry/rasterize-fit';
 import { FaceAnalyzer } from '../perception/face-analyzer';
 import { faceToJson, type FaceJson } from '../../core/perception/face-json';
 import { observationOf } from '../../core/reconstruct/stages/perceive-stage';
@@ -84,8 +85,7 @@ function poolHits(model: HeadModel, faces: readonly { width: number; height: num
       if (!obs || !face.mesh468) continue;
       const fit = fitPhotos(points, [obs]);
       const photoFit = fit.photos[0]!;
-      const rest = Float64Array.from(ev.evaluate({ shape: fit.shape, expression: photoFit.expression }).joints.subarray(0, 3));
-      const out = ev.evaluate(fitToHeadParams(model, fit.shape, photoFit, rest));
+      const out = poseHead(ev, model, fit.shape, photoFit);
       const raster = rasterizeFit(out.vertices, model.triangles, photoFit.camera, width, height, { maxSide: Math.max(width, height), triangleMask: opaque });
       face.mesh468.forEach(([x, y], k) => {
         const px = Math.floor((x! - raster.originX) / raster.step), py = Math.floor((y! - raster.originY) / raster.step);

@@ -2,7 +2,7 @@ import { ApiError } from '../../core/api/api-error';
 import type { HeadMeshRequest } from '../../core/api/contract';
 import type { HeadModel } from '../../core/head-model/head-model';
 import type { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
-import { opaqueTriangles } from '../../core/reconstruct/rasterize-fit';
+import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
 import type { ComputeTasks } from '../compute/compute-tasks';
 
 /**

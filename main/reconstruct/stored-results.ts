@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { ApiError } from '../../core/api/api-error';
-import type { PhotoFit } from '../../core/reconstruct/ortho-camera';
+import type { PhotoFit } from '../../core/geometry/ortho-camera';
 import type { AlbedoMaps } from '../compute/compute-tasks';
 import { toShared } from '../compute/shared-data';
 import type { StoredMap } from '../library/maps-table';

@@ -1,7 +1,8 @@
 import type { HeadModel } from '../../head-model/head-model';
 import type { HeadModelEvaluator } from '../../head-model/head-model-evaluator';
 import type { RgbImage } from '../../perception/image-warp';
-import { fitToHeadParams, type PhotoFit } from '../ortho-camera';
+import type { PhotoFit } from '../../geometry/ortho-camera';
+import { poseHead } from '../../geometry/pose-head';
 import type { PhotometricView } from '../photometric-samples';
 import { LIGHT_ALBEDO_DEFAULTS, solveLightAndAlbedo, type LightAlbedoOptions, type LightAlbedoResult } from '../solve-light-albedo';
 
@@ -28,13 +29,12 @@ export const LIGHT_ALBEDO_STAGE_DEFAULTS: LightAlbedoStageOptions = LIGHT_ALBEDO
  */
 export function poseViews(model: HeadModel, evaluator: HeadModelEvaluator, shape: ArrayLike<number>, photos: readonly StagePhoto[]): PhotometricView[] {
   return photos.map((p) => {
-    const rest = Float64Array.from(evaluator.evaluate({ shape, expression: p.fit.expression }).joints.subarray(0, 3));
-    const out = evaluator.evaluate(fitToHeadParams(model, shape, p.fit, rest));
+    const out = poseHead(evaluator, model, shape, p.fit);
     const c = p.fit.camera;
     return {
       photo: p.image,
-      vertices: Float32Array.from(out.vertices),
-      normals: Float32Array.from(out.normals),
+      vertices: out.vertices,
+      normals: out.normals,
       camera: { scale: c.scale * p.k, tx: c.tx * p.k, ty: c.ty * p.k },
       meshPoints: p.meshPoints ? Array.from(p.meshPoints, (x) => x * p.k) : null,
     };

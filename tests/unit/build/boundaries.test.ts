@@ -27,6 +27,9 @@ describe('import boundaries', () => {
   it('passes allowed imports', () => {
     const r = check({
       'core/a.ts': "import { b } from './b';\nimport { strFromU8 } from 'fflate';",
+      'core/reconstruct/r.ts': "import { rasterizeFit } from '../geometry/rasterize-fit';\nimport type { HeadModel } from '../head-model/head-model';\nimport { bake } from '../texture/bake';\nimport { f } from './fit';",
+      'core/texture/t.ts': "import { sampleRgb } from '../geometry/sample-rgb';\nimport type { RgbImage } from '../perception/image-warp';",
+      'core/export/e.ts': "import { Document } from '@gltf-transform/core';\nimport { zipSync } from 'fflate/lib/node';\n/* (export \"blend4\") in a comment is no import */",
       'main/x.ts': "import fs from 'node:fs';\nimport { a } from '../core/a';",
       'main/library/t.ts': "import Database from 'better-sqlite3';",
       'renderer/src/y.ts': "import { ref } from 'vue';\nimport type { ApiClient } from '../../core/api/contract';",
@@ -41,6 +44,12 @@ describe('import boundaries', () => {
     ['core/a.ts', "import { InferenceSession } from 'onnxruntime-node';", /not allowed in core/],
     ['core/a.ts', "import { Scene } from '@babylonjs/core';", /not allowed in core/],
     ['core/a.ts', "import { x } from '../main/x';", /core\/ must not import main/],
+    ['core/a.ts', "import { debounce } from 'lodash';", /not allowed in core\/: it may import only fflate/],
+    ['core/geometry/a.ts', "import { bakePhotoTexture } from '../texture/bake-photo-texture';", /core\/geometry\/ \(layer 1\) must not import core\/texture\/ \(layer 2\)/],
+    ['core/texture/a.ts', "import type { PhotoFit } from '../reconstruct/fit';", /core\/texture\/ \(layer 2\) must not import core\/reconstruct\/ \(layer 3\)/],
+    ['core/head-model/a.ts', "export { poseHead } from '../geometry/pose-head';", /lower layers never import higher ones/],
+    ['core/geometry/a.ts', "import { warp } from '../perception/image-warp';", /peers in one layer and stay independent/],
+    ['core/newfolder/a.ts', "import { x } from '../geometry/x';", /core\/newfolder\/ is in no layer/],
     ['renderer/src/y.ts', "import { Studio } from '../../main/services/studio';", /renderer\/ must not import main/],
     ['renderer/src/y.ts', "const { ipcRenderer } = require('electron');", /not allowed in renderer/],
     ['main/z.ts', "import { ref } from 'vue';", /not allowed in main/],

@@ -5,7 +5,8 @@ import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluato
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
 import { applyAffine, invertAffine, squareCrop, warpToTensor, type Affine2D } from '../../../core/perception/image-warp';
 import { decaCrop } from '../../../core/perception/face-crops';
-import { fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/reconstruct/ortho-camera';
+import { projectOrtho, rotationMatrix } from '../../../core/geometry/ortho-camera';
+import { poseHead } from '../../../core/geometry/pose-head';
 
 /** A FLAME-structured head with more modes than DECA predicts (FLAME ships 300 / 100). */
 const model = syntheticHeadModel({ vertices: 900, shapeCount: 120, expressionCount: 60, seed: 5 });
@@ -80,8 +81,7 @@ describe('DECA code → fitter start (FLAME fixture)', () => {
 
       // The same through the full FLAME evaluation on both sides (float32 vertices: ~1e-4 px).
       const decaFull = decaToPhoto(ev.evaluate({ shape: init.shape, expression: init.fit.expression, pose: posed(c, true) }).vertices, c, toCrop);
-      const rest = Float64Array.from(ev.evaluate({ shape: init.shape, expression: init.fit.expression }).joints.subarray(0, 3));
-      const oursFull = projectOrtho(ev.evaluate(fitToHeadParams(model, init.shape, init.fit, rest)).vertices, init.fit.camera);
+      const oursFull = projectOrtho(poseHead(ev, model, init.shape, init.fit).vertices, init.fit.camera);
       expect(maxDiff(decaFull, oursFull)).toBeLessThan(2e-3);
     });
   }

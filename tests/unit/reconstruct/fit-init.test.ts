@@ -7,7 +7,7 @@ import { squareCrop } from '../../../core/perception/image-warp';
 import { normalizedLandmarkError } from '../../../core/reconstruct/fit-metrics';
 import { fitLandmarks, fitPhotos, type FitResult } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-points';
-import type { PhotoFit } from '../../../core/reconstruct/ortho-camera';
+import type { PhotoFit } from '../../../core/geometry/ortho-camera';
 import { syntheticPerson, type SyntheticView } from '../../../core/reconstruct/synthetic-views';
 import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';

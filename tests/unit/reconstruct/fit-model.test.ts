@@ -6,8 +6,10 @@ import { createProjection, projectPoints, type PhotoState } from '../../../core/
 import { alignedVertexError, normalizedLandmarkError } from '../../../core/reconstruct/fit-metrics';
 import { fitLandmarks, fitPhotos } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-points';
-import { axisAngle, fitToHeadParams, projectOrtho, rotationMatrix } from '../../../core/reconstruct/ortho-camera';
-import { estimateShLighting, shBasis, shShade } from '../../../core/reconstruct/sh-lighting';
+import { axisAngle, projectOrtho, rotationMatrix } from '../../../core/geometry/ortho-camera';
+import { poseHead } from '../../../core/geometry/pose-head';
+import { shBasis, shShade } from '../../../core/geometry/sh-basis';
+import { estimateShLighting } from '../../../core/reconstruct/sh-lighting';
 import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
 import { rng, syntheticPerson } from '../../../core/reconstruct/synthetic-views';
@@ -40,8 +42,7 @@ describe('coarse fitter model (starter head)', () => {
     projectPoints(pts, beta, st, pts.count, false, proj);
     const ev = new HeadModelEvaluator(model, { normals: false, simd: false });
     const photo = { rotation: axisAngle(st.R), jaw: axisAngle(st.jaw), expression: st.expression, camera: { scale: st.scale, tx: st.tx, ty: st.ty } };
-    const rest = Float64Array.from(ev.evaluate({ shape: beta, expression: st.expression }).joints.subarray(0, 3));
-    const out = ev.evaluate(fitToHeadParams(model, beta, photo, rest));
+    const out = poseHead(ev, model, beta, photo);
     const lm = projectOrtho(out.landmarks, photo.camera);
     let max = 0;
     for (let i = 0; i < 136; i++) max = Math.max(max, Math.abs(lm[i]! - proj.pred[i]!));

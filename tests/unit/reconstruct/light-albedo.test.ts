@@ -2,9 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { sampleUvTexture, type UvTexture } from '../../../core/reconstruct/photometric-samples';
-import { interpolateAt, rasterizeFit } from '../../../core/reconstruct/rasterize-fit';
+import { interpolateAt } from '../../../core/geometry/rasterize-triangles';
+import { rasterizeFit } from '../../../core/geometry/rasterize-fit';
 import { renderShadedHead } from '../../../core/reconstruct/render-shaded-head';
-import { estimateShLighting, shShade } from '../../../core/reconstruct/sh-lighting';
+import { shShade } from '../../../core/geometry/sh-basis';
+import { estimateShLighting } from '../../../core/reconstruct/sh-lighting';
 import { solveLightAndAlbedo } from '../../../core/reconstruct/solve-light-albedo';
 import { rng } from '../../../core/reconstruct/synthetic-views';
 import { bakePhotoTexture } from '../../../core/texture/bake-photo-texture';
@@ -126,5 +128,11 @@ describe('light and albedo from a rendered photo (starter head)', () => {
     expect(Math.abs(solvedBalance - 1)).toBeLessThan(0.08);
     // the recovered light points the same way (first-order x over DC, per channel)
     for (let c = 0; c < 3; c++) expect(solved.lights[0]![3 + c]! / solved.lights[0]![c]!).toBeGreaterThan(0.5 * (light[3 + c]! / light[c]!));
+    // Alternating at a coarser working size changes little: only the final albedo is baked at `size`.
+    const coarse = solveLightAndAlbedo(model, [view], meshTriangles, { size: 256, workingSize: 64 });
+    expect(coarse.albedo!.size).toBe(256);
+    expect(coarse.albedo!.rgb.length).toBe(256 * 256 * 3);
+    expect(coarse.rms[0]).toBeLessThan(1.1 * solved.rms[0]!);
+    expect(coarse.coverage).toBe(solved.coverage);
   });
 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { arkitName } from '../../../core/export/arkit-names';
 import { jointIndex, validateHeadModel, type HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
-import { renderHeadPreview } from '../../../core/head-model/render-head';
+import { renderHeadPreview } from '../../../core/geometry/render-head-preview';
 import { buildStarterHead, MEDIAPIPE_TO_IBUG68 } from '../../../core/starter-head/build-starter-head';
 import { parseCanonicalFaceMesh } from '../../../core/starter-head/canonical-face-mesh';
 import { LEFT_EYE_LOWER, LEFT_EYE_UPPER, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER } from '../../../core/starter-head/starter-head-shell';

@@ -1,5 +1,3 @@
-import type { HeadModel } from '../head-model/head-model';
-import type { HeadParams } from '../head-model/head-model-evaluator';
 import { rodrigues } from '../head-model/rodrigues';
 import { rotationVector } from '../head-model/small-linalg';
 
@@ -38,40 +36,28 @@ export function projectOrtho(points: ArrayLike<number>, camera: OrthoCamera, out
   return out;
 }
 
-/** Row-major rotation matrix of an axis-angle vector. */
+/**
+ * Row-major rotation matrix of an axis-angle vector (radians).
+ *
+ * ```ts
+ * const R = rotationMatrix(fit.rotation);
+ * ```
+ */
 export function rotationMatrix(v: readonly number[]): Float64Array {
   const R = new Float64Array(9);
   rodrigues(v[0]!, v[1]!, v[2]!, R, 0);
   return R;
 }
 
-/** Axis-angle vector of a row-major rotation matrix. */
-export function axisAngle(R: ArrayLike<number>): [number, number, number] {
-  return rotationVector(R);
-}
-
 /**
- * Turns a fit into {@link HeadParams} for {@link HeadModelEvaluator}: global rotation on the root
- * joint, jaw on `jaw`, and the translation that makes the root pivot agree with the fitter's
- * (which rotates about the origin), so projecting the evaluated vertices with the fit's camera
- * reproduces the fitted landmarks. `rootRest` is the root joint's rest position for this β and ψ
- * (`evaluate({ shape, expression }).joints.subarray(0, 3)`).
+ * Axis-angle vector of a row-major rotation matrix.
  *
  * ```ts
- * const rest = ev.evaluate({ shape, expression: photo.expression }).joints.slice(0, 3);
- * const out = ev.evaluate(fitToHeadParams(model, shape, photo, rest));
- * const uv = projectOrtho(out.landmarks, photo.camera);
+ * const rotation = axisAngle(R);
  * ```
  */
-export function fitToHeadParams(model: HeadModel, shape: ArrayLike<number>, photo: PhotoFit, rootRest: ArrayLike<number>): HeadParams {
-  const J = model.joints.names.length;
-  const pose = new Float64Array(J * 3);
-  pose.set(photo.rotation, 0);
-  const jaw = model.joints.names.indexOf('jaw');
-  if (jaw > 0) pose.set(photo.jaw, jaw * 3);
-  const R = rotationMatrix(photo.rotation);
-  const translation = [0, 1, 2].map((a) => R[a * 3]! * rootRest[0]! + R[a * 3 + 1]! * rootRest[1]! + R[a * 3 + 2]! * rootRest[2]! - rootRest[a]!);
-  return { shape, expression: photo.expression, pose, translation };
+export function axisAngle(R: ArrayLike<number>): [number, number, number] {
+  return rotationVector(R);
 }
 
 /**
