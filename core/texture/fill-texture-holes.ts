@@ -1,4 +1,5 @@
 import type { BakedTexture } from './bake-photo-texture';
+import { mirrorTexels } from './mirror-texels';
 
 export interface FillTextureOptions {
   /** How far (metres) the mirror image of a point may be from a seen point to lend its colour. */
@@ -6,9 +7,6 @@ export interface FillTextureOptions {
 }
 
 export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006 };
-
-/** Most cells the mirror lookup's grid may have; coarser cells beyond (the search stays exact). */
-const MAX_GRID_CELLS = 1 << 22;
 
 /**
  * Completes a baked texture as DECA's texture fusion does: a texel no photo saw takes the colour of
@@ -33,115 +31,22 @@ export function fillTextureHoles(baked: BakedTexture, options: Partial<FillTextu
   return out;
 }
 
-/** Cells per mirror radius in the lookup grid: finer cells hold fewer texels to compare. */
-const CELLS_PER_RADIUS = 2;
-
 /**
- * Mirror step: the seen texels are bucketed by template position in a dense grid of cells
- * radius / CELLS_PER_RADIUS wide, and each unseen covered texel takes the nearest one within `radius`
- * of its mirror image, searching the cells nearest first and skipping any whose box is farther
- * than the best so far (at 1024² a cell holds hundreds of texels). Marks the filled texels known.
+ * Mirror step: each unseen covered texel takes the colour of the seen texel nearest its mirror image
+ * (see `mirrorTexels`), and is known from then on.
  */
 function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, radius: number): void {
-  const { position: pos, covered } = baked;
-  const T = known.length;
-  let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity, seen = 0;
-  for (let i = 0; i < T; i++) {
-    if (!known[i]) continue;
-    const x = pos[i * 3]!, y = pos[i * 3 + 1]!, z = pos[i * 3 + 2]!;
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-    if (z < minZ) minZ = z;
-    if (z > maxZ) maxZ = z;
-    seen++;
+  const queries = new Uint8Array(known.length);
+  for (let i = 0; i < known.length; i++) queries[i] = !known[i] && baked.covered[i] ? 1 : 0;
+  const partner = mirrorTexels(baked.position, known, queries, radius);
+  for (let i = 0; i < partner.length; i++) {
+    const p = partner[i]!;
+    if (p < 0) continue;
+    rgb[i * 3] = rgb[p * 3]!;
+    rgb[i * 3 + 1] = rgb[p * 3 + 1]!;
+    rgb[i * 3 + 2] = rgb[p * 3 + 2]!;
+    known[i] = 1;
   }
-  if (seen === 0 || !(radius > 0)) return;
-  let cell = radius / CELLS_PER_RADIUS;
-  // Neighbour cells that can hold a point within `radius` (`reach`): the grid is padded by twice that on
-  // every side, so a query whose neighbours could hold a seen texel never indexes outside it.
-  let reach = 0;
-  const dims = () => {
-    reach = Math.ceil(radius / cell);
-    return [0, 1, 2].map((a) => Math.floor([maxX, maxY, maxZ][a]! / cell) - Math.floor([minX, minY, minZ][a]! / cell) + 1 + 4 * reach) as [number, number, number];
-  };
-  while (dims().reduce((p, d) => p * d, 1) > MAX_GRID_CELLS) cell *= 2;
-  const [nx, ny, nz] = dims();
-  const bx = Math.floor(minX / cell) - 2 * reach, by = Math.floor(minY / cell) - 2 * reach, bz = Math.floor(minZ / cell) - 2 * reach;
-  // Counting sort of the seen texels by cell (within a cell in texel order), with their positions alongside.
-  const cells = nx * ny * nz;
-  const start = new Int32Array(cells + 1), cellOf = new Int32Array(seen);
-  for (let i = 0, s = 0; i < T; i++) {
-    if (!known[i]) continue;
-    const c = ((Math.floor(pos[i * 3 + 2]! / cell) - bz) * ny + (Math.floor(pos[i * 3 + 1]! / cell) - by)) * nx + (Math.floor(pos[i * 3]! / cell) - bx);
-    cellOf[s++] = c;
-    start[c + 1]++;
-  }
-  for (let c = 0; c < cells; c++) start[c + 1] += start[c]!;
-  const items = new Int32Array(seen), itemPos = new Float32Array(seen * 3), next = start.slice(0, cells);
-  for (let i = 0, s = 0; i < T; i++) {
-    if (!known[i]) continue;
-    const k = next[cellOf[s++]!]!++;
-    items[k] = i;
-    (itemPos[k * 3] = pos[i * 3]!), (itemPos[k * 3 + 1] = pos[i * 3 + 1]!), (itemPos[k * 3 + 2] = pos[i * 3 + 2]!);
-  }
-  // The neighbour offsets nearest first by their least possible distance (the query anywhere in its cell).
-  const list: { d: [number, number, number]; least: number }[] = [];
-  for (let dx = -reach; dx <= reach; dx++)
-    for (let dy = -reach; dy <= reach; dy++)
-      for (let dz = -reach; dz <= reach; dz++) {
-        const least = (Math.max(0, Math.abs(dx) - 1) ** 2 + Math.max(0, Math.abs(dy) - 1) ** 2 + Math.max(0, Math.abs(dz) - 1) ** 2) * cell * cell;
-        if (least < radius * radius) list.push({ d: [dx, dy, dz], least });
-      }
-  list.sort((a, b) => a.least - b.least);
-  const O = list.length;
-  const offX = Int32Array.from(list, (e) => e.d[0]), offY = Int32Array.from(list, (e) => e.d[1]), offZ = Int32Array.from(list, (e) => e.d[2]);
-  const offCell = Int32Array.from(list, (e) => (e.d[2] * ny + e.d[1]) * nx + e.d[0]), offLeast = Float64Array.from(list, (e) => e.least);
-  const mirrored = new Uint8Array(T);
-  let seed = -1;
-  for (let i = 0; i < T; i++) {
-    if (known[i] || !covered[i]) continue;
-    const mx = -pos[i * 3]!, my = pos[i * 3 + 1]!, mz = pos[i * 3 + 2]!;
-    const qx = mx / cell, qy = my / cell, qz = mz / cell;
-    const fx = Math.floor(qx), fy = Math.floor(qy), fz = Math.floor(qz);
-    const cx = fx - bx, cy = fy - by, cz = fz - bz;
-    // More than `reach` cells outside the seen texels' box: nothing to find.
-    if (cx < reach || cy < reach || cz < reach || cx >= nx - reach || cy >= ny - reach || cz >= nz - reach) continue;
-    const c0 = (cz * ny + cy) * nx + cx;
-    const ux = qx - fx, uy = qy - fy, uz = qz - fz;
-    let best = -1, bestD = radius * radius;
-    // The previous query's answer is usually near this one's: a tight bound from the start prunes more cells.
-    if (seed >= 0) {
-      const ex = pos[seed * 3]! - mx, ey = pos[seed * 3 + 1]! - my, ez = pos[seed * 3 + 2]! - mz;
-      const d = ex * ex + ey * ey + ez * ez;
-      if (d < bestD) (bestD = d), (best = seed);
-    }
-    for (let o = 0; o < O; o++) {
-      if (offLeast[o]! >= bestD) break;
-      const c = c0 + offCell[o]!;
-      const k0 = start[c]!, k1 = start[c + 1]!;
-      if (k0 === k1) continue;
-      // The exact distance from the query to this cell's box.
-      const dx = offX[o]!, dy = offY[o]!, dz = offZ[o]!;
-      const ex0 = dx > 0 ? dx - ux : dx < 0 ? ux - dx - 1 : 0, ey0 = dy > 0 ? dy - uy : dy < 0 ? uy - dy - 1 : 0, ez0 = dz > 0 ? dz - uz : dz < 0 ? uz - dz - 1 : 0;
-      if ((ex0 * ex0 + ey0 * ey0 + ez0 * ez0) * cell * cell >= bestD) continue;
-      for (let k = k0; k < k1; k++) {
-        const ex = itemPos[k * 3]! - mx, ey = itemPos[k * 3 + 1]! - my, ez = itemPos[k * 3 + 2]! - mz;
-        const d = ex * ex + ey * ey + ez * ez;
-        // Equal distances (a seam's twin texels) go to the lower texel index, whatever the visiting order.
-        if (d <= bestD && (d < bestD || items[k]! < best)) (bestD = d), (best = items[k]!);
-      }
-    }
-    if (best >= 0) {
-      seed = best;
-      rgb[i * 3] = rgb[best * 3]!;
-      rgb[i * 3 + 1] = rgb[best * 3 + 1]!;
-      rgb[i * 3 + 2] = rgb[best * 3 + 2]!;
-      mirrored[i] = 1;
-    }
-  }
-  for (let i = 0; i < T; i++) if (mirrored[i]) known[i] = 1;
 }
 
 /** Push-pull: a pyramid of 2×2 means of the known texels; holes take the coarser level's colour. */
