@@ -64,6 +64,23 @@ export function shadeRgb(f: Float64Array, nx: number, ny: number, nz: number, ou
 }
 
 /**
+ * The derivative of the shading of {@link shadeRgb} with respect to the normal: a 3×3 block, row c
+ * = ∂(shading of channel c)/∂(nx, ny, nz), written into `out` at `o`. A surface detail that tilts
+ * the normal by δn changes channel c's shading by row c · δn (the detail stage's linearisation).
+ *
+ * ```ts
+ * const g = new Float64Array(9); shadeGradientRgb(foldShLight(light), 0, 0, 1, g);
+ * ```
+ */
+export function shadeGradientRgb(f: Float64Array, nx: number, ny: number, nz: number, out: Float64Array, o = 0): void {
+  for (let c = 0, k = 0; c < 3; c++, k += 9) {
+    out[o + c * 3] = f[k + 1]! + f[k + 4]! * ny + f[k + 5]! * nz + 2 * f[k + 7]! * nx;
+    out[o + c * 3 + 1] = f[k + 2]! + f[k + 4]! * nx + f[k + 6]! * nz - 2 * f[k + 7]! * ny;
+    out[o + c * 3 + 2] = f[k + 3]! + f[k + 5]! * nx + f[k + 6]! * ny + 6 * f[k + 8]! * nz;
+  }
+}
+
+/**
  * Shading (r, g, b) of a unit normal under 27 SH coefficients (times albedo gives the colour).
  *
  * ```ts
