@@ -2,9 +2,9 @@ import { pickContour } from './contour-pick';
 import { solveArrow, type ArrowSystem } from './schur-solve';
 import { startState, type FitInit } from './fit-init';
 export type { FitInit } from './fit-init';
-import { buildFitGram, combineGram, type FitGram } from './fit-gram';
+import { buildFitGram, fitTables, type FitGram, type FitTables } from './fit-gram';
 import { createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
-import { createNormalScratch, createProjectionCache, photoNormalEquations, type FitTables, type NormalScratch, type PhotoTerms } from './fit-normal';
+import { createNormalScratch, createPhotoCache, photoNormalEquations, type NormalScratch, type PhotoTerms } from './fit-normal';
 import type { FitPoints } from './fit-points';
 import type { PhotometricObservation } from './photometric-term';
 import { axisAngle, rotationMatrix, type PhotoFit } from './ortho-camera';
@@ -127,7 +127,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
   const gram = pts.gram ?? gramOf(pts);
   const ctx: Ctx = {
     pts, o, photos, Kb, Ke, Lp, N, bounds,
-    tables: { withDense: gram.dense ? combineGram(gram, o.denseWeight, o.eyelidWeight) : null, withoutDense: combineGram({ ...gram, dense: null }, 0, o.eyelidWeight) },
+    tables: fitTables(gram, o.denseWeight, o.eyelidWeight),
     terms: photos.map((ph) => ({
       landmarks: ph.landmarks,
       mesh: ph.mesh,
@@ -136,7 +136,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
       useDense: pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936,
       picks: Int32Array.from({ length: 17 }, (_, l) => l),
       contourWeights: new Float64Array(17),
-      cache: createProjectionCache(pts),
+      cache: createPhotoCache(pts),
     })),
     proj: photos.map(() => createProjection(pts, false)),
     scratch: createNormalScratch(pts),
