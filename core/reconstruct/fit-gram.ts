@@ -15,14 +15,18 @@ export const GRAM_PAIRS: readonly (readonly [number, number])[] = Array.from({ l
  * ŷ_p = T̂_p + Z_p·θ with θ = (ψ, β): ŷ_p[0…2] the unposed position x, ŷ_p[3…5] the jaw offset u.
  */
 export interface GramSet {
-  /** 21 packed symmetric tables (`GRAM_PAIRS` order): S_ii = G_ii, S_ij = G_ij + G_ijᵀ, G_ij = Σ_p Z_p[i]ᵀ·Z_p[j]. */
-  pairs: Float64Array;
-  /** The same 21 G_ij in full, K×K row-major each (row: a column of Z_p[i], column: of Z_p[j]). */
+  /** G_ij = Σ_p Z_p[i]ᵀ·Z_p[j] for the 21 pairs i ≤ j (`GRAM_PAIRS` order), K×K row-major each. */
   cross: Float64Array;
   /** F[e][i] = Σ_p T̂_p[e]·Z_p[i]: 36 rows of K at (6·e + i)·K. */
   first: Float64Array;
   /** Σ_p Z_p[i] over points (pairs left out: their camera shift cancels): 6 rows of K. */
   sum: Float64Array;
+}
+
+/** The weighted sum of a fit's sets, with the pair tables its model block is summed from. */
+export interface CombinedGram extends GramSet {
+  /** The 21 packed upper triangles (row a: columns a … K − 1) of S_ii = G_ii, S_ij = G_ij + G_ijᵀ. */
+  pairs: Float64Array;
 }
 
 /**
@@ -34,7 +38,8 @@ export interface GramSet {
  * six rows of length K = Kψ + Kβ: the point's bases for x, y, z, then its jaw-relative bases
  * (jaw-weighted basis − w·pivot basis; zero when the jaw does not move the point), and
  * α_u = (s·R₀, (R_jawᵀ − I)·s·R₀) depends only on the photo's state; likewise for v. So a set's
- * contribution Σ_p s²·(j_u·j_uᵀ + j_v·j_vᵀ) is Σ_ij M_ij·G_ij with M = α_u·α_uᵀ + α_v·α_vᵀ (6×6).
+ * contribution Σ_p s²·(j_u·j_uᵀ + j_v·j_vᵀ) is Σ_ij M_ij·G_ij with M = α_u·α_uᵀ + α_v·α_vᵀ (6×6):
+ * with M symmetric, Σ over the 21 pairs i ≤ j of M_ij·S_ij (see {@link CombinedGram}).
  * The rigid and jaw rows and the gradient are linear in the posed coordinates ŷ_p, themselves
  * linear in θ: they come from the first moments and G·θ (see fit-moments.ts).
  *
@@ -58,7 +63,7 @@ export const packedRow = (a: number, K: number): number => a * K - (a * (a - 1))
 
 /**
  * The Gram tables of a point set (null when it lacks the 68 landmarks the fitter needs): about
- * 160 million multiply-adds and 12 MB on ICT-FaceKit.
+ * 160 million multiply-adds, and 12 MB, on ICT-FaceKit.
  *
  * ```ts
  * const gram = buildFitGram(points);
@@ -78,7 +83,7 @@ const jawWeightOf = (pts: FitPoints, p: number) => (pts.hasJaw ? pts.jawWeight[p
 
 /** The tables of items, each a signed sum of points; `points`: items are points (counted in `sum`). */
 function gramSet(pts: FitPoints, items: [number, number][][], points: boolean): GramSet {
-  const Ke = pts.expressionCount, Kb = pts.shapeCount, K = Ke + Kb, packed = (K * (K + 1)) / 2;
+  const Ke = pts.expressionCount, Kb = pts.shapeCount, K = Ke + Kb;
   // Items the jaw moves first: the jaw-relative rows of the others are zero, so products with
   // those rows stop after the first `nJaw` items.
   const moved = (it: [number, number][]) => it.some(([p]) => jawWeightOf(pts, p) !== 0);
@@ -104,17 +109,12 @@ function gramSet(pts: FitPoints, items: [number, number][][], points: boolean): 
       }
     }
   });
-  const pairs = new Float64Array(GRAM_PAIRS.length * packed), cross = new Float64Array(GRAM_PAIRS.length * K * K);
+  const cross = new Float64Array(GRAM_PAIRS.length * K * K);
   GRAM_PAIRS.forEach(([i, j], q) => {
     const rows = i >= 3 || j >= 3 ? nJaw : n;
     const G = cross.subarray(q * K * K, (q + 1) * K * K);
     addProducts(G, K, Z[i]!, Z[j]!, n, 0, rows, null, 0, K, 0, K, i === j);
-    const o = q * packed;
-    for (let a = 0; a < K; a++) {
-      const ro = o + packedRow(a, K) - a;
-      if (i === j) for (let b = a; b < K; b++) pairs[ro + b] = G[b * K + a] = G[a * K + b]!;
-      else for (let b = a; b < K; b++) pairs[ro + b] = G[a * K + b]! + G[b * K + a]!;
-    }
+    if (i === j) for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) G[b * K + a] = G[a * K + b]!;
   });
   const first = new Float64Array(36 * K), sum = new Float64Array(6 * K);
   for (let i = 0; i < 6; i++) {
@@ -123,40 +123,45 @@ function gramSet(pts: FitPoints, items: [number, number][][], points: boolean): 
       if (points) for (let r = 0; r < n; r++) sum[i * K + m] += Z[i]![m * n + r]!;
     }
   }
-  return { pairs, cross, first, sum };
+  return { cross, first, sum };
 }
 
-/** The combined tables of a fit, with and without the dense points. */
+/** The combined tables of a fit, with and without the dense points (null: not needed). */
 export interface FitTables {
-  withDense: GramSet | null;
-  withoutDense: GramSet;
+  withDense: CombinedGram | null;
+  withoutDense: CombinedGram | null;
 }
 
 /**
- * The tables a fit uses, weighted and summed once: landmarks + denseWeight²·dense +
- * eyelidWeight²·eyelids (a weight of 0 leaves a set out), with and without the dense points.
+ * The tables a fit uses, weighted and summed once: landmarks + denseWeight²·dense (when `dense`)
+ * + eyelidWeight²·eyelids (a weight of 0 leaves a set out).
  *
  * ```ts
- * const tables = fitTables(points.gram, o.denseWeight, o.eyelidWeight);
+ * const tables = { withDense: combineGram(points.gram, o.denseWeight, o.eyelidWeight, true), withoutDense: null };
  * ```
  */
-export function fitTables(gram: FitGram, denseWeight: number, eyelidWeight: number): FitTables {
-  const combine = (sets: [GramSet | null, number][]): GramSet => {
-    const out = { pairs: new Float64Array(gram.landmarks.pairs.length), cross: new Float64Array(gram.landmarks.cross.length), first: new Float64Array(gram.landmarks.first.length), sum: new Float64Array(gram.landmarks.sum.length) };
-    for (const [set, w] of sets) {
-      if (!set || w === 0) continue;
-      const w2 = w * w;
-      for (const key of ['pairs', 'cross', 'first', 'sum'] as const) {
-        const a = out[key], b = set[key];
-        for (let e = 0; e < a.length; e++) a[e] += w2 * b[e]!;
-      }
+export function combineGram(gram: FitGram, denseWeight: number, eyelidWeight: number, dense: boolean): CombinedGram {
+  const K = gram.size, L = gram.landmarks;
+  const out = { cross: new Float64Array(L.cross.length), first: new Float64Array(L.first.length), sum: new Float64Array(L.sum.length) };
+  const sets: [GramSet | null, number][] = [[L, 1], [dense ? gram.dense : null, denseWeight], [gram.eyelids, eyelidWeight]];
+  for (const [set, w] of sets) {
+    if (!set || w === 0) continue;
+    const w2 = w * w;
+    for (const key of ['cross', 'first', 'sum'] as const) {
+      const a = out[key], b = set[key];
+      for (let e = 0; e < a.length; e++) a[e] += w2 * b[e]!;
     }
-    return out;
-  };
-  return {
-    withDense: gram.dense ? combine([[gram.landmarks, 1], [gram.dense, denseWeight], [gram.eyelids, eyelidWeight]]) : null,
-    withoutDense: combine([[gram.landmarks, 1], [gram.eyelids, eyelidWeight]]),
-  };
+  }
+  const pairs = new Float64Array(GRAM_PAIRS.length * gram.packed);
+  GRAM_PAIRS.forEach(([i, j], q) => {
+    const G = q * K * K, o = q * gram.packed;
+    for (let a = 0; a < K; a++) {
+      const ro = o + packedRow(a, K) - a;
+      if (i === j) for (let b = a; b < K; b++) pairs[ro + b] = out.cross[G + a * K + b]!;
+      else for (let b = a; b < K; b++) pairs[ro + b] = out.cross[G + a * K + b]! + out.cross[G + b * K + a]!;
+    }
+  });
+  return { ...out, pairs };
 }
 
 /**
@@ -169,14 +174,16 @@ export function fitTables(gram: FitGram, denseWeight: number, eyelidWeight: numb
  */
 export function addGramBlock(H: Float64Array, C: number, o: number, K: number, pairs: Float64Array, coef: Float64Array, scale: number): void {
   const packed = (K * (K + 1)) / 2;
-  for (let q = 0; q < GRAM_PAIRS.length; q += 3) {
-    // Three tables per sweep: each H row is read and written 7 times instead of 21.
-    const c0 = scale * coef[q]!, c1 = scale * coef[q + 1]!, c2 = scale * coef[q + 2]!;
-    if (c0 === 0 && c1 === 0 && c2 === 0) continue;
-    const t0 = q * packed, t1 = t0 + packed, t2 = t1 + packed;
+  for (let q = 0; q < GRAM_PAIRS.length; q += 7) {
+    // Seven tables per sweep: each H row is read and written 3 times instead of 21.
+    const c0 = scale * coef[q]!, c1 = scale * coef[q + 1]!, c2 = scale * coef[q + 2]!, c3 = scale * coef[q + 3]!, c4 = scale * coef[q + 4]!, c5 = scale * coef[q + 5]!, c6 = scale * coef[q + 6]!;
+    const t0 = q * packed, t1 = t0 + packed, t2 = t1 + packed, t3 = t2 + packed, t4 = t3 + packed, t5 = t4 + packed, t6 = t5 + packed;
     for (let a = 0; a < K; a++) {
       const po = packedRow(a, K), ho = (o + a) * C + o + a, len = K - a;
-      for (let e = 0; e < len; e++) H[ho + e] += c0 * pairs[t0 + po + e]! + c1 * pairs[t1 + po + e]! + c2 * pairs[t2 + po + e]!;
+      for (let e = 0; e < len; e++) {
+        const i = po + e;
+        H[ho + e] += c0 * pairs[t0 + i]! + c1 * pairs[t1 + i]! + c2 * pairs[t2 + i]! + c3 * pairs[t3 + i]! + c4 * pairs[t4 + i]! + c5 * pairs[t5 + i]! + c6 * pairs[t6 + i]!;
+      }
     }
   }
 }

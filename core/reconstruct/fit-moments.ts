@@ -1,6 +1,6 @@
 import { EYELID_PAIRS, GRAM_PAIRS, type GramSet } from './fit-gram';
 import type { FitPoints } from './fit-points';
-import { dot } from './normal-kernels';
+import { addMatTVec, addMatVec } from './normal-kernels';
 
 /**
  * The rigid and jaw rows of the normal matrix against the model columns, and the gradient of the
@@ -64,15 +64,9 @@ export function addMoments(table: GramSet, psi: Float64Array, beta: Float64Array
   V.set(betaPart(table, beta, Ke, ms));
   // ψ part of G·θ: V[j][i] += G_ij[:, ψ]·ψ and, for i ≠ j, V[i][j] += G_ijᵀ[:, ψ]·ψ = Σ_n ψ_n·G_ij[n, :].
   GRAM_PAIRS.forEach(([i, j], q) => {
-    const G = q * K * K, vji = (6 * j + i) * K, vij = (6 * i + j) * K;
-    for (let m = 0; m < K; m++) V[vji + m] += dot(table.cross, G + m * K, psi, 0, Ke);
-    if (i === j) return;
-    for (let n = 0; n < Ke; n++) {
-      const c = psi[n]!;
-      if (c === 0) continue;
-      const r = G + n * K;
-      for (let m = 0; m < K; m++) V[vij + m] += c * table.cross[r + m]!;
-    }
+    const G = q * K * K;
+    addMatVec(V, (6 * j + i) * K, table.cross, G, K, K, psi, 0, Ke);
+    if (i !== j) addMatTVec(V, (6 * i + j) * K, table.cross, G, K, Ke, psi, 0, K);
   });
   // U_u[e] = Σ_i α_u[i]·V[e][i] (rows 0…5), U_v[e] (rows 6…11); z̄_u, z̄_v.
   const au = [...fr.a0, ...fr.b0], av = [...fr.a1, ...fr.b1];
@@ -119,15 +113,9 @@ function betaPart(table: GramSet, beta: Float64Array, Ke: number, ms: MomentScra
   const V = slot.V;
   V.set(table.first);
   GRAM_PAIRS.forEach(([i, j], q) => {
-    const G = q * K * K, vji = (6 * j + i) * K, vij = (6 * i + j) * K;
-    for (let m = 0; m < K; m++) V[vji + m] += dot(table.cross, G + m * K + Ke, beta, 0, Kb);
-    if (i === j) return;
-    for (let n = 0; n < Kb; n++) {
-      const c = beta[n]!;
-      if (c === 0) continue;
-      const r = G + (Ke + n) * K;
-      for (let m = 0; m < K; m++) V[vij + m] += c * table.cross[r + m]!;
-    }
+    const G = q * K * K;
+    addMatVec(V, (6 * j + i) * K, table.cross, G + Ke, K, K, beta, 0, Kb);
+    if (i !== j) addMatTVec(V, (6 * i + j) * K, table.cross, G + Ke * K, K, Kb, beta, 0, K);
   });
   return V;
 }
@@ -162,19 +150,24 @@ function rigidMap(a: number[], eX: number[], Rj: Float64Array): Float64Array {
 export function observedMoments(pts: FitPoints, landmarks: ArrayLike<number>, mesh: ArrayLike<number> | null, denseWeight: number, eyelidWeight: number): Float64Array {
   const Ke = pts.expressionCount, Kb = pts.shapeCount, K = Ke + Kb;
   const out = new Float64Array(12 * K);
-  // Σ of w·(obs weight) per jaw-relative row, times the pivot basis once at the end.
+  // Σ of w·(observed value) per jaw-relative row, times the pivot basis once at the end.
   const pivot = new Float64Array(6);
+  const part = (B: Float64Array, Kx: number, b: number, ou: number, ov: number, cu: number, cv: number) => {
+    for (let k = 0; k < Kx; k++) {
+      const x = B[b + k]!;
+      out[ou + k] += cu * x;
+      out[ov + k] += cv * x;
+    }
+  };
   const add = (p: number, cu: number, cv: number) => {
     const w = pts.hasJaw ? pts.jawWeight[p]! : 0;
     for (let d = 0; d < 3; d++) {
       const row = p * 3 + d;
-      for (const [B, BW, Kx, off] of [[pts.expression, pts.expressionW, Ke, 0], [pts.shape, pts.shapeW, Kb, Ke]] as const) {
-        const ou = d * K + off, ov = (6 + d) * K + off, b = row * Kx;
-        for (let k = 0; k < Kx; k++) (out[ou + k] += cu * B[b + k]!), (out[ov + k] += cv * B[b + k]!);
-        if (w === 0) continue;
-        const wu = (3 + d) * K + off, wv = (9 + d) * K + off;
-        for (let k = 0; k < Kx; k++) (out[wu + k] += cu * BW[b + k]!), (out[wv + k] += cv * BW[b + k]!);
-      }
+      part(pts.expression, Ke, row * Ke, d * K, (6 + d) * K, cu, cv);
+      part(pts.shape, Kb, row * Kb, d * K + Ke, (6 + d) * K + Ke, cu, cv);
+      if (w === 0) continue;
+      part(pts.expressionW, Ke, row * Ke, (3 + d) * K, (9 + d) * K, cu, cv);
+      part(pts.shapeW, Kb, row * Kb, (3 + d) * K + Ke, (9 + d) * K + Ke, cu, cv);
       pivot[d] += w * cu;
       pivot[3 + d] += w * cv;
     }
@@ -189,9 +182,8 @@ export function observedMoments(pts: FitPoints, landmarks: ArrayLike<number>, me
     add(b, -du, -dv);
   }
   for (let d = 0; d < 3; d++) {
-    const ou = (3 + d) * K, ov = (9 + d) * K;
-    for (let k = 0; k < Ke; k++) (out[ou + k] -= pivot[d]! * pts.jawPivotExpression[d * Ke + k]!), (out[ov + k] -= pivot[3 + d]! * pts.jawPivotExpression[d * Ke + k]!);
-    for (let k = 0; k < Kb; k++) (out[ou + Ke + k] -= pivot[d]! * pts.jawPivotShape[d * Kb + k]!), (out[ov + Ke + k] -= pivot[3 + d]! * pts.jawPivotShape[d * Kb + k]!);
+    part(pts.jawPivotExpression, Ke, d * Ke, (3 + d) * K, (9 + d) * K, -pivot[d]!, -pivot[3 + d]!);
+    part(pts.jawPivotShape, Kb, d * Kb, (3 + d) * K + Ke, (9 + d) * K + Ke, -pivot[d]!, -pivot[3 + d]!);
   }
   return out;
 }

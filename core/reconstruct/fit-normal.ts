@@ -95,7 +95,7 @@ const ju9 = new Float64Array(9), jv9 = new Float64Array(9), jb9 = new Float64Arr
  * block and model gradient from moments (fit-moments.ts), their 9×9 block and rigid gradient per
  * row; each outlier then adds its row with weight ω − 1. The jaw contour's rows and the
  * photometric rows are formed as a row block and multiplied out. `tables` must come from
- * `fitTables` with the same dense and eyelid weights as `o`.
+ * `combineGram` with the same dense and eyelid weights as `o`.
  *
  * ```ts
  * const cost = photoNormalEquations(points, tables, beta, state, terms, 'full', o, { H, g }, scratch);
@@ -193,7 +193,8 @@ export function photoNormalEquations(
     for (let c = 0; c < LOCAL_FIXED; c++) ju9[c] -= jb9[c]!;
     addRigid(H, Cl, g, se, ju9, lid(k, d), null, 0);
   }
-  const table = dense ? tables!.withDense! : tables!.withoutDense;
+  const table = (dense ? tables?.withDense : tables?.withoutDense) ?? null;
+  if (!table) throw new Error(`photoNormalEquations: no Gram table ${dense ? 'with' : 'without'} the dense points`);
   const key = [dense ? 1 : 0, o.denseWeight, eyelids ? o.eyelidWeight : 0];
   if (!pc.observed || key.some((v, i) => v !== pc.observedKey[i])) {
     pc.observed = observedMoments(pts, L, dense ? mesh : null, o.denseWeight, key[2]!);

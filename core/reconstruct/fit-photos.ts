@@ -2,7 +2,7 @@ import { pickContour } from './contour-pick';
 import { solveArrow, type ArrowSystem } from './schur-solve';
 import { startState, type FitInit } from './fit-init';
 export type { FitInit } from './fit-init';
-import { buildFitGram, fitTables, type FitGram, type FitTables } from './fit-gram';
+import { buildFitGram, combineGram, type CombinedGram, type FitGram } from './fit-gram';
 import { createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
 import { createNormalScratch, createPhotoCache, photoNormalEquations, type NormalScratch, type PhotoTerms } from './fit-normal';
 import type { FitPoints } from './fit-points';
@@ -125,10 +125,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
   const N = Kb + photos.length * Lp;
   const bounds: [number, number] | null = o.expressionBounds === 'auto' ? (pts.namedExpressions ? [0, 1] : null) : o.expressionBounds;
   const gram = pts.gram ?? gramOf(pts);
-  const ctx: Ctx = {
-    pts, o, photos, Kb, Ke, Lp, N, bounds,
-    tables: fitTables(gram, o.denseWeight, o.eyelidWeight),
-    terms: photos.map((ph) => ({
+  const terms: PhotoTerms[] = photos.map((ph) => ({
       landmarks: ph.landmarks,
       mesh: ph.mesh,
       photometric: ph.photometric,
@@ -137,7 +134,13 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
       picks: Int32Array.from({ length: 17 }, (_, l) => l),
       contourWeights: new Float64Array(17),
       cache: createPhotoCache(pts),
-    })),
+    }));
+  const ctx: Ctx = {
+    pts, o, photos, Kb, Ke, Lp, N, bounds, terms,
+    tables: {
+      withDense: terms.some((t) => t.useDense) ? tablesOf(gram, o.denseWeight, o.eyelidWeight, true) : null,
+      withoutDense: terms.some((t) => !t.useDense) ? tablesOf(gram, o.denseWeight, o.eyelidWeight, false) : null,
+    },
     proj: photos.map(() => createProjection(pts, false)),
     scratch: createNormalScratch(pts),
     local: photos.map(() => new Float64Array((Lp + Kb) ** 2)),
@@ -239,7 +242,7 @@ interface Ctx {
   N: number;
   bounds: [number, number] | null;
   /** The fit's Gram tables (weights applied). */
-  tables: FitTables;
+  tables: { withDense: CombinedGram | null; withoutDense: CombinedGram | null };
   /** Per photo: observations, σ, and the jaw contour's picks (dynamic contour / marching) and weights. */
   terms: PhotoTerms[];
   proj: Projection[];
@@ -250,6 +253,21 @@ interface Ctx {
 }
 
 const gramCache = new WeakMap<FitPoints, FitGram>();
+const tableCache = new WeakMap<FitGram, { key: string; table: CombinedGram }[]>();
+
+/** A fit's combined tables; the last few weightings are kept per point set (fits mostly share theirs). */
+function tablesOf(gram: FitGram, denseWeight: number, eyelidWeight: number, dense: boolean): CombinedGram {
+  const key = `${denseWeight} ${eyelidWeight} ${dense}`;
+  const list = tableCache.get(gram) ?? [];
+  let hit = list.find((x) => x.key === key);
+  if (!hit) {
+    hit = { key, table: combineGram(gram, denseWeight, eyelidWeight, dense) };
+    list.unshift(hit);
+    list.length = Math.min(list.length, 3);
+    tableCache.set(gram, list);
+  }
+  return hit.table;
+}
 
 /** Gram tables for points built without them, built once per point set. */
 function gramOf(pts: FitPoints): FitGram {

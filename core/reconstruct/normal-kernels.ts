@@ -106,3 +106,51 @@ export function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, n:
   for (; k < n; k++) s0 += a[ao + k]! * b[bo + k]!;
   return s0 + s1 + (s2 + s3);
 }
+
+/**
+ * out[oo + m] += Σ_c A[ao + m·stride + c]·x[xo + c] for m < rows, c < cols (y += A·x), two rows
+ * at a time so each x value is loaded once for both.
+ *
+ * ```ts
+ * addMatVec(V, 0, G, 0, K, K, psi, 0, Ke); // V += G[:, 0…Kψ)·ψ
+ * ```
+ */
+export function addMatVec(out: Float64Array, oo: number, A: Float64Array, ao: number, stride: number, rows: number, x: Float64Array, xo: number, cols: number): void {
+  let m = 0;
+  for (; m + 1 < rows; m += 2) {
+    const r0 = ao + m * stride, r1 = r0 + stride;
+    let s0 = 0, s1 = 0, t0 = 0, t1 = 0, c = 0;
+    for (; c + 1 < cols; c += 2) {
+      const x0 = x[xo + c]!, x1 = x[xo + c + 1]!;
+      s0 += A[r0 + c]! * x0;
+      t0 += A[r0 + c + 1]! * x1;
+      s1 += A[r1 + c]! * x0;
+      t1 += A[r1 + c + 1]! * x1;
+    }
+    if (c < cols) (s0 += A[r0 + c]! * x[xo + c]!), (s1 += A[r1 + c]! * x[xo + c]!);
+    out[oo + m] += s0 + t0;
+    out[oo + m + 1] += s1 + t1;
+  }
+  if (m < rows) out[oo + m] += dot(A, ao + m * stride, x, xo, cols);
+}
+
+/**
+ * out[oo + c] += Σ_m A[ao + m·stride + c]·x[xo + m] for c < cols, m < rows (y += Aᵀ·x), four
+ * rows of A per sweep over y.
+ *
+ * ```ts
+ * addMatTVec(V, 0, G, 0, K, Ke, psi, 0, K); // V += G[0…Kψ, :]ᵀ·ψ
+ * ```
+ */
+export function addMatTVec(out: Float64Array, oo: number, A: Float64Array, ao: number, stride: number, rows: number, x: Float64Array, xo: number, cols: number): void {
+  let m = 0;
+  for (; m + 3 < rows; m += 4) {
+    const r0 = ao + m * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
+    const x0 = x[xo + m]!, x1 = x[xo + m + 1]!, x2 = x[xo + m + 2]!, x3 = x[xo + m + 3]!;
+    for (let c = 0; c < cols; c++) out[oo + c] += x0 * A[r0 + c]! + x1 * A[r1 + c]! + x2 * A[r2 + c]! + x3 * A[r3 + c]!;
+  }
+  for (; m < rows; m++) {
+    const r0 = ao + m * stride, x0 = x[xo + m]!;
+    for (let c = 0; c < cols; c++) out[oo + c] += x0 * A[r0 + c]!;
+  }
+}

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { pickContour } from '../../../core/reconstruct/contour-pick';
-import { fitTables, type FitTables } from '../../../core/reconstruct/fit-gram';
+import { combineGram, type FitTables } from '../../../core/reconstruct/fit-gram';
 import { createProjection, projectPoints, type PhotoState } from '../../../core/reconstruct/fit-linearize';
 import { createNormalScratch, createPhotoCache, photoNormalEquations, type NormalScratch, type PhotoTerms } from '../../../core/reconstruct/fit-normal';
 import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-points';
@@ -26,8 +26,9 @@ beforeAll(async () => {
   // Photometric points spread over the head, some of them moved by the jaw.
   const photometric = Array.from({ length: Math.floor(model.vertexCount / 15) }, (_, i) => i * 15);
   pts = buildFitPoints(model, { photometric });
-  tables = fitTables(pts.gram!, O.denseWeight, O.eyelidWeight);
-  tables2 = fitTables(pts.gram!, O2.denseWeight, O2.eyelidWeight);
+  const tablesFor = (o: typeof O): FitTables => ({ withDense: combineGram(pts.gram!, o.denseWeight, o.eyelidWeight, true), withoutDense: combineGram(pts.gram!, o.denseWeight, o.eyelidWeight, false) });
+  tables = tablesFor(O);
+  tables2 = tablesFor(O2);
   scratch = createNormalScratch(pts);
 });
 
