@@ -1,11 +1,12 @@
 import { pickContour } from './contour-pick';
-import { solveArrow, type ArrowSystem } from './schur-solve';
+import { createArrowWork, solveArrow, type ArrowSystem, type ArrowWork } from './schur-solve';
 import { startState, type FitInit } from './fit-init';
 export type { FitInit } from './fit-init';
 import { buildFitGram, combineGram, type CombinedGram, type FitGram } from './fit-gram';
 import { createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
 import { createNormalScratch, createPhotoCache, photoNormalEquations, type NormalScratch, type PhotoTerms } from './fit-normal';
 import type { FitPoints } from './fit-points';
+import { frameOf, projectCached } from './fit-project';
 import type { PhotometricObservation } from './photometric-term';
 import { axisAngle, rotationMatrix, type PhotoFit } from './ortho-camera';
 
@@ -145,6 +146,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
     scratch: createNormalScratch(pts),
     local: photos.map(() => new Float64Array((Lp + Kb) ** 2)),
     localG: photos.map(() => new Float64Array(Lp + Kb)),
+    work: createArrowWork(Kb, Lp, photos.length),
   };
   let beta: Float64Array = new Float64Array(Kb);
   const start = o.fixedShape ?? o.init?.shape;
@@ -175,7 +177,8 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
         const t = ctx.terms[i]!;
         contourWeights(pts, st, o, t.contourWeights);
         const old = Int32Array.from(t.picks);
-        pickContour(pts, beta, st, ctx.proj[i]!, t.picks);
+        const fr = frameOf(pts, beta, st);
+        pickContour(pts, beta, st, ctx.proj[i]!, t.picks, (which) => (projectCached(pts, beta, st, fr, which, t.cache, ctx.scratch.beta), t.cache.pred));
         changed ||= old.some((p, l) => p !== t.picks[l]);
       });
       return changed;
@@ -198,7 +201,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
       let accepted = false;
       let converged = false;
       while (lambda < 1e10) {
-        const delta = solveArrow(sys, act, lambda);
+        const delta = solveArrow(sys, act, lambda, ctx.work);
         if (!delta) {
           lambda *= 10;
           continue;
@@ -250,6 +253,7 @@ interface Ctx {
   /** Each photo's normal matrix and gradient, refilled by every linearisation. */
   local: Float64Array[];
   localG: Float64Array[];
+  work: ArrowWork;
 }
 
 const gramCache = new WeakMap<FitPoints, FitGram>();
