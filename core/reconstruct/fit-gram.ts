@@ -58,7 +58,13 @@ export interface FitGram {
   eyelids: GramSet;
 }
 
-/** Start of row a of a packed upper triangle of order K. */
+/**
+ * Start of row a of a packed upper triangle of order K (row a holds columns a … K − 1).
+ *
+ * ```ts
+ * const sab = table[packedRow(a, K) + b - a]; // b ≥ a
+ * ```
+ */
 export const packedRow = (a: number, K: number): number => a * K - (a * (a - 1)) / 2;
 
 /**

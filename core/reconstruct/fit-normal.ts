@@ -27,7 +27,8 @@ export interface PhotoTerms {
   cache: PhotoCache;
 }
 
-export interface PhotoTermsOptions {
+/** The robust loss and term weights of {@link photoNormalEquations} (as in `FitOptions`). */
+export interface PhotoTermWeights {
   huber: number;
   denseWeight: number;
   eyelidWeight: number;
@@ -108,7 +109,7 @@ export function photoNormalEquations(
   st: PhotoState,
   terms: PhotoTerms,
   stage: 'rigid' | 'full',
-  o: PhotoTermsOptions,
+  o: PhotoTermWeights,
   out: PhotoNormal | null,
   sc: NormalScratch,
 ): number {

@@ -127,15 +127,15 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
   const bounds: [number, number] | null = o.expressionBounds === 'auto' ? (pts.namedExpressions ? [0, 1] : null) : o.expressionBounds;
   const gram = pts.gram ?? gramOf(pts);
   const terms: PhotoTerms[] = photos.map((ph) => ({
-      landmarks: ph.landmarks,
-      mesh: ph.mesh,
-      photometric: ph.photometric,
-      sigma: o.landmarkSigma * Math.max(1, Math.hypot(ph.landmarks[72]! - ph.landmarks[90]!, ph.landmarks[73]! - ph.landmarks[91]!)),
-      useDense: pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936,
-      picks: Int32Array.from({ length: 17 }, (_, l) => l),
-      contourWeights: new Float64Array(17),
-      cache: createPhotoCache(pts),
-    }));
+    landmarks: ph.landmarks,
+    mesh: ph.mesh,
+    photometric: ph.photometric,
+    sigma: o.landmarkSigma * Math.max(1, Math.hypot(ph.landmarks[72]! - ph.landmarks[90]!, ph.landmarks[73]! - ph.landmarks[91]!)),
+    useDense: pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936,
+    picks: Int32Array.from({ length: 17 }, (_, l) => l),
+    contourWeights: new Float64Array(17),
+    cache: createPhotoCache(pts),
+  }));
   const ctx: Ctx = {
     pts, o, photos, Kb, Ke, Lp, N, bounds, terms,
     tables: {

@@ -67,8 +67,12 @@ export interface FitPointsOptions {
   expressionModes: number;
   /** Vertices the photometric term samples the photos at (see photometric-term.ts); none by default. */
   photometric: ArrayLike<number> | null;
-  /** Build the Gram tables the fitter's normal equations use (~0.1 s on ICT-FaceKit); off for points only projected. */
-  gram: boolean;
+  /**
+   * Build the Gram tables the fitter's normal equations use (~0.1 s on ICT-FaceKit); false for
+   * points only projected; or the tables of other fit points of the same model and modes to share
+   * (they cover only the landmarks and dense points, which photometric points do not change).
+   */
+  gram: boolean | FitGram;
 }
 
 export const FIT_POINTS_DEFAULTS: FitPointsOptions = { marchContour: true, marchBand: 0.004, dense: true, shapeModes: Infinity, expressionModes: Infinity, photometric: null, gram: true };
@@ -163,7 +167,9 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
     namedExpressions: Ke > 0 && model.expression.names.length === model.expression.count,
     gram: null,
   };
-  if (o.gram) pts.gram = buildFitGram(pts);
+  const shared = typeof o.gram === 'object' ? o.gram : null;
+  if (shared && shared.size === Ke + Kb && !!shared.dense === denseCount > 0) pts.gram = shared;
+  else if (o.gram) pts.gram = buildFitGram(pts);
   return pts;
 }
 

@@ -137,7 +137,7 @@ export async function reconstructSubject(project: Project, analyzer: () => FaceA
   const landmarkFit = await runFit(fitPhotosStepwise(fm.points, usable.map((u) => u.obs), { ...fit, init: enc?.joint ?? null }));
   if (shouldStop()) return summary;
   const refine = photometricRefinement(options) && usable.length > 1;
-  const pp = refine ? (fm.photometric ??= photometricPoints(fm.model)) : null;
+  const pp = refine ? (fm.photometric ??= photometricPoints(fm.model, undefined, fm.points)) : null;
   const joint = pp
     ? await refinePhotometric(fm.model, (fm.evaluator ??= new HeadModelEvaluator(fm.model)), pp, usable.map((u) => u.obs), usable.map((u, i) => fittedPhotoOf(project, u.photoId, u.face, landmarkFit.shape, landmarkFit.photos[i]!)!), landmarkFit, runFit, { fit }).catch(() => landmarkFit)
     : landmarkFit;

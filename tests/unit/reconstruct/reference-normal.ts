@@ -1,6 +1,6 @@
 import { EYELID_PAIRS } from '../../../core/reconstruct/fit-gram';
 import { createProjection, projectPoints, type PhotoState, type Projection } from '../../../core/reconstruct/fit-linearize';
-import type { PhotoTerms, PhotoTermsOptions } from '../../../core/reconstruct/fit-normal';
+import type { PhotoTerms, PhotoTermWeights } from '../../../core/reconstruct/fit-normal';
 import type { FitPoints } from '../../../core/reconstruct/fit-points';
 import { photometricPointIndices, photometricResiduals } from '../../../core/reconstruct/photometric-term';
 
@@ -9,7 +9,7 @@ import { photometricPointIndices, photometricResiduals } from '../../../core/rec
  * per residual row, from `projectPoints`' Jacobian rows — kept as the reference the Gram-table
  * assembly (core/reconstruct/fit-normal.ts) is checked against.
  */
-export function referenceNormalEquations(pts: FitPoints, beta: Float64Array, st: PhotoState, terms: PhotoTerms, stage: 'rigid' | 'full', o: PhotoTermsOptions): { cost: number; H: Float64Array; g: Float64Array } {
+export function referenceNormalEquations(pts: FitPoints, beta: Float64Array, st: PhotoState, terms: PhotoTerms, stage: 'rigid' | 'full', o: PhotoTermWeights): { cost: number; H: Float64Array; g: Float64Array } {
   const proj = createProjection(pts);
   const C = proj.columns;
   const H = new Float64Array(C * C), g = new Float64Array(C), tmp = new Float64Array(C);
