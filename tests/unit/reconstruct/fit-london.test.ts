@@ -6,7 +6,13 @@ import { readZip } from '../../../core/head-model/zip-read';
 import { normalizedLandmarkError } from '../../../core/reconstruct/fit-metrics';
 import { fitLandmarks, fitPhotos, type FitResult, type PhotoObservation } from '../../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-points';
+import { combineGram } from '../../../core/reconstruct/fit-gram';
+import { createNormalScratch, createPhotoCache, photoNormalEquations } from '../../../core/reconstruct/fit-normal';
+import { pickContour } from '../../../core/reconstruct/contour-pick';
+import { createProjection } from '../../../core/reconstruct/fit-linearize';
+import { rotationMatrix } from '../../../core/reconstruct/ortho-camera';
 import { SHARED_DIR } from '../../helpers/temp-dir';
+import { referenceNormalEquations } from './reference-normal';
 
 const ZIP = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -68,5 +74,32 @@ describe.skipIf(!existsSync(ZIP))('ICT-FaceKit fit of real photos (London Set p0
       expect(deviation(alone, want)).toBeLessThan(1e-7);
       expect(normalizedLandmarkError(fitLandmarks(pts, alone.shape, alone.photos[0]!), obs[want.photo]!.landmarks)).toBeCloseTo(want.nme[0]!, 9);
     }
+  });
+
+  it("has the rank-1 assembly's normal equations at the fitted state of every photo", () => {
+    const O = { huber: 3, denseWeight: 0.1, eyelidWeight: 1 };
+    const tables = { withDense: combineGram(pts.gram!, O.denseWeight, O.eyelidWeight, true), withoutDense: null };
+    const scratch = createNormalScratch(pts), C = scratch.columns;
+    const beta = Float64Array.from(expected.joint.shape);
+    let worst = 0, outliers = 0;
+    expected.joint.photos.forEach((p, i) => {
+      const st = { R: rotationMatrix(p.rotation), jaw: rotationMatrix(p.jaw), scale: p.camera.scale, tx: p.camera.tx, ty: p.camera.ty, expression: Float64Array.from(p.expression) };
+      const picks = new Int32Array(17);
+      pickContour(pts, beta, st, createProjection(pts, false), picks);
+      const L = obs[i]!.landmarks;
+      const terms = { landmarks: L, mesh: obs[i]!.mesh, photometric: null, sigma: 0.02 * Math.hypot(L[72]! - L[90]!, L[73]! - L[91]!), useDense: true, picks, contourWeights: new Float64Array(17).fill(1), cache: createPhotoCache(pts) };
+      const ref = referenceNormalEquations(pts, beta, st, terms, 'full', O);
+      const H = new Float64Array(C * C), g = new Float64Array(C);
+      const cost = photoNormalEquations(pts, tables, beta, st, terms, 'full', O, { H, g }, scratch);
+      outliers += Array.from(scratch.termOmega).filter((w, t) => t >= 17 && w < 1).length;
+      worst = Math.max(worst, Math.abs(cost - ref.cost) / ref.cost);
+      for (let a = 0; a < C; a++) {
+        worst = Math.max(worst, Math.abs(g[a]! - ref.g[a]!) / Math.sqrt(ref.H[a * C + a]! * ref.cost));
+        for (let b = a; b < C; b++) worst = Math.max(worst, Math.abs(H[a * C + b]! - ref.H[a * C + b]!) / Math.sqrt(ref.H[a * C + a]! * ref.H[b * C + b]!));
+      }
+    });
+    console.log(`ICT-FaceKit, 6 real photos: worst relative deviation from the rank-1 assembly ${worst.toExponential(2)} (${outliers} Huber outliers)`);
+    expect(outliers).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(1e-9);
   });
 });

@@ -125,4 +125,21 @@ describe('normal equations from Gram tables (fit-normal.ts)', () => {
     expect(cost).not.toBe(first);
     expect(deviation({ cost, H, g }, ref, C, C)).toBeLessThan(1e-9);
   });
+
+  it('keeps the fit points plain data: a structured clone (as sent to a worker) gives the same normal equations', () => {
+    const C = scratch.columns;
+    const clone = structuredClone(pts);
+    expect(clone.gram!.dense!.cross).toBeInstanceOf(Float64Array);
+    const run = (p: FitPoints) => {
+      const { beta, st, terms } = scenario(5, { dense: true, photometric: true });
+      const H = new Float64Array(C * C), g = new Float64Array(C);
+      const t = { withDense: combineGram(p.gram!, O.denseWeight, O.eyelidWeight, true), withoutDense: null };
+      const cost = photoNormalEquations(p, t, beta, st, { ...terms, cache: createPhotoCache(p) }, 'full', O, { H, g }, createNormalScratch(p));
+      return { cost, H, g };
+    };
+    const a = run(pts), b = run(clone);
+    expect(b.cost).toBe(a.cost);
+    expect(Array.from(b.H)).toEqual(Array.from(a.H));
+    expect(Array.from(b.g)).toEqual(Array.from(a.g));
+  });
 });
