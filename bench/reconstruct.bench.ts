@@ -82,7 +82,7 @@ async function realPhotoRows(ict: HeadModel): Promise<BenchRow[]> {
   const fit = fitPhotos(pts, obs);
   const photos: FittedPhoto[] = files.map((f, i) => ({ path: f, shape: fit.shape, fit: fit.photos[i]!, meshPoints: faces[i]!.mesh468!.flat() }));
   const lightMs = await timeMedian(() => subjectLightAlbedo(ict, photos, { size: 512 }), 3, 1);
-  const pp = photometricPoints(ict)!;
+  const pp = photometricPoints(ict, undefined, pts)!;
   const evaluator = new HeadModelEvaluator(ict);
   const drain = async (steps: Generator<number, FitResult, void>) => {
     let r = steps.next();
