@@ -140,7 +140,7 @@ export interface FitTables {
 
 /**
  * The tables a fit uses, weighted and summed once: landmarks + denseWeight²·dense (when `dense`)
- * + eyelidWeight²·eyelids (a weight of 0 leaves a set out).
+ * + eyelidWeight²·eyelids (when eyelidWeight > 0).
  *
  * ```ts
  * const tables = { withDense: combineGram(points.gram, o.denseWeight, o.eyelidWeight, true), withoutDense: null };
@@ -149,7 +149,8 @@ export interface FitTables {
 export function combineGram(gram: FitGram, denseWeight: number, eyelidWeight: number, dense: boolean): CombinedGram {
   const K = gram.size, L = gram.landmarks;
   const out = { cross: new Float64Array(L.cross.length), first: new Float64Array(L.first.length), sum: new Float64Array(L.sum.length) };
-  const sets: [GramSet | null, number][] = [[L, 1], [dense ? gram.dense : null, denseWeight], [gram.eyelids, eyelidWeight]];
+  // As the fitter: the eyelid term only with a positive weight, the dense points with any.
+  const sets: [GramSet | null, number][] = [[L, 1], [dense ? gram.dense : null, denseWeight], [eyelidWeight > 0 ? gram.eyelids : null, eyelidWeight]];
   for (const [set, w] of sets) {
     if (!set || w === 0) continue;
     const w2 = w * w;
