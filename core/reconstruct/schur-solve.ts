@@ -92,15 +92,9 @@ export function solveArrow(sys: ArrowSystem, active: Uint8Array, lambda: number,
       rhs[p] += dot(W, p * n, y, 0, n);
     }
   }
-  let dBeta = new Float64Array(0);
-  if (m > 0) {
-    for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) S[a * m + b] = S[b * m + a]!;
-    if (!choleskyInPlace(S, m)) return null;
-    dBeta = Float64Array.from(rhs);
-    forwardSolve(S, m, dBeta, 0);
-    backSolve(S, m, dBeta);
-    shared.forEach((c, a) => (delta[c] = dBeta[a]!));
-  }
+  const dBeta = m > 0 ? solveSymmetric(S, m, rhs) : new Float64Array(0);
+  if (!dBeta) return null;
+  shared.forEach((c, a) => (delta[c] = dBeta[a]!));
   // δ_i = −L⁻ᵀ·(y + W·δβ)
   for (let i = 0; i < photos; i++) {
     const { A, W, y, idx, n } = work.blocks[i]!;
@@ -113,6 +107,16 @@ export function solveArrow(sys: ArrowSystem, active: Uint8Array, lambda: number,
     for (let a = 0; a < n; a++) delta[Kb + i * Lp + idx[a]!] = -v[a]!;
   }
   return delta;
+}
+
+/** S⁻¹·rhs for S with only its upper triangle filled (overwritten), or null when S is not positive definite. */
+function solveSymmetric(S: Float64Array, m: number, rhs: Float64Array): Float64Array | null {
+  for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) S[a * m + b] = S[b * m + a]!;
+  if (!choleskyInPlace(S, m)) return null;
+  const x = Float64Array.from(rhs);
+  forwardSolve(S, m, x, 0);
+  backSolve(S, m, x);
+  return x;
 }
 
 /** Overwrites the lower triangle of a row-major SPD matrix with its Cholesky factor L; false when it is not positive definite. */
