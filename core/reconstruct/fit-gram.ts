@@ -153,11 +153,9 @@ export function combineGram(gram: FitGram, denseWeight: number, eyelidWeight: nu
   const sets: [GramSet | null, number][] = [[L, 1], [dense ? gram.dense : null, denseWeight], [eyelidWeight > 0 ? gram.eyelids : null, eyelidWeight]];
   for (const [set, w] of sets) {
     if (!set || w === 0) continue;
-    const w2 = w * w;
-    for (const key of ['cross', 'first', 'sum'] as const) {
-      const a = out[key], b = set[key];
-      for (let e = 0; e < a.length; e++) a[e] += w2 * b[e]!;
-    }
+    addScaled(out.cross, set.cross, w * w);
+    addScaled(out.first, set.first, w * w);
+    addScaled(out.sum, set.sum, w * w);
   }
   const pairs = new Float64Array(GRAM_PAIRS.length * gram.packed);
   GRAM_PAIRS.forEach(([i, j], q) => {
@@ -169,6 +167,11 @@ export function combineGram(gram: FitGram, denseWeight: number, eyelidWeight: nu
     }
   });
   return { ...out, pairs };
+}
+
+/** a += w·b, elementwise. */
+function addScaled(a: Float64Array, b: Float64Array, w: number): void {
+  for (let e = 0; e < a.length; e++) a[e] += w * b[e]!;
 }
 
 /**
