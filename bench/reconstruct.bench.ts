@@ -89,7 +89,7 @@ async function realPhotoRows(ict: HeadModel): Promise<BenchRow[]> {
   const views = poseViews(ict, evaluator, fit.shape, photos);
   const lightMs = await timeMedian(() => lightAlbedoStage(ict, views, triangles, { size: 512 }), 3, 1);
   const light1024Ms = await timeMedian(() => lightAlbedoStage(ict, views, triangles, { size: 1024 }), 3, 1);
-  const pp = photometricPoints(ict)!;
+  const pp = photometricPoints(ict, undefined, pts)!;
   const refineMs = await timeMedian(() => photometricRefineStage(ict, pp, obs, views, photos.map(() => 1), triangles, fit), 2, 0);
   const note = `${files.length} photos 1350×1350, perception excluded`;
   return [

@@ -6,12 +6,14 @@ import type { FitPoints } from './fit-points';
  * dynamic contour bin for the yaw (DECA's rule: the rotation's y Euler angle, rounded, clamped to
  * ±39°), or by landmark marching — on the side turned away, the candidate furthest out in the image
  * (the silhouette a detector marks). Other landmarks keep their own point. Writes into `picks`.
+ * Points are projected into `proj`, or by `project` (which returns the predicted pixels, x, y per
+ * fit point) when given — the fitter's cached projection.
  *
  * ```ts
  * pickContour(points, beta, state, proj, picks); // picks[l] = point index for landmark l
  * ```
  */
-export function pickContour(pts: FitPoints, beta: Float64Array, st: PhotoState, proj: Projection, picks: Int32Array): void {
+export function pickContour(pts: FitPoints, beta: Float64Array, st: PhotoState, proj: Projection, picks: Int32Array, project?: (which: Int32Array) => Float64Array): void {
   for (let l = 0; l < 17; l++) picks[l] = l;
   const c = pts.contour;
   if (!c) return;
@@ -29,11 +31,17 @@ export function pickContour(pts: FitPoints, beta: Float64Array, st: PhotoState, 
     const cand = c.candidates[l]!;
     const side = Math.sign(pts.rest[l * 3]!);
     if (cand.length === 0 || side * fx <= 0) continue;
-    projectPoints(pts, beta, st, 0, false, proj, cand);
-    projectPoints(pts, beta, st, 0, false, proj, [l]);
-    let best = l, bestU = side * proj.pred[l * 2]!;
+    let pred = proj.pred;
+    if (project) {
+      project(cand);
+      pred = project(Int32Array.of(l));
+    } else {
+      projectPoints(pts, beta, st, 0, false, proj, cand);
+      projectPoints(pts, beta, st, 0, false, proj, [l]);
+    }
+    let best = l, bestU = side * pred[l * 2]!;
     for (let k = 0; k < cand.length; k++) {
-      const u = side * proj.pred[cand[k]! * 2]!;
+      const u = side * pred[cand[k]! * 2]!;
       if (u > bestU) (bestU = u), (best = cand[k]!);
     }
     picks[l] = best;

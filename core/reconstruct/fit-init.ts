@@ -53,7 +53,7 @@ export function startState(
     st.ty = init.camera.ty;
     return st;
   }
-  const proj = createProjection(pts);
+  const proj = createProjection(pts, false);
   projectPoints(pts, beta, st, 68, false, proj);
   let mx = 0, my = 0, ox = 0, oy = 0;
   for (let l = 0; l < 68; l++) (mx += proj.pred[l * 2]! / 68), (my += proj.pred[l * 2 + 1]! / 68), (ox += ph.landmarks[l * 2]! / 68), (oy += ph.landmarks[l * 2 + 1]! / 68);

@@ -1,4 +1,5 @@
 import type { FitPoints } from './fit-points';
+import { dot } from './normal-kernels';
 
 /** One photo's state during the fit (rotations as row-major matrices, updated multiplicatively). */
 export interface PhotoState {
@@ -24,15 +25,16 @@ export interface Projection {
 export const LOCAL_FIXED = 9;
 
 /**
- * Allocates a {@link Projection} for a point set.
+ * Allocates a {@link Projection} for a point set; without `jacobian` it has no room for Jacobian
+ * rows (megabytes on a large model) and can only be projected into.
  *
  * ```ts
  * const proj = createProjection(points);
  * ```
  */
-export function createProjection(pts: FitPoints): Projection {
+export function createProjection(pts: FitPoints, jacobian = true): Projection {
   const columns = LOCAL_FIXED + pts.expressionCount + pts.shapeCount;
-  return { columns, pred: new Float64Array(pts.count * 2), jac: new Float64Array(pts.count * 2 * columns) };
+  return { columns, pred: new Float64Array(pts.count * 2), jac: new Float64Array(jacobian ? pts.count * 2 * columns : 0) };
 }
 
 /**
@@ -46,6 +48,7 @@ export function createProjection(pts: FitPoints): Projection {
  * ```
  */
 export function projectPoints(pts: FitPoints, beta: Float64Array, st: PhotoState, count: number, jacobian: boolean, out: Projection, which?: ArrayLike<number>): void {
+  if (jacobian && out.jac.length < pts.count * 2 * out.columns) throw new Error('projectPoints: the projection was created without Jacobian rows');
   const Kb = pts.shapeCount, Ke = pts.expressionCount, C = out.columns, Lp = LOCAL_FIXED + Ke;
   const { R, jaw: Rj, scale: s, expression: psi } = st;
   // Jaw pivot c = c0 + Cβ·β + Cψ·ψ.
@@ -68,19 +71,13 @@ export function projectPoints(pts: FitPoints, beta: Float64Array, st: PhotoState
     const p = which ? which[q]! : q;
     for (let d = 0; d < 3; d++) {
       const row = p * 3 + d;
-      let v = rest[row]!;
-      for (let k = 0, o = row * Kb; k < Kb; k++) v += shape[o + k]! * beta[k]!;
-      for (let k = 0, o = row * Ke; k < Ke; k++) v += expression[o + k]! * psi[k]!;
-      x[d] = v;
+      x[d] = rest[row]! + dot(shape, row * Kb, beta, 0, Kb) + dot(expression, row * Ke, psi, 0, Ke);
     }
     const w = pts.hasJaw ? jawWeight[p]! : 0;
     if (w !== 0) {
       for (let d = 0; d < 3; d++) {
         const row = p * 3 + d;
-        let v = restW[row]!;
-        for (let k = 0, o = row * Kb; k < Kb; k++) v += shapeW[o + k]! * beta[k]!;
-        for (let k = 0, o = row * Ke; k < Ke; k++) v += expressionW[o + k]! * psi[k]!;
-        u[d] = v - w * c[d]!;
+        u[d] = restW[row]! + dot(shapeW, row * Kb, beta, 0, Kb) + dot(expressionW, row * Ke, psi, 0, Ke) - w * c[d]!;
       }
       for (let d = 0; d < 3; d++) y[d] = x[d]! + Rj[d * 3]! * u[0]! + Rj[d * 3 + 1]! * u[1]! + Rj[d * 3 + 2]! * u[2]! - u[d]!;
     } else for (let d = 0; d < 3; d++) y[d] = x[d]!;
@@ -94,17 +91,17 @@ export function projectPoints(pts: FitPoints, beta: Float64Array, st: PhotoState
     jv.fill(0);
     // e_i × y for i = x, y, z.
     const cx = [0, -y[2]!, y[1]!], cy = [y[2]!, 0, -y[0]!], cz = [-y[1]!, y[0]!, 0];
-    const dot = (a: number[], b: number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
-    ju[0] = dot(a0, cx); ju[1] = dot(a0, cy); ju[2] = dot(a0, cz);
-    jv[0] = dot(a1, cx); jv[1] = dot(a1, cy); jv[2] = dot(a1, cz);
+    const dot3 = (a: number[], b: number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+    ju[0] = dot3(a0, cx); ju[1] = dot3(a0, cy); ju[2] = dot3(a0, cz);
+    jv[0] = dot3(a1, cx); jv[1] = dot3(a1, cy); jv[2] = dot3(a1, cz);
     ju[3] = s * z0; jv[3] = -s * z1;
     ju[4] = 1; jv[5] = 1;
     if (w !== 0) {
       // ∂y/∂δ_jaw,i = R_jaw·(e_i × u); a·R_jaw = (b + a).
       const e0 = [b0[0]! + a0[0]!, b0[1]! + a0[1]!, b0[2]! + a0[2]!], e1 = [b1[0]! + a1[0]!, b1[1]! + a1[1]!, b1[2]! + a1[2]!];
       const ux = [0, -u[2]!, u[1]!], uy = [u[2]!, 0, -u[0]!], uz = [-u[1]!, u[0]!, 0];
-      ju[6] = dot(e0, ux); ju[7] = dot(e0, uy); ju[8] = dot(e0, uz);
-      jv[6] = dot(e1, ux); jv[7] = dot(e1, uy); jv[8] = dot(e1, uz);
+      ju[6] = dot3(e0, ux); ju[7] = dot3(e0, uy); ju[8] = dot3(e0, uz);
+      jv[6] = dot3(e1, ux); jv[7] = dot3(e1, uy); jv[8] = dot3(e1, uz);
     }
     for (let d = 0; d < 3; d++) {
       const row = p * 3 + d;
@@ -132,27 +129,5 @@ export function projectPoints(pts: FitPoints, beta: Float64Array, st: PhotoState
         jv[Lp + k] += bd1 * b;
       }
     }
-  }
-}
-
-/**
- * Adds ω·jᵀj (upper triangle) and ω·r·j to a C×C normal matrix and gradient for the residual
- * r = scale·(row_a − row_b) + …; `rowB` < 0 means no subtraction (eyelid terms use it).
- *
- * ```ts
- * accumulateRow(proj, 2 * p, -1, 1 / sigma, r, 1, H, g, tmp);
- * ```
- */
-export function accumulateRow(proj: Projection, rowA: number, rowB: number, scale: number, r: number, omega: number, H: Float64Array, g: Float64Array, tmp: Float64Array): void {
-  const C = proj.columns, J = proj.jac;
-  const oa = rowA * C, ob = rowB * C;
-  if (rowB < 0) for (let i = 0; i < C; i++) tmp[i] = scale * J[oa + i]!;
-  else for (let i = 0; i < C; i++) tmp[i] = scale * (J[oa + i]! - J[ob + i]!);
-  for (let i = 0; i < C; i++) {
-    const ti = omega * tmp[i]!;
-    if (ti === 0) continue;
-    g[i] += ti * r;
-    const o = i * C;
-    for (let k = i; k < C; k++) H[o + k] += ti * tmp[k]!;
   }
 }

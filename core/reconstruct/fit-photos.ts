@@ -1,10 +1,13 @@
 import { pickContour } from './contour-pick';
-import { solveArrow } from './schur-solve';
+import { createArrowWork, solveArrow, type ArrowSystem, type ArrowWork } from './schur-solve';
 import { startState, type FitInit } from './fit-init';
 export type { FitInit } from './fit-init';
-import { accumulateRow, createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
+import { buildFitGram, combineGram, type CombinedGram, type FitGram } from './fit-gram';
+import { createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
+import { createNormalScratch, createPhotoCache, photoNormalEquations, type NormalScratch, type PhotoTerms } from './fit-normal';
 import type { FitPoints } from './fit-points';
-import { photometricPointIndices, photometricTerms, type PhotometricObservation } from './photometric-term';
+import { frameOf, projectCached } from './fit-project';
+import type { PhotometricObservation } from './photometric-term';
 import { axisAngle, rotationMatrix, type PhotoFit } from '../geometry/ortho-camera';
 
 /** What the fitter sees of one photo (pixels of the upright photo). */
@@ -87,9 +90,6 @@ export interface FitResult {
   cost: number;
 }
 
-/** iBUG eyelid pairs (upper, lower) of DECA's eye-closure term. */
-const EYELID_PAIRS: readonly [number, number][] = [[37, 41], [38, 40], [43, 47], [44, 46]];
-
 /**
  * Fits one person's photos with Levenberg–Marquardt: one shared identity β, and per photo the
  * expression ψ, global rotation, jaw rotation and orthographic camera. Coarse to fine: cameras and
@@ -125,13 +125,28 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
   const Kb = pts.shapeCount, Ke = pts.expressionCount, Lp = LOCAL_FIXED + Ke;
   const N = Kb + photos.length * Lp;
   const bounds: [number, number] | null = o.expressionBounds === 'auto' ? (pts.namedExpressions ? [0, 1] : null) : o.expressionBounds;
+  const gram = pts.gram ?? gramOf(pts);
+  const terms: PhotoTerms[] = photos.map((ph) => ({
+    landmarks: ph.landmarks,
+    mesh: ph.mesh,
+    photometric: ph.photometric,
+    sigma: o.landmarkSigma * Math.max(1, Math.hypot(ph.landmarks[72]! - ph.landmarks[90]!, ph.landmarks[73]! - ph.landmarks[91]!)),
+    useDense: pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936,
+    picks: Int32Array.from({ length: 17 }, (_, l) => l),
+    contourWeights: new Float64Array(17),
+    cache: createPhotoCache(pts),
+  }));
   const ctx: Ctx = {
-    pts, o, photos, Kb, Ke, Lp, N, bounds,
-    sigma: photos.map((ph) => o.landmarkSigma * Math.max(1, Math.hypot(ph.landmarks[72]! - ph.landmarks[90]!, ph.landmarks[73]! - ph.landmarks[91]!))),
-    useDense: photos.map((ph) => pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936),
-    proj: photos.map(() => createProjection(pts)),
-    contour: photos.map(() => new Float64Array(17)),
-    picks: photos.map(() => Int32Array.from({ length: 17 }, (_, l) => l)),
+    pts, o, photos, Kb, Ke, Lp, N, bounds, terms,
+    tables: {
+      withDense: terms.some((t) => t.useDense) ? tablesOf(gram, o.denseWeight, o.eyelidWeight, true) : null,
+      withoutDense: terms.some((t) => !t.useDense) ? tablesOf(gram, o.denseWeight, o.eyelidWeight, false) : null,
+    },
+    proj: photos.map(() => createProjection(pts, false)),
+    scratch: createNormalScratch(pts),
+    local: photos.map(() => new Float64Array((Lp + Kb) ** 2)),
+    localG: photos.map(() => new Float64Array(Lp + Kb)),
+    work: createArrowWork(Kb, Lp, photos.length),
   };
   let beta: Float64Array = new Float64Array(Kb);
   const start = o.fixedShape ?? o.init?.shape;
@@ -159,10 +174,12 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
     const repick = (): boolean => {
       let changed = false;
       states.forEach((st, i) => {
-        contourWeights(pts, st, o, ctx.contour[i]!);
-        const old = Int32Array.from(ctx.picks[i]!);
-        pickContour(pts, beta, st, ctx.proj[i]!, ctx.picks[i]!);
-        changed ||= old.some((p, l) => p !== ctx.picks[i]![l]);
+        const t = ctx.terms[i]!;
+        contourWeights(pts, st, o, t.contourWeights);
+        const old = Int32Array.from(t.picks);
+        const fr = frameOf(pts, beta, st);
+        pickContour(pts, beta, st, ctx.proj[i]!, t.picks, (which) => (projectCached(pts, beta, st, fr, which, t.cache, ctx.scratch.beta), t.cache.pred));
+        changed ||= old.some((p, l) => p !== t.picks[l]);
       });
       return changed;
     };
@@ -170,20 +187,21 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
     let rounds = 1;
     for (let it = 0; it < maxIt; it++) {
       if (o.shouldStop?.()) break;
-      const H = new Float64Array(N * N), g = new Float64Array(N);
-      cost = linearize(ctx, beta, states, stage, H, g);
+      const sys = linearize(ctx, beta, states, stage);
+      cost = sys.cost;
       // Expressions pinned at a bound with the gradient pushing outwards stay put this step.
       const act = Uint8Array.from(active);
       if (ctx.bounds) states.forEach((st, i) => {
+        const g = sys.localG[i]!;
         for (let k = 0; k < Ke; k++) {
-          const col = Kb + i * Lp + LOCAL_FIXED + k;
-          if ((st.expression[k]! <= ctx.bounds![0] && g[col]! > 0) || (st.expression[k]! >= ctx.bounds![1] && g[col]! < 0)) act[col] = 0;
+          const col = Kb + i * Lp + LOCAL_FIXED + k, gk = g[LOCAL_FIXED + k]!;
+          if ((st.expression[k]! <= ctx.bounds![0] && gk > 0) || (st.expression[k]! >= ctx.bounds![1] && gk < 0)) act[col] = 0;
         }
       });
       let accepted = false;
       let converged = false;
       while (lambda < 1e10) {
-        const delta = solveArrow(H, g, N, act, lambda, Kb, Lp, photos.length);
+        const delta = solveArrow(sys, act, lambda, ctx.work);
         if (!delta) {
           lambda *= 10;
           continue;
@@ -226,12 +244,43 @@ interface Ctx {
   Lp: number;
   N: number;
   bounds: [number, number] | null;
-  sigma: number[];
-  useDense: boolean[];
+  /** The fit's Gram tables (weights applied). */
+  tables: { withDense: CombinedGram | null; withoutDense: CombinedGram | null };
+  /** Per photo: observations, σ, and the jaw contour's picks (dynamic contour / marching) and weights. */
+  terms: PhotoTerms[];
   proj: Projection[];
-  contour: Float64Array[];
-  /** Point index per jaw-contour landmark (dynamic contour / marching), per photo. */
-  picks: Int32Array[];
+  scratch: NormalScratch;
+  /** Each photo's normal matrix and gradient, refilled by every linearisation. */
+  local: Float64Array[];
+  localG: Float64Array[];
+  work: ArrowWork;
+}
+
+const gramCache = new WeakMap<FitPoints, FitGram>();
+const tableCache = new WeakMap<FitGram, { key: string; table: CombinedGram }[]>();
+
+/** A fit's combined tables; the last few weightings are kept per point set (fits mostly share theirs). */
+function tablesOf(gram: FitGram, denseWeight: number, eyelidWeight: number, dense: boolean): CombinedGram {
+  const key = `${denseWeight} ${eyelidWeight} ${dense}`;
+  const list = tableCache.get(gram) ?? [];
+  let hit = list.find((x) => x.key === key);
+  if (!hit) {
+    hit = { key, table: combineGram(gram, denseWeight, eyelidWeight, dense) };
+    list.unshift(hit);
+    list.length = Math.min(list.length, 3);
+    tableCache.set(gram, list);
+  }
+  return hit.table;
+}
+
+/** Gram tables for points built without them, built once per point set. */
+function gramOf(pts: FitPoints): FitGram {
+  let g = gramCache.get(pts);
+  if (!g) {
+    g = buildFitGram(pts)!;
+    gramCache.set(pts, g);
+  }
+  return g;
 }
 
 /**
@@ -258,48 +307,6 @@ function huberCost(e2: number, k: number): { cost: number; omega: number } {
   return e <= k ? { cost: e2, omega: 1 } : { cost: 2 * k * e - k * k, omega: k / e };
 }
 
-/** Robust cost of one photo's data terms; with H and g, also its normal equations (local columns). */
-function photoTerms(ctx: Ctx, i: number, beta: Float64Array, st: PhotoState, stage: 'rigid' | 'full', H: Float64Array | null, g: Float64Array | null): number {
-  const { pts, o } = ctx;
-  const ph = ctx.photos[i]!, proj = ctx.proj[i]!, sigma = ctx.sigma[i]!;
-  const dense = stage === 'full' && ctx.useDense[i]!;
-  const picks = ctx.picks[i]!;
-  const which: number[] = [];
-  for (let l = 0; l < 68; l++) which.push(l < 17 ? picks[l]! : l);
-  if (dense) for (let m = 0; m < 468; m++) which.push(pts.denseStart + m);
-  const photometric = stage === 'full' ? ph.photometric : null;
-  if (photometric) which.push(...photometricPointIndices(pts, photometric));
-  projectPoints(pts, beta, st, 0, !!H, proj, which);
-  const tmp = H ? new Float64Array(proj.columns) : null;
-  const P = proj.pred;
-  let cost = 0;
-  const point = (p: number, ox: number, oy: number, w: number) => {
-    const s = w / sigma;
-    const ru = (P[p * 2]! - ox) * s, rv = (P[p * 2 + 1]! - oy) * s;
-    const hb = huberCost(ru * ru + rv * rv, o.huber);
-    cost += hb.cost;
-    if (H) {
-      accumulateRow(proj, p * 2, -1, s, ru, hb.omega, H, g!, tmp!);
-      accumulateRow(proj, p * 2 + 1, -1, s, rv, hb.omega, H, g!, tmp!);
-    }
-  };
-  const L = ph.landmarks;
-  for (let l = 0; l < 68; l++) point(l < 17 ? picks[l]! : l, L[l * 2]!, L[l * 2 + 1]!, l < 17 ? ctx.contour[i]![l]! : 1);
-  if (stage === 'full' && o.eyelidWeight > 0) {
-    const s = o.eyelidWeight / sigma;
-    for (const [a, b] of EYELID_PAIRS) {
-      for (let d = 0; d < 2; d++) {
-        const r = (P[a * 2 + d]! - P[b * 2 + d]! - (L[a * 2 + d]! - L[b * 2 + d]!)) * s;
-        cost += r * r;
-        if (H) accumulateRow(proj, a * 2 + d, b * 2 + d, s, r, 1, H, g!, tmp!);
-      }
-    }
-  }
-  if (dense) for (let m = 0; m < 468; m++) point(pts.denseStart + m, ph.mesh![m * 2]!, ph.mesh![m * 2 + 1]!, o.denseWeight);
-  if (photometric) cost += photometricTerms(pts, photometric, proj, o.huber, H, g, tmp);
-  return cost;
-}
-
 function regularizerCost(ctx: Ctx, beta: Float64Array, st: PhotoState[], stage: 'rigid' | 'full'): number {
   if (stage === 'rigid') return 0;
   const { o } = ctx;
@@ -315,49 +322,43 @@ function regularizerCost(ctx: Ctx, beta: Float64Array, st: PhotoState[], stage: 
 
 function evaluateCost(ctx: Ctx, beta: Float64Array, states: PhotoState[], stage: 'rigid' | 'full'): number {
   let c = regularizerCost(ctx, beta, states, stage);
-  states.forEach((st, i) => (c += photoTerms(ctx, i, beta, st, stage, null, null)));
+  states.forEach((st, i) => (c += photoNormalEquations(ctx.pts, ctx.tables, beta, st, ctx.terms[i]!, stage, ctx.o, null, ctx.scratch)));
   return c;
 }
 
-/** Cost, and the global normal matrix (upper triangle filled both ways) and gradient. */
-function linearize(ctx: Ctx, beta: Float64Array, states: PhotoState[], stage: 'rigid' | 'full', H: Float64Array, g: Float64Array): number {
-  const { Kb, Ke, Lp, N, o } = ctx;
+/** Cost, and the normal equations as an arrow system (regularisers included). */
+function linearize(ctx: Ctx, beta: Float64Array, states: PhotoState[], stage: 'rigid' | 'full'): ArrowSystem & { cost: number } {
+  const { Kb, Ke, Lp, o } = ctx;
   let cost = regularizerCost(ctx, beta, states, stage);
   const C = Lp + Kb;
-  const map = (i: number, c: number) => (c < Lp ? Kb + i * Lp + c : c - Lp);
+  const shared = new Float64Array(Kb * Kb), sharedG = new Float64Array(Kb);
   states.forEach((st, i) => {
-    const Hl = new Float64Array(C * C), gl = new Float64Array(C);
-    cost += photoTerms(ctx, i, beta, st, stage, Hl, gl);
-    for (let a = 0; a < C; a++) {
-      const ga = map(i, a);
-      g[ga] += gl[a]!;
-      for (let b = a; b < C; b++) {
-        const v = Hl[a * C + b]!;
-        if (v === 0) continue;
-        const gb = map(i, b);
-        H[ga * N + gb] += v;
-        if (ga !== gb) H[gb * N + ga] += v;
-      }
+    const H = ctx.local[i]!.fill(0), g = ctx.localG[i]!.fill(0);
+    cost += photoNormalEquations(ctx.pts, ctx.tables, beta, st, ctx.terms[i]!, stage, o, { H, g }, ctx.scratch);
+    for (let a = 0; a < Kb; a++) {
+      sharedG[a] += g[Lp + a]!;
+      const so = a * Kb, ho = (Lp + a) * C + Lp;
+      for (let b = a; b < Kb; b++) shared[so + b] += H[ho + b]!;
     }
     if (stage === 'full') {
       for (let k = 0; k < Ke; k++) {
-        const col = Kb + i * Lp + LOCAL_FIXED + k;
-        H[col * N + col] += o.expressionRegularization;
-        g[col] += o.expressionRegularization * st.expression[k]!;
+        const c = LOCAL_FIXED + k;
+        H[c * C + c] += o.expressionRegularization;
+        g[c] += o.expressionRegularization * st.expression[k]!;
       }
       const j = axisAngle(st.jaw);
       for (let d = 0; d < 3; d++) {
-        const col = Kb + i * Lp + 6 + d;
-        H[col * N + col] += o.jawRegularization;
-        g[col] += o.jawRegularization * j[d]!;
+        const c = 6 + d;
+        H[c * C + c] += o.jawRegularization;
+        g[c] += o.jawRegularization * j[d]!;
       }
     }
   });
   if (stage === 'full') for (let k = 0; k < Kb; k++) {
-    H[k * N + k] += o.shapeRegularization;
-    g[k] += o.shapeRegularization * beta[k]!;
+    shared[k * Kb + k] += o.shapeRegularization;
+    sharedG[k] += o.shapeRegularization * beta[k]!;
   }
-  return cost;
+  return { Kb, Lp, shared, sharedG, local: ctx.local, localG: ctx.localG, cost };
 }
 
 function applyStep(ctx: Ctx, beta: Float64Array, states: PhotoState[], delta: Float64Array): { beta: Float64Array; states: PhotoState[] } {
@@ -392,7 +393,7 @@ function mul3(A: Float64Array, B: Float64Array): Float64Array {
  * ```
  */
 export function fitLandmarks(pts: FitPoints, shape: ArrayLike<number>, photo: PhotoFit): Float64Array {
-  const proj = createProjection(pts);
+  const proj = createProjection(pts, false);
   const beta = Float64Array.from({ length: pts.shapeCount }, (_, k) => shape[k] ?? 0);
   const st: PhotoState = { R: rotationMatrix(photo.rotation), jaw: rotationMatrix(photo.jaw), scale: photo.camera.scale, tx: photo.camera.tx, ty: photo.camera.ty, expression: Float64Array.from({ length: pts.expressionCount }, (_, k) => photo.expression[k] ?? 0) };
   const picks = new Int32Array(17);

@@ -1,7 +1,6 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
 import { depthAt, photoDepth } from '../geometry/photo-depth';
-import type { Projection } from './fit-linearize';
 import type { FitPoints } from './fit-points';
 import type { OrthoCamera } from '../geometry/ortho-camera';
 import { sampleUvTexture, type UvTexture } from './photometric-samples';
@@ -128,15 +127,17 @@ export function photometricPointIndices(pts: FitPoints, obs: PhotometricObservat
 }
 
 /**
- * Robust cost of the photometric residuals w·(I(u) − predicted) of one photo, and with H and g
- * their normal equations (rows: w·∇I·∂u/∂θ). Points must have been projected into `proj`.
+ * Robust cost of the photometric residuals w·(I(u) − predicted) of one photo (points projected
+ * into `pred`, x, y per fit point), and with `out` four values per visible point: its residual,
+ * Huber weight and the image gradient (× w, per photo pixel) gx, gy — its normal-equation row is
+ * gx·∂u/∂θ + gy·∂v/∂θ (direct image alignment).
  *
  * ```ts
- * cost += photometricTerms(points, obs, proj, huber, H, g, tmp);
+ * cost += photometricResiduals(points, obs, pred, huber, rows);
  * ```
  */
-export function photometricTerms(pts: FitPoints, obs: PhotometricObservation, proj: Projection, huber: number, H: Float64Array | null, g: Float64Array | null, tmp: Float64Array | null): number {
-  const C = proj.columns, J = proj.jac, P = proj.pred;
+export function photometricResiduals(pts: FitPoints, obs: PhotometricObservation, pred: Float64Array, huber: number, out: Float64Array | null): number {
+  const P = pred;
   const { image, scale, originX, originY, weight: w } = obs;
   let cost = 0;
   for (let q = 0; q < obs.points.length; q++) {
@@ -144,21 +145,13 @@ export function photometricTerms(pts: FitPoints, obs: PhotometricObservation, pr
     const x = (P[p * 2]! - originX) * scale, y = (P[p * 2 + 1]! - originY) * scale;
     const r = w * (sampleGrey(image, x, y) - obs.predicted[q]!);
     const e = Math.abs(r);
-    const omega = e <= huber ? 1 : huber / e;
     cost += e <= huber ? r * r : 2 * huber * e - huber * huber;
-    if (!H) continue;
+    if (!out) continue;
+    out[q * 4] = r;
+    out[q * 4 + 1] = e <= huber ? 1 : huber / e;
     // Central differences one image pixel apart, in photo pixels (× scale).
-    const gx = ((sampleGrey(image, x + 1, y) - sampleGrey(image, x - 1, y)) / 2) * scale * w;
-    const gy = ((sampleGrey(image, x, y + 1) - sampleGrey(image, x, y - 1)) / 2) * scale * w;
-    const ou = p * 2 * C, ov = ou + C;
-    for (let i = 0; i < C; i++) tmp![i] = gx * J[ou + i]! + gy * J[ov + i]!;
-    for (let i = 0; i < C; i++) {
-      const ti = omega * tmp![i]!;
-      if (ti === 0) continue;
-      g![i] += ti * r;
-      const o = i * C;
-      for (let k = i; k < C; k++) H[o + k] += ti * tmp![k]!;
-    }
+    out[q * 4 + 2] = ((sampleGrey(image, x + 1, y) - sampleGrey(image, x - 1, y)) / 2) * scale * w;
+    out[q * 4 + 3] = ((sampleGrey(image, x, y + 1) - sampleGrey(image, x, y - 1)) / 2) * scale * w;
   }
   return cost;
 }

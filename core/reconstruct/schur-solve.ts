@@ -1,97 +1,145 @@
+import { addProducts, dot } from './normal-kernels';
+
 /**
- * Solves the damped normal equations (H + λ·diag(H))·δ = −g of a joint fit whose unknowns are a
- * shared block (β, columns [0, Kb)) and one block per photo (columns Kb + i·Lp …), photo blocks
- * coupled only through β — an arrow-shaped matrix. The photo blocks are eliminated first (Schur
- * complement), so the work grows linearly with the photos instead of cubically. Only columns with
- * `active[c]` move; the others get δ = 0. Returns null when a block is not positive definite.
+ * Normal equations of a joint fit whose unknowns are a shared block (β, Kb columns) and one block
+ * of Lp columns per photo, photo blocks coupled only through β — an arrow-shaped matrix, stored
+ * as its pieces: global column c < Kb is β_c, Kb + i·Lp + c is photo i's local column c.
+ */
+export interface ArrowSystem {
+  Kb: number;
+  Lp: number;
+  /** β×β block (Kb×Kb, upper triangle) and its gradient, all photos summed. */
+  shared: Float64Array;
+  sharedG: Float64Array;
+  /**
+   * Per photo, its normal matrix over its local columns then β (C×C, C = Lp + Kb, upper
+   * triangle): rows [0, Lp) hold the photo block and its coupling to β; its β×β part is already
+   * in `shared`. And its gradient (the first Lp entries are read).
+   */
+  local: Float64Array[];
+  localG: Float64Array[];
+}
+
+/** Buffers of {@link solveArrow}, reused across its calls for systems of one shape. */
+export interface ArrowWork {
+  S: Float64Array;
+  T: Float64Array;
+  blocks: { A: Float64Array; W: Float64Array; y: Float64Array; idx: Int32Array; n: number }[];
+}
+
+/**
+ * Buffers for systems of Kb shared and `photos` × Lp local columns.
  *
  * ```ts
- * const delta = solveArrow(H, g, N, active, lambda, Kb, Lp, photos);
+ * const work = createArrowWork(Kb, Lp, photos);
  * ```
  */
-export function solveArrow(H: Float64Array, g: Float64Array, N: number, active: Uint8Array, lambda: number, Kb: number, Lp: number, photos: number): Float64Array | null {
-  const delta = new Float64Array(N);
+export function createArrowWork(Kb: number, Lp: number, photos: number): ArrowWork {
+  return {
+    S: new Float64Array(Kb * Kb), T: new Float64Array(Kb * Kb),
+    blocks: Array.from({ length: photos }, () => ({ A: new Float64Array(Lp * Lp), W: new Float64Array(Kb * Lp), y: new Float64Array(Lp), idx: new Int32Array(Lp), n: 0 })),
+  };
+}
+
+/**
+ * Solves the damped normal equations (H + λ·diag(H))·δ = −g of an {@link ArrowSystem}. The photo
+ * blocks are eliminated first (Schur complement through each block's Cholesky factor L:
+ * W = L⁻¹·B, S −= Wᵀ·W), so the work grows linearly with the photos instead of cubically. Only
+ * columns with `active[c]` (global numbering) move; the others get δ = 0. Returns null when a
+ * block is not positive definite.
+ *
+ * ```ts
+ * const delta = solveArrow(system, active, lambda);
+ * ```
+ */
+export function solveArrow(sys: ArrowSystem, active: Uint8Array, lambda: number, work: ArrowWork = createArrowWork(sys.Kb, sys.Lp, sys.local.length)): Float64Array | null {
+  const { Kb, Lp } = sys, C = Lp + Kb, photos = sys.local.length;
+  const delta = new Float64Array(Kb + photos * Lp);
   const shared: number[] = [];
   for (let c = 0; c < Kb; c++) if (active[c]) shared.push(c);
   const m = shared.length;
-  const damped = (r: number, c: number) => (r === c ? H[r * N + c]! * (1 + lambda) + 1e-9 : H[r * N + c]!);
-  const S = new Float64Array(m * m), rhs = new Float64Array(m);
+  const S = work.S, T = work.T, rhs = new Float64Array(m);
   for (let a = 0; a < m; a++) {
-    rhs[a] = -g[shared[a]!]!;
-    for (let b = 0; b < m; b++) S[a * m + b] = damped(shared[a]!, shared[b]!);
+    const ca = shared[a]!;
+    rhs[a] = -sys.sharedG[ca]!;
+    for (let b = a; b < m; b++) S[a * m + b] = sys.shared[ca * Kb + shared[b]!]!;
+    S[a * m + a] = S[a * m + a]! * (1 + lambda) + 1e-9;
   }
-  const blocks: { idx: number[]; L: Float64Array; X: Float64Array; y: Float64Array }[] = [];
   for (let i = 0; i < photos; i++) {
-    const idx: number[] = [];
-    for (let c = Kb + i * Lp; c < Kb + (i + 1) * Lp; c++) if (active[c]) idx.push(c);
-    const n = idx.length;
-    const A = new Float64Array(n * n);
-    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) A[a * n + b] = damped(idx[a]!, idx[b]!);
-    const L = choleskyFactor(A, n);
-    if (!L) return null;
-    // X = A⁻¹·B (B = H[idx, shared]), y = A⁻¹·g_i
-    const X = new Float64Array(n * m), y = new Float64Array(n), col = new Float64Array(n);
+    const H = sys.local[i]!, g = sys.localG[i]!, blk = work.blocks[i]!;
+    const { A, W, y, idx } = blk;
+    let n = 0;
+    for (let c = 0; c < Lp; c++) if (active[Kb + i * Lp + c]) idx[n++] = c;
+    blk.n = n;
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < a; b++) A[a * n + b] = H[idx[b]! * C + idx[a]!]!;
+      A[a * n + a] = H[idx[a]! * C + idx[a]!]! * (1 + lambda) + 1e-9;
+    }
+    if (!choleskyInPlace(A, n)) return null;
+    // W = L⁻¹·B (B = H[idx, β]) column by column (column b at W[b·n …]); y = L⁻¹·g_i.
     for (let b = 0; b < m; b++) {
-      for (let a = 0; a < n; a++) col[a] = H[idx[a]! * N + shared[b]!]!;
-      factorSolve(L, n, col);
-      for (let a = 0; a < n; a++) X[a * m + b] = col[a]!;
+      const o = b * n, col = Lp + shared[b]!;
+      for (let a = 0; a < n; a++) W[o + a] = H[idx[a]! * C + col]!;
+      forwardSolve(A, n, W, o);
     }
     for (let a = 0; a < n; a++) y[a] = g[idx[a]!]!;
-    factorSolve(L, n, y);
-    // S −= Bᵀ·X, rhs += Bᵀ·y
-    for (let a = 0; a < n; a++) {
-      const ra = idx[a]! * N;
-      for (let p = 0; p < m; p++) {
-        const bap = H[ra + shared[p]!]!;
-        if (bap === 0) continue;
-        rhs[p] += bap * y[a]!;
-        for (let q = 0; q < m; q++) S[p * m + q] -= bap * X[a * m + q]!;
-      }
+    forwardSolve(A, n, y, 0);
+    // S −= Wᵀ·W, rhs += Wᵀ·y
+    T.fill(0, 0, m * m);
+    addProducts(T, m, W, W, n, 0, n, null, 0, m, 0, m, true);
+    for (let p = 0; p < m; p++) {
+      for (let q = p; q < m; q++) S[p * m + q] -= T[p * m + q]!;
+      rhs[p] += dot(W, p * n, y, 0, n);
     }
-    blocks.push({ idx, L, X, y });
   }
-  let dBeta = new Float64Array(0);
-  if (m > 0) {
-    const Ls = choleskyFactor(S, m);
-    if (!Ls) return null;
-    dBeta = Float64Array.from(rhs);
-    factorSolve(Ls, m, dBeta);
-    shared.forEach((c, a) => (delta[c] = dBeta[a]!));
-  }
-  // δ_i = −y − X·δβ
-  for (const { idx, X, y } of blocks) {
-    idx.forEach((c, a) => {
-      let v = -y[a]!;
-      for (let q = 0; q < m; q++) v -= X[a * m + q]! * dBeta[q]!;
-      delta[c] = v;
-    });
+  const dBeta = m > 0 ? solveSymmetric(S, m, rhs) : new Float64Array(0);
+  if (!dBeta) return null;
+  shared.forEach((c, a) => (delta[c] = dBeta[a]!));
+  // δ_i = −L⁻ᵀ·(y + W·δβ)
+  for (let i = 0; i < photos; i++) {
+    const { A, W, y, idx, n } = work.blocks[i]!;
+    const v = y.slice(0, n);
+    for (let b = 0; b < m; b++) {
+      const d = dBeta[b]!, o = b * n;
+      for (let a = 0; a < n; a++) v[a] += W[o + a]! * d;
+    }
+    backSolve(A, n, v);
+    for (let a = 0; a < n; a++) delta[Kb + i * Lp + idx[a]!] = -v[a]!;
   }
   return delta;
 }
 
-/** Lower Cholesky factor of a row-major SPD matrix, or null. */
-function choleskyFactor(A: Float64Array, n: number): Float64Array | null {
-  const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
-      if (i === j) {
-        if (!(s > 0)) return null;
-        L[i * n + i] = Math.sqrt(s);
-      } else L[i * n + j] = s / L[j * n + j]!;
-    }
-  }
-  return L;
+/** S⁻¹·rhs for S with only its upper triangle filled (overwritten), or null when S is not positive definite. */
+function solveSymmetric(S: Float64Array, m: number, rhs: Float64Array): Float64Array | null {
+  for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) S[a * m + b] = S[b * m + a]!;
+  if (!choleskyInPlace(S, m)) return null;
+  const x = Float64Array.from(rhs);
+  forwardSolve(S, m, x, 0);
+  backSolve(S, m, x);
+  return x;
 }
 
-/** x ← (L·Lᵀ)⁻¹·x in place. */
-function factorSolve(L: Float64Array, n: number, x: Float64Array): void {
+/** Overwrites the lower triangle of a row-major SPD matrix with its Cholesky factor L; false when it is not positive definite. */
+function choleskyInPlace(A: Float64Array, n: number): boolean {
   for (let i = 0; i < n; i++) {
-    let s = x[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * n + k]! * x[k]!;
-    x[i] = s / L[i * n + i]!;
+    for (let j = 0; j <= i; j++) {
+      const s = A[i * n + j]! - dot(A, i * n, A, j * n, j);
+      if (i === j) {
+        if (!(s > 0)) return false;
+        A[i * n + i] = Math.sqrt(s);
+      } else A[i * n + j] = s / A[j * n + j]!;
+    }
   }
+  return true;
+}
+
+/** x[o …] ← L⁻¹·x[o …] in place (L: the lower triangle of a factored matrix). */
+function forwardSolve(L: Float64Array, n: number, x: Float64Array, o: number): void {
+  for (let i = 0; i < n; i++) x[o + i] = (x[o + i]! - dot(L, i * n, x, o, i)) / L[i * n + i]!;
+}
+
+/** x ← L⁻ᵀ·x in place. */
+function backSolve(L: Float64Array, n: number, x: Float64Array): void {
   for (let i = n - 1; i >= 0; i--) {
     let s = x[i]!;
     for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * x[k]!;

@@ -56,8 +56,8 @@ export function syntheticPerson(model: HeadModel, seed: number, views: number, o
   const jawJ = model.joints.names.indexOf('jaw');
   const out: SyntheticView[] = [];
   const dense = model.regions.mediapipe468;
-  const fp = buildFitPoints(model, { dense: false });
-  const proj = createProjection(fp);
+  const fp = buildFitPoints(model, { dense: false, gram: false });
+  const proj = createProjection(fp, false);
   const picks = new Int32Array(17);
   for (let v = 0; v < views; v++) {
     const expression = new Float64Array(model.expression.count);

@@ -16,7 +16,11 @@ type Handlers = { [K in TaskName]?: (req: ComputeTasks[K]['req'], ctx: TaskConte
  * where and records each stage's outcome).
  */
 export const FIT_TASKS: Handlers = {
-  'pack.tables': ({ pack }) => toShared({ points: buildFitPoints(pack.model), photometric: photometricPoints(pack.model) }),
+  'pack.tables': ({ pack }) => {
+    const points = buildFitPoints(pack.model);
+    // The photometric points share the landmark points' Gram tables (one copy in shared memory).
+    return toShared({ points, photometric: photometricPoints(pack.model, undefined, points) });
+  },
 
   'fit.joint': ({ tables, observations, init, options }, ctx) => {
     const fit = landmarkFitStage(tables.points, observations, init, { fit: options, shouldStop: ctx.shouldStop, onIteration: (n) => ctx.progress(n) });

@@ -34,13 +34,14 @@ export const PHOTOMETRIC_REFINE_STAGE_DEFAULTS: PhotometricRefineStageOptions = 
 
 /**
  * The model's photometric points: its NoW face crop (see `faceMetricRegion`) where the texture
- * holds the skin, every `stride`-th vertex. Null when the model has no UVs.
+ * holds the skin, every `stride`-th vertex. Null when the model has no UVs. `base`: the model's
+ * landmark fit points, whose Gram tables are shared instead of built again.
  *
  * ```ts
- * const pp = photometricPoints(model);
+ * const pp = photometricPoints(model, undefined, points);
  * ```
  */
-export function photometricPoints(model: HeadModel, stride = PHOTOMETRIC_REFINE_STAGE_DEFAULTS.stride): PhotometricPoints | null {
+export function photometricPoints(model: HeadModel, stride = PHOTOMETRIC_REFINE_STAGE_DEFAULTS.stride, base?: FitPoints): PhotometricPoints | null {
   if (!model.uv) return null;
   const bakeable = bakeableTriangles(model);
   const vertexUv = new Float64Array((model.template.length / 3) * 2).fill(-1);
@@ -51,7 +52,7 @@ export function photometricPoints(model: HeadModel, stride = PHOTOMETRIC_REFINE_
     vertexUv[v * 2 + 1] = model.uv.coords[u * 2 + 1]!;
   }
   const vertices = Int32Array.from(Array.from(faceMetricRegion(model)).filter((v, i) => i % stride === 0 && vertexUv[v * 2]! >= 0));
-  return { points: buildFitPoints(model, { photometric: vertices }), vertices, vertexUv };
+  return { points: buildFitPoints(model, { photometric: vertices, gram: base?.gram ?? true }), vertices, vertexUv };
 }
 
 /**
