@@ -21,11 +21,12 @@ const UI = ['vue', 'pinia', '@babylonjs/core', '@babylonjs/loaders', 'vue-router
  *   geometry, perception     cameras, posing, the one rasteriser, SH basis; image maths of face detection
  *   texture, starter-head    baking photos into the model's UV layout; the starter head from the face mesh
  *   reconstruct              fitting, photometric samples, lighting and albedo, shaded renders
- *   deca                     DECA's encoder codes turned into fits
+ *   deca                     DECA's encoder codes turned into fits; DECA's detail maps on a pack
+ *   detail                   the detail stage: UV displacement, its solve, codes and decoder, detail normals
  *   export                   GLB/FBX files of a reconstructed head
  * A new folder in core/ must be placed here.
  */
-const CORE_LAYERS = [['api'], ['limits'], ['head-model'], ['geometry', 'perception'], ['texture', 'starter-head'], ['reconstruct'], ['deca'], ['export']];
+const CORE_LAYERS = [['api'], ['limits'], ['head-model'], ['geometry', 'perception'], ['texture', 'starter-head'], ['reconstruct'], ['deca'], ['detail'], ['export']];
 /** The only npm packages core/ may import: pure JavaScript that runs anywhere (zip/deflate, glTF documents). */
 const CORE_PACKAGES = ['fflate', '@gltf-transform/core'];
 const CORE_LAYER = new Map(CORE_LAYERS.flatMap((folders, layer) => folders.map((f) => [f, layer])));
