@@ -141,3 +141,54 @@ export function affineWeights(positions: ArrayLike<number>, point: readonly numb
   const weights = Float64Array.from(chosen, (v) => row(v).reduce((s, x, a) => s + x * lambda[a]!, 0));
   return { vertices: Uint32Array.from(chosen), weights };
 }
+
+/**
+ * Eigen-decomposition of a small symmetric n×n matrix (row-major) by cyclic Jacobi rotations:
+ * eigenvalues in descending order and their unit eigenvectors (row k of `vectors` goes with
+ * `values[k]`). Meant for n up to a few hundred (e.g. a PCA through the maps' Gram matrix).
+ *
+ * ```ts
+ * const { values, vectors } = symmetricEigen([2, 1, 1, 2], 2); // values [3, 1]
+ * ```
+ */
+export function symmetricEigen(A: ArrayLike<number>, n: number): { values: Float64Array; vectors: Float64Array } {
+  const a = Float64Array.from(A);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q]! ** 2;
+    if (off < 1e-22 * (1 + a.reduce((s, x) => s + x * x, 0))) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q]!;
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p]!, akq = a[k * n + q]!;
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k]!, aqk = a[q * n + k]!;
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p]!, vkq = v[k * n + q]!;
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[j * n + j]! - a[i * n + i]!);
+  const values = Float64Array.from(order, (i) => a[i * n + i]!);
+  const vectors = new Float64Array(n * n);
+  order.forEach((i, k) => {
+    for (let r = 0; r < n; r++) vectors[k * n + r] = v[r * n + i]!;
+  });
+  return { values, vectors };
+}

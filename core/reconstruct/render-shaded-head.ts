@@ -14,11 +14,16 @@ export interface RenderShadedOptions {
   maxSide: number;
   /** 1 for each triangle to draw; null: all but the see-through overlays. */
   triangleMask: Uint8Array | null;
+  /**
+   * Detail: a UV map (size × size × 3, row 0 at v = 1) of how much a displacement tilts the posed
+   * normal there (added, then renormalised) — DECA's detailed render. Null: the coarse normals.
+   */
+  detailTilt: { size: number; tilt: Float32Array } | null;
 }
 
 const WHITE = [1, 1, 1] as const;
 
-export const RENDER_SHADED_DEFAULTS: RenderShadedOptions = { maxSide: 2048, triangleMask: null };
+export const RENDER_SHADED_DEFAULTS: RenderShadedOptions = { maxSide: 2048, triangleMask: null, detailTilt: null };
 
 /**
  * DECA's rendered image: the posed head drawn with the photo's camera, coloured albedo ⊙ SH shading
@@ -61,12 +66,20 @@ export function renderShadedHead(
   const bakeable = bakeableTriangles(model);
   const colour = new Float64Array(raster.triangle.length * 3);
   const drawnMask = new Uint8Array(raster.triangle.length);
+  const tilt = o.detailTilt, d = new Float64Array(3);
   for (let i = 0; i < raster.triangle.length; i++) {
     if (!interpolateAt(raster, tris, normals, 3, i, n)) continue;
-    const len = Math.hypot(n[0]!, n[1]!, n[2]!) || 1;
-    const nx = n[0]! / len, ny = n[1]! / len, nz = n[2]! / len;
+    let len = Math.hypot(n[0]!, n[1]!, n[2]!) || 1;
+    let nx = n[0]! / len, ny = n[1]! / len, nz = n[2]! / len;
     let a: ArrayLike<number> = WHITE;
     const t = raster.triangle[i]!;
+    if (tilt && uvTris && model.uv && bakeable[t]) {
+      interpolateAt(raster, uvTris, model.uv.coords, 2, i, t2);
+      sampleTilt(tilt, t2[0]!, t2[1]!, d);
+      nx += d[0]!, ny += d[1]!, nz += d[2]!;
+      len = Math.hypot(nx, ny, nz) || 1;
+      (nx /= len), (ny /= len), (nz /= len);
+    }
     if (vertexAlbedo && !bakeable[t]) {
       a = interpolateAt(raster, tris, vertexAlbedo, 3, i, va) ? va : a;
     } else if (texture && model.uv && uvTris) {
@@ -93,4 +106,14 @@ export function renderShadedHead(
     }
   }
   return { rgb, drawn, mask };
+}
+
+/** Bilinear sample of a 3-channel float UV map (row 0 at v = 1, texel centres at (x + ½)/N). */
+function sampleTilt(map: { size: number; tilt: Float32Array }, u: number, v: number, out: Float64Array): void {
+  const N = map.size, m = map.tilt;
+  const fx = u * N - 0.5, fy = (1 - v) * N - 0.5;
+  const x0 = Math.max(0, Math.min(N - 2, Math.floor(fx))), y0 = Math.max(0, Math.min(N - 2, Math.floor(fy)));
+  const ax = Math.min(1, Math.max(0, fx - x0)), ay = Math.min(1, Math.max(0, fy - y0));
+  const i00 = (y0 * N + x0) * 3, i10 = i00 + 3, i01 = i00 + N * 3, i11 = i01 + 3;
+  for (let c = 0; c < 3; c++) out[c] = (m[i00 + c]! * (1 - ax) + m[i10 + c]! * ax) * (1 - ay) + (m[i01 + c]! * (1 - ax) + m[i11 + c]! * ax) * ay;
 }
