@@ -153,6 +153,16 @@ describe.skipIf(!HAVE_BLENDER)('Blender reads our exports', () => {
   it.each([
     ['GLB', () => fromGlb],
     ['FBX', () => fromFbx],
+  ])('%s: the demo animation moves every shape key and the jaw bone', (_format, report) => {
+    const animated = report().animated;
+    const keys = animated.filter((p) => p.startsWith('key_blocks'));
+    expect(keys.sort()).toEqual(head.morphs.map((m) => `key_blocks["${m.name}"].value`).sort());
+    expect(animated.some((p) => /pose\.bones\["jaw"\]\.rotation/.test(p))).toBe(true);
+  });
+
+  it.each([
+    ['GLB', () => fromGlb],
+    ['FBX', () => fromFbx],
   ])('%s: jawOpen at 1.0 moves the chin as our evaluation does (within 0.1 mm)', (_format, report) => {
     const ours = ourJawOpen();
     const theirs = report().meshes[0]!.jaw_open_max!;
@@ -185,5 +195,24 @@ describe('the Autodesk FBX SDK (fbx2gltf) reads our FBX', () => {
     // fbx2gltf names each target's POSITION accessor after the FBX blend-shape channel.
     for (const p of prims) expect(p.listTargets().map((t) => t.getAttribute('POSITION')!.getName())).toEqual(head.morphs.map((m) => m.name));
     expect(head.morphs.every((m) => (ARKIT_BLENDSHAPES as readonly string[]).includes(m.name))).toBe(true);
+  });
+
+  it('reads the demo animation with the same curves as the GLB: every blendshape weight and the jaw, over the whole clip', async () => {
+    const result = fbxToGltf(fbxFile, path.join(tmp.dir, 'sdk-anim'));
+    expect(result.ok, result.log).toBe(true);
+    const doc = await new NodeIO().read(result.gltf);
+    const [animation] = doc.getRoot().listAnimations();
+    const channels = animation!.listChannels().map((c) => ({ target: `${c.getTargetNode()!.getName()}.${c.getTargetPath()}`, sampler: c.getSampler()! }));
+    expect(channels.map((c) => c.target).sort()).toEqual([`${head.name}.weights`, 'jaw.rotation']);
+    const weights = channels.find((c) => c.target.endsWith('.weights'))!.sampler;
+    const keys = weights.getInput()!.getCount();
+    expect(keys).toBeGreaterThan(40); // sampled over the 2 s clip (24 fps), not one frame
+    expect(weights.getOutput()!.getCount()).toBe(keys * head.morphs.length);
+    // jawOpen really moves: half open at the middle of the clip.
+    const values = weights.getOutput()!.getArray()!;
+    const jawOpen = head.morphs.findIndex((m) => m.name === 'jawOpen');
+    const track = Array.from({ length: keys }, (_, t) => values[t * head.morphs.length + jawOpen]!);
+    expect(Math.max(...track)).toBeGreaterThan(0.9);
+    expect(Math.min(...track)).toBeLessThan(0.05);
   });
 });
