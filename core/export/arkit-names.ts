@@ -35,8 +35,8 @@ export function arkitName(name: string): string | null {
 /**
  * ARKit shapes that have no sides, which some packs (ICT-FaceKit) split into a left and a right
  * half. An export sums the two halves' deltas into ARKit's one shape: browInnerUp = browInnerUp_L +
- * browInnerUp_R, cheekPuff = cheekPuff_L + cheekPuff_R. The halves move disjoint sides of the face
- * (each fades out at the midline), so their sum at weight 1 is the whole brow raise / cheek puff.
+ * browInnerUp_R, cheekPuff = cheekPuff_L + cheekPuff_R. Blendshapes add linearly, so the summed
+ * shape at weight w is exactly the pack's two halves both at w: the whole brow raise / cheek puff.
  */
 export const SIDELESS_SPLIT_SHAPES = ['browInnerUp', 'cheekPuff'] as const;
 
