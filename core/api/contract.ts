@@ -130,6 +130,15 @@ export interface PhotoFaces {
   analyzedAt: string;
 }
 
+/** A subject's newest reconstruction on one pack (what the export dialog offers to export). */
+export interface SubjectReconstruction {
+  packId: string;
+  reconstructionId: number;
+  /** Photos it was solved from. */
+  photoCount: number;
+  createdAt: string;
+}
+
 /** A photo's coarse reconstruction as the viewer shows it. */
 export interface ReconstructionView {
   photoId: number;
@@ -230,6 +239,8 @@ export interface ExportHeadRequest {
   textureSize?: number;
   /** Absolute file path to write; default: the project's (or app's) `exports/` folder. */
   outPath?: string;
+  /** Absolute folder to write into under the default file name (the dialog's chosen folder); not with `outPath`. */
+  outDir?: string;
 }
 
 export interface RecentProject {
@@ -277,6 +288,8 @@ export interface ApiMethods {
   'photos.head': { req: { photoId: number }; res: ReconstructedHeadMesh | null };
   /** A subject's shared head (shape only, neutral) on a pack (the newest reconstructed one by default), or null. */
   'subjects.head': { req: { subjectId: number; packId?: string }; res: ReconstructedHeadMesh | null };
+  /** A subject's newest reconstruction per pack, newest first (empty before any). */
+  'subjects.reconstructions': { req: { subjectId: number }; res: SubjectReconstruction[] };
   /** Triangles (index triples) of the 468-point face mesh, for drawing its wireframe. */
   'perception.meshTriangles': { req: Record<string, never>; res: number[] };
   'packs.list': { req: Record<string, never>; res: PackInfo[] };

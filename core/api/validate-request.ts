@@ -138,6 +138,7 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'photos.reconstruction': object({ photoId: { check: id } }),
   'photos.head': object({ photoId: { check: id } }),
   'subjects.head': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),
+  'subjects.reconstructions': object({ subjectId: { check: id } }),
   'packs.list': empty,
   'packs.evaluate': object({
     packId: { check: packId },
@@ -157,6 +158,7 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     textures: { check: bool, optional: true },
     textureSize: { check: textureSize, optional: true },
     outPath: { check: path, optional: true },
+    outDir: { check: path, optional: true },
   }),
   'jobs.list': empty,
   'jobs.get': object({ id: { check: id } }),

@@ -34,3 +34,16 @@ export function demoClip(morphNames: readonly string[], seconds = 2, fps = 30): 
   }
   return { name: 'demo', times, morphWeights, jointRotations: { jaw } };
 }
+
+/**
+ * One weight track per morph, in the head's morph order, for a clip: the clip's own track, or the
+ * morph's initial weight held for every key. Both writers use it, so a GLB's `weights` channel and
+ * an FBX's DeformPercent curves carry the same curves (one per blendshape).
+ *
+ * ```ts
+ * for (const { name, weights } of morphTracks(clip, head.morphs)) writeCurve(name, weights);
+ * ```
+ */
+export function morphTracks(clip: AnimationClip, morphs: readonly { name: string; weight: number }[]): { name: string; weights: Float32Array }[] {
+  return morphs.map((m) => ({ name: m.name, weights: clip.morphWeights[m.name] ?? new Float32Array(clip.times.length).fill(m.weight) }));
+}

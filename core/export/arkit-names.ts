@@ -33,23 +33,64 @@ export function arkitName(name: string): string | null {
 }
 
 /**
- * Export names for a model's expression basis: ARKit names where a shape has one, the model's own
- * name otherwise, `exp_00…` for unnamed PCA modes; always unique.
+ * ARKit shapes that have no sides, which some packs (ICT-FaceKit) split into a left and a right
+ * half. An export sums the two halves' deltas into ARKit's one shape: browInnerUp = browInnerUp_L +
+ * browInnerUp_R, cheekPuff = cheekPuff_L + cheekPuff_R. Blendshapes add linearly, so the summed
+ * shape at weight w is exactly the pack's two halves both at w: the whole brow raise / cheek puff.
+ */
+export const SIDELESS_SPLIT_SHAPES = ['browInnerUp', 'cheekPuff'] as const;
+
+/** One exported blendshape: its name and the model's expression modes whose deltas it sums. */
+export interface ExportShape {
+  name: string;
+  /** Expression mode indices; two for a sideless ARKit shape a pack splits into halves. */
+  sources: number[];
+}
+
+/**
+ * The blendshapes an export carries for a model's expression basis: ARKit names where a shape has
+ * one (each ARKit name at most once, split halves of a sideless ARKit shape summed, see
+ * {@link SIDELESS_SPLIT_SHAPES}), the model's own name for its other shapes (a lone half keeps it,
+ * e.g. `cheekPuff_L`), `exp_00…` for unnamed PCA modes; names are always unique.
  *
  * ```ts
- * exportShapeNames(['eyeBlink_L', 'custom'], 2); // ['eyeBlinkLeft', 'custom']
- * exportShapeNames([], 3);                         // ['exp_00', 'exp_01', 'exp_02']
+ * exportShapes(['eyeBlink_L', 'cheekPuff_L', 'cheekPuff_R'], 3);
+ * // [{ name: 'eyeBlinkLeft', sources: [0] }, { name: 'cheekPuff', sources: [1, 2] }]
+ * exportShapes([], 2); // [{ name: 'exp_00', sources: [0] }, { name: 'exp_01', sources: [1] }]
  * ```
  */
-export function exportShapeNames(names: readonly string[], count: number): string[] {
+export function exportShapes(names: readonly string[], count: number): ExportShape[] {
+  const own = Array.from({ length: count }, (_, k) => names[k] ?? '');
+  const merged = new Map<number, number[]>();
+  const absorbed = new Set<number>();
+  for (const base of SIDELESS_SPLIT_SHAPES) {
+    // A pack with the whole shape keeps it; halves are merged only when both are there.
+    if (own.some((n) => arkitName(n) === base)) continue;
+    const left = own.findIndex((n) => splitHalf(n, base) === 'L');
+    const right = own.findIndex((n) => splitHalf(n, base) === 'R');
+    if (left < 0 || right < 0) continue;
+    merged.set(Math.min(left, right), [left, right]);
+    absorbed.add(Math.max(left, right));
+  }
   const used = new Set<string>();
-  const out: string[] = [];
+  const out: ExportShape[] = [];
   for (let k = 0; k < count; k++) {
-    const own = names[k];
-    let name = own ? (arkitName(own) ?? own) : `exp_${String(k).padStart(2, '0')}`;
+    if (absorbed.has(k)) continue;
+    const sources = merged.get(k);
+    let name = sources ? arkitSidelessName(own[k]!) : own[k] ? (arkitName(own[k]!) ?? own[k]!) : `exp_${String(k).padStart(2, '0')}`;
     while (used.has(name)) name = `${name}_${k}`;
     used.add(name);
-    out.push(name);
+    out.push({ name, sources: sources ?? [k] });
   }
   return out;
+}
+
+/** 'L' or 'R' when `name` is a side of the sideless ARKit shape `base` (`cheekPuff_L`, `cheekPuffRight`). */
+function splitHalf(name: string, base: string): 'L' | 'R' | null {
+  const m = /^(.*?)[_.-]?(L|R|Left|Right)$/.exec(name);
+  return m && m[1]!.toLowerCase() === base.toLowerCase() ? (m[2]!.startsWith('L') ? 'L' : 'R') : null;
+}
+
+function arkitSidelessName(half: string): string {
+  return SIDELESS_SPLIT_SHAPES.find((base) => splitHalf(half, base) !== null)!;
 }

@@ -1,7 +1,7 @@
 import { EXPORT_JOINTS, type HeadModel } from '../head-model/head-model';
 import { HeadModelEvaluator, type HeadParams } from '../head-model/head-model-evaluator';
 import type { AnimationClip } from './animation-clip';
-import { exportShapeNames } from './arkit-names';
+import { exportShapes } from './arkit-names';
 import { defaultTextures, type HeadTextures } from './default-textures';
 
 /** One joint of the exported rig, at rest (no rotation), positions in metres. */
@@ -76,11 +76,17 @@ export function buildExportHead(model: HeadModel, params: HeadParams = {}, optio
 
   const morphs: ExportMorph[] = [];
   if (opts.blendshapes) {
-    const names = exportShapeNames(model.expression.names, model.expression.count);
     const V3 = model.vertexCount * 3;
-    for (let k = 0; k < model.expression.count; k++) {
-      const basis = model.expression.data.subarray(k * V3, (k + 1) * V3);
-      morphs.push({ name: names[k]!, deltas: gather(basis, split.sourceVertex, 3), weight: clamp01(params.expression?.[k] ?? 0) });
+    for (const shape of exportShapes(model.expression.names, model.expression.count)) {
+      // A shape made of split halves (ICT's cheekPuff_L + cheekPuff_R) is their summed deltas; its
+      // weight is the halves' mean, exact when both sides are equal (as ARKit's one shape assumes).
+      const basis = new Float32Array(V3);
+      for (const k of shape.sources) {
+        const half = model.expression.data.subarray(k * V3, (k + 1) * V3);
+        for (let i = 0; i < V3; i++) basis[i]! += half[i]!;
+      }
+      const weight = shape.sources.reduce((s, k) => s + clamp01(params.expression?.[k] ?? 0), 0) / shape.sources.length;
+      morphs.push({ name: shape.name, deltas: gather(basis, split.sourceVertex, 3), weight });
     }
   }
   return {

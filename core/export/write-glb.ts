@@ -1,4 +1,5 @@
 import { Document, WebIO, type GLTF, type Node as GltfNode } from '@gltf-transform/core';
+import { morphTracks } from './animation-clip';
 import type { ExportHead } from './export-head';
 import { vertexTangents } from './vertex-tangents';
 
@@ -90,13 +91,11 @@ export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}):
   for (const clip of head.animations) {
     const animation = doc.createAnimation(clip.name);
     const input = accessor('SCALAR', clip.times);
-    const morphKeys = Object.keys(clip.morphWeights);
-    if (morphKeys.length && head.morphs.length) {
+    if (head.morphs.length) {
       const K = head.morphs.length;
       const values = new Float32Array(clip.times.length * K);
-      head.morphs.forEach((m, k) => {
-        const track = clip.morphWeights[m.name];
-        for (let t = 0; t < clip.times.length; t++) values[t * K + k] = track ? track[t]! : m.weight;
+      morphTracks(clip, head.morphs).forEach(({ weights }, k) => {
+        for (let t = 0; t < clip.times.length; t++) values[t * K + k] = weights[t]!;
       });
       const sampler = doc.createAnimationSampler().setInput(input).setOutput(accessor('SCALAR', values)).setInterpolation('LINEAR');
       animation.addSampler(sampler).addChannel(doc.createAnimationChannel().setTargetNode(meshNode).setTargetPath('weights').setSampler(sampler));

@@ -51,9 +51,9 @@ app.whenReady().then(() => {
   registerIpcBridge(ipcMain, studio, rendererIndexUrl, () => (mainWindow ? [mainWindow.webContents] : []));
   ipcMain.handle(IPC_CHANNELS.pickFolder, async (event, purpose: unknown) => {
     if (!isOwnRendererUrl(event.senderFrame?.url ?? '', rendererIndexUrl) || !mainWindow) return null;
-    const create = purpose === 'create';
+    const create = purpose === 'create' || purpose === 'export';
     const result = await dialog.showOpenDialog(mainWindow, {
-      title: create ? 'Choose a folder for the new project' : 'Open a DECA Studio project',
+      title: purpose === 'export' ? 'Choose a folder for the exported head' : create ? 'Choose a folder for the new project' : 'Open a DECA Studio project',
       properties: create ? ['openDirectory', 'createDirectory', 'promptToCreate'] : ['openDirectory'],
     });
     return result.canceled ? null : (result.filePaths[0] ?? null);

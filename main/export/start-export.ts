@@ -7,8 +7,9 @@ import { exportHeadFile } from './export-head-file';
 
 /**
  * Starts an export job: checks the request now (so the dialog hears about a missing reconstruction
- * at once), then runs the one export path ({@link exportHeadFile}) to `request.outPath` or the
- * project's `exports/` folder. The job's one 'output' item names the file.
+ * at once), then runs the one export path ({@link exportHeadFile}) to `request.outPath`, or under
+ * its default name into `request.outDir` or the project's `exports/` folder. The job's one 'output'
+ * item names the file.
  *
  * ```ts
  * const jobId = startExportJob(studio, { packId: 'ict-facekit', subjectId: 3, format: 'fbx' });
@@ -20,10 +21,13 @@ export function startExportJob(studio: Studio, request: ExportHeadRequest, onDon
   if (request.outPath && (!path.isAbsolute(request.outPath) || path.extname(request.outPath).toLowerCase() !== ext)) {
     throw new ApiError('bad-request', `outPath must be an absolute path ending in ${ext}`);
   }
+  if (request.outDir !== undefined && (request.outPath !== undefined || !path.isAbsolute(request.outDir))) {
+    throw new ApiError('bad-request', 'outDir must be an absolute folder, and not given with outPath');
+  }
   if (request.subjectId !== undefined) requireSubjectReconstruction(project, request.subjectId, request.packId);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const subjectName = request.subjectId === undefined ? '' : `${slug(project.library.reads.getSubject(request.subjectId)!.name)}-`;
-  const out = request.outPath ?? path.join(project.dir, 'exports', `${subjectName}${request.packId}-${stamp}${ext}`);
+  const out = request.outPath ?? path.join(request.outDir ?? path.join(project.dir, 'exports'), `${subjectName}${request.packId}-${stamp}${ext}`);
   return studio.jobs.enqueue(
     project,
     'export',

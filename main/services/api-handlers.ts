@@ -110,6 +110,10 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
       return subjectHeadMesh(studio, subjectId, packId);
     },
+    'subjects.reconstructions': async ({ subjectId }) => {
+      if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
+      return library().reconstructions.listForSubject(subjectId).map((r) => ({ packId: r.packId, reconstructionId: r.id, photoCount: r.photoIds.length, createdAt: r.createdAt }));
+    },
     'perception.meshTriangles': async () => {
       meshTriangles ??= readCanonicalFaceMeshAsset().then((bytes) => Array.from(parseCanonicalFaceMesh(bytes).triangles));
       return meshTriangles;

@@ -38,6 +38,13 @@ describe('export dialog in browser mode', () => {
     const dialog = page.getByTestId('export-dialog');
     await expect.poll(() => dialog.isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('export-pack').inputValue()).toBe('ict-facekit');
+    // Nobody is selected: the generic head, and the dialog says why the person's face is off.
+    expect(await page.getByTestId('export-title').textContent()).toBe('Export the generic head (ICT-FaceKit (Light))');
+    expect(await page.getByTestId('export-use-subject').isChecked()).toBe(false);
+    expect(await page.getByTestId('export-use-subject').isDisabled()).toBe(true);
+    expect(await page.getByTestId('export-subject-why').textContent()).toMatch(/No person is selected/);
+    expect(await page.getByTestId('export-destination').textContent()).toMatch(/Browser mode: .*Heads\.decastudio\/exports.*download/s);
+    await screenshot(page, 'export-00-defaults-no-subject');
     await page.getByTestId('export-format-glb').check();
     await page.getByTestId('export-animation').check();
     await page.getByTestId('export-texture-size').selectOption('512');
@@ -46,7 +53,9 @@ describe('export dialog in browser mode', () => {
     await written.waitFor({ timeout: 60_000 });
     const text = (await written.textContent()) ?? '';
     expect(text).toMatch(/Heads\.decastudio[\\/]exports[\\/]ict-facekit-.+\.glb/);
-    expect(text).toMatch(/GLB, .*26719|GLB, .* 6 joints, 53 blendshapes, 1 animation/);
+    expect(text).toMatch(/GLB, .* 6 joints, 51 blendshapes, 1 animation/);
+    expect(await page.getByTestId('export-status').getAttribute('data-phase')).toBe('done');
+    expect(await page.getByTestId('export-state').textContent()).toBe('Done');
     await screenshot(page, 'export-01-glb-done');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
@@ -68,9 +77,21 @@ describe('export dialog in browser mode', () => {
     expect(existsSync(written)).toBe(true);
     expect(readFileSync(written).subarray(0, 20).toString('latin1')).toBe('Kaydara FBX Binary  ');
 
+    // A failed export is shown as a failure with its reason: a red status, never "Done" (the last
+    // export's result is gone), and no written file.
     runCli(['packs', 'remove', 'ict-facekit'], env);
     await page.getByTestId('export-start').click();
-    await expect.poll(async () => (await page.getByTestId('export-error').textContent()) ?? '', { timeout: 30_000 }).toMatch(/No model pack "ict-facekit"/);
+    const status = page.getByTestId('export-status');
+    await expect.poll(() => status.getAttribute('data-phase'), { timeout: 30_000 }).toBe('failed');
+    expect(await page.getByTestId('export-state').textContent()).toMatch(/^Failed: .*No model pack "ict-facekit"/);
+    expect(await status.textContent()).not.toMatch(/Done/);
+    expect(await status.getAttribute('role')).toBe('alert');
+    expect(await page.getByTestId('export-written').count()).toBe(0);
+    expect(await page.getByTestId('export-download').count()).toBe(0);
+    const colours = await status.evaluate((el) => ({ text: getComputedStyle(el).color, bar: getComputedStyle(el.querySelector('progress')!).accentColor, value: (el.querySelector('progress') as HTMLProgressElement).value }));
+    expect(colours.text).toBe('rgb(229, 83, 75)'); // --danger
+    expect(colours.bar).toBe('rgb(229, 83, 75)');
+    expect(colours.value).toBeLessThan(1);
     await screenshot(page, 'export-02-missing-pack');
     await page.getByTestId('export-close').click();
     await expect.poll(() => page.getByTestId('export-dialog').isVisible()).toBe(false);

@@ -19,6 +19,8 @@ else:
 meshes = [o for o in bpy.context.scene.objects if o.type == "MESH"]
 armatures = [o for o in bpy.context.scene.objects if o.type == "ARMATURE"]
 out = {"meshes": [], "armatures": [], "images": sorted(i.name for i in bpy.data.images), "actions": sorted(a.name for a in bpy.data.actions)}
+# What the animation moves: every F-curve's target, e.g. 'key_blocks["jawOpen"].value' or 'pose.bones["jaw"].rotation_quaternion'.
+out["animated"] = sorted({fc.data_path for a in bpy.data.actions for fc in a.fcurves})
 for arm in armatures:
     out["armatures"].append({"name": arm.name, "bones": [b.name for b in arm.data.bones]})
 for ob in meshes:

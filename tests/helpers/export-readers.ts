@@ -22,6 +22,8 @@ export interface BlenderReport {
   armatures: { name: string; bones: string[] }[];
   images: string[];
   actions: string[];
+  /** Every animated target (F-curve data path) of every action, sorted and without repeats. */
+  animated: string[];
 }
 
 export const HAVE_BLENDER = existsSync('/usr/bin/blender');

@@ -33,7 +33,9 @@ beforeAll(async () => {
   tmp = makeTempDir('deca-export-');
   const zip = readZip(new Uint8Array(readFileSync(path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip'))));
   model = importIctFaceKit(zipSourceFiles(zip)).model;
-  head = buildExportHead(model, {}, { textureSize: 256, animations: [demoClip(['jawOpen', 'eyeBlinkLeft', 'eyeBlinkRight'])] });
+  // As the app exports it: the demo clip over the head's own blendshapes.
+  const still = buildExportHead(model, {}, { textureSize: 256 });
+  head = { ...still, animations: [demoClip(still.morphs.map((m) => m.name))] };
   glb = await writeGlb(head);
   glbFile = path.join(tmp.dir, 'ict.glb');
   fbxFile = path.join(tmp.dir, 'ict.fbx');
@@ -42,6 +44,18 @@ beforeAll(async () => {
   writeFileSync(fbxFile, writeFbx(head, { deflate: (b) => deflateSync(b, { level: 1 }) }));
 }, 240_000);
 afterAll(() => tmp?.cleanup());
+
+/** The summed deltas (model vertex order) of ICT-FaceKit's expression shapes of these names. */
+function ictDeltas(...names: string[]): Float64Array {
+  const V3 = model.vertexCount * 3;
+  const sum = new Float64Array(V3);
+  for (const name of names) {
+    const k = model.expression.names.indexOf(name);
+    expect(k).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < V3; i++) sum[i]! += model.expression.data[k * V3 + i]!;
+  }
+  return sum;
+}
 
 /** Our own evaluation of the jawOpen shape: the vertex that moves most, and how far. */
 function ourJawOpen(): { length: number; at: number[] } {
@@ -72,16 +86,24 @@ describe('GLB export of the ICT-FaceKit head', () => {
     expect(report.info.morphedPrimitivesCount ?? 1).toBeGreaterThan(0);
   });
 
-  it('names every morph target with ARKit names in mesh.extras.targetNames', async () => {
+  it("names the morph targets with ARKit's names only: ICT's split browInnerUp and cheekPuff become ARKit's single shapes", async () => {
     const doc = await new NodeIO().readBinary(glb);
     const [mesh] = doc.getRoot().listMeshes();
     const names = (mesh!.getExtras() as { targetNames: string[] }).targetNames;
-    expect(names).toHaveLength(53);
-    expect(names).toEqual(expect.arrayContaining(['jawOpen', 'eyeBlinkLeft', 'eyeBlinkRight', 'mouthSmileLeft', 'mouthFunnel']));
-    // ICT-FaceKit splits ARKit's browInnerUp and cheekPuff into sides; every other shape has its ARKit name.
-    const arkit = new Set<string>(ARKIT_BLENDSHAPES);
-    expect(names.filter((n) => !arkit.has(n)).sort()).toEqual(['browInnerUp_L', 'browInnerUp_R', 'cheekPuff_L', 'cheekPuff_R']);
+    // ICT-FaceKit has every ARKit shape but tongueOut: 49 as they are, browInnerUp and cheekPuff from two halves each.
+    expect([...names].sort()).toEqual(ARKIT_BLENDSHAPES.filter((n) => n !== 'tongueOut').sort());
     expect(doc.getRoot().listSkins()[0]!.listJoints().map((j) => j.getName())).toEqual(BONES);
+    // The single shape is the sum of the halves' deltas, as read back from the file.
+    const prim = mesh!.listPrimitives()[0]!;
+    for (const shape of ['browInnerUp', 'cheekPuff']) {
+      const target = prim.listTargets()[names.indexOf(shape)]!.getAttribute('POSITION')!.getArray() as Float32Array;
+      const expected = ictDeltas(`${shape}_L`, `${shape}_R`);
+      let worst = 0;
+      for (let i = 0; i < head.sourceVertex.length; i++)
+        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(target[i * 3 + c]! - expected[head.sourceVertex[i]! * 3 + c]!));
+      expect(worst).toBeLessThan(1e-7);
+      expect(Math.max(...target.map(Math.abs))).toBeGreaterThan(1e-3); // a real shape, millimetres
+    }
   });
 });
 
@@ -113,7 +135,7 @@ describe.skipIf(!HAVE_BLENDER)('Blender reads our exports', () => {
   it.each([
     ['GLB', () => fromGlb],
     ['FBX', () => fromFbx],
-  ])('%s: one mesh with the triangles, 6 bones, 53 shape keys, textures and the action', (_format, report) => {
+  ])('%s: one mesh with the triangles, 6 bones, 51 ARKit shape keys, textures and the action', (_format, report) => {
     const r = report();
     expect(r.meshes).toHaveLength(1);
     const mesh = r.meshes[0]!;
@@ -126,6 +148,16 @@ describe.skipIf(!HAVE_BLENDER)('Blender reads our exports', () => {
     expect(r.images.join(' ')).toMatch(/albedo/);
     expect(r.images.join(' ')).toMatch(/normal/);
     expect(r.actions.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['GLB', () => fromGlb],
+    ['FBX', () => fromFbx],
+  ])('%s: the demo animation moves every shape key and the jaw bone', (_format, report) => {
+    const animated = report().animated;
+    const keys = animated.filter((p) => p.startsWith('key_blocks'));
+    expect(keys.sort()).toEqual(head.morphs.map((m) => `key_blocks["${m.name}"].value`).sort());
+    expect(animated.some((p) => /pose\.bones\["jaw"\]\.rotation/.test(p))).toBe(true);
   });
 
   it.each([
@@ -160,6 +192,27 @@ describe('the Autodesk FBX SDK (fbx2gltf) reads our FBX', () => {
     expect(skins[0]!.listJoints().map((j) => j.getName())).toEqual(expect.arrayContaining(BONES));
     const prims = doc.getRoot().listMeshes().flatMap((m) => m.listPrimitives());
     expect(prims.length).toBeGreaterThan(0);
-    for (const p of prims) expect(p.listTargets()).toHaveLength(53);
+    // fbx2gltf names each target's POSITION accessor after the FBX blend-shape channel.
+    for (const p of prims) expect(p.listTargets().map((t) => t.getAttribute('POSITION')!.getName())).toEqual(head.morphs.map((m) => m.name));
+    expect(head.morphs.every((m) => (ARKIT_BLENDSHAPES as readonly string[]).includes(m.name))).toBe(true);
+  });
+
+  it('reads the demo animation with the same curves as the GLB: every blendshape weight and the jaw, over the whole clip', async () => {
+    const result = fbxToGltf(fbxFile, path.join(tmp.dir, 'sdk-anim'));
+    expect(result.ok, result.log).toBe(true);
+    const doc = await new NodeIO().read(result.gltf);
+    const [animation] = doc.getRoot().listAnimations();
+    const channels = animation!.listChannels().map((c) => ({ target: `${c.getTargetNode()!.getName()}.${c.getTargetPath()}`, sampler: c.getSampler()! }));
+    expect(channels.map((c) => c.target).sort()).toEqual([`${head.name}.weights`, 'jaw.rotation']);
+    const weights = channels.find((c) => c.target.endsWith('.weights'))!.sampler;
+    const keys = weights.getInput()!.getCount();
+    expect(keys).toBeGreaterThan(40); // sampled over the 2 s clip (24 fps), not one frame
+    expect(weights.getOutput()!.getCount()).toBe(keys * head.morphs.length);
+    // jawOpen really moves: half open at the middle of the clip.
+    const values = weights.getOutput()!.getArray()!;
+    const jawOpen = head.morphs.findIndex((m) => m.name === 'jawOpen');
+    const track = Array.from({ length: keys }, (_, t) => values[t * head.morphs.length + jawOpen]!);
+    expect(Math.max(...track)).toBeGreaterThan(0.9);
+    expect(Math.min(...track)).toBeLessThan(0.05);
   });
 });

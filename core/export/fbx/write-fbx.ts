@@ -1,3 +1,4 @@
+import { morphTracks } from '../animation-clip';
 import type { ExportHead } from '../export-head';
 import { encodeFbx, FBX_CREATION_TIME, FBX_FILE_ID, node, P, type FbxNode, type ZlibDeflate } from './fbx-binary';
 import {
@@ -239,7 +240,9 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
     add('AnimationStack', node('AnimationStack', [P.i64(stackId), objectName(clip.name, 'AnimStack'), P.str('')], [
       properties70(prop70('LocalStop', 'KTime', 'Time', '', kEnd), prop70('ReferenceStop', 'KTime', 'Time', '', kEnd)),
     ]));
-    add('AnimationLayer', node('AnimationLayer', [P.i64(layerId), objectName('BaseLayer', 'AnimLayer'), P.str('')], []));
+    // An object node needs its nested list even when it has nothing to say: without one the FBX SDK
+    // (as fbx2gltf uses it) drops the layer, and with it every curve of the clip.
+    add('AnimationLayer', node('AnimationLayer', [P.i64(layerId), objectName('BaseLayer', 'AnimLayer'), P.str('')], [properties70()]));
     connections.push(connectOO(layerId, stackId));
     for (const [jointName, quats] of Object.entries(clip.jointRotations)) {
       const j = head.joints.findIndex((x) => x.name === jointName);
@@ -260,7 +263,7 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
         connections.push(connectOP(curveId, curveNodeId, channel));
       });
     }
-    for (const [morphName, weights] of Object.entries(clip.morphWeights)) {
+    for (const { name: morphName, weights } of morphTracks(clip, head.morphs)) {
       const channelId = channelIds.get(morphName);
       if (channelId === undefined) continue;
       const curveNodeId = newId();

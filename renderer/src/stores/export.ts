@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
-import type { ExportFormat, JobInfo, PackInfo } from '../../../core/api/contract';
+import { computed, ref, watch } from 'vue';
+import type { ExportFormat, JobInfo, PackInfo, SubjectReconstruction } from '../../../core/api/contract';
 import { api, desktopBridge } from '../api/client';
 import { errorMessage } from '../lib/errors';
 import { followJob } from '../lib/follow-job';
 import { useLibraryStore } from './library';
+import { useStudioStore } from './studio';
 
 /** The export dialog's choices. */
 export interface ExportChoices {
@@ -18,31 +19,72 @@ export interface ExportChoices {
   useSubject: boolean;
 }
 
+/** Where an export stands, as the dialog shows it: a failure is never shown as done. */
+export type ExportPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
 /**
- * Exporting a rigged head: the installed packs, the dialog's choices, and the running export job
- * followed (see `followJob`) until it names the written file.
+ * Exporting a rigged head: the installed packs, the dialog's choices, the selected subject's
+ * reconstructions (their face is exported by default where there is one on the chosen pack), the
+ * destination folder (Electron) and the running export job, followed (see `followJob`) until it
+ * names the written file or fails.
+ *
+ * ```ts
+ * const exporter = useExportStore();
+ * await exporter.show(); // choices.useSubject is on when the selected person is reconstructed on the pack
+ * await exporter.start();
+ * ```
  */
 export const useExportStore = defineStore('export', () => {
   const open = ref(false);
   const packs = ref<PackInfo[]>([]);
   const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textures: true, textureSize: 1024, useSubject: false });
   const library = useLibraryStore();
+  const studio = useStudioStore();
   /** The subject an export can be made of (the one selected in the library). */
   const subject = computed(() => library.selected ?? null);
+  /** The subject's newest reconstruction per pack, newest first. */
+  const reconstructions = ref<SubjectReconstruction[]>([]);
+  /** The subject's reconstruction on the chosen pack, if any. */
+  const subjectReconstruction = computed(() => reconstructions.value.find((r) => r.packId === choices.value.packId) ?? null);
+  /** Electron: the folder chosen for the file; null writes into the project's exports folder. */
+  const outDir = ref<string | null>(null);
   const job = ref<JobInfo | null>(null);
+  const phase = ref<ExportPhase>('idle');
   const writtenPath = ref<string | null>(null);
   const summary = ref<string | null>(null);
   const error = ref<string | null>(null);
-  const busy = computed(() => job.value !== null && (job.value.state === 'queued' || job.value.state === 'running'));
+  const busy = computed(() => phase.value === 'running');
+  const isDesktop = computed(() => desktopBridge() !== null);
   /** Browser mode downloads the file from the server; Electron shows where it was written. */
-  const downloadUrl = computed(() => (job.value?.state === 'done' && !desktopBridge() ? `media/export/${job.value.id}` : null));
+  const downloadUrl = computed(() => (phase.value === 'done' && job.value && !isDesktop.value ? `media/export/${job.value.id}` : null));
+  /** The folder the file goes to, as the dialog shows it. */
+  const destination = computed(() => outDir.value ?? (studio.project ? `${studio.project.path}/exports` : 'exports'));
+  const packName = (id: string) => packs.value.find((p) => p.id === id)?.name ?? id;
+  /** Why the person's face cannot be exported on the chosen pack; null when it can. */
+  const subjectUnavailable = computed(() => {
+    if (!subject.value) return 'No person is selected in the library, so the generic head of the model is exported.';
+    if (!subjectReconstruction.value) return `${subject.value.name} has no reconstruction on ${packName(choices.value.packId)} yet: reconstruct them on it to export their face.`;
+    return null;
+  });
+  /** The dialog's title: whose head is exported. */
+  const title = computed(() => (choices.value.useSubject && subject.value && subjectReconstruction.value ? `Export ${subject.value.name}’s head` : `Export the generic head (${packName(choices.value.packId)})`));
+
+  // The person's face is the default wherever they have a reconstruction; a pack or person without
+  // one falls back to the generic head (and the dialog says why).
+  watch([() => subject.value?.id, () => choices.value.packId, reconstructions], () => (choices.value.useSubject = subjectReconstruction.value !== null));
 
   async function show(): Promise<void> {
     open.value = true;
     error.value = null;
+    if (phase.value !== 'running') clearResult();
     try {
-      packs.value = await api().call('packs.list', {});
-      if (!packs.value.some((p) => p.id === choices.value.packId)) choices.value.packId = packs.value[0]?.id ?? '';
+      const [list, recs] = await Promise.all([api().call('packs.list', {}), subject.value ? api().call('subjects.reconstructions', { subjectId: subject.value.id }) : Promise.resolve([])]);
+      packs.value = list;
+      reconstructions.value = recs;
+      // Open on the pack the person was last reconstructed on, else keep the last choice while it is installed.
+      const preferred = recs.find((r) => list.some((p) => p.id === r.packId))?.packId;
+      if (preferred && !recs.some((r) => r.packId === choices.value.packId)) choices.value.packId = preferred;
+      if (!list.some((p) => p.id === choices.value.packId)) choices.value.packId = list[0]?.id ?? '';
     } catch (e) {
       error.value = errorMessage(e);
     }
@@ -52,10 +94,24 @@ export const useExportStore = defineStore('export', () => {
     open.value = false;
   }
 
-  async function start(): Promise<void> {
-    error.value = null;
+  function clearResult(): void {
+    job.value = null;
+    phase.value = 'idle';
     writtenPath.value = null;
     summary.value = null;
+  }
+
+  /** Electron: the native folder picker; the file keeps its default name inside the folder. */
+  async function chooseFolder(): Promise<void> {
+    const folder = await studio.pickFolder('export');
+    if (folder) outDir.value = folder;
+  }
+
+  async function start(): Promise<void> {
+    error.value = null;
+    // A new export starts from nothing: an earlier run's "Done" must not stand for this one.
+    clearResult();
+    phase.value = 'running';
     const c = choices.value;
     try {
       const { jobId } = await api().call('export.start', {
@@ -66,20 +122,30 @@ export const useExportStore = defineStore('export', () => {
         textures: c.textures,
         textureSize: c.textureSize,
         ...(c.useSubject && subject.value ? { subjectId: subject.value.id } : {}),
+        ...(outDir.value ? { outDir: outDir.value } : {}),
       });
       const followed = followJob(jobId, { onUpdate: (update) => (job.value = update) });
       const final = await followed.finished;
       job.value = final;
       const output = followed.items.value.find((i) => i.kind === 'output');
-      if (output) {
+      if (final.state === 'done' && output) {
         writtenPath.value = output.name;
         summary.value = output.message;
+        phase.value = 'done';
+      } else if (final.state === 'cancelled' || final.state === 'interrupted') {
+        phase.value = 'cancelled';
+      } else {
+        phase.value = 'failed';
+        error.value = final.error ?? 'The export failed';
       }
-      if (final.state === 'failed') error.value = final.error ?? 'The export failed';
     } catch (e) {
+      phase.value = 'failed';
       error.value = errorMessage(e);
     }
   }
 
-  return { open, packs, choices, subject, job, busy, writtenPath, summary, error, downloadUrl, show, hide, start };
+  return {
+    open, packs, choices, subject, reconstructions, subjectReconstruction, subjectUnavailable, title, outDir, destination, isDesktop,
+    job, phase, busy, writtenPath, summary, error, downloadUrl, show, hide, start, chooseFolder,
+  };
 });

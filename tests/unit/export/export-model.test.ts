@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error gltf-validator ships no types
 import validator from 'gltf-validator';
 import { NodeIO } from '@gltf-transform/core';
-import { arkitName, exportShapeNames } from '../../../core/export/arkit-names';
+import { ARKIT_BLENDSHAPES, arkitName, exportShapes } from '../../../core/export/arkit-names';
 import { buildExportHead } from '../../../core/export/export-head';
 import { encodePng } from '../../../core/export/png-encode';
 import { vertexTangents } from '../../../core/export/vertex-tangents';
@@ -16,8 +16,39 @@ describe('ARKit names', () => {
     expect(arkitName('mouthSmile_R')).toBe('mouthSmileRight');
     expect(arkitName('jawOpen')).toBe('jawOpen');
     expect(arkitName('cheekPuff_L')).toBeNull(); // ARKit's cheekPuff has no sides
-    expect(exportShapeNames([], 3)).toEqual(['exp_00', 'exp_01', 'exp_02']);
-    expect(exportShapeNames(['eyeBlink_L', 'eyeBlinkLeft'], 2)).toEqual(['eyeBlinkLeft', 'eyeBlinkLeft_1']);
+    const names = (list: { name: string }[]) => list.map((s) => s.name);
+    expect(names(exportShapes([], 3))).toEqual(['exp_00', 'exp_01', 'exp_02']);
+    expect(names(exportShapes(['eyeBlink_L', 'eyeBlinkLeft'], 2))).toEqual(['eyeBlinkLeft', 'eyeBlinkLeft_1']);
+  });
+
+  it("sums the halves of ARKit's sideless shapes (ICT's browInnerUp_L/_R, cheekPuff_L/_R) into ARKit's one name", () => {
+    const ict = ['browInnerUp_L', 'browInnerUp_R', 'cheekPuff_L', 'cheekPuff_R', 'eyeBlink_L', 'jawOpen', 'PupilDilate_L'];
+    expect(exportShapes(ict, ict.length)).toEqual([
+      { name: 'browInnerUp', sources: [0, 1] },
+      { name: 'cheekPuff', sources: [2, 3] },
+      { name: 'eyeBlinkLeft', sources: [4] },
+      { name: 'jawOpen', sources: [5] },
+      { name: 'PupilDilate_L', sources: [6] }, // pack-specific: keeps its own clear name
+    ]);
+    // A lone half keeps its own name; a pack with the whole shape keeps it and its halves apart.
+    expect(exportShapes(['cheekPuff_R', 'jawOpen'], 2).map((s) => s.name)).toEqual(['cheekPuff_R', 'jawOpen']);
+    expect(exportShapes(['cheekPuff', 'cheekPuff_L', 'cheekPuff_R'], 3).map((s) => s.name)).toEqual(['cheekPuff', 'cheekPuff_L', 'cheekPuff_R']);
+    expect(ARKIT_BLENDSHAPES).toHaveLength(52);
+  });
+
+  it('exports a merged shape as the summed deltas, at the mean of the halves’ weights', () => {
+    const model = syntheticHeadModel({ vertices: 300, shapeCount: 1, expressionCount: 3 });
+    const named = { ...model, expression: { ...model.expression, names: ['cheekPuff_L', 'jawOpen', 'cheekPuff_R'] } };
+    const head = buildExportHead(named, { expression: [0.2, 0.5, 0.6] }, { textureSize: 16 });
+    expect(head.morphs.map((m) => m.name)).toEqual(['cheekPuff', 'jawOpen']);
+    expect(head.morphs[0]!.weight).toBeCloseTo(0.4, 6);
+    const V3 = model.vertexCount * 3;
+    const v = head.sourceVertex[7]!;
+    for (let c = 0; c < 3; c++) {
+      const sum = model.expression.data[v * 3 + c]! + model.expression.data[2 * V3 + v * 3 + c]!;
+      expect(head.morphs[0]!.deltas[7 * 3 + c]).toBeCloseTo(sum, 6);
+      expect(head.morphs[1]!.deltas[7 * 3 + c]).toBe(model.expression.data[V3 + v * 3 + c]);
+    }
   });
 });
 

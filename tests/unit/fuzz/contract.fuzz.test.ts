@@ -29,6 +29,7 @@ const VALID: Record<ApiMethod, Record<string, unknown>> = {
   'photos.reconstruction': { photoId: 1 },
   'photos.head': { photoId: 1 },
   'subjects.head': { subjectId: 1, packId: 'ict-facekit' },
+  'subjects.reconstructions': { subjectId: 1 },
   'packs.list': {},
   'packs.evaluate': { packId: 'starter-head', shape: [0.5, -1], expression: [0.2], pose: [0, 0, 0.1], topology: true },
   'export.start': { packId: 'starter-head', subjectId: 1, format: 'glb', shape: [1], expression: [0], blendshapes: true, animation: 'demo', textures: true, textureSize: 1024, outPath: '/tmp/h.glb' },

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobItem } from '../../../core/api/contract';
 import { createApiHandlers } from '../../../main/services/api-handlers';
@@ -149,6 +150,32 @@ describe.skipIf(!existsSync(DIR))('reconstruct job (Studio → pipeline → work
     expect(job.error).toMatch(/no photos/i);
     expect(project.library.reconstructions.latestForSubject(empty)).toBeUndefined();
   });
+
+  it('fails a subject whose only photos have no usable face (a plain image, a profile), names the reasons and stores nothing', async () => {
+    const project = studio.requireProject();
+    const faceless = project.library.writes.createSubject('faceless');
+    const plain = path.join(tmp.dir, 'plain-wall.png');
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 180, g: 170, b: 150 } } }).png().toFile(plain);
+    const profile = path.join(SHARED_PHOTOS, 'london_frl/p002/002_01_neutral_left_profile.jpg');
+    expect((await studio.jobs.whenDone(studio.startImport(faceless, [plain, profile], []))).state).toBe('done');
+    const before = project.library.reconstructions.count();
+    const items: JobItem[] = [];
+    const [jobId] = studio.startReconstruct({ subjectId: faceless, packId: 'starter-head', onItem: (_s, i) => items.push(i) });
+    const job = await studio.jobs.whenDone(jobId!);
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatch(/None of the subject's 2 photos has a usable face/);
+    expect(job.error).toMatch(/no face found/);
+    expect(job.error).toMatch(/no usable face \(.*profile/);
+    // Each photo says why it was left out; no fit, no albedo, nothing reconstructed.
+    expect(items.filter((i) => i.kind === 'photo').map((i) => `${i.name} ${i.outcome} ${i.code}`).sort()).toEqual([
+      '002_01_neutral_left_profile.jpg skipped no-usable-face',
+      'plain-wall.png skipped no-face',
+    ]);
+    expect(items.some((i) => i.kind === 'stage' && i.name === 'landmark-fit')).toBe(false);
+    expect(project.library.reconstructions.count()).toBe(before);
+    expect(project.library.reconstructions.latestForSubject(faceless)).toBeUndefined();
+    expect(project.library.reads.listPhotos(faceless).every((p) => p.status !== 'reconstructed')).toBe(true);
+  }, 120_000);
 });
 
 /** The bytes of a GLB's first material's base-colour image. */

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { NodeIO } from '@gltf-transform/core';
@@ -176,6 +176,17 @@ describe('browser-mode server', () => {
     expect(doc.getRoot().listSkins()[0]!.listJoints().map((j) => j.getName())).toEqual(['root', 'neck', 'head', 'jaw', 'eye_L', 'eye_R']);
     expect(doc.getRoot().listMeshes()[0]!.getExtras()).toEqual({ targetNames: ['jawOpen', 'eyeBlinkLeft', 'eyeBlinkRight'] });
 
+    // The dialog's chosen folder: the default file name inside it.
+    const folder = path.join(tmp.dir, 'chosen folder');
+    expect((await call('export.start', { packId: model.id, format: 'glb', outDir: 'relative' })).status).toBe(400);
+    expect((await call('export.start', { packId: model.id, format: 'glb', outDir: folder, outPath: path.join(folder, 'x.glb') })).status).toBe(400);
+    const into = (await call('export.start', { packId: model.id, format: 'fbx', outDir: folder, textureSize: 64 })).body.value;
+    expect(await studio.jobs.whenDone(into.jobId)).toMatchObject({ state: 'done' });
+    const written = (await call('jobs.get', { id: into.jobId })).body.value.items[0].name as string;
+    expect(path.dirname(written)).toBe(folder);
+    expect(path.basename(written)).toMatch(new RegExp(`^${model.id}-\\d{8}-\\d{6}\\.fbx$`));
+    expect(existsSync(written)).toBe(true);
+
     const missing = (await call('export.start', { packId: 'no-such-pack', format: 'fbx' })).body.value;
     const failed = await studio.jobs.whenDone(missing.jobId);
     expect(failed).toMatchObject({ state: 'failed', error: expect.stringMatching(/No model pack "no-such-pack"/) });
@@ -197,6 +208,10 @@ describe('browser-mode server', () => {
     expect((await request('GET', `/media/albedo/..%2Fsecret`, auth())).status).toBe(404);
     const other = (await call('subjects.create', { name: 'No head yet' })).body.value;
     expect((await call('subjects.head', { subjectId: other.id })).body.value).toBeNull();
+    // What the export dialog asks: the subject's reconstructions per pack.
+    expect((await call('subjects.reconstructions', { subjectId: subject.id })).body.value).toEqual([{ packId: 'starter-head', reconstructionId: rec, photoCount: 0, createdAt: expect.any(String) }]);
+    expect((await call('subjects.reconstructions', { subjectId: other.id })).body.value).toEqual([]);
+    expect((await call('subjects.reconstructions', { subjectId: 999_999 })).status).toBe(404);
     expect((await call('subjects.head', { subjectId: subject.id, packId: 'Bad Id' })).status).toBe(400);
     expect((await call('photos.head', { photoId: -1 })).status).toBe(400);
     expect((await call('photos.head', { photoId: 999_999 })).status).toBe(404);

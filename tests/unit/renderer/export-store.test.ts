@@ -1,0 +1,125 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ApiEventMessage, JobInfo, JobItem, PackInfo, SubjectReconstruction, SubjectSummary } from '../../../core/api/contract';
+import type { DecaStudioBridge } from '../../../renderer/src/api/bridge-types';
+
+// The export dialog's store against a fake Electron bridge (Electron does not launch here): its
+// defaults for the selected person, the native folder picker, and failure shown as failure.
+
+const calls: { method: string; req: unknown }[] = [];
+const picked: string[] = [];
+let folder: string | null = null;
+let reconstructions: SubjectReconstruction[] = [];
+let exportJob: JobInfo;
+let exportItems: JobItem[] = [];
+let startError: { code: string; message: string } | null = null;
+
+const ann: SubjectSummary = { id: 3, name: 'Ann', notes: '', createdAt: '', photoCount: 6, coverSha256: null };
+const pack = (id: string, name: string) => ({ id, name, vertexCount: 100, expressionCount: 3 }) as unknown as PackInfo;
+const job = (state: JobInfo['state'], error: string | null = null): JobInfo => ({ id: 9, kind: 'export', state, done: state === 'done' ? 1 : 0, total: 1, error, subjectId: 3, createdAt: '', updatedAt: '' });
+const ok = (value: unknown) => ({ ok: true, value });
+
+const bridge: DecaStudioBridge = {
+  async call(method, req) {
+    calls.push({ method, req });
+    switch (method) {
+      case 'packs.list':
+        return ok([pack('starter-head', 'Starter head'), pack('ict-facekit', 'ICT-FaceKit')]);
+      case 'subjects.list':
+        return ok([ann]);
+      case 'photos.list':
+        return ok([]);
+      case 'subjects.reconstructions':
+        return ok(reconstructions);
+      case 'export.start':
+        return startError ? { ok: false, error: startError } : ok({ jobId: 9 });
+      case 'jobs.get':
+        return ok({ job: exportJob, items: exportItems });
+      default:
+        return ok(null);
+    }
+  },
+  stage: async () => ok(''),
+  onEvent: (_listener: (m: ApiEventMessage) => void) => () => undefined,
+  pathForFile: () => '',
+  pickFolder: async (purpose) => {
+    picked.push(purpose);
+    return folder;
+  },
+};
+(globalThis as { window?: unknown }).window = { decaStudio: bridge };
+
+const { useExportStore } = await import('../../../renderer/src/stores/export');
+const { useLibraryStore } = await import('../../../renderer/src/stores/library');
+const { useStudioStore } = await import('../../../renderer/src/stores/studio');
+
+beforeEach(async () => {
+  setActivePinia(createPinia());
+  calls.length = 0;
+  picked.length = 0;
+  folder = null;
+  reconstructions = [];
+  exportItems = [];
+  startError = null;
+  exportJob = job('done');
+  useStudioStore().project = { name: 'P', path: '/work/P.decastudio', writable: true } as never;
+  await useLibraryStore().refreshSubjects(); // selects Ann
+});
+
+describe('export store (Electron bridge)', () => {
+  it("defaults to the selected person's face on the pack they were reconstructed on, and names them", async () => {
+    reconstructions = [{ packId: 'ict-facekit', reconstructionId: 4, photoCount: 6, createdAt: '' }];
+    const store = useExportStore();
+    await store.show();
+    expect(store.choices.packId).toBe('ict-facekit');
+    expect(store.choices.useSubject).toBe(true);
+    expect(store.title).toBe('Export Ann’s head');
+    expect(store.subjectUnavailable).toBeNull();
+    // Another pack: no reconstruction there, so the generic head, and why.
+    store.choices.packId = 'starter-head';
+    await Promise.resolve();
+    expect(store.choices.useSubject).toBe(false);
+    expect(store.title).toBe('Export the generic head (Starter head)');
+    expect(store.subjectUnavailable).toMatch(/Ann has no reconstruction on Starter head yet/);
+  });
+
+  it("writes into the folder chosen with the native picker, with the person's id", async () => {
+    reconstructions = [{ packId: 'starter-head', reconstructionId: 4, photoCount: 6, createdAt: '' }];
+    exportItems = [{ kind: 'output', name: '/home/ann/Heads/Ann-starter-head.glb', outcome: 'done', subjectId: 3, photoId: null, code: null, message: 'GLB, 1 MiB', seconds: null }];
+    const store = useExportStore();
+    await store.show();
+    expect(store.destination).toBe('/work/P.decastudio/exports');
+    await store.chooseFolder(); // cancelled: nothing changes
+    expect(store.destination).toBe('/work/P.decastudio/exports');
+    folder = '/home/ann/Heads';
+    await store.chooseFolder();
+    expect(picked).toEqual(['export', 'export']);
+    expect(store.destination).toBe('/home/ann/Heads');
+    await store.start();
+    expect(calls.find((c) => c.method === 'export.start')!.req).toMatchObject({ packId: 'starter-head', subjectId: 3, outDir: '/home/ann/Heads' });
+    expect(store.phase).toBe('done');
+    expect(store.writtenPath).toBe('/home/ann/Heads/Ann-starter-head.glb');
+    expect(store.downloadUrl).toBeNull(); // Electron shows the path; only browser mode downloads
+  });
+
+  it('shows a failed export as failed, whether the job fails or the start is refused, and never keeps an earlier "done"', async () => {
+    const store = useExportStore();
+    await store.show();
+    exportItems = [{ kind: 'output', name: '/x.glb', outcome: 'done', subjectId: null, photoId: null, code: null, message: '', seconds: null }];
+    await store.start();
+    expect(store.phase).toBe('done');
+
+    exportJob = job('failed', 'No model pack "ict-facekit" is installed');
+    exportItems = [];
+    await store.start();
+    expect(store.phase).toBe('failed');
+    expect(store.error).toMatch(/No model pack/);
+    expect(store.writtenPath).toBeNull();
+
+    startError = { code: 'not-found', message: 'Ann has no reconstruction on starter-head yet' };
+    await store.start();
+    expect(store.phase).toBe('failed');
+    expect(store.job).toBeNull();
+    expect(store.error).toMatch(/no reconstruction/);
+  });
+});
