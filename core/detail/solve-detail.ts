@@ -59,7 +59,7 @@ export const DETAIL_SOLVE_DEFAULTS: DetailSolveOptions = {
   smoothness: 2e-7,
   wrinklePrior: 1e-4,
   rounds: 2,
-  iterations: 150,
+  iterations: 100,
   tolerance: 1e-3,
   fixedWrinkles: null,
   shouldStop: null,
@@ -147,6 +147,8 @@ export function solveDetail(input: DetailSolveInput, options: Partial<DetailSolv
         const h = H[i]!.h;
         for (let q = 0; q < K * 3; q++) out[q] += cij * h[q]!;
       }
+      // The smoothness prior shares the static block's gradient stencil: one pass fewer per iteration.
+      for (let t = 0; t < K; t++) (out[t * 3] += o.smoothness), (out[t * 3 + 2] += o.smoothness);
     }
   };
   forms();
@@ -184,8 +186,8 @@ export function solveDetail(input: DetailSolveInput, options: Partial<DetailSolv
     for (let g = 0; g < maps.length; g++) {
       const ag = a[g] ?? 0;
       if (!ag) continue;
-      const m = maps[g]!;
-      for (let t = 0; t < K; t++) out[t] += ag * (fixed ? m[t]! / MM : m[t]!);
+      const m = maps[g]!, f = fixed ? ag / MM : ag;
+      for (let t = 0; t < K; t++) out[t] += f * m[t]!;
     }
   };
 
@@ -245,47 +247,54 @@ export function solveDetail(input: DetailSolveInput, options: Partial<DetailSolv
   const D = new Float64Array(K), Y = new Float64Array(K);
   const smooth = new Float64Array(K * 3);
   for (let t = 0; t < K; t++) (smooth[t * 3] = o.smoothness), (smooth[t * 3 + 2] = o.smoothness);
+  // Σ_j c_ij v_j = (1 − c)·v_i + c·Σ_j v_j with c = consistency/(n − 1): one sum, not n² passes.
+  const cOff = n > 1 ? o.consistency / (n - 1) : 0, cSelf = 1 - cOff;
+  const sumX = new Float64Array(K), sumV = new Float64Array(K);
   const apply = (x: Float64Array[], out: Float64Array[]) => {
     for (const v of out) v.fill(0);
     if (G) for (let i = 0; i < n; i++) wrinkleSum(x, i, U[i]!);
+    sumX.fill(0), sumV.fill(0);
     for (let i = 0; i < n; i++) {
-      V[i]!.fill(0);
+      const Vi = V[i]!, xi = x[i]!;
+      Vi.fill(0);
       Z[i]!.fill(0);
-      if (G) quad(H[i]!.h, U[i]!, V[i]!);
+      if (G) quad(H[i]!.h, U[i]!, Vi);
+      for (let t = 0; t < K; t++) (sumX[t] += xi[t]!), (sumV[t] += Vi[t]!);
     }
     for (let j = 0; j < n; j++) {
-      quad(Ht[j]!, x[j]!, out[j]!);
-      for (let i = 0; i < n; i++) {
-        const cij = c(i, j);
-        if (cij && G) for (let t = 0; t < K; t++) out[j]![t] += cij * V[i]![t]!;
-      }
+      const oj = out[j]!, Vj = V[j]!;
+      quad(Ht[j]!, x[j]!, oj);
+      if (G) for (let t = 0; t < K; t++) oj[t] += cSelf * Vj[t]! + cOff * sumV[t]!;
     }
     // Feature term on each photo's own displacement D_i = S_i + U_i.
     for (let i = 0; i < n; i++) {
-      for (let t = 0; t < K; t++) D[t] = x[i]![t]! + (G ? U[i]![t]! : 0);
+      const xi = x[i]!, Ui = U[i]!, oi = out[i]!;
+      if (G) for (let t = 0; t < K; t++) D[t] = xi[t]! + Ui[t]!;
+      else D.set(xi);
       tmp.fill(0);
       feature(i, D, tmp);
-      for (let t = 0; t < K; t++) out[i]![t] += tmp[t]!;
+      for (let t = 0; t < K; t++) oi[t] += tmp[t]!;
       if (!G) continue;
       // Z_i = Q_i(Σ_j c_ij S_j) + C·V_i + F_i(D_i): what photo i's wrinkle groups see.
-      Y.fill(0);
-      for (let j = 0; j < n; j++) {
-        const cij = c(i, j);
-        if (cij) for (let t = 0; t < K; t++) Y[t] += cij * x[j]![t]!;
-      }
-      quad(H[i]!.h, Y, Z[i]!);
-      for (let t = 0; t < K; t++) Z[i]![t] += C * V[i]![t]! + tmp[t]!;
+      for (let t = 0; t < K; t++) Y[t] = cSelf * xi[t]! + cOff * sumX[t]!;
+      const Zi = Z[i]!, Vi = V[i]!;
+      quad(H[i]!.h, Y, Zi);
+      for (let t = 0; t < K; t++) Zi[t] += C * Vi[t]! + tmp[t]!;
       for (let g = 0; g < G; g++) {
         const ag = activations[i]![g] ?? 0;
-        if (ag) for (let t = 0; t < K; t++) out[n + g]![t] += ag * Z[i]![t]!;
+        const og = out[n + g]!;
+        if (ag) for (let t = 0; t < K; t++) og[t] += ag * Zi[t]!;
       }
     }
-    for (let q = 0; q < blocks; q++) regularise(x[q]!, out[q]!, l1[q]!, q >= n ? o.wrinklePrior : 0);
-    for (let g = 0; g < G; g++) for (let t = 0; t < K; t++) if (!supports[g]![t]) out[n + g]![t] = 0;
+    for (let q = 0; q < blocks; q++) regularise(x[q]!, out[q]!, l1[q]!, q >= n ? o.wrinklePrior : 0, q >= n);
+    for (let g = 0; g < G; g++) {
+      const og = out[n + g]!, sg = supports[g]!;
+      for (let t = 0; t < K; t++) if (!sg[t]) og[t] = 0;
+    }
   };
-  const regularise = (x: Float64Array, out: Float64Array, w1: Float64Array, extra: number) => {
+  const regularise = (x: Float64Array, out: Float64Array, w1: Float64Array, extra: number, withSmoothness: boolean) => {
     for (let t = 0; t < K; t++) out[t] += (w1[t]! + extra) * x[t]!;
-    if (o.smoothness) quad(smooth, x, out);
+    if (o.smoothness && withSmoothness) quad(smooth, x, out);
     if (o.symmetry) {
       const m = texels.mirror;
       for (let t = 0; t < K; t++) {
@@ -346,7 +355,7 @@ export function solveDetail(input: DetailSolveInput, options: Partial<DetailSolv
     }
     for (let q = 0; q < blocks; q++) {
       const dq = d[q]!;
-      stencilDiag(smooth, dq, 1);
+      if (q >= n) stencilDiag(smooth, dq, 1); // (the static blocks' forms carry it)
       for (let t = 0; t < K; t++) {
         dq[t] += l1[q]![t]! + (q >= n ? o.wrinklePrior : 0) + (texels.mirror[t]! >= 0 ? 2 * o.symmetry : 0);
         dq[t] = dq[t]! > 0 ? 1 / dq[t]! : 0;
@@ -380,12 +389,12 @@ function conjugateGradient(apply: (x: Float64Array[], out: Float64Array[]) => vo
   const B = b.length;
   const r = b.map((v) => Float64Array.from(v)), Ap = b.map((v) => new Float64Array(v.length));
   apply(x, Ap);
-  for (let q = 0; q < B; q++) for (let t = 0; t < r[q]!.length; t++) r[q]![t] -= Ap[q]![t]!;
+  for (let q = 0; q < B; q++) axpy(r[q]!, -1, Ap[q]!);
   const z = r.map((v, q) => Float64Array.from(v, (e, t) => e * M[q]![t]!));
   const p = z.map((v) => Float64Array.from(v));
   const dot = (a: Float64Array[], c: Float64Array[]) => {
     let s = 0;
-    for (let q = 0; q < a.length; q++) for (let t = 0; t < a[q]!.length; t++) s += a[q]![t]! * c[q]![t]!;
+    for (let q = 0; q < a.length; q++) s += dot1(a[q]!, c[q]!);
     return s;
   };
   const bn = Math.sqrt(dot(b, b)) || 1;
@@ -397,12 +406,34 @@ function conjugateGradient(apply: (x: Float64Array[], out: Float64Array[]) => vo
     const pAp = dot(p, Ap);
     if (!(pAp > 0)) break;
     const alpha = rz / pAp;
-    for (let q = 0; q < B; q++) for (let t = 0; t < x[q]!.length; t++) (x[q]![t] += alpha * p[q]![t]!), (r[q]![t] -= alpha * Ap[q]![t]!);
-    for (let q = 0; q < B; q++) for (let t = 0; t < r[q]!.length; t++) z[q]![t] = r[q]![t]! * M[q]![t]!;
-    const next = dot(r, z);
+    let next = 0;
+    for (let q = 0; q < B; q++) {
+      const xq = x[q]!, rq = r[q]!, pq = p[q]!, aq = Ap[q]!, zq = z[q]!, mq = M[q]!;
+      for (let t = 0; t < xq.length; t++) {
+        xq[t] += alpha * pq[t]!;
+        const e = rq[t]! - alpha * aq[t]!;
+        rq[t] = e;
+        const f = e * mq[t]!;
+        zq[t] = f;
+        next += e * f;
+      }
+    }
     const beta = next / rz;
     rz = next;
-    for (let q = 0; q < B; q++) for (let t = 0; t < p[q]!.length; t++) p[q]![t] = z[q]![t]! + beta * p[q]![t]!;
+    for (let q = 0; q < B; q++) {
+      const pq = p[q]!, zq = z[q]!;
+      for (let t = 0; t < pq.length; t++) pq[t] = zq[t]! + beta * pq[t]!;
+    }
   }
   return it;
+}
+
+function dot1(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let t = 0; t < a.length; t++) s += a[t]! * b[t]!;
+  return s;
+}
+
+function axpy(y: Float64Array, a: number, x: Float64Array): void {
+  for (let t = 0; t < y.length; t++) y[t] += a * x[t]!;
 }

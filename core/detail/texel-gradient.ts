@@ -12,25 +12,56 @@ import type { DetailTexels } from './detail-texels';
  * ```
  */
 export function texelGradient(texels: Pick<DetailTexels, 'size' | 'neighbours'>, x: ArrayLike<number>, gu: Float64Array, gv: Float64Array): void {
-  const N = texels.size, h = N / 2, nb = texels.neighbours, K = gu.length;
-  for (let t = 0; t < K; t++) {
-    const l = nb[t * 4]!, r = nb[t * 4 + 1]!, up = nb[t * 4 + 2]!, dn = nb[t * 4 + 3]!;
-    gu[t] = l >= 0 && r >= 0 ? (x[r]! - x[l]!) * h : r >= 0 ? (x[r]! - x[t]!) * N : l >= 0 ? (x[t]! - x[l]!) * N : 0;
-    gv[t] = up >= 0 && dn >= 0 ? (x[up]! - x[dn]!) * h : up >= 0 ? (x[up]! - x[t]!) * N : dn >= 0 ? (x[t]! - x[dn]!) * N : 0;
+  const s = stencilOf(texels), K = gu.length;
+  const { u0, u1, cu, v0, v1, cv } = s;
+  if (x instanceof Float64Array) {
+    for (let t = 0; t < K; t++) (gu[t] = cu[t]! * (x[u1[t]!]! - x[u0[t]!]!)), (gv[t] = cv[t]! * (x[v1[t]!]! - x[v0[t]!]!));
+  } else {
+    for (let t = 0; t < K; t++) (gu[t] = cu[t]! * (x[u1[t]!]! - x[u0[t]!]!)), (gv[t] = cv[t]! * (x[v1[t]!]! - x[v0[t]!]!));
   }
 }
 
 /** out += Gᵀ(pu, pv): the adjoint of {@link texelGradient}. */
-export function texelGradientAdjoint(texels: Pick<DetailTexels, 'size' | 'neighbours'>, pu: ArrayLike<number>, pv: ArrayLike<number>, out: Float64Array): void {
-  const N = texels.size, h = N / 2, nb = texels.neighbours, K = out.length;
+export function texelGradientAdjoint(texels: Pick<DetailTexels, 'size' | 'neighbours'>, pu: Float64Array, pv: Float64Array, out: Float64Array): void {
+  const { u0, u1, cu, v0, v1, cv } = stencilOf(texels), K = out.length;
   for (let t = 0; t < K; t++) {
-    const a = pu[t]!, b = pv[t]!;
-    const l = nb[t * 4]!, r = nb[t * 4 + 1]!, up = nb[t * 4 + 2]!, dn = nb[t * 4 + 3]!;
-    if (l >= 0 && r >= 0) (out[r] += a * h), (out[l] -= a * h);
-    else if (r >= 0) (out[r] += a * N), (out[t] -= a * N);
-    else if (l >= 0) (out[t] += a * N), (out[l] -= a * N);
-    if (up >= 0 && dn >= 0) (out[up] += b * h), (out[dn] -= b * h);
-    else if (up >= 0) (out[up] += b * N), (out[t] -= b * N);
-    else if (dn >= 0) (out[t] += b * N), (out[dn] -= b * N);
+    const a = pu[t]! * cu[t]!, b = pv[t]! * cv[t]!;
+    out[u1[t]!] += a;
+    out[u0[t]!] -= a;
+    out[v1[t]!] += b;
+    out[v0[t]!] -= b;
   }
+}
+
+/** Per texel and axis: the two texels a difference reads and its factor (0 with no neighbour on that axis). */
+interface Stencil {
+  u0: Int32Array;
+  u1: Int32Array;
+  cu: Float64Array;
+  v0: Int32Array;
+  v1: Int32Array;
+  cv: Float64Array;
+}
+
+// Built once per texel set: branch-free differences are what the solve's thousands of passes run.
+const stencils = new WeakMap<Int32Array, Stencil>();
+
+function stencilOf(texels: Pick<DetailTexels, 'size' | 'neighbours'>): Stencil {
+  let s = stencils.get(texels.neighbours);
+  if (s) return s;
+  const N = texels.size, h = N / 2, nb = texels.neighbours, K = nb.length / 4;
+  s = { u0: new Int32Array(K), u1: new Int32Array(K), cu: new Float64Array(K), v0: new Int32Array(K), v1: new Int32Array(K), cv: new Float64Array(K) };
+  const axis = (t: number, lo: number, hi: number, a0: Int32Array, a1: Int32Array, c: Float64Array) => {
+    if (lo >= 0 && hi >= 0) (a0[t] = lo), (a1[t] = hi), (c[t] = h);
+    else if (hi >= 0) (a0[t] = t), (a1[t] = hi), (c[t] = N);
+    else if (lo >= 0) (a0[t] = lo), (a1[t] = t), (c[t] = N);
+    else (a0[t] = t), (a1[t] = t), (c[t] = 0);
+  };
+  for (let t = 0; t < K; t++) {
+    axis(t, nb[t * 4]!, nb[t * 4 + 1]!, s.u0, s.u1, s.cu);
+    // +v is the row above (neighbour 2), −v the row below (neighbour 3).
+    axis(t, nb[t * 4 + 3]!, nb[t * 4 + 2]!, s.v0, s.v1, s.cv);
+  }
+  stencils.set(texels.neighbours, s);
+  return s;
 }
