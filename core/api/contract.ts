@@ -47,7 +47,7 @@ export interface PhotoSummary {
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
-export type JobKind = 'import' | 'export' | 'analyze' | 'reconstruct';
+export type JobKind = 'import' | 'export' | 'analyze' | 'reconstruct' | 'detail';
 
 export interface JobInfo {
   id: number;

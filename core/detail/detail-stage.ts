@@ -64,8 +64,15 @@ export function detailPhotoViews(
   });
 }
 
-export type DetailStageOptions = Omit<DetailSolveOptions, 'fixedWrinkles'>;
-export const DETAIL_STAGE_DEFAULTS: DetailStageOptions = { ...DETAIL_SOLVE_DEFAULTS };
+export interface DetailStageOptions extends Omit<DetailSolveOptions, 'fixedWrinkles'> {
+  /**
+   * Detail fades to 0 over this many texels (at 256², scaled with the map) towards the region's
+   * edges — the eyes', nostrils' and lips' openings and the crop — so the relief has no step where
+   * the map ends and the coarse surface takes over.
+   */
+  fade: number;
+}
+export const DETAIL_STAGE_DEFAULTS: DetailStageOptions = { ...DETAIL_SOLVE_DEFAULTS, fade: 2 };
 
 /** What the detail stage finds for one subject (displacements in metres per compact texel). */
 export interface DetailStageResult {
@@ -91,7 +98,10 @@ export interface DetailStageResult {
  */
 export function detailStage(texels: DetailTexels, views: readonly DetailPhotoView[], supports: readonly Uint8Array[], options: Partial<DetailStageOptions> = {}): DetailStageResult {
   const o = { ...DETAIL_STAGE_DEFAULTS, ...options };
-  const joint = solveDetail({ texels, observations: views.map((v) => v.observation), activations: views.map((v) => v.activations), supports }, o);
+  const solved = solveDetail({ texels, observations: views.map((v) => v.observation), activations: views.map((v) => v.activations), supports }, o);
+  const fade = edgeFade(texels, Math.max(1, Math.round((o.fade * texels.size) / 256)));
+  const faded = (m: Float32Array) => m.map((v, t) => v * fade[t]!);
+  const joint = { statics: solved.statics.map(faded), wrinkles: solved.wrinkles.map(faded), iterations: solved.iterations };
   const K = texels.texel.length;
   const consensus = new Float32Array(K);
   for (const s of joint.statics) for (let t = 0; t < K; t++) consensus[t] += s[t]! / joint.statics.length;
@@ -109,4 +119,24 @@ export function detailStage(texels: DetailTexels, views: readonly DetailPhotoVie
  */
 export function viewRms(texels: DetailTexels, view: DetailPhotoView, displacement: ArrayLike<number> | null): number {
   return detailRms(view.observation, displacement ? detailedNormals(texels, view.frames, displacement) : view.frames.normal, view.light);
+}
+
+/** Per texel: min(1, steps to the region's edge / ring) — 1 inside, falling to 1/ring on the edge. */
+function edgeFade(texels: DetailTexels, ring: number): Float32Array {
+  const K = texels.texel.length, nb = texels.neighbours;
+  const dist = new Int32Array(K).fill(-1);
+  let front: number[] = [];
+  for (let t = 0; t < K; t++) {
+    for (let q = 0; q < 4; q++) if (nb[t * 4 + q]! < 0) dist[t] = 1;
+    if (dist[t] === 1) front.push(t);
+  }
+  for (let d = 2; d <= ring && front.length; d++) {
+    const next: number[] = [];
+    for (const t of front) for (let q = 0; q < 4; q++) {
+      const m = nb[t * 4 + q]!;
+      if (m >= 0 && dist[m] === -1) (dist[m] = d), next.push(m);
+    }
+    front = next;
+  }
+  return Float32Array.from(dist, (d) => (d < 0 ? 1 : Math.min(1, d / ring)));
 }

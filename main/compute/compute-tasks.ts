@@ -2,6 +2,7 @@ import type { HeadMesh, HeadMeshRequest } from '../../core/api/contract';
 import type { DecaCode } from '../../core/deca/deca-code';
 import type { DecaDisplacementOptions } from '../../core/deca/deca-displacement';
 import type { DecaInit } from '../../core/deca/deca-init';
+import type { DetailPhoto, DetailStageOptions } from '../../core/detail/detail-stage';
 import type { HeadModel } from '../../core/head-model/head-model';
 import type { FaceJson } from '../../core/perception/face-json';
 import type { Affine2D, RgbImage } from '../../core/perception/image-warp';
@@ -70,6 +71,44 @@ export interface DecaDetailCrop {
   jaw: ArrayLike<number>;
 }
 
+/**
+ * A person's solved detail as stored (full maps in the pack's UV layout at the stage's size, metres):
+ * what the pack's decoder is learned from.
+ */
+export interface StoredDetail {
+  consensus: Float32Array;
+  /** Per expression group, in the pack's group order (see `expressionGroups`). */
+  wrinkles: Float32Array[];
+  evidence: number[];
+}
+
+/** A photo for the swap instrument: its subject's shape and albedo with the photo's fit and light. */
+export interface DetailSwapPhoto {
+  photoId: number;
+  shape: number[];
+  photo: DetailPhoto;
+  albedo: UvTexture;
+  vertexAlbedo: Float32Array | null;
+}
+
+/** What the detail stage returns for one subject (maps full-size, metres). */
+export interface DetailSolveResult {
+  /** 1 where the map carries detail (the pack's detail region at this size). */
+  mask: Uint8Array;
+  consensus: Float32Array;
+  wrinkles: Float32Array[];
+  evidence: number[];
+  groups: { name: string; drivers: { shape: string; weight: number }[]; jawOpening: number }[];
+  /** Per photo: its detail code δ from that photo alone, and the subject's (its consensus encoded). */
+  codes: number[][];
+  subjectCode: number[];
+  /** Per photo: photometric RMS with the coarse normals and with its own detail F(δ, ψ, θ_jaw). */
+  rmsCoarse: number[];
+  rmsDetail: number[];
+  iterations: number;
+  codeLength: number;
+}
+
 /** Every task a compute worker runs: name → request and result. */
 export interface ComputeTasks {
   /** Decodes a photo (EXIF applied; `width`×`height` upright, when known) to RGB, downscaled to `maxSide` when given; k = scale applied. */
@@ -125,6 +164,23 @@ export interface ComputeTasks {
   'pack.render': { req: { pack: PackRef; shape: number[]; expression: number[]; pose: number[]; size: number; yawDeg: number; pitchDeg: number }; res: Uint8Array };
   /** The forward model for the head-model page's sliders. */
   'pack.evaluate': { req: { pack: PackRef; request: HeadMeshRequest }; res: Omit<HeadMesh, 'positions' | 'normals' | 'indices' | 'landmarks'> & { positions: Float32Array; normals: Float32Array; indices: Uint32Array | null; landmarks: Float32Array } };
+  /**
+   * The detail stage for one subject: the joint solve of its photos, then the pack's decoder from it
+   * and the other people solved on the pack (`others`), and each photo's code and error.
+   */
+  'detail.solve': {
+    req: { pack: PackRef; size: number; shape: number[]; photos: DetailPhoto[]; albedo: UvTexture; others: StoredDetail[]; options: Partial<Omit<DetailStageOptions, 'shouldStop'>> };
+    res: DetailSolveResult;
+  };
+  /**
+   * The swap instrument: the target photo's photometric error with the coarse surface, its own code
+   * and the source photo's code (each estimated from its photo alone with the decoder of `people`),
+   * and optionally the swapped render over the photo as PNG.
+   */
+  'detail.swap': {
+    req: { pack: PackRef; size: number; people: StoredDetail[]; target: DetailSwapPhoto; source: DetailSwapPhoto; render: boolean };
+    res: { coarse: number; own: number; swapped: number; codeLength: number; png: Uint8Array | null };
+  };
   /** A rigged head as GLB or FBX bytes. */
   'export.head': { req: { pack: PackRef; options: ExportPackHeadOptions }; res: { bytes: Uint8Array; summary: string } };
 }

@@ -26,6 +26,7 @@ export class WorkerState {
   private meshTriangles: Promise<Uint32Array | null> | null = null;
   private engine: InferenceEngine | null = null;
   private readonly analyzers = new Map<boolean, FaceAnalyzer>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(readonly setup: WorkerSetup & { index: number }) {}
 
@@ -40,6 +41,18 @@ export class WorkerState {
       this.packs.set(ref.key, p);
     }
     return p;
+  }
+
+  /**
+   * A value derived from a pack once per worker (e.g. its detail region), by key; the few newest
+   * are kept, like the packs themselves.
+   */
+  memo<T>(key: string, make: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = make();
+    if (this.memos.size >= 8) this.memos.delete(this.memos.keys().next().value!);
+    this.memos.set(key, value);
+    return value;
   }
 
   /** MediaPipe's canonical face-mesh triangles (the 468 points' triangulation), read once; null when the asset is missing. */

@@ -70,6 +70,11 @@ export interface PhotoFitMetrics {
   photometricRmsConstantAlbedo?: number;
   /** Recognition distance between the textured render and the photo's face, when measured. */
   identityDistance?: number;
+  /**
+   * After the detail stage: the photometric RMS (0…1) over the detail texels the photo shows, with
+   * the coarse normals and with its own detail F(δ_photo, ψ, θ_jaw) — the same mask and light.
+   */
+  detail?: { photometricRmsCoarse: number; photometricRmsDetail: number };
 }
 
 export interface StoredPhotoFit {
@@ -171,6 +176,7 @@ export class ReconstructionsTable {
          ORDER BY f.photo_id, f.reconstruction_id`,
       ),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM subject_reconstructions'),
+      setMetrics: db.prepare<[string, number, number]>('UPDATE photo_fits SET metrics = ? WHERE reconstruction_id = ? AND photo_id = ?'),
     };
   }
 
@@ -242,6 +248,17 @@ export class ReconstructionsTable {
       if (!rec) recs.set(r.reconstruction_id, (rec = this.get(r.reconstruction_id)!));
       return { ...toFit(r), reconstruction: rec };
     });
+  }
+
+  /** Merges later stages' measures (the detail stage's) into photo fits' metrics, in one transaction. */
+  addMetrics(reconstructionId: number, byPhoto: ReadonlyMap<number, Partial<PhotoFitMetrics>>): void {
+    this.db.transaction(() => {
+      for (const [photoId, patch] of byPhoto) {
+        const f = this.fit(reconstructionId, photoId);
+        if (!f) throw new Error(`Photo ${photoId} is not part of reconstruction ${reconstructionId}`);
+        this.q.setMetrics.run(JSON.stringify({ ...f.metrics, ...patch }), reconstructionId, photoId);
+      }
+    })();
   }
 
   count(): number {

@@ -13,6 +13,7 @@ import { ensureStarterPack } from '../packs/starter-pack';
 import { analyzePhotos, type AnalyzeSummary } from '../perception/analyze-photos';
 import { createProject, openProject, type Project } from '../project/project';
 import { startReconstructJobs, type StartReconstructOptions } from '../reconstruct/start-reconstruct';
+import { startDetailJobs, type StartDetailOptions } from '../detail/start-detail';
 import { EventBus } from './event-bus';
 import { ModelService } from './model-service';
 import { PhotoCache } from './photo-cache';
@@ -215,6 +216,11 @@ export class Studio {
    */
   startReconstruct(options: StartReconstructOptions): number[] {
     return startReconstructJobs(this, options);
+  }
+
+  /** One 'detail' job per subject (or the one asked for): the coarse stage reused or run, then the detail stage. */
+  startDetail(options: StartDetailOptions): number[] {
+    return startDetailJobs(this, options);
   }
 
   /** The installed packs, with the starter head generated on first use. */

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { analyzeCommand } from './analyze';
-import { detailInstallCommand } from './detail';
+import { detailCommand, detailInstallCommand } from './detail';
 import { encoderEncodeCommand, encoderInstallCommand } from './encoder';
 import { exportCommand } from './export';
 import { importCommand } from './import';
@@ -17,9 +17,10 @@ import { reconstructCommand } from './reconstruct';
 import { renderCommand } from './render';
 import { serveCommand } from './serve';
 import { subjectsCommand } from './subjects';
+import { swapCommand } from './swap';
 
 /** Every CLI verb. A new verb: a file in this folder and one line here. */
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
-  landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, metricsCommand, renderCommand,
+  landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, detailCommand, swapCommand, metricsCommand, renderCommand,
   encoderInstallCommand, encoderEncodeCommand, detailInstallCommand];

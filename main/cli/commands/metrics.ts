@@ -19,6 +19,8 @@ export interface PhotoMetrics {
   photometricRmsConstantAlbedo: number | null;
   /** Recognition distance of the textured render (albedo ⊙ shading) to the photo's face; null when not measured. */
   identityDistance: number | null;
+  /** After the detail stage: the photometric RMS over the photo's detail texels, coarse and with its own detail; null before. */
+  detail: { photometricRmsCoarse: number; photometricRmsDetail: number } | null;
 }
 
 /** One pack's summary of a subject in `metrics --json`. */
@@ -69,6 +71,7 @@ export const metricsCommand: CliCommand = {
             photometricRms: f.metrics.photometricRms ?? null,
             photometricRmsConstantAlbedo: f.metrics.photometricRmsConstantAlbedo ?? null,
             identityDistance: f.metrics.identityDistance ?? null,
+            detail: f.metrics.detail ?? null,
           }));
         const packs = [...new Set(photos.map((p) => p.packId))].map((packId): PackMetrics => {
           const ps = photos.filter((p) => p.packId === packId);
@@ -90,7 +93,7 @@ export const metricsCommand: CliCommand = {
       for (const s of report) {
         io.out(`${s.name}`);
         for (const p of s.packs) io.out(`  ${p.packId}: ${p.photos} photos, mean NME ${p.meanNme.toFixed(4)} shared shape, ${p.meanNmeSingle.toFixed(4)} alone, worst increase ${p.worstSharedShapeIncrease.toFixed(4)}`);
-        for (const p of s.photos) io.out(`    ${String(p.photoId).padStart(5)} ${p.packId.padEnd(14)} NME ${p.nme.toFixed(4)} (alone ${p.nmeSingle.toFixed(4)})${p.photometricRms === null ? '' : `, photometric RMS ${p.photometricRms.toFixed(3)}`}${p.identityDistance === null ? '' : `, identity ${p.identityDistance.toFixed(3)}`}  ${p.name}`);
+        for (const p of s.photos) io.out(`    ${String(p.photoId).padStart(5)} ${p.packId.padEnd(14)} NME ${p.nme.toFixed(4)} (alone ${p.nmeSingle.toFixed(4)})${p.photometricRms === null ? '' : `, photometric RMS ${p.photometricRms.toFixed(3)}`}${p.identityDistance === null ? '' : `, identity ${p.identityDistance.toFixed(3)}`}${p.detail ? `, detail ${p.detail.photometricRmsCoarse.toFixed(3)} → ${p.detail.photometricRmsDetail.toFixed(3)}` : ''}  ${p.name}`);
       }
       return EXIT.ok;
     } finally {

@@ -6,7 +6,7 @@ import { detailedNormals, detailRms } from '../../../core/detail/detail-shading'
 import { detailTexels } from '../../../core/detail/detail-texels';
 import { expressionGroups, groupSupports } from '../../../core/detail/expression-groups';
 import { renderSyntheticDetail } from '../../../core/detail/render-synthetic-detail';
-import { solveDetail } from '../../../core/detail/solve-detail';
+import { detailStage } from '../../../core/detail/detail-stage';
 import { syntheticDetail, syntheticDisplacement } from '../../../core/detail/synthetic-detail';
 import { texelFrames } from '../../../core/detail/texel-frames';
 import { opaqueTriangles } from '../../../core/geometry/opaque-triangles';
@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(ICT))('detail solve (synthetic truth, ICT-FaceKit)',
       detailObservation(texels, frames[i]!, { pyramid: buildPyramid(v.photo), camera: v.fit.camera, depth: photoDepth(v.vertices, model.triangles, v.fit.camera, v.photo.width, v.photo.height, { triangleMask: opaque }), mesh: null }, albedo, light),
     );
     const supports = groupSupports(model, texels, groups);
-    const result = solveDetail({ texels, observations, activations: views.map((v) => v.activations), supports });
+    const result = detailStage(texels, views.map((v, i) => ({ frames: frames[i]!, observation: observations[i]!, activations: Float64Array.from(v.activations), light })), supports);
 
     const K = texels.texel.length;
     const seen = (t: number) => observations.some((o) => o.weight[t]! > 0.2);
@@ -72,7 +72,7 @@ describe.skipIf(!existsSync(ICT))('detail solve (synthetic truth, ICT-FaceKit)',
     const staticCorrelation = correlation(consensus, truth.statics, seen);
     const displacement = (i: number) => Float32Array.from(result.statics[i]!, (s, t) => s + groups.reduce((a, _g, g) => a + views[i]!.activations[g]! * result.wrinkles[g]![t]!, 0));
     const report: string[] = [`static detail correlation ${staticCorrelation.toFixed(3)}`];
-    // measured: 0.94
+    // measured: 0.83
     expect(staticCorrelation).toBeGreaterThan(0.7);
     for (const name of ['forehead', 'crowsFeet']) {
       const g = groups.findIndex((q) => q.name === name);
@@ -84,8 +84,8 @@ describe.skipIf(!existsSync(ICT))('detail solve (synthetic truth, ICT-FaceKit)',
         for (let t = 0; t < K; t++) if (region(t)) (dw += d[t]! * w[t]!), (ww += w[t]! * w[t]!);
         const amplitude = dw / ww, a = v.activations[g]!;
         report.push(`${name} in view ${i} (activation ${a.toFixed(2)}): correlation ${correlation(d, w, region).toFixed(3)}, amplitude ${amplitude.toFixed(2)}`);
-        // measured: forehead 0.85 / 0.78, crow's feet 0.62 / 0.67 where active; where the expression is
-        // absent the wrinkle amplitude is 0.02 (forehead) and −0.09 (crow's feet) against the truth's 1.5
+        // measured: forehead 0.85 / 0.80, crow's feet 0.77 / 0.79 where active; where the expression is
+        // absent the wrinkle amplitude is 0.01 (forehead) and −0.05 (crow's feet) against the truth's 1.5
         if (a > 0) expect(correlation(d, w, region)).toBeGreaterThan(0.6);
         else expect(Math.abs(amplitude)).toBeLessThan(0.1 * 1.5);
       });
@@ -105,7 +105,7 @@ describe.skipIf(!existsSync(ICT))('detail solve (synthetic truth, ICT-FaceKit)',
     });
     report.push(`normal error ratio (detailed / coarse) ${(detailed / coarse).toFixed(2)}`);
     console.log(report.join('\n'));
-    // measured: 0.56
+    // measured: 0.59
     expect(detailed / coarse).toBeLessThan(0.6);
   }, 180_000);
 });

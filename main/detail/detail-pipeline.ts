@@ -1,0 +1,130 @@
+import { ApiError } from '../../core/api/api-error';
+import type { DetailPhoto, DetailStageOptions } from '../../core/detail/detail-stage';
+import { observationOf } from '../../core/reconstruct/stages/perceive-stage';
+import type { PhotoFitMetrics } from '../library/reconstructions-table';
+import { reconstructSubjectPipeline, type PipelineContext, type ReconstructOptions } from '../reconstruct/reconstruct-pipeline';
+import { photoFitOf, storedAlbedo } from '../reconstruct/stored-results';
+import { DETAIL_VERSION, detailMapsOf, loadDetail, peopleDetail, type DetailMeta } from './stored-detail';
+
+export interface DetailOptions {
+  /** Texels per side of the detail maps (256, as DECA's; 512 for finer detail at 4× the solve time). */
+  size: 256 | 512;
+  /** Solve again even when the reconstruction already has detail from this version of the stage. */
+  force: boolean;
+  /** Options of the coarse reconstruction run (or reused) first. */
+  reconstruct: Partial<ReconstructOptions>;
+  /** Solver options (tests use fewer iterations). */
+  solve: Partial<Omit<DetailStageOptions, 'shouldStop'>>;
+  /** Photos are worked on at most this size (as the coarse stage's lighting). */
+  maxPhotoSide: number;
+}
+
+export const DETAIL_DEFAULTS: DetailOptions = { size: 256, force: false, reconstruct: {}, solve: {}, maxPhotoSide: 2048 };
+
+export interface DetailSummary {
+  reconstructionId: number;
+  /** False when the reconstruction's stored detail was reused. */
+  solved: boolean;
+  photos: number;
+  /** Means over the photos of the photometric RMS, coarse and with each photo's own detail. */
+  rmsCoarse: number;
+  rmsDetail: number;
+  codeLength: number;
+  seconds: number;
+}
+
+/**
+ * DECA's detail stage for one subject on one pack, after the coarse one (run, or reused when it is
+ * current): the joint solve of the subject's photos under their solved lights and albedo, the pack's
+ * decoder learned again from every person solved on it, each photo's code, and the maps stored with
+ * the reconstruction (static detail, region, wrinkle maps per expression group) and each photo's
+ * coarse and detailed photometric error in its metrics. Nothing is stored when cancelled.
+ *
+ * ```ts
+ * const summary = await detailSubjectPipeline(ctx, subjectId, 'ict-facekit', { size: 256 });
+ * ```
+ */
+export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: number, packId: string, options: Partial<DetailOptions> = {}): Promise<DetailSummary> {
+  const o = { ...DETAIL_DEFAULTS, ...options };
+  if (o.size !== 256 && o.size !== 512) throw new ApiError('invalid-argument', `Detail maps are 256 or 512 texels a side, not ${String(o.size)}`);
+  const t0 = performance.now();
+  // The coarse pipeline's steps plus this stage's: solve and store.
+  let coarseTotal = 0;
+  const coarse = await reconstructSubjectPipeline({ ...ctx, setTotal: (n) => ctx.setTotal((coarseTotal = n) + 2) }, subjectId, packId, o.reconstruct);
+  ctx.signal.throwIfAborted();
+  const library = ctx.project.library;
+  const rec = library.reconstructions.get(coarse.reconstructionId!)!;
+  const fits = library.reconstructions.fitsOf(rec.id);
+  const existing = loadDetail(ctx.project, rec.id);
+  const mean = (a: readonly number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+  const stageItem = (outcome: 'done' | 'skipped' | 'failed', message: string, seconds: number | null) =>
+    ctx.item({ kind: 'stage', name: 'detail', outcome, subjectId, photoId: null, code: outcome === 'failed' ? 'stage-failed' : outcome === 'skipped' ? 'reused' : null, message, seconds });
+  if (existing && existing.meta.size === o.size && !o.force) {
+    const m = fits.map((f) => f.metrics.detail);
+    stageItem('skipped', 'reused: the reconstruction already has detail from this version of the stage', null);
+    ctx.setTotal(coarseTotal + 1);
+    ctx.step();
+    return {
+      reconstructionId: rec.id,
+      solved: false,
+      photos: fits.length,
+      rmsCoarse: mean(m.map((x) => x?.photometricRmsCoarse ?? NaN)),
+      rmsDetail: mean(m.map((x) => x?.photometricRmsDetail ?? NaN)),
+      codeLength: existing.meta.codeLength,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+  const albedo = await storedAlbedo(ctx.project, rec.id);
+  if (!albedo?.texture || fits.some((f) => !f.fit.light)) {
+    throw new ApiError('invalid-argument', 'The detail stage needs the reconstruction’s lighting and albedo: reconstruct with lighting (without --no-lighting) first');
+  }
+  const s0 = performance.now();
+  try {
+    const pack = await ctx.models.pack(packId);
+    const photos: DetailPhoto[] = await Promise.all(
+      fits.map(async (f) => {
+        const summary = library.reads.getPhoto(f.photoId);
+        if (!summary) throw new Error(`Photo ${f.photoId} of the reconstruction is no longer in the project: reconstruct again`);
+        const decoded = await ctx.photos.get(ctx.project, summary, o.maxPhotoSide, ctx.signal);
+        const face = library.faces.get(f.photoId)?.faces[f.faceIndex];
+        return { image: decoded.image, k: decoded.k, fit: photoFitOf(f), light: f.fit.light!, meshPoints: (face && observationOf(face)?.mesh) ?? null };
+      }),
+    );
+    const others = peopleDetail(ctx.project, packId, o.size, subjectId);
+    const r = await ctx.pool.run(
+      'detail.solve',
+      { pack, size: o.size, shape: rec.shape, photos, albedo: albedo.texture, others: others.map((p) => p.detail.stored), options: o.solve },
+      { signal: ctx.signal },
+    );
+    ctx.step();
+    const seconds = (performance.now() - s0) / 1000;
+    const meta: DetailMeta = {
+      version: DETAIL_VERSION,
+      size: o.size,
+      groups: r.groups,
+      evidence: r.evidence,
+      codes: Object.fromEntries(fits.map((f, i) => [String(f.photoId), r.codes[i]!.map(round6)])),
+      subjectCode: r.subjectCode.map(round6),
+      codeLength: r.codeLength,
+      iterations: r.iterations,
+      seconds,
+    };
+    ctx.signal.throwIfAborted();
+    library.transaction(() => {
+      for (const m of detailMapsOf(r, meta)) library.maps.put({ ...m, reconstructionId: rec.id });
+      library.reconstructions.addMetrics(
+        rec.id,
+        new Map<number, Partial<PhotoFitMetrics>>(fits.map((f, i) => [f.photoId, { detail: { photometricRmsCoarse: r.rmsCoarse[i]!, photometricRmsDetail: r.rmsDetail[i]! } }])),
+      );
+    });
+    ctx.step();
+    const summary: DetailSummary = { reconstructionId: rec.id, solved: true, photos: fits.length, rmsCoarse: mean(r.rmsCoarse), rmsDetail: mean(r.rmsDetail), codeLength: r.codeLength, seconds: (performance.now() - t0) / 1000 };
+    stageItem('done', `${fits.length} photos at ${o.size}², photometric RMS ${summary.rmsCoarse.toFixed(4)} coarse → ${summary.rmsDetail.toFixed(4)} with detail; code length ${r.codeLength} (${others.length + 1} people on the pack)`, seconds);
+    return summary;
+  } catch (error) {
+    if (!ctx.signal.aborted) stageItem('failed', (error as Error).message, (performance.now() - s0) / 1000);
+    throw error;
+  }
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
