@@ -154,6 +154,8 @@ export interface ReconstructionView {
   photometricRms: number | null;
   /** Face-recognition distance between the textured render and the photo (same person below 0.6), when measured. */
   identityDistance: number | null;
+  /** After the detail stage: photometric RMS over the photo's detail texels, coarse and with its own detail; null before. */
+  detail: { photometricRmsCoarse: number; photometricRmsDetail: number } | null;
   subjectId: number;
   createdAt: string;
 }
@@ -282,6 +284,8 @@ export interface ApiMethods {
   'photos.selectFace': { req: { photoId: number; face: number }; res: PhotoFaces };
   /** Starts coarse reconstruction on a pack: one job per subject (or for `subjectId`). */
   'reconstruct.start': { req: { subjectId?: number; packId: string; force?: boolean }; res: { jobIds: number[] } };
+  /** Starts the detail stage on a pack (the coarse stage first, reused when current): one job per subject (or for `subjectId`). */
+  'detail.start': { req: { subjectId?: number; packId: string; force?: boolean }; res: { jobIds: number[] } };
   /** A photo's newest reconstruction, or null. Its rendered head is at mediaUrl('fit', …). */
   'photos.reconstruction': { req: { photoId: number }; res: ReconstructionView | null };
   /** A photo's reconstructed head (its expression and jaw, facing forward) for the 3D view, or null. */
@@ -319,6 +323,9 @@ export type ApiEventMessage = { [E in ApiEventName]: { event: E; payload: ApiEve
 /** The services' side of the contract: one async handler per method. */
 export type ApiHandlers = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponse<M>> };
 
+/** How a fitted head is drawn over its photo: grey preview, DECA's render (albedo ⊙ SH light), or that with the detail layer. */
+export type FitStyle = 'grey' | 'shaded' | 'detail';
+
 /** What the renderer calls, whatever the transport. */
 export interface ApiClient {
   call<M extends ApiMethod>(method: M, req: ApiRequest<M>): Promise<ApiResponse<M>>;
@@ -328,8 +335,8 @@ export interface ApiClient {
   stageUpload(name: string, bytes: ArrayBuffer): Promise<string>;
   /** URL under which the UI can show a photo's thumbnail or original. */
   mediaUrl(kind: 'thumb' | 'photo', sha256: string): string;
-  /** URL of a photo's reconstructed head, rendered with the photo's camera (transparent PNG): grey, or albedo ⊙ lighting. */
-  fitUrl(photoId: number, style?: 'grey' | 'shaded'): string;
+  /** URL of a photo's reconstructed head, rendered with the photo's camera (transparent PNG): grey, albedo ⊙ lighting, or that with the detail layer. */
+  fitUrl(photoId: number, style?: FitStyle): string;
   /** URL of a reconstruction's albedo texture (PNG in its pack's UV layout). */
   albedoUrl(reconstructionId: number): string;
 }

@@ -121,6 +121,22 @@ export function viewRms(texels: DetailTexels, view: DetailPhotoView, displacemen
   return detailRms(view.observation, displacement ? detailedNormals(texels, view.frames, displacement) : view.frames.normal, view.light);
 }
 
+/**
+ * A static map plus wrinkle maps at the given group activations — F on one person's maps.
+ *
+ * ```ts
+ * const D = withWrinkles(consensus, wrinkles, groupActivations(groups, fit.expression, fit.jaw));
+ * ```
+ */
+export function withWrinkles(statics: ArrayLike<number>, wrinkles: readonly ArrayLike<number>[], activations: ArrayLike<number>): Float32Array {
+  const out = Float32Array.from(statics);
+  wrinkles.forEach((w, g) => {
+    const a = activations[g] ?? 0;
+    if (a) for (let t = 0; t < out.length; t++) out[t] += a * w[t]!;
+  });
+  return out;
+}
+
 /** Per texel: min(1, steps to the region's edge / ring) — 1 inside, falling to 1/ring on the edge. */
 function edgeFade(texels: DetailTexels, ring: number): Float32Array {
   const K = texels.texel.length, nb = texels.neighbours;

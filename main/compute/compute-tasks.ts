@@ -57,6 +57,11 @@ export interface FitRenderRequest {
   tables: FitTables | null;
   /** Draw over this image (photo pixels × k) instead of a transparent background. */
   background: RgbImage | null;
+  /**
+   * With 'shaded': the subject's detail layer (maps at `size`²), drawn with the photo's expression —
+   * F(δ_subject, ψ, θ_jaw), DECA's detailed render; null: the coarse surface.
+   */
+  detail?: (StoredDetail & { size: number }) | null;
   /** Mix of render over background (1 = opaque render). */
   opacity: number;
   /** Landmarks to mark (photo pixels): the photo's (green) and the model's (red). */

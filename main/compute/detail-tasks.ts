@@ -1,10 +1,11 @@
 import sharp from 'sharp';
 import { buildDetailDecoder, decodeDetail, encodeDetail, type SubjectDetail } from '../../core/detail/detail-decoder';
 import { detailTiltMap } from '../../core/detail/detail-shading';
-import { detailPhotoViews, detailStage, viewRms, type DetailPhotoView } from '../../core/detail/detail-stage';
+import { detailPhotoViews, detailStage, viewRms, withWrinkles, type DetailPhotoView } from '../../core/detail/detail-stage';
 import { detailTexels, expandTexels, type DetailTexels } from '../../core/detail/detail-texels';
 import { estimateDetailCode } from '../../core/detail/estimate-detail-code';
-import { expressionGroups, groupSupports, type ExpressionGroup } from '../../core/detail/expression-groups';
+import { expressionGroups, groupActivations, groupSupports, type ExpressionGroup } from '../../core/detail/expression-groups';
+import type { PhotoFit } from '../../core/geometry/ortho-camera';
 import { texelFrames } from '../../core/detail/texel-frames';
 import { poseHead } from '../../core/geometry/pose-head';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
@@ -95,6 +96,22 @@ export function detailSetup(state: WorkerState, pack: PackRef, size: number): De
     const groups = expressionGroups(model);
     return { texels, groups, supports: groupSupports(model, texels, groups) };
   });
+}
+
+/**
+ * The tilt map of a person's detail on a posed head for the shaded renderer: their static detail
+ * plus their wrinkles at the fit's group activations (from its expression and jaw).
+ *
+ * ```ts
+ * const detailTilt = photoDetailTilt(state, pack, { ...stored, size: 256 }, fit, posed.vertices, posed.normals);
+ * ```
+ */
+export function photoDetailTilt(state: WorkerState, pack: PackRef, detail: StoredDetail & { size: number }, fit: PhotoFit, vertices: Float32Array, normals: Float32Array): { size: number; tilt: Float32Array } {
+  const p = state.pack(pack);
+  const d = detailSetup(state, pack, detail.size);
+  const c = compactDetail(d.texels, detail);
+  const D = withWrinkles(c.consensus, c.wrinkles, groupActivations(d.groups, fit.expression, fit.jaw));
+  return { size: d.texels.size, tilt: detailTiltMap(d.texels, texelFrames(p.model, d.texels, vertices, normals), D) };
 }
 
 /** A stored person's full maps reduced to the detail texels the decoder works on. */

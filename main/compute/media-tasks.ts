@@ -7,6 +7,7 @@ import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
 import { renderFitOverlay } from '../../core/reconstruct/render-overlay';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
 import { exportPackHead } from '../export/export-pack-head';
+import { photoDetailTilt } from './detail-tasks';
 import { evaluatePackMesh } from '../packs/pack-mesh';
 import { PackStore } from '../packs/pack-store';
 import { decodePhoto } from '../perception/decode-photo';
@@ -38,7 +39,8 @@ export const MEDIA_TASKS: Handlers = {
     const raw = (data: Uint8Array, channels: 3 | 4) => sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width: W, height: H, channels } }).png().toBuffer();
     if (req.style === 'shaded' && req.light) {
       const base = req.background ?? { width: W, height: H, data: new Uint8Array(W * H * 3) };
-      const { rgb, mask } = renderShadedHead(model, vertices, normals, camera, base, req.albedo?.texture ?? null, req.light, {}, req.albedo?.vertexAlbedo ?? null);
+      const detailTilt = req.detail ? photoDetailTilt(state, req.pack, req.detail, req.fit, vertices, normals) : null;
+      const { rgb, mask } = renderShadedHead(model, vertices, normals, camera, base, req.albedo?.texture ?? null, req.light, { detailTilt }, req.albedo?.vertexAlbedo ?? null);
       if (req.background) {
         const a = req.opacity;
         return raw(a === 1 ? rgb : rgb.map((v, i) => Math.round(a * v + (1 - a) * base.data[i]!)), 3);

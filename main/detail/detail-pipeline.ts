@@ -46,7 +46,7 @@ export interface DetailSummary {
  */
 export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: number, packId: string, options: Partial<DetailOptions> = {}): Promise<DetailSummary> {
   const o = { ...DETAIL_DEFAULTS, ...options };
-  if (o.size !== 256 && o.size !== 512) throw new ApiError('invalid-argument', `Detail maps are 256 or 512 texels a side, not ${String(o.size)}`);
+  if (o.size !== 256 && o.size !== 512) throw new ApiError('bad-request', `Detail maps are 256 or 512 texels a side, not ${String(o.size)}`);
   const t0 = performance.now();
   // The coarse pipeline's steps plus this stage's: solve and store.
   let coarseTotal = 0;
@@ -76,7 +76,7 @@ export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: num
   }
   const albedo = await storedAlbedo(ctx.project, rec.id);
   if (!albedo?.texture || fits.some((f) => !f.fit.light)) {
-    throw new ApiError('invalid-argument', 'The detail stage needs the reconstruction’s lighting and albedo: reconstruct with lighting (without --no-lighting) first');
+    throw new ApiError('bad-request', 'The detail stage needs the reconstruction’s lighting and albedo: reconstruct with lighting (without --no-lighting) first');
   }
   const s0 = performance.now();
   try {

@@ -50,7 +50,7 @@ export async function swapDetail(studio: Studio, project: Project, request: Swap
   const swapPhoto = async (fit: typeof target): Promise<DetailSwapPhoto> => {
     const summary = project.library.reads.getPhoto(fit.photoId)!;
     const albedo = await storedAlbedo(project, fit.reconstruction.id);
-    if (!albedo?.texture || !fit.fit.light) throw new ApiError('invalid-argument', `Photo ${fit.photoId}'s reconstruction has no lighting and albedo: reconstruct it with lighting first`);
+    if (!albedo?.texture || !fit.fit.light) throw new ApiError('bad-request', `Photo ${fit.photoId}'s reconstruction has no lighting and albedo: reconstruct it with lighting first`);
     const decoded = await studio.photoCache.get(project, summary, 2048, signal);
     const face = project.library.faces.get(fit.photoId)?.faces[fit.faceIndex];
     return {

@@ -1,6 +1,7 @@
-import type { ReconstructedHeadMesh, ReconstructionView } from '../../core/api/contract';
+import type { FitStyle, ReconstructedHeadMesh, ReconstructionView } from '../../core/api/contract';
 import { fitLandmarks } from '../../core/reconstruct/fit-photos';
 import type { PhotoFitWithReconstruction, StoredReconstruction } from '../library/reconstructions-table';
+import { loadDetail } from '../detail/stored-detail';
 import type { Studio } from '../services/studio';
 import { photoFitOf, storedAlbedo } from './stored-results';
 
@@ -8,7 +9,7 @@ export interface FitImageOptions {
   /** Longest side of the image (the photo's own size when smaller). */
   maxSide: number;
   /** 'grey': the preview shading; 'shaded': albedo ⊙ the photo's SH lighting (grey without a stored albedo). */
-  style: 'grey' | 'shaded';
+  style: FitStyle;
   /** A pack's reconstruction instead of the newest on any pack. */
   packId?: string;
 }
@@ -36,6 +37,7 @@ export async function reconstructionView(studio: Studio, photoId: number, packId
     modelLandmarks68: fit.fit.modelLandmarks68 ?? (await projectedLandmarks(studio, fit)),
     photometricRms: fit.metrics.photometricRms ?? null,
     identityDistance: fit.metrics.identityDistance ?? null,
+    detail: fit.metrics.detail ?? null,
     subjectId: fit.reconstruction.subjectId,
     createdAt: fit.reconstruction.createdAt,
   };
@@ -65,8 +67,10 @@ export async function fitImage(studio: Studio, photoId: number, options: Partial
   if (!photo || !fit) return null;
   const rec = fit.reconstruction;
   const k = Math.min(1, o.maxSide / Math.max(photo.width, photo.height));
-  const shaded = o.style === 'shaded' && !!fit.fit.light;
-  const key = `fit:${rec.id}:${photoId}:${shaded ? 'shaded' : 'grey'}:${o.maxSide}`;
+  const shaded = o.style !== 'grey' && !!fit.fit.light;
+  // 'detail' without a detail layer is the shaded render; the key names the layer's solve, which a re-run replaces.
+  const detail = shaded && o.style === 'detail' ? loadDetail(project, rec.id) : null;
+  const key = `fit:${rec.id}:${photoId}:${shaded ? 'shaded' : 'grey'}:${detail ? `detail-${detail.meta.version}-${detail.meta.seconds}` : ''}:${o.maxSide}`;
   return studio.views.get(
     key,
     async () => {
@@ -82,6 +86,7 @@ export async function fitImage(studio: Studio, photoId: number, options: Partial
         style: shaded ? 'shaded' : 'grey',
         albedo: shaded ? await storedAlbedo(project, rec.id) : null,
         light: fit.fit.light ?? null,
+        detail: detail ? { ...detail.stored, size: detail.meta.size } : null,
         background: null,
         opacity: 1,
         markers: null,

@@ -5,6 +5,7 @@ import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-m
 import type { StoredFaceAnalysis } from '../library/face-analyses-table';
 import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
+import { startDetailJobs } from '../detail/start-detail';
 import type { Studio } from './studio';
 
 /**
@@ -91,6 +92,11 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       } catch (error) {
         throw new ApiError('bad-request', (error as Error).message);
       }
+    },
+    'detail.start': async ({ subjectId, packId, force }) => {
+      const packs = await studio.listPacks();
+      if (!packs.some((p) => p.id === packId)) throw new ApiError('not-found', `No model pack "${packId}" is installed`);
+      return { jobIds: startDetailJobs(studio, { subjectId, packId, force, reconstruct: { identity: true } }) };
     },
     'reconstruct.start': async ({ subjectId, packId, force }) => {
       const packs = await studio.listPacks();

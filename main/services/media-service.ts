@@ -16,7 +16,7 @@ const notFound = (message: string): MediaResponse => ({ ok: false, status: 404, 
 /**
  * The one media service behind both transports — the browser server's `/media/<kind>/<id>` and
  * Electron's `deca-media://<kind>/<id>` — over the open project's files and stored results:
- * `thumb/<sha256>`, `photo/<sha256>`, `fit/<photoId>?style=grey|shaded`, `albedo/<reconstructionId>`,
+ * `thumb/<sha256>`, `photo/<sha256>`, `fit/<photoId>?style=grey|shaded|detail`, `albedo/<reconstructionId>`,
  * `export/<jobId>`. Renders come from the view cache (made once per reconstruction).
  *
  * ```ts
@@ -38,7 +38,8 @@ export async function resolveMedia(studio: Studio, kind: string, id: string, que
     }
     case 'fit': {
       if (!/^\d{1,12}$/.test(id)) return notFound('No such photo');
-      const png = await fitImage(studio, Number(id), { style: query.get('style') === 'shaded' ? 'shaded' : 'grey' });
+      const style = query.get('style');
+      const png = await fitImage(studio, Number(id), { style: style === 'shaded' || style === 'detail' ? style : 'grey' });
       return png ? { ok: true, contentType: 'image/png', body: png, immutable: false, downloadName: null } : notFound('No reconstruction for this photo');
     }
     case 'albedo': {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { JobInfo, JobItem, PackInfo, PhotoFaces, PhotoSummary, ReconstructedHeadMesh, ReconstructionView } from '../../../core/api/contract';
+import type { FitStyle, JobInfo, JobItem, PackInfo, PhotoFaces, PhotoSummary, ReconstructedHeadMesh, ReconstructionView } from '../../../core/api/contract';
 import { api } from '../api/client';
 import { errorMessage } from '../lib/errors';
 import { followJob, jobEnded } from '../lib/follow-job';
@@ -28,8 +28,8 @@ export const useFacesStore = defineStore('faces', () => {
   const fitImage = ref<string | null>(null);
   const fitOpacity = ref(0.6);
   const showModelLandmarks = ref(true);
-  /** The overlay: DECA's render (albedo ⊙ lighting) or the grey preview that shows the geometry. */
-  const fitStyle = ref<'shaded' | 'grey'>('shaded');
+  /** The overlay: DECA's render (albedo ⊙ lighting), with the detail layer once solved, or the grey preview that shows the geometry. */
+  const fitStyle = ref<FitStyle>('shaded');
   /** The viewer shows the reconstructed head in 3D instead of the photo. */
   const show3d = ref(false);
   /** Plain data, megabytes of base64: shallow, never deep-reactive. */
@@ -43,11 +43,12 @@ export const useFacesStore = defineStore('faces', () => {
 
   /** Follows an analysis or reconstruction job of a subject; the viewer reloads when it is done. */
   function follow(subjectId: number, jobId: number): void {
-    const table = (job: JobInfo) => (job.kind === 'reconstruct' ? fitJobs : jobs);
+    // Reconstruction and detail jobs (the detail job runs the coarse stage first) share the fit row.
+    const table = (job: JobInfo) => (job.kind === 'reconstruct' || job.kind === 'detail' ? fitJobs : jobs);
     const followed = followJob(jobId, { onUpdate: (job) => (table(job).value[subjectId] = job) });
     void followed.finished.then((job) => {
       table(job).value[subjectId] = job;
-      if (job.kind === 'reconstruct') fitStages.value[subjectId] = followed.items.value.filter((i) => i.kind === 'stage' && i.outcome === 'failed');
+      if (job.kind === 'reconstruct' || job.kind === 'detail') fitStages.value[subjectId] = followed.items.value.filter((i) => i.kind === 'stage' && i.outcome === 'failed');
       if (job.state === 'done' && viewing.value) void reload();
     });
   }
@@ -56,7 +57,7 @@ export const useFacesStore = defineStore('faces', () => {
   async function adoptRunning(): Promise<void> {
     try {
       for (const job of await api().call('jobs.list', {})) {
-        if ((job.kind !== 'reconstruct' && job.kind !== 'analyze') || job.subjectId === null || jobEnded(job)) continue;
+        if ((job.kind !== 'reconstruct' && job.kind !== 'detail' && job.kind !== 'analyze') || job.subjectId === null || jobEnded(job)) continue;
         follow(job.subjectId, job.id);
       }
     } catch {
@@ -108,7 +109,7 @@ export const useFacesStore = defineStore('faces', () => {
     }
   }
 
-  function setFitStyle(style: 'shaded' | 'grey'): void {
+  function setFitStyle(style: FitStyle): void {
     fitStyle.value = style;
     if (viewing.value && reconstruction.value) fitImage.value = api().fitUrl(viewing.value.id, style);
   }
@@ -157,6 +158,18 @@ export const useFacesStore = defineStore('faces', () => {
     }
   }
 
+  /** Solves a subject's detail layer on the chosen pack (the coarse stage first, reused when current), as a job. */
+  async function detailSubject(subjectId: number): Promise<void> {
+    try {
+      const { jobIds } = await api().call('detail.start', { subjectId, packId: fitPack.value });
+      fitStages.value[subjectId] = [];
+      follow(subjectId, jobIds[0]!);
+      error.value = null;
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+  }
+
   async function toggleMesh(on: boolean): Promise<void> {
     showMesh.value = on;
     if (on && !meshTriangles.value) {
@@ -192,6 +205,6 @@ export const useFacesStore = defineStore('faces', () => {
   return {
     viewing, faces, loading, error, showLandmarks, showMesh, meshTriangles, jobs, open, close, reload, toggleMesh, selectFace, analyzeSubject,
     fitJobs, fitStages, adoptRunning, packs, fitPack, reconstruction, fitImage, fitOpacity, showModelLandmarks, loadPacks, reconstructSubject,
-    fitStyle, setFitStyle, show3d, toggle3d, headMesh, headTexture, subjectHead, openSubjectHead,
+    fitStyle, setFitStyle, detailSubject, show3d, toggle3d, headMesh, headTexture, subjectHead, openSubjectHead,
   };
 });
