@@ -167,3 +167,24 @@ export function decoderComponent(decoder: DetailDecoder, k: number, activations:
 function addScaled(out: Float32Array, src: Float32Array, offset: number, s: number): void {
   for (let t = 0; t < out.length; t++) out[t] += s * src[offset + t]!;
 }
+
+/**
+ * A code bound to the decoder: its static map Σ δ_k S_k and its wrinkle maps Σ δ_k W_kg, so that an
+ * expression change costs only Σ_g a_g · W_g (what expression sliders call; see `withWrinkles`).
+ *
+ * ```ts
+ * const person = bindDetailCode(decoder, delta);
+ * const D = withWrinkles(person.statics, person.wrinkles, activations);
+ * ```
+ */
+export function bindDetailCode(decoder: DetailDecoder, code: ArrayLike<number>): { statics: Float32Array; wrinkles: Float32Array[] } {
+  const K = decoder.texels;
+  const statics = new Float32Array(K), wrinkles = decoder.wrinkles.map(() => new Float32Array(K));
+  for (let k = 0; k < decoder.codeLength; k++) {
+    const c = code[k] ?? 0;
+    if (!c) continue;
+    addScaled(statics, decoder.basis, k * K, c);
+    decoder.wrinkles.forEach((w, g) => addScaled(wrinkles[g]!, w, k * K, c));
+  }
+  return { statics, wrinkles };
+}
