@@ -42,7 +42,9 @@ export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}):
       uv[i + 1] = 1 - head.uvs[i + 1]!;
     }
     primitive.setAttribute('TEXCOORD_0', accessor('VEC2', uv));
-    if (head.textures.normal) primitive.setAttribute('TANGENT', accessor('VEC4', vertexTangents(head.positions, head.normals, uv, head.indices)));
+    // Tangents from the unflipped UVs: the bitangent then points up the image (+v), glTF's +Y. With
+    // the flipped ones it would point down, and a normal map's green channel would light upside down.
+    if (head.textures.normal) primitive.setAttribute('TANGENT', accessor('VEC4', vertexTangents(head.positions, head.normals, head.uvs, head.indices)));
   }
 
   const material = doc.createMaterial('head').setRoughnessFactor(0.6).setMetallicFactor(0);
