@@ -3,6 +3,11 @@
  * over the triangles around each vertex (Lengyel's method), orthogonalised against the normal;
  * w = ±1 gives the bitangent's handedness. glTF expects them whenever a material has a normal map.
  *
+ * `uvs` are in the OBJ convention (v up the image). The tangent follows +u and the bitangent
+ * cross(normal, tangent)·w follows +v, up the image: the OpenGL normal-map convention glTF asks for
+ * (+Y up). Given glTF's flipped v instead, w would come out negated (the DirectX convention), which
+ * is why a writer must pass the model's own UVs here, not the flipped ones it stores.
+ *
  * ```ts
  * const tangents = vertexTangents(positions, normals, uvs, indices);
  * ```

@@ -1,6 +1,8 @@
-import { Document, WebIO, type GLTF, type Node as GltfNode } from '@gltf-transform/core';
+import { Document, type GLTF, type Node as GltfNode } from '@gltf-transform/core';
 import { morphTracks } from './animation-clip';
+import type { HeadTextures } from './default-textures';
 import type { ExportHead } from './export-head';
+import { writeGlbWithExtraTextures } from './gltf-extra-textures';
 import { vertexTangents } from './vertex-tangents';
 
 export interface WriteGlbOptions {
@@ -14,6 +16,8 @@ export const WRITE_GLB_DEFAULTS = { generator: 'DECA Studio' };
  * Writes a head as binary glTF: one skinned mesh with morph targets (names in
  * `mesh.extras.targetNames`), the skeleton as a node tree with inverse bind matrices, a PBR
  * material with albedo and normal textures, and animation clips. Metres, +Y up, +Z forward.
+ * A detail layer's maps, which glTF has no material slot for, are textures of the file that the
+ * material's `extras.decaStudio` lists (see {@link detailExtras}).
  *
  * ```ts
  * const bytes = await writeGlb(buildExportHead(model));
@@ -42,7 +46,9 @@ export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}):
       uv[i + 1] = 1 - head.uvs[i + 1]!;
     }
     primitive.setAttribute('TEXCOORD_0', accessor('VEC2', uv));
-    if (head.textures.normal) primitive.setAttribute('TANGENT', accessor('VEC4', vertexTangents(head.positions, head.normals, uv, head.indices)));
+    // Tangents from the unflipped UVs: the bitangent then points up the image (+v), glTF's +Y. With
+    // the flipped ones it would point down, and a normal map's green channel would light upside down.
+    if (head.textures.normal) primitive.setAttribute('TANGENT', accessor('VEC4', vertexTangents(head.positions, head.normals, head.uvs, head.indices)));
   }
 
   const material = doc.createMaterial('head').setRoughnessFactor(0.6).setMetallicFactor(0);
@@ -52,11 +58,8 @@ export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}):
   if (head.uvs && head.textures.normal) {
     material.setNormalTexture(doc.createTexture('normal').setImage(head.textures.normal).setMimeType('image/png').setURI('normal.png'));
   }
-  if (head.uvs && head.textures.displacement) {
-    // glTF has no displacement slot: carry the map as an occlusion-free extra for tools that want it.
-    material.setExtras({ displacementMap: 'displacement.png' });
-    doc.createTexture('displacement').setImage(head.textures.displacement).setMimeType('image/png').setURI('displacement.png');
-  }
+  const decaStudio = head.uvs ? detailExtras(doc, head.textures) : null;
+  if (decaStudio) material.setExtras({ decaStudio });
   primitive.setMaterial(material);
 
   for (const morph of head.morphs) {
@@ -107,5 +110,37 @@ export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}):
       animation.addSampler(sampler).addChannel(doc.createAnimationChannel().setTargetNode(jointNodes[index]!).setTargetPath('rotation').setSampler(sampler));
     }
   }
-  return new WebIO().writeBinary(doc);
+  return writeGlbWithExtraTextures(doc);
+}
+
+/**
+ * The material's `extras.decaStudio` for a head's detail maps, null without any: the displacement
+ * map `{ texture, scaleMm, neutral: 0.5 }` (D = (V − 32768) / 32767 × scaleMm for a 16-bit value V)
+ * and `wrinkleMaps: [{ group, texture, drivers: [{ morph, weight }], jawOpening, jawJoint }]`, each
+ * `texture` an index into the file's `textures` once written (see `writeGlbWithExtraTextures`).
+ *
+ * ```ts
+ * const extras = detailExtras(doc, head.textures); // { displacement: {…}, wrinkleMaps: […] }
+ * ```
+ */
+export function detailExtras(doc: Document, textures: HeadTextures): Record<string, unknown> | null {
+  const texture = (name: string, png: Uint8Array) => {
+    doc.createTexture(name).setImage(png).setMimeType('image/png').setURI(`${name}.png`);
+    return name;
+  };
+  const out: Record<string, unknown> = {};
+  if (textures.displacement) {
+    const scale = textures.displacementScaleMm === undefined ? {} : { scaleMm: textures.displacementScaleMm };
+    out.displacement = { texture: texture('displacement', textures.displacement), ...scale, neutral: 0.5 };
+  }
+  if (textures.wrinkles?.length) {
+    out.wrinkleMaps = textures.wrinkles.map((w) => ({
+      group: w.group,
+      texture: texture(`wrinkle_${w.group}`, w.normal),
+      drivers: w.drivers,
+      jawOpening: w.jawOpening,
+      jawJoint: w.jawJoint,
+    }));
+  }
+  return Object.keys(out).length ? out : null;
 }

@@ -1,5 +1,6 @@
 import { morphTracks } from '../animation-clip';
 import type { ExportHead } from '../export-head';
+import { detailMaterialProperties, writeMaterialTextures } from './fbx-material-textures';
 import { encodeFbx, FBX_CREATION_TIME, FBX_FILE_ID, node, P, type FbxNode, type ZlibDeflate } from './fbx-binary';
 import {
   animationCurve,
@@ -26,7 +27,9 @@ export const WRITE_FBX_DEFAULTS = { creator: 'DECA Studio', unitsPerMetre: 100 }
 /**
  * Writes a head as binary FBX 7.4: mesh with normals, UVs and material; a LimbNode skeleton with a
  * Skin deformer (one Cluster per joint); a BlendShape with one channel and shape per expression;
- * embedded PNG textures; animation stacks; Y-up, centimetre GlobalSettings.
+ * embedded PNG textures (with a detail layer: the detail normal map, displacement and wrinkle maps,
+ * see `writeMaterialTextures` and `detailMaterialProperties`); animation stacks; Y-up, centimetre
+ * GlobalSettings.
  *
  * ```ts
  * const bytes = writeFbx(buildExportHead(model, {}, { animations: [demoClip(names)] }));
@@ -94,49 +97,21 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
   add('Model', modelNode(meshModelId, head.name, 'Mesh', [0, 0, 0]));
   connections.push(connectOO(meshModelId, 0n), connectOO(geometryId, meshModelId));
 
-  // Material with embedded textures.
+  // Material with embedded textures; a detail layer's scale and wrinkle drivers as its user properties.
   const materialId = newId();
   add('Material', node('Material', [P.i64(materialId), objectName('head', 'Material'), P.str('')], [
     node('Version', [P.i32(102)]),
     node('ShadingModel', [P.str('Phong')]),
     node('MultiLayer', [P.i32(0)]),
-    properties70(prop70('DiffuseColor', 'Color', '', 'A', 0.8, 0.8, 0.8), prop70('SpecularFactor', 'Number', '', 'A', 0.1), prop70('Shininess', 'Number', '', 'A', 10)),
+    properties70(
+      prop70('DiffuseColor', 'Color', '', 'A', 0.8, 0.8, 0.8),
+      prop70('SpecularFactor', 'Number', '', 'A', 0.1),
+      prop70('Shininess', 'Number', '', 'A', 10),
+      ...(head.uvs ? detailMaterialProperties(head.textures) : []),
+    ),
   ]));
   connections.push(connectOO(materialId, meshModelId));
-  const textureSlots: [keyof ExportHead['textures'], string][] = [
-    ['albedo', 'DiffuseColor'],
-    ['normal', 'NormalMap'],
-    ['displacement', 'DisplacementColor'],
-  ];
-  for (const [key, slot] of head.uvs ? textureSlots : []) {
-    const png = head.textures[key];
-    if (!png) continue;
-    const file = `${key}.png`;
-    const textureId = newId();
-    const videoId = newId();
-    add('Video', node('Video', [P.i64(videoId), objectName(key, 'Video'), P.str('Clip')], [
-      node('Type', [P.str('Clip')]),
-      properties70(prop70('Path', 'KString', 'XRefUrl', '', file)),
-      node('UseMipMap', [P.i32(0)]),
-      node('Filename', [P.str(file)]),
-      node('RelativeFilename', [P.str(file)]),
-      node('Content', [P.raw(png)]),
-    ]));
-    add('Texture', node('Texture', [P.i64(textureId), objectName(key, 'Texture'), P.str('')], [
-      node('Type', [P.str('TextureVideoClip')]),
-      node('Version', [P.i32(202)]),
-      node('TextureName', [objectName(key, 'Texture')]),
-      properties70(prop70('UVSet', 'KString', '', '', 'UVMap'), prop70('UseMaterial', 'bool', '', '', 1)),
-      node('Media', [objectName(key, 'Video')]),
-      node('FileName', [P.str(file)]),
-      node('RelativeFilename', [P.str(file)]),
-      node('ModelUVTranslation', [P.f64(0), P.f64(0)]),
-      node('ModelUVScaling', [P.f64(1), P.f64(1)]),
-      node('Texture_Alpha_Source', [P.str('None')]),
-      node('Cropping', [P.i32(0), P.i32(0), P.i32(0), P.i32(0)]),
-    ]));
-    connections.push(connectOO(videoId, textureId), connectOP(textureId, materialId, slot));
-  }
+  if (head.uvs) writeMaterialTextures(head.textures, materialId, { newId, add, connections });
 
   // Skeleton: LimbNode models with local translations, a Skin with one Cluster per joint.
   const jointIds = head.joints.map(() => newId());
