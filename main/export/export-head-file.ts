@@ -6,6 +6,8 @@ import type { ExportHeadRequest } from '../../core/api/contract';
 import { writeFileAtomic } from '../project/atomic-write';
 import type { Project } from '../project/project';
 import { requireSubjectReconstruction } from '../reconstruct/stored-results';
+import { loadDetail } from '../detail/stored-detail';
+import type { DetailMaps } from '../../core/detail/detail-maps';
 import type { Studio } from '../services/studio';
 import { EXPORT_PACK_HEAD_DEFAULTS } from './export-pack-head';
 
@@ -20,8 +22,8 @@ export interface ExportedFile {
 
 /**
  * The one export path (the studio's export job and the `export` CLI both call it): a pack head, or a
- * subject's head from their stored reconstruction — its shape, and its stored albedo (resampled only
- * when another texture size is asked for) — built in a worker as GLB or FBX and written atomically.
+ * subject's head from their stored reconstruction — its shape, its stored albedo (resampled only
+ * when another texture size is asked for) and its detail layer when solved — built in a worker as GLB or FBX and written atomically.
  * Nothing is solved again.
  *
  * ```ts
@@ -32,6 +34,7 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
   await studio.ensureStarterPack();
   let shape = request.shape;
   let albedoPng: Uint8Array | undefined;
+  let detail: DetailMaps | undefined;
   let rec = null;
   if (request.subjectId !== undefined) {
     if (!project) throw new ApiError('no-project', 'A subject is exported from a project: open one first');
@@ -40,6 +43,8 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
     const size = request.textureSize ?? EXPORT_PACK_HEAD_DEFAULTS.textureSize;
     const stored = request.textures === false ? undefined : project.library.maps.get(rec.id, 'albedo');
     if (stored) albedoPng = stored.width === size ? stored.data : await sharp(stored.data).resize(size, size, { kernel: 'lanczos3' }).png().toBuffer();
+    // The detail layer, once solved: its normal map replaces the flat one, with the displacement and wrinkle maps.
+    if (request.textures !== false) detail = loadDetail(project, rec.id)?.maps;
   }
   const pack = await studio.models.pack(rec?.packId ?? request.packId);
   const { bytes, summary } = await studio.pool.run(
@@ -56,6 +61,7 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
         textures: request.textures,
         textureSize: request.textureSize,
         albedoPng,
+        detail,
       }),
     },
     { signal },
