@@ -1,3 +1,4 @@
+import type { ObjMesh } from './obj-parse';
 import { validateHeadModel, type HeadModel } from './head-model';
 import { readPickle, type NdArray, type PickledObject, type PickleValue } from './pickle-read';
 
@@ -167,6 +168,26 @@ export function applyFlameLandmarkEmbedding(model: HeadModel, embedding: NdArray
     checkFaces(dynFaces.data);
     model.landmarks.dynamicContour = { faces: Uint32Array.from(dynFaces.data), barycentric: Float32Array.from(dynBary.data), bins: dynFaces.shape[0]! };
   }
+  validateHeadModel(model);
+}
+
+/**
+ * Gives a FLAME model the UV layout of an OBJ with FLAME's topology — DECA's `head_template.obj`,
+ * whose UVs DECA's detail maps and textures use — so textures, the detail stage and exports work on
+ * the pack. The OBJ's faces must be the model's, in order (that is what makes its UVs FLAME's).
+ *
+ * ```ts
+ * applyFlameUvLayout(model, parseObj(readFileSync('head_template.obj')));
+ * ```
+ */
+export function applyFlameUvLayout(model: HeadModel, obj: Pick<ObjMesh, 'positions' | 'triangles' | 'uvs' | 'uvTriangles'>): void {
+  if (obj.positions.length !== model.vertexCount * 3) throw new Error(`The UV template has ${obj.positions.length / 3} vertices; the model has ${model.vertexCount}`);
+  if (!obj.uvTriangles || obj.uvs.length === 0) throw new Error('The UV template has no texture coordinates on its faces (f v/vt …)');
+  if (obj.triangles.length !== model.triangles.length || obj.triangles.some((v, i) => v !== model.triangles[i])) {
+    throw new Error("The UV template's faces are not the model's (it must have FLAME's topology, e.g. DECA's head_template.obj)");
+  }
+  for (const u of obj.uvs) if (!Number.isFinite(u)) throw new Error('The UV template has a texture coordinate that is not a finite number');
+  model.uv = { coords: Float32Array.from(obj.uvs), triangles: Uint32Array.from(obj.uvTriangles) };
   validateHeadModel(model);
 }
 

@@ -1,7 +1,8 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HeadModel } from '../../core/head-model/head-model';
-import { applyFlameLandmarkEmbedding, applyFlameMasks, importFlamePickle } from '../../core/head-model/flame-import';
+import { applyFlameLandmarkEmbedding, applyFlameMasks, applyFlameUvLayout, importFlamePickle } from '../../core/head-model/flame-import';
+import { parseObj } from '../../core/head-model/obj-parse';
 import { readNpy } from '../../core/head-model/npy-read';
 import { readPickle } from '../../core/head-model/pickle-read';
 import { importIctFaceKit, isIctFaceKit, zipSourceFiles, type SourceFiles } from '../../core/head-model/ict-facekit-import';
@@ -14,6 +15,8 @@ export interface ModelSourceOptions {
   flameLandmarks?: string;
   /** FLAME only: `FLAME_masks.pkl` (vertex regions). */
   flameMasks?: string;
+  /** FLAME only: an OBJ with FLAME's topology and UVs (DECA's `head_template.obj`): the pack's UV layout. */
+  flameUv?: string;
 }
 
 /**
@@ -35,9 +38,10 @@ export async function readModelSource(source: string, options: ModelSourceOption
     const model = importFlamePickle(await readModelFile(source), { fileName: path.basename(source) });
     if (options.flameLandmarks) applyFlameLandmarkEmbedding(model, readNpy(await readModelFile(options.flameLandmarks)));
     if (options.flameMasks) applyFlameMasks(model, readPickle(await readModelFile(options.flameMasks)));
+    if (options.flameUv) applyFlameUvLayout(model, parseObj(await readModelFile(options.flameUv)));
     return model;
   } else files = zipSourceFiles(readZip(await readModelFile(source)));
-  if (options.flameLandmarks || options.flameMasks) throw new Error('--landmarks and --masks go with a FLAME .pkl');
+  if (options.flameLandmarks || options.flameMasks || options.flameUv) throw new Error('--landmarks, --masks and --uv go with a FLAME .pkl');
   if (isIctFaceKit(files)) return importIctFaceKit(files, { onProgress }).model;
   throw new Error(`${source}: not a model this version can import (ICT-FaceKit zip or folder, FLAME .pkl)`);
 }

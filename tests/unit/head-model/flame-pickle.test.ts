@@ -102,6 +102,27 @@ describe.skipIf(!hasNumpy)('FLAME pickle import (fixture written like the real P
     expect(back.regions.lips).toEqual(m.regions.lips);
   });
 
+  it("takes DECA's UV layout from an OBJ with FLAME's faces (head_template.obj) and refuses one with other faces", async () => {
+    const tri = new Uint32Array(new Uint8Array(readFileSync(path.join(dir, 'f.u4'))).buffer);
+    const vt = f8(path.join(dir, 'v_template.f8'));
+    const obj = (faces: Uint32Array) => {
+      const lines: string[] = [];
+      for (let v = 0; v < V; v++) lines.push(`v ${vt[v * 3]} ${vt[v * 3 + 1]} ${vt[v * 3 + 2]}`);
+      // One UV per corner (seams split, as FLAME's are), distinct per face.
+      for (let c = 0; c < faces.length; c++) lines.push(`vt ${((c % 97) + 0.5) / 97} ${((Math.floor(c / 97) % 89) + 0.5) / 89}`);
+      for (let f = 0; f < faces.length; f += 3) lines.push(`f ${[0, 1, 2].map((k) => `${faces[f + k]! + 1}/${f + k + 1}`).join(' ')}`);
+      return `${lines.join('\n')}\n`;
+    };
+    writeFileSync(path.join(dir, 'head_template.obj'), obj(tri));
+    const m = await readModelSource(path.join(dir, 'model.pkl'), { flameUv: path.join(dir, 'head_template.obj') });
+    expect(m.uv!.triangles).toEqual(Uint32Array.from({ length: F * 3 }, (_, c) => c));
+    expect(m.uv!.coords[2 * 100]).toBeCloseTo((3 + 0.5) / 97, 6);
+    const shuffled = Uint32Array.from(tri);
+    [shuffled[0], shuffled[3]] = [shuffled[3]!, shuffled[0]!];
+    writeFileSync(path.join(dir, 'other.obj'), obj(shuffled));
+    await expect(readModelSource(path.join(dir, 'model.pkl'), { flameUv: path.join(dir, 'other.obj') })).rejects.toThrow(/faces are not the model's/);
+  });
+
   it('refuses a landmark embedding for another topology', async () => {
     await expect(readModelSource(path.join(dir, 'model.pkl'), { flameLandmarks: path.join(dir, 'landmark_embedding.npy') }).then(() => 'ok')).resolves.toBe('ok');
     const small = path.join(dir, 'small');
