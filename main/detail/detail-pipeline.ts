@@ -119,7 +119,7 @@ export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: num
     });
     ctx.step();
     const summary: DetailSummary = { reconstructionId: rec.id, solved: true, photos: fits.length, rmsCoarse: mean(r.rmsCoarse), rmsDetail: mean(r.rmsDetail), codeLength: r.codeLength, seconds: (performance.now() - t0) / 1000 };
-    stageItem('done', `${fits.length} photos at ${o.size}², photometric RMS ${summary.rmsCoarse.toFixed(4)} coarse → ${summary.rmsDetail.toFixed(4)} with detail; code length ${r.codeLength} (${others.length + 1} people on the pack)`, seconds);
+    stageItem('done', `${fits.length} photos at ${o.size}², photometric RMS ${summary.rmsCoarse.toFixed(4)} coarse → ${summary.rmsDetail.toFixed(4)} with detail; code length ${r.codeLength} (${others.length + 1} ${others.length ? 'people' : 'person'} on the pack at this size)`, seconds);
     return summary;
   } catch (error) {
     if (!ctx.signal.aborted) stageItem('failed', (error as Error).message, (performance.now() - s0) / 1000);
