@@ -43,12 +43,16 @@ export const detailSuite: BenchSuite = {
       const stage = Number(/detail: done in ([\d.]+) s/.exec(run.stdout)?.[1] ?? NaN);
       const photos = JSON.parse(cli('photos', proj, '--json').stdout) as { id: number }[];
       const swap = cli('swap', proj, '--photo', String(photos[0]!.id), '--detail-from', String(photos[1]!.id), '--out', path.join(tmp, 'swap.png'));
+      const exportMs = (format: string) => cli('export', proj, '--subject', 'p002', '--pack', 'ict-facekit', '--format', format, '--out', path.join(tmp, `p002.${format}`)).ms / 1000;
+      const glb = exportMs('glb'), fbx = exportMs('fbx');
       const decode = await decodeTimes(ict);
       return [
         { group: 'detail', name: 'CLI detail, 6 London photos on ICT-FaceKit (coarse stage reused)', value: run.ms / 1000, unit: 's', note: 'process start, photo decode, solve and storing' },
         { group: 'detail', name: 'detail stage (solve, codes, errors) per 6-photo subject', value: stage, unit: 's', note: '256² maps, 20 k texels, 2 rounds × 100 CG iterations' },
         { group: 'detail', name: 'detail stage per photo', value: stage / 6, unit: 's', note: 'goal ≤ 1.5 s on 2 cores' },
         { group: 'detail', name: 'CLI swap with a render', value: swap.ms / 1000, unit: 's', note: 'both photos measured, the target rendered at 1350²' },
+        { group: 'detail', name: 'CLI export GLB with the detail layer', value: glb, unit: 's', note: 'detail normal map 1024², displacement, wrinkle maps; process start included' },
+        { group: 'detail', name: 'CLI export FBX with the detail layer', value: fbx, unit: 's', note: 'the same maps as FBX textures and user properties' },
         { group: 'detail', name: 'F(δ, ψ, θ_jaw) decode, 4-person code', value: decode.small, unit: 'ms', note: 'a new code and expression' },
         { group: 'detail', name: 'F(δ, ψ, θ_jaw) decode, 128-value code', value: decode.full, unit: 'ms', note: "DECA's code length; 8 wrinkle groups active" },
         { group: 'detail', name: 'F with the code bound, a new expression', value: decode.bound, unit: 'ms', note: 'goal ≤ 5 ms (live wrinkles under expression sliders); any code length' },
