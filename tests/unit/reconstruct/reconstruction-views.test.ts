@@ -3,6 +3,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandlers, ReconstructedHeadMesh } from '../../../core/api/contract';
 import { validateRequest } from '../../../core/api/validate-request';
+import { buildExportHead } from '../../../core/export/export-head';
+import { vertexTangents } from '../../../core/export/vertex-tangents';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
@@ -197,6 +199,18 @@ describe('reconstruction views', () => {
       expect(Math.abs(x! * n[k * 3]! + y! * n[k * 3 + 1]! + z! * n[k * 3 + 2]!)).toBeLessThan(0.05);
       expect(Math.abs(w!)).toBe(1);
     }
+    // The shared head's are exactly those of the export head the map is baked on (per corner, opaque triangles).
+    const shared = (await api['subjects.head']({ subjectId, packId: textured.id }))!;
+    const exported = buildExportHead(textured, { shape: shapeOf(textured) }, { blendshapes: false, textures: {} });
+    const baked = vertexTangents(exported.positions, exported.normals, exported.uvs!, exported.indices);
+    const hidden = new Set(textured.regions.overlays ?? []), st = f32(shared.tangents!);
+    let corner = 0, worst = 0;
+    for (let k = 0; k < textured.triangles.length; k += 3) {
+      if ([0, 1, 2].some((c) => hidden.has(textured.triangles[k + c]!))) continue;
+      for (let c = 0; c < 3; c++, corner++) for (let d = 0; d < 4; d++) worst = Math.max(worst, Math.abs(st[corner * 4 + d]! - baked[exported.indices[k + c]! * 4 + d]!));
+    }
+    expect(corner).toBe(shared.triangleCount * 3);
+    expect(worst).toBeLessThan(1e-3); // measured: 3e-4 (the posed and the rest evaluation round apart)
     // The pack without UVs has no detail to show.
     expect(await api['subjects.head']({ subjectId, packId: plain.id })).toMatchObject({ hasDetail: false, tangents: null });
 
