@@ -177,8 +177,15 @@ export interface ReconstructedHeadMesh {
   normals: string;
   /** T×3 corners × 2 (v up, image row 0 at v = 1), when the pack has UVs. */
   uvs: string | null;
+  /**
+   * T×3 corners × 4, with `hasDetail`: the tangent (+u) and handedness w (bitangent = cross(normal,
+   * tangent)·w, along +v) the detail normal map was baked against.
+   */
+  tangents: string | null;
   /** The reconstruction has an albedo texture (see `ApiClient.albedoUrl`). */
   hasAlbedo: boolean;
+  /** The reconstruction has a solved detail layer and the pack UVs: its normal map is at `ApiClient.detailNormalUrl`. */
+  hasDetail: boolean;
 }
 
 /** An installed head-model pack, as the UI lists it. */
@@ -339,6 +346,12 @@ export interface ApiClient {
   fitUrl(photoId: number, style?: FitStyle): string;
   /** URL of a reconstruction's albedo texture (PNG in its pack's UV layout). */
   albedoUrl(reconstructionId: number): string;
+  /**
+   * URL of a reconstruction's detail normal map (PNG in its pack's UV layout, tangent space, OpenGL
+   * convention: +X along +u, +Y along +v): its static detail, or with `photoId` (a photo of that
+   * reconstruction) plus the wrinkles of that photo's expression. 404 without a detail layer.
+   */
+  detailNormalUrl(reconstructionId: number, photoId?: number | null): string;
 }
 
 /** Channel names shared by main's IPC handlers and preload. */

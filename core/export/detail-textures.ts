@@ -3,7 +3,7 @@ import { rasterizeUv } from '../geometry/rasterize-uv';
 import type { HeadModel } from '../head-model/head-model';
 import { bakeableTriangles } from '../texture/bakeable-triangles';
 import { exportShapes } from './arkit-names';
-import { bakeDetailNormals, planDetailNormalBake } from './bake-detail-normals';
+import { bakeDetailNormals, planDetailNormalBake, type DetailNormalBake } from './bake-detail-normals';
 import type { HeadTextures, WrinkleTexture } from './default-textures';
 import { applyDilation, dilationPlan } from './dilation-plan';
 import type { ExportHead } from './export-head';
@@ -51,11 +51,7 @@ const FULL_SCALE = 32767;
  */
 export function detailTextures(model: HeadModel, head: ExportHead, detail: DetailMaps, options: Partial<DetailTexturesOptions> = {}): DetailTextures {
   const o = { ...DETAIL_TEXTURES_DEFAULTS, ...options };
-  if (!head.uvs) throw new Error('detail textures need a head with UVs');
-  if (head.indices.length !== model.triangles.length) throw new Error('the export head must keep the model’s triangles');
-  // Export triangles are the model's, in order: the model's UV ownership applies to them as is.
-  const triangleMask = bakeableTriangles(model);
-  const bake = planDetailNormalBake(head, detail, { size: o.textureSize, dilate: o.dilate, triangleMask });
+  const { bake, triangleMask } = planHeadBake(model, head, detail, o);
   const png = (rgb: Uint8Array) => encodePng({ width: o.textureSize, height: o.textureSize, channels: 3, data: rgb }, { deflate: o.deflate });
 
   const scaleMm = Math.max(0.01, Math.ceil(detailRange(detail) * 1e5) / 100);
@@ -78,6 +74,32 @@ export function detailTextures(model: HeadModel, head: ExportHead, detail: Detai
     displacementScaleMm: scaleMm,
     wrinkles,
   };
+}
+
+/**
+ * One tangent-space detail normal map of a head as PNG (RGB, `textureSize²`, OpenGL convention: +X
+ * along +u, +Y along +v): `detail.displacement` baked exactly as {@link detailTextures} bakes the
+ * static map — the one baker — for viewers that show the detail without exporting the head. Pass a
+ * displacement with wrinkles added (static + Σ activation × wrinkles) to see an expression's detail.
+ *
+ * ```ts
+ * const head = buildExportHead(model, { shape }, { blendshapes: false, textures: {} });
+ * const png = detailNormalPng(model, head, maps, { textureSize: 1024, deflate });
+ * ```
+ */
+export function detailNormalPng(model: HeadModel, head: ExportHead, detail: Pick<DetailMaps, 'size' | 'mask' | 'displacement'>, options: Partial<DetailTexturesOptions> = {}): Uint8Array {
+  const o = { ...DETAIL_TEXTURES_DEFAULTS, ...options };
+  const { bake } = planHeadBake(model, head, detail, o);
+  return encodePng({ width: o.textureSize, height: o.textureSize, channels: 3, data: bakeDetailNormals(bake, detail.displacement) }, { deflate: o.deflate });
+}
+
+/** The bake plan of an export head's detail normal maps, and which of its triangles own their UV area. */
+function planHeadBake(model: HeadModel, head: ExportHead, detail: Pick<DetailMaps, 'size' | 'mask'>, o: DetailTexturesOptions): { bake: DetailNormalBake; triangleMask: Uint8Array } {
+  if (!head.uvs) throw new Error('detail textures need a head with UVs');
+  if (head.indices.length !== model.triangles.length) throw new Error('the export head must keep the model’s triangles');
+  // Export triangles are the model's, in order: the model's UV ownership applies to them as is.
+  const triangleMask = bakeableTriangles(model);
+  return { bake: planDetailNormalBake(head, detail, { size: o.textureSize, dilate: o.dilate, triangleMask }), triangleMask };
 }
 
 /** The static displacement as 16-bit grey at the maps' size; empty UV space next to a chart takes the chart's edge values. */

@@ -56,3 +56,48 @@ export function vertexTangents(positions: Float32Array, normals: Float32Array, u
   }
   return out;
 }
+
+/**
+ * Tangents per triangle corner of a model whose UVs are indexed apart from its vertices (corner k
+ * has vertex `triangles[k]` and UV `uvTriangles[k]`): each distinct (vertex, UV) pair is one vertex,
+ * as an export splits UV seams, and gets {@link vertexTangents}' tangent — the frame a detail normal
+ * map is baked in (see `bakeDetailNormals`), so a viewer drawing unindexed corners can use it too.
+ * Returns corners × 4 (x, y, z, w).
+ *
+ * ```ts
+ * const t = cornerTangents(posed.vertices, posed.normals, model.triangles, model.uv.triangles, model.uv.coords);
+ * ```
+ */
+export function cornerTangents(positions: ArrayLike<number>, normals: ArrayLike<number>, triangles: Uint32Array, uvTriangles: Uint32Array, uvCoords: ArrayLike<number>): Float32Array {
+  const uvCount = uvCoords.length / 2;
+  const ids = new Map<number, number>();
+  const vertexOf: number[] = [], uvOf: number[] = [];
+  const indices = new Uint32Array(triangles.length);
+  for (let k = 0; k < triangles.length; k++) {
+    const key = triangles[k]! * uvCount + uvTriangles[k]!;
+    let id = ids.get(key);
+    if (id === undefined) {
+      ids.set(key, (id = vertexOf.length));
+      vertexOf.push(triangles[k]!);
+      uvOf.push(uvTriangles[k]!);
+    }
+    indices[k] = id;
+  }
+  const n = vertexOf.length;
+  const p = new Float32Array(n * 3), nn = new Float32Array(n * 3), uv = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const v = vertexOf[i]!, u = uvOf[i]!;
+    let len = 0;
+    for (let d = 0; d < 3; d++) (p[i * 3 + d] = positions[v * 3 + d]!), (len += normals[v * 3 + d]! ** 2);
+    // Unit normals, as the export head has them (a zero normal becomes +Z there too).
+    len = Math.sqrt(len);
+    if (len > 1e-12) for (let d = 0; d < 3; d++) nn[i * 3 + d] = normals[v * 3 + d]! / len;
+    else nn[i * 3 + 2] = 1;
+    uv[i * 2] = uvCoords[u * 2]!;
+    uv[i * 2 + 1] = uvCoords[u * 2 + 1]!;
+  }
+  const t = vertexTangents(p, nn, uv, indices);
+  const out = new Float32Array(triangles.length * 4);
+  for (let k = 0; k < triangles.length; k++) out.set(t.subarray(indices[k]! * 4, indices[k]! * 4 + 4), k * 4);
+  return out;
+}

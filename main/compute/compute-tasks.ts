@@ -2,6 +2,7 @@ import type { HeadMesh, HeadMeshRequest } from '../../core/api/contract';
 import type { DecaCode } from '../../core/deca/deca-code';
 import type { DecaDisplacementOptions } from '../../core/deca/deca-displacement';
 import type { DecaInit } from '../../core/deca/deca-init';
+import type { DetailMaps } from '../../core/detail/detail-maps';
 import type { DetailPhoto, DetailStageOptions } from '../../core/detail/detail-stage';
 import type { HeadModel } from '../../core/head-model/head-model';
 import type { FaceJson } from '../../core/perception/face-json';
@@ -164,7 +165,7 @@ export interface ComputeTasks {
   /** A head posed by a fit and rendered through the photo's camera, as PNG bytes. */
   'render.fit': { req: FitRenderRequest; res: Uint8Array };
   /** The reconstructed head for a 3D view: per-corner positions, normals and UVs (see ReconstructedHeadMesh). */
-  'head.mesh': { req: { pack: PackRef; shape: number[]; expression: number[] | null; jaw: number[] | null }; res: { triangleCount: number; positions: Float32Array; normals: Float32Array; uvs: Float32Array | null } };
+  'head.mesh': { req: { pack: PackRef; shape: number[]; expression: number[] | null; jaw: number[] | null }; res: { triangleCount: number; positions: Float32Array; normals: Float32Array; uvs: Float32Array | null; tangents: Float32Array | null } };
   /** A pack head evaluated and rendered by the preview rasteriser, as PNG bytes. */
   'pack.render': { req: { pack: PackRef; shape: number[]; expression: number[]; pose: number[]; size: number; yawDeg: number; pitchDeg: number }; res: Uint8Array };
   /** The forward model for the head-model page's sliders. */
@@ -185,6 +186,15 @@ export interface ComputeTasks {
   'detail.swap': {
     req: { pack: PackRef; size: number; people: StoredDetail[]; target: DetailSwapPhoto; source: DetailSwapPhoto; render: boolean };
     res: { coarse: number; own: number; swapped: number; codeLength: number; png: Uint8Array | null };
+  };
+  /**
+   * A subject's detail normal map for the 3D views as PNG (`textureSize²`, tangent space, OpenGL
+   * convention), baked on their neutral head (`shape`); with an expression and jaw, the wrinkles of
+   * the groups it activates are added to the static detail, as the photo's detailed render has them.
+   */
+  'detail.normal': {
+    req: { pack: PackRef; shape: number[]; detail: DetailMaps; expression: number[] | null; jaw: number[] | null; textureSize: number };
+    res: Uint8Array;
   };
   /** A rigged head as GLB or FBX bytes. */
   'export.head': { req: { pack: PackRef; options: ExportPackHeadOptions }; res: { bytes: Uint8Array; summary: string } };

@@ -9,6 +9,7 @@ import type { PhotoFit } from '../../core/geometry/ortho-camera';
 import { texelFrames } from '../../core/detail/texel-frames';
 import { poseHead } from '../../core/geometry/pose-head';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
+import { detailNormalForView } from '../export/export-pack-head';
 import type { ComputeTasks, PackRef, StoredDetail, TaskName } from './compute-tasks';
 import type { TaskContext } from './task-context';
 import type { WorkerState } from './worker-state';
@@ -78,6 +79,19 @@ export const DETAIL_TASKS: Handlers = {
       codeLength: decoder.codeLength,
       png,
     };
+  },
+
+  'detail.normal': ({ pack, shape, detail, expression, jaw, textureSize }, _ctx, state) => {
+    const { model } = state.pack(pack);
+    let displacement = detail.displacement;
+    if (expression && detail.wrinkles.length) {
+      // Activations by group name: the stored maps name their groups, the pack's groups say what drives them.
+      const groups = state.memo(`groups:${pack.key}`, () => expressionGroups(model));
+      const a = groupActivations(groups, expression, jaw ?? [0, 0, 0]);
+      const byName = new Map(groups.map((g, i) => [g.name, a[i]!]));
+      displacement = withWrinkles(detail.displacement, detail.wrinkles.map((w) => w.displacement), detail.wrinkles.map((w) => byName.get(w.group) ?? 0));
+    }
+    return detailNormalForView(model, { shape, detail, displacement, textureSize });
   },
 };
 

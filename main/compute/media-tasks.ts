@@ -6,6 +6,7 @@ import { poseHead } from '../../core/geometry/pose-head';
 import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
 import { renderFitOverlay } from '../../core/reconstruct/render-overlay';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
+import { cornerTangents } from '../../core/export/vertex-tangents';
 import { exportPackHead } from '../export/export-pack-head';
 import { photoDetailTilt } from './detail-tasks';
 import { evaluatePackMesh } from '../packs/pack-mesh';
@@ -70,6 +71,10 @@ export const MEDIA_TASKS: Handlers = {
     for (let t = 0; t < keep.length; t++) T += keep[t]!;
     const positions = new Float32Array(T * 9), normals = new Float32Array(T * 9);
     const uvs = model.uv ? new Float32Array(T * 6) : null;
+    // The frame the detail normal map was baked in: Babylon's own, from screen derivatives, is
+    // scaled by the UV layout's stretch and would weaken the detail across stretched UVs.
+    const allTangents = model.uv ? cornerTangents(out.vertices, out.normals, model.triangles, model.uv.triangles, model.uv.coords) : null;
+    const tangents = allTangents ? new Float32Array(T * 12) : null;
     let n = 0;
     for (let t = 0; t < keep.length; t++) {
       if (!keep[t]) continue;
@@ -81,9 +86,10 @@ export const MEDIA_TASKS: Handlers = {
           uvs[n * 2] = model.uv.coords[u * 2]!;
           uvs[n * 2 + 1] = model.uv.coords[u * 2 + 1]!;
         }
+        if (tangents && allTangents) tangents.set(allTangents.subarray((t * 3 + c) * 4, (t * 3 + c) * 4 + 4), n * 4);
       }
     }
-    return { triangleCount: T, positions, normals, uvs };
+    return { triangleCount: T, positions, normals, uvs, tangents };
   },
 
   'pack.evaluate': ({ pack, request }, _ctx, state) => evaluatePackMesh(state.pack(pack), request),

@@ -88,6 +88,21 @@ export function loadDetail(project: Project, reconstructionId: number): LoadedDe
 }
 
 /**
+ * What names a reconstruction's current detail layer — its stage version and solve time, which a
+ * re-run of the stage changes — or null without one (or with one from an older stage version):
+ * the cache key of views made from it, read without loading its maps.
+ *
+ * ```ts
+ * const stamp = detailStamp(project, rec.id); // 'detail-fitted-1-4.38', or null
+ * ```
+ */
+export function detailStamp(project: Project, reconstructionId: number): string | null {
+  const s = project.library.maps.get(reconstructionId, 'detail-static');
+  const meta = s?.format === 'f32' ? (s.meta as Partial<DetailMeta>) : null;
+  return meta?.version === DETAIL_VERSION ? `${meta.version}-${meta.seconds}` : null;
+}
+
+/**
  * Every person's detail on a pack (at a size, or any), but `except`'s — each person's newest reconstruction there: what
  * the pack's decoder is learned from.
  *

@@ -2,7 +2,7 @@ import { deflateSync } from 'node:zlib';
 import type { DetailMaps } from '../../core/detail/detail-maps';
 import { demoClip } from '../../core/export/animation-clip';
 import { flatNormalMap } from '../../core/export/default-textures';
-import { detailTextures } from '../../core/export/detail-textures';
+import { detailNormalPng, detailTextures } from '../../core/export/detail-textures';
 import { buildExportHead } from '../../core/export/export-head';
 import { writeFbx } from '../../core/export/fbx/write-fbx';
 import { writeGlb } from '../../core/export/write-glb';
@@ -70,4 +70,18 @@ export async function exportPackHead(model: HeadModel, options: ExportPackHeadOp
     `${head.joints.length} joints, ${head.morphs.length} blendshapes${head.animations.length ? ', 1 animation' : ''}` +
     (head.textures.displacement ? `, detail maps (${wrinkles} wrinkle map${wrinkles === 1 ? '' : 's'})` : '');
   return { bytes, summary };
+}
+
+/**
+ * A subject's detail normal map for the 3D views, as PNG: baked on their neutral export head (the
+ * export's map, from the same baker), from `displacement` — the static detail, or that with an
+ * expression's wrinkles added. Tangent space, so it fits the head under any expression.
+ *
+ * ```ts
+ * const png = detailNormalForView(model, { shape, detail: maps, displacement: maps.displacement, textureSize: 1024 });
+ * ```
+ */
+export function detailNormalForView(model: HeadModel, o: { shape: ArrayLike<number>; detail: Pick<DetailMaps, 'size' | 'mask'>; displacement: Float32Array; textureSize: number }): Uint8Array {
+  const head = buildExportHead(model, { shape: o.shape }, { blendshapes: false, textures: {} });
+  return detailNormalPng(model, head, { size: o.detail.size, mask: o.detail.mask, displacement: o.displacement }, { textureSize: o.textureSize, deflate: pngDeflate });
 }

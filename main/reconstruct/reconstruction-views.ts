@@ -1,7 +1,7 @@
 import type { FitStyle, ReconstructedHeadMesh, ReconstructionView } from '../../core/api/contract';
 import { fitLandmarks } from '../../core/reconstruct/fit-photos';
 import type { PhotoFitWithReconstruction, StoredReconstruction } from '../library/reconstructions-table';
-import { loadDetail } from '../detail/stored-detail';
+import { detailStamp, loadDetail } from '../detail/stored-detail';
 import type { Studio } from '../services/studio';
 import { photoFitOf, storedAlbedo } from './stored-results';
 
@@ -132,11 +132,48 @@ async function headMesh(studio: Studio, rec: StoredReconstruction, photoId: numb
     async () => {
       const pack = await studio.models.pack(rec.packId);
       const m = await studio.pool.run('head.mesh', { pack, shape: rec.shape, expression, jaw });
-      return { packId: rec.packId, subjectId: rec.subjectId, photoId, reconstructionId: rec.id, triangleCount: m.triangleCount, positions: base64(m.positions), normals: base64(m.normals), uvs: m.uvs && base64(m.uvs) };
+      const b64 = { positions: base64(m.positions), normals: base64(m.normals), uvs: m.uvs && base64(m.uvs), tangents: m.tangents && base64(m.tangents) };
+      return { packId: rec.packId, subjectId: rec.subjectId, photoId, reconstructionId: rec.id, triangleCount: m.triangleCount, ...b64 };
     },
-    (m) => m.positions.length * 2 + (m.uvs?.length ?? 0),
+    (m) => m.positions.length * 2 + (m.uvs?.length ?? 0) + (m.tangents?.length ?? 0),
   );
-  return { ...mesh, hasAlbedo: studio.requireProject().library.maps.has(rec.id, 'albedo') };
+  const project = studio.requireProject();
+  const hasDetail = !!mesh.uvs && detailStamp(project, rec.id) !== null;
+  // Tangents serve the detail normal map alone: a head without one is not sent them.
+  return { ...mesh, tangents: hasDetail ? mesh.tangents : null, hasAlbedo: project.library.maps.has(rec.id, 'albedo'), hasDetail };
+}
+
+/** Side of the 3D views' detail normal map: 4× the detail's 256² — finer adds bytes, not detail. */
+export const DETAIL_NORMAL_SIZE = 1024;
+
+/**
+ * A reconstruction's detail normal map for the 3D views (PNG, tangent space, OpenGL convention, in
+ * its pack's UV layout), baked in a worker once per detail solve: the static detail on the subject's
+ * head, or with a photo of the reconstruction (`photoId`) that plus the wrinkles its expression
+ * activates, as that photo's 3D head wears them. Null without a detail layer (or without that photo).
+ *
+ * ```ts
+ * const png = await detailNormalImage(studio, mesh.reconstructionId, mesh.photoId);
+ * ```
+ */
+export async function detailNormalImage(studio: Studio, reconstructionId: number, photoId: number | null = null): Promise<Uint8Array | null> {
+  const project = studio.requireProject();
+  const recs = project.library.reconstructions;
+  const rec = recs.get(reconstructionId);
+  const fit = rec && photoId !== null ? recs.fit(rec.id, photoId) : null;
+  const stamp = rec ? detailStamp(project, rec.id) : null;
+  if (!rec || !stamp || (photoId !== null && !fit)) return null;
+  // The stamp changes when the detail is solved again: an older map is never shown for a new solve.
+  return studio.views.get(
+    `detail-normal:${rec.id}:${photoId ?? 'neutral'}:${stamp}:${DETAIL_NORMAL_SIZE}`,
+    async () => {
+      const detail = loadDetail(project, rec.id);
+      if (!detail) throw new Error(`Reconstruction ${rec.id} has no detail layer`);
+      const pack = await studio.models.pack(rec.packId);
+      return studio.pool.run('detail.normal', { pack, shape: rec.shape, detail: detail.maps, expression: fit?.fit.expression ?? null, jaw: fit?.fit.jaw ?? null, textureSize: DETAIL_NORMAL_SIZE });
+    },
+    (png) => png.byteLength,
+  );
 }
 
 const base64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');

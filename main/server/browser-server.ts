@@ -141,7 +141,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         return sendJson(res, STATUS_BY_CODE[code] ?? 400, { ok: false, error: { code, message: (error as Error).message } });
       }
     }
-    const media = /^\/media\/([a-z]{1,16})\/([^/]{1,200})$/.exec(url.pathname);
+    const media = /^\/media\/([a-z][a-z-]{0,15})\/([^/]{1,200})$/.exec(url.pathname);
     if (media) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Use GET');
       const r = await resolveMedia(studio, media[1]!, media[2]!, url.searchParams);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { fitImage } from '../reconstruct/reconstruction-views';
+import { detailNormalImage, fitImage } from '../reconstruct/reconstruction-views';
 import type { Studio } from './studio';
 
 /** What a media request answers: bytes or a file, its type and caching; or why there is none. */
@@ -7,8 +7,8 @@ export type MediaResponse =
   | { ok: true; contentType: string; body: Uint8Array | { file: string }; immutable: boolean; downloadName: string | null }
   | { ok: false; status: 404 | 405; message: string };
 
-/** The kinds of media the UI loads: photos, thumbnails, fitted-head renders, albedo textures, exported files. */
-export const MEDIA_KINDS = ['thumb', 'photo', 'fit', 'albedo', 'export'] as const;
+/** The kinds of media the UI loads: photos, thumbnails, fitted-head renders, albedo and detail normal textures, exported files. */
+export const MEDIA_KINDS = ['thumb', 'photo', 'fit', 'albedo', 'detail-normal', 'export'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 const notFound = (message: string): MediaResponse => ({ ok: false, status: 404, message });
@@ -17,7 +17,8 @@ const notFound = (message: string): MediaResponse => ({ ok: false, status: 404, 
  * The one media service behind both transports — the browser server's `/media/<kind>/<id>` and
  * Electron's `deca-media://<kind>/<id>` — over the open project's files and stored results:
  * `thumb/<sha256>`, `photo/<sha256>`, `fit/<photoId>?style=grey|shaded|detail`, `albedo/<reconstructionId>`,
- * `export/<jobId>`. Renders come from the view cache (made once per reconstruction).
+ * `detail-normal/<reconstructionId>[?photo=<photoId>]`, `export/<jobId>`. Renders and normal maps come
+ * from the view cache (made once per reconstruction and detail solve).
  *
  * ```ts
  * const r = await resolveMedia(studio, 'fit', '12', new URLSearchParams('style=shaded'));
@@ -46,6 +47,13 @@ export async function resolveMedia(studio: Studio, kind: string, id: string, que
       if (!/^\d{1,12}$/.test(id)) return notFound('No such reconstruction');
       const map = project.library.maps.get(Number(id), 'albedo');
       return map ? { ok: true, contentType: 'image/png', body: map.data, immutable: true, downloadName: null } : notFound('No albedo for this reconstruction');
+    }
+    case 'detail-normal': {
+      const photo = query.get('photo');
+      if (!/^\d{1,12}$/.test(id) || (photo !== null && !/^\d{1,12}$/.test(photo))) return notFound('No such reconstruction');
+      // Not immutable: solving the detail again replaces the map under the same URL.
+      const png = await detailNormalImage(studio, Number(id), photo === null ? null : Number(photo));
+      return png ? { ok: true, contentType: 'image/png', body: png, immutable: false, downloadName: null } : notFound('No detail layer for this reconstruction');
     }
     case 'export': {
       if (!/^\d{1,12}$/.test(id)) return notFound('No such export');

@@ -33,6 +33,7 @@ function electronClient(bridge: NonNullable<Window['decaStudio']>): ApiClient {
     mediaUrl: (kind, sha) => `deca-media://${kind}/${sha}`,
     fitUrl: (photoId, style = 'grey') => `deca-media://fit/${photoId}?style=${style}&t=${Date.now()}`,
     albedoUrl: (reconstructionId) => `deca-media://albedo/${reconstructionId}`,
+    detailNormalUrl: (reconstructionId, photoId = null) => `deca-media://detail-normal/${reconstructionId}${photoId === null ? '' : `?photo=${photoId}`}`,
   };
 }
 
@@ -74,6 +75,8 @@ function httpClient(): ApiClient {
     // A reconstruction can be redone: never let the browser show a cached render.
     fitUrl: (photoId, style = 'grey') => `media/fit/${photoId}?style=${style}&t=${Date.now()}`,
     albedoUrl: (reconstructionId) => `media/albedo/${reconstructionId}`,
+    // Not cached by the browser (the server answers no-store): a detail solved again keeps its URL.
+    detailNormalUrl: (reconstructionId, photoId = null) => `media/detail-normal/${reconstructionId}${photoId === null ? '' : `?photo=${photoId}`}`,
   };
 }
 

@@ -35,8 +35,12 @@ export const useFacesStore = defineStore('faces', () => {
   /** Plain data, megabytes of base64: shallow, never deep-reactive. */
   const headMesh = shallowRef<ReconstructedHeadMesh | null>(null);
   const headTexture = ref<string | null>(null);
-  /** The subject whose shared head the subject dialog shows, with its mesh. */
-  const subjectHead = shallowRef<{ subjectId: number; name: string; mesh: ReconstructedHeadMesh | null; texture: string | null } | null>(null);
+  /** The photo head's detail normal map (its expression's wrinkles included), once the detail is solved. */
+  const headDetail = ref<string | null>(null);
+  /** The 3D views show the detail layer where there is one (on by default: it is the finished head). */
+  const showDetail3d = ref(true);
+  /** The subject whose shared head the subject dialog shows, with its mesh and maps. */
+  const subjectHead = shallowRef<{ subjectId: number; name: string; mesh: ReconstructedHeadMesh | null; texture: string | null; detail: string | null } | null>(null);
 
   /** Failed stages of the last reconstruction job, per subject (shown with the job's error). */
   const fitStages = ref<Record<number, JobItem[]>>({});
@@ -95,6 +99,7 @@ export const useFacesStore = defineStore('faces', () => {
     if (!photo) return;
     const mesh = await api().call('photos.head', { photoId: photo.id });
     headTexture.value = mesh?.hasAlbedo ? api().albedoUrl(mesh.reconstructionId) : null;
+    headDetail.value = mesh?.hasDetail ? api().detailNormalUrl(mesh.reconstructionId, mesh.photoId) : null;
     headMesh.value = mesh;
   }
 
@@ -118,7 +123,8 @@ export const useFacesStore = defineStore('faces', () => {
   async function openSubjectHead(subjectId: number, name: string): Promise<void> {
     try {
       const mesh = await api().call('subjects.head', { subjectId });
-      subjectHead.value = { subjectId, name, mesh, texture: mesh?.hasAlbedo ? api().albedoUrl(mesh.reconstructionId) : null };
+      const detail = mesh?.hasDetail ? api().detailNormalUrl(mesh.reconstructionId) : null;
+      subjectHead.value = { subjectId, name, mesh, texture: mesh?.hasAlbedo ? api().albedoUrl(mesh.reconstructionId) : null, detail };
       error.value = null;
     } catch (e) {
       error.value = errorMessage(e);
@@ -129,6 +135,7 @@ export const useFacesStore = defineStore('faces', () => {
     viewing.value = null;
     headMesh.value = null;
     headTexture.value = null;
+    headDetail.value = null;
     show3d.value = false;
     faces.value = null;
     reconstruction.value = null;
@@ -205,6 +212,6 @@ export const useFacesStore = defineStore('faces', () => {
   return {
     viewing, faces, loading, error, showLandmarks, showMesh, meshTriangles, jobs, open, close, reload, toggleMesh, selectFace, analyzeSubject,
     fitJobs, fitStages, adoptRunning, packs, fitPack, reconstruction, fitImage, fitOpacity, showModelLandmarks, loadPacks, reconstructSubject,
-    fitStyle, setFitStyle, detailSubject, show3d, toggle3d, headMesh, headTexture, subjectHead, openSubjectHead,
+    fitStyle, setFitStyle, detailSubject, show3d, toggle3d, headMesh, headTexture, headDetail, showDetail3d, subjectHead, openSubjectHead,
   };
 });

@@ -134,6 +134,8 @@ describe('Electron main process', () => {
     expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
     expect((await handler(new Request(`deca-media://albedo/${rec + 1}`))).status).toBe(404);
     expect((await handler(new Request(`deca-media://albedo/..%2Fsecret`))).status).toBe(404);
+    const noDetail = await handler(new Request(`deca-media://detail-normal/${rec}`));
+    expect([noDetail.status, await noDetail.text()]).toEqual([404, 'No detail layer for this reconstruction']);
     expect(await call(own, 'project.close', {})).toMatchObject({ ok: true });
   });
 });

@@ -112,6 +112,8 @@ function randomPath(rng: FuzzRandom): string {
     `/media/export/${rng.int(1e6)}`,
     `/media/fit/${rng.int(100)}?style=shaded`,
     `/media/albedo/${rng.int(10)}/starter-head`,
+    `/media/detail-normal/${rng.int(10)}?photo=${rng.pick([String(rng.int(10)), '-1', '1e3', '%00'])}`,
+    `/media/${rng.pick(['detail-', '-', 'detail--normal', 'DETAIL-NORMAL'])}/${rng.int(10)}`,
     '/../../etc/passwd',
     '/%2e%2e/%2e%2e/etc/passwd',
     '/assets/..%2f..%2f..%2fetc%2fpasswd',

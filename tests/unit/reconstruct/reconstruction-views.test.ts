@@ -3,12 +3,17 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandlers, ReconstructedHeadMesh } from '../../../core/api/contract';
 import { validateRequest } from '../../../core/api/validate-request';
+import { buildExportHead } from '../../../core/export/export-head';
+import { vertexTangents } from '../../../core/export/vertex-tangents';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
+import type { DetailSolveResult } from '../../../main/compute/compute-tasks';
+import { DETAIL_VERSION, detailMapsOf, type DetailMeta } from '../../../main/detail/stored-detail';
 import type { PhotoFitMetrics, PhotoFitValues } from '../../../main/library/reconstructions-table';
-import { reconstructionView } from '../../../main/reconstruct/reconstruction-views';
+import { DETAIL_NORMAL_SIZE, reconstructionView } from '../../../main/reconstruct/reconstruction-views';
 import { createApiHandlers } from '../../../main/services/api-handlers';
+import { resolveMedia } from '../../../main/services/media-service';
 import { dispatch } from '../../../main/services/dispatch';
 import { Studio } from '../../../main/services/studio';
 import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
@@ -165,6 +170,69 @@ describe('reconstruction views', () => {
     studio.requireProject().library.maps.put({ reconstructionId: texturedRec, kind: 'albedo', width: 4, height: 4, format: 'png', data: png, meta: {} });
     expect((await api['subjects.head']({ subjectId, packId: textured.id }))!.hasAlbedo).toBe(true);
     expect((await api['subjects.head']({ subjectId, packId: plain.id }))!.hasAlbedo).toBe(false);
+  });
+
+  it('serves the detail normal map once the detail is solved: per solve, with a photo its wrinkles, and the tangents it was baked against', async () => {
+    const media = async (id: string, query = '') => {
+      const r = await resolveMedia(studio, 'detail-normal', id, new URLSearchParams(query));
+      return r.ok && !('file' in r.body) ? r.body : r.ok ? null : r.status;
+    };
+    expect(await media(String(texturedRec))).toBe(404);
+    const before = (await api['photos.head']({ photoId: photoIds[2]! }))!;
+    expect(before).toMatchObject({ hasDetail: false, tangents: null });
+    // A solved layer as the detail stage stores it: a bump in the static map, wrinkles for the first group.
+    const put = (seconds: number, height: number) => {
+      const N = 32, bump = (cx: number) => Float32Array.from({ length: N * N }, (_, i) => height * Math.exp(-(((i % N) - cx) ** 2 + (Math.floor(i / N) - 16) ** 2) / 20));
+      const result = { mask: new Uint8Array(N * N).fill(1), consensus: bump(12), wrinkles: [bump(22)], evidence: [1], groups: [{ name: 'mode0', drivers: [], jawOpening: 0.35 }] } as unknown as DetailSolveResult;
+      const meta: DetailMeta = { version: DETAIL_VERSION, size: N, groups: result.groups, evidence: [1], codes: {}, subjectCode: [0], codeLength: 1, iterations: 1, seconds };
+      for (const m of detailMapsOf(result, meta)) studio.requireProject().library.maps.put({ ...m, reconstructionId: texturedRec });
+    };
+    put(1.5, 0.002);
+    const head = (await api['photos.head']({ photoId: photoIds[2]! }))!;
+    expect(head).toMatchObject({ hasDetail: true, reconstructionId: texturedRec });
+    // Unit tangents across the normals, with a handedness, per corner.
+    const [t, n] = [f32(head.tangents!), f32(head.normals)];
+    expect(t).toHaveLength(head.triangleCount * 12);
+    for (let k = 0; k < head.triangleCount * 3; k += 7) {
+      const [x, y, z, w] = t.subarray(k * 4, k * 4 + 4);
+      expect(Math.hypot(x!, y!, z!)).toBeCloseTo(1, 4);
+      expect(Math.abs(x! * n[k * 3]! + y! * n[k * 3 + 1]! + z! * n[k * 3 + 2]!)).toBeLessThan(0.05);
+      expect(Math.abs(w!)).toBe(1);
+    }
+    // The shared head's are exactly those of the export head the map is baked on (per corner, opaque triangles).
+    const shared = (await api['subjects.head']({ subjectId, packId: textured.id }))!;
+    const exported = buildExportHead(textured, { shape: shapeOf(textured) }, { blendshapes: false, textures: {} });
+    const baked = vertexTangents(exported.positions, exported.normals, exported.uvs!, exported.indices);
+    const hidden = new Set(textured.regions.overlays ?? []), st = f32(shared.tangents!);
+    let corner = 0, worst = 0;
+    for (let k = 0; k < textured.triangles.length; k += 3) {
+      if ([0, 1, 2].some((c) => hidden.has(textured.triangles[k + c]!))) continue;
+      for (let c = 0; c < 3; c++, corner++) for (let d = 0; d < 4; d++) worst = Math.max(worst, Math.abs(st[corner * 4 + d]! - baked[exported.indices[k + c]! * 4 + d]!));
+    }
+    expect(corner).toBe(shared.triangleCount * 3);
+    expect(worst).toBeLessThan(1e-3); // measured: 3e-4 (the posed and the rest evaluation round apart)
+    // The pack without UVs has no detail to show.
+    expect(await api['subjects.head']({ subjectId, packId: plain.id })).toMatchObject({ hasDetail: false, tangents: null });
+
+    const neutral = (await media(String(texturedRec))) as Uint8Array;
+    const same = (png: Uint8Array | number | null) => png instanceof Uint8Array && Buffer.from(png).equals(neutral);
+    const { data, info } = await sharp(neutral).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([DETAIL_NORMAL_SIZE, DETAIL_NORMAL_SIZE, 3]);
+    let tilted = 0;
+    for (let i = 0; i < data.length; i += 3) if (Math.abs(data[i]! - 128) + Math.abs(data[i + 1]! - 128) > 6) tilted++;
+    expect(tilted).toBeGreaterThan(1000);
+    // The second request is the cached map; a photo without expression shows the static detail, one
+    // whose expression and jaw activate the group its wrinkles too.
+    expect(await media(String(texturedRec))).toBe(neutral);
+    expect(same(await media(String(texturedRec), `photo=${photoIds[2]}`))).toBe(true);
+    expect(same(await media(String(texturedRec), `photo=${photoIds[0]}`))).toBe(false);
+    // Solved again (same reconstruction): a new map under the same URL.
+    put(2.5, -0.002);
+    const again = await media(String(texturedRec));
+    expect(again).toBeInstanceOf(Uint8Array);
+    expect(same(again)).toBe(false);
+    const rec = String(texturedRec);
+    for (const [id, query] of [[String(texturedRec + 100), ''], [rec, 'photo=999999'], [rec, 'photo=x'], ['abc', ''], ['../1', '']]) expect(await media(id!, query)).toBe(404);
   });
 
   it('validates the 3D-view requests and answers not-found for missing photos and subjects', async () => {

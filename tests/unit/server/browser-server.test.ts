@@ -206,6 +206,10 @@ describe('browser-mode server', () => {
     expect((await request('GET', `/media/albedo/${rec}`)).status).toBe(401);
     expect((await request('GET', `/media/albedo/${rec + 1}`, auth())).status).toBe(404);
     expect((await request('GET', `/media/albedo/..%2Fsecret`, auth())).status).toBe(404);
+    // The detail normal map (a kind with a hyphen) reaches the media service: none before a detail solve.
+    const noDetail = await request('GET', `/media/detail-normal/${rec}?photo=1`, auth());
+    expect([noDetail.status, noDetail.body.toString()]).toEqual([404, 'No detail layer for this reconstruction']);
+    expect((await request('GET', `/media/detail-normal/${rec}`)).status).toBe(401);
     const other = (await call('subjects.create', { name: 'No head yet' })).body.value;
     expect((await call('subjects.head', { subjectId: other.id })).body.value).toBeNull();
     // What the export dialog asks: the subject's reconstructions per pack.
