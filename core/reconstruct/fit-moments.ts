@@ -1,3 +1,4 @@
+import type { Frame } from './fit-project';
 import { EYELID_PAIRS, GRAM_PAIRS, type GramSet } from './fit-gram';
 import type { FitPoints } from './fit-points';
 import { addMatTVec, addMatVec } from './normal-kernels';
@@ -36,14 +37,8 @@ export function createMomentScratch(K: number, Kb: number): MomentScratch {
   return { V: new Float64Array(36 * K), slots: [slot(), slot()], last: 0, U: new Float64Array(12 * K) };
 }
 
-/** The photo's state as the moments need it: αᵤ = (a0, b0), αᵥ = (a1, b1), eX = R_jawᵀ·aX. */
-export interface MomentFrame {
-  a0: number[];
-  a1: number[];
-  b0: number[];
-  b1: number[];
-  e0: number[];
-  e1: number[];
+/** The photo's state as the moments need it: the rows' frame (αᵤ, αᵥ, eX) without the pivot, plus the jaw rotation and the camera shift. */
+export interface MomentFrame extends Omit<Frame, 'c'> {
   Rj: Float64Array;
   tx: number;
   ty: number;

@@ -1,5 +1,5 @@
-import { ApiError } from '../../core/api/api-error';
 import type { JobItem } from '../../core/api/contract';
+import { startSubjectPipelineJobs } from '../reconstruct/subject-pipeline-jobs';
 import type { Studio } from '../services/studio';
 import { detailSubjectPipeline, type DetailOptions, type DetailSummary } from './detail-pipeline';
 
@@ -23,41 +23,17 @@ export interface StartDetailOptions extends Partial<DetailOptions> {
  * ```
  */
 export function startDetailJobs(studio: Studio, options: StartDetailOptions): number[] {
-  const project = studio.requireProject();
-  const reads = project.library.reads;
-  const subjects = options.subjectId === undefined ? reads.listSubjects().filter((s) => s.photoCount > 0) : [reads.getSubject(options.subjectId)];
-  if (subjects.some((s) => !s)) throw new ApiError('not-found', `No subject with id ${options.subjectId}`);
-  const { subjectId: _s, packId, onItem, onSummary, ...detail } = options;
-  return subjects.map((subject) =>
-    studio.jobs.enqueue(
-      project,
-      'detail',
-      { subjectId: subject!.id, packId, size: detail.size ?? 256, force: detail.force === true },
-      async (ctx) => {
-        await studio.ensureStarterPack();
-        const summary = await detailSubjectPipeline(
-          {
-            project,
-            pool: studio.pool,
-            models: studio.models,
-            photos: studio.photoCache,
-            signal: ctx.signal,
-            jobId: ctx.jobId,
-            setTotal: (n) => ctx.setTotal(n),
-            step: () => ctx.step(),
-            item: (item) => {
-              ctx.addItem(item);
-              onItem?.(subject!.name, item);
-            },
-          },
-          subject!.id,
-          packId,
-          detail,
-        );
-        studio.events.emit('library.changed', { subjectId: subject!.id });
-        onSummary?.(subject!.name, summary);
-      },
-      { subjectId: subject!.id },
-    ),
+  const { subjectId, packId, onItem, onSummary, ...detail } = options;
+  return startSubjectPipelineJobs(
+    studio,
+    'detail',
+    subjectId,
+    (subject) => ({ subjectId: subject.id, packId, size: detail.size ?? 256, force: detail.force === true }),
+    async (ctx, subject) => {
+      // (Not `onSummary?.(…, await …)`: optional chaining would skip the pipeline itself without a listener.)
+      const summary = await detailSubjectPipeline(ctx, subject.id, packId, detail);
+      onSummary?.(subject.name, summary);
+    },
+    onItem,
   );
 }

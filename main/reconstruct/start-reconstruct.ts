@@ -1,8 +1,8 @@
-import { ApiError } from '../../core/api/api-error';
 import type { JobItem } from '../../core/api/contract';
 import { installedEncoderPath } from '../deca/encoder-store';
 import type { Studio } from '../services/studio';
 import { checkEncoderInit } from './encoder-init';
+import { startSubjectPipelineJobs } from './subject-pipeline-jobs';
 import { reconstructSubjectPipeline, type ReconstructOptions, type ReconstructSummary } from './reconstruct-pipeline';
 
 export interface StartReconstructOptions extends Partial<ReconstructOptions> {
@@ -25,45 +25,20 @@ export interface StartReconstructOptions extends Partial<ReconstructOptions> {
  * ```
  */
 export function startReconstructJobs(studio: Studio, options: StartReconstructOptions): number[] {
-  const project = studio.requireProject();
-  const reads = project.library.reads;
-  const subjects = options.subjectId === undefined ? reads.listSubjects().filter((s) => s.photoCount > 0) : [reads.getSubject(options.subjectId)];
-  if (subjects.some((s) => !s)) throw new ApiError('not-found', `No subject with id ${options.subjectId}`);
   const encoderFile = options.encoderFile ?? installedEncoderPath(studio.options.settingsDir);
   // A missing encoder is refused before any job starts; the pack is checked once loaded.
   if (options.init === 'encoder') checkEncoderInit(null, encoderFile);
-  const { subjectId: _s, packId, onItem, onSummary, ...reconstruct } = options;
-  return subjects.map((subject) =>
-    studio.jobs.enqueue(
-      project,
-      'reconstruct',
-      { subjectId: subject!.id, packId, force: options.force === true, init: options.init ?? 'landmarks', refine: options.refine !== false },
-      async (ctx) => {
-        await studio.ensureStarterPack();
-        const summary = await reconstructSubjectPipeline(
-          {
-            project,
-            pool: studio.pool,
-            models: studio.models,
-            photos: studio.photoCache,
-            signal: ctx.signal,
-            jobId: ctx.jobId,
-            setTotal: (n) => ctx.setTotal(n),
-            step: () => ctx.step(),
-            item: (item) => {
-              ctx.addItem(item);
-              onItem?.(subject!.name, item);
-            },
-          },
-          subject!.id,
-          packId,
-          { ...reconstruct, encoderFile },
-        );
-        studio.events.emit('library.changed', { subjectId: subject!.id });
-        onSummary?.(subject!.name, summary);
-        if (summary.failedStages.length) return { error: `Stored without ${summary.failedStages.join(' and ')}: see the failed stage` };
-      },
-      { subjectId: subject!.id },
-    ),
+  const { subjectId, packId, onItem, onSummary, ...reconstruct } = options;
+  return startSubjectPipelineJobs(
+    studio,
+    'reconstruct',
+    subjectId,
+    (subject) => ({ subjectId: subject.id, packId, force: options.force === true, init: options.init ?? 'landmarks', refine: options.refine !== false }),
+    async (ctx, subject) => {
+      const summary = await reconstructSubjectPipeline(ctx, subject.id, packId, { ...reconstruct, encoderFile });
+      onSummary?.(subject.name, summary);
+      if (summary.failedStages.length) return `Stored without ${summary.failedStages.join(' and ')}: see the failed stage`;
+    },
+    onItem,
   );
 }

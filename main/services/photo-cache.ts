@@ -2,6 +2,7 @@ import type { PhotoSummary } from '../../core/api/contract';
 import type { RgbImage } from '../../core/perception/image-warp';
 import type { ComputePool } from '../compute/compute-pool';
 import type { Project } from '../project/project';
+import { ViewCache } from './view-cache';
 
 export interface PhotoCacheOptions {
   /** Decoded bytes kept (least recently used go first). */
@@ -26,9 +27,8 @@ export interface DecodedPhoto {
  * ```
  */
 export class PhotoCache {
-  private readonly entries = new Map<string, { bytes: number; value: Promise<DecodedPhoto> }>();
-  private bytes = 0;
-  private readonly options: PhotoCacheOptions;
+  // The same least-recently-used, byte-bounded cache as the viewer's (a decode is accounted once it is done).
+  private readonly cache: ViewCache;
   /** Decodes started (tests count them). */
   decodes = 0;
 
@@ -36,41 +36,25 @@ export class PhotoCache {
     private readonly pool: ComputePool,
     options: Partial<PhotoCacheOptions> = {},
   ) {
-    this.options = { ...PHOTO_CACHE_DEFAULTS, ...options };
+    this.cache = new ViewCache({ ...PHOTO_CACHE_DEFAULTS, ...options });
   }
 
   /** The photo decoded at most `maxSide` pixels on its longest side (null: full size). */
   get(project: Project, photo: PhotoSummary, maxSide: number | null = null, signal?: AbortSignal): Promise<DecodedPhoto> {
     // A limit the photo is within is no limit: both share one decode.
     const side = maxSide !== null && maxSide < Math.max(photo.width, photo.height) ? maxSide : null;
-    const key = `${photo.sha256}:${side ?? 'full'}`;
-    const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit.value;
-    }
-    this.decodes++;
-    const value = this.pool.run('photo.decode', { path: project.store.originalPath(photo.sha256, photo.format), maxSide: side, width: photo.width, height: photo.height }, { signal });
-    const scale = side === null ? 1 : side / Math.max(photo.width, photo.height);
-    const entry = { bytes: Math.round(photo.width * scale) * Math.round(photo.height * scale) * 3, value };
-    this.entries.set(key, entry);
-    this.bytes += entry.bytes;
-    value.catch(() => this.drop(key));
-    while (this.bytes > this.options.maxBytes && this.entries.size > 1) this.drop(this.entries.keys().next().value!);
-    return value;
+    return this.cache.get(
+      `${photo.sha256}:${side ?? 'full'}`,
+      () => {
+        this.decodes++;
+        return this.pool.run('photo.decode', { path: project.store.originalPath(photo.sha256, photo.format), maxSide: side, width: photo.width, height: photo.height }, { signal });
+      },
+      (d) => d.image.data.byteLength,
+    );
   }
 
   /** Forgets everything (a project was closed). */
   clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
-  }
-
-  private drop(key: string): void {
-    const e = this.entries.get(key);
-    if (!e) return;
-    this.entries.delete(key);
-    this.bytes -= e.bytes;
+    this.cache.clear();
   }
 }

@@ -1,9 +1,9 @@
-import { ApiError } from '../../../core/api/api-error';
 import { APP_VERSION, appDataDir } from '../../app-paths';
 import { installDetail } from '../../deca/detail-store';
 import type { DetailSummary } from '../../detail/detail-pipeline';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { awaitSubjectJobs, requireInstalledPack } from '../pipeline-jobs-cli';
 import { subjectOption } from '../subject-option';
 import { terminalText } from '../terminal-text';
 
@@ -24,7 +24,7 @@ export const detailCommand: CliCommand = {
     try {
       const subjectId = subjectOption(project, values.subject);
       const packId = typeof values.pack === 'string' ? values.pack : 'starter-head';
-      if (!(await studio.listPacks()).some((p) => p.id === packId)) throw new ApiError('not-found', `No model pack "${packId}" is installed (see: deca-studio packs list)`);
+      await requireInstalledPack(studio, packId);
       const summaries: DetailSummary[] = [];
       const jobIds = studio.startDetail({
         subjectId,
@@ -45,14 +45,7 @@ export const detailCommand: CliCommand = {
           io.out(`${terminalText(subject)}: detail ${s.solved ? 'solved' : 'reused'} for ${s.photos} photos in ${s.seconds.toFixed(1)} s, photometric RMS ${s.rmsCoarse.toFixed(4)} coarse → ${s.rmsDetail.toFixed(4)} with detail (${gain.toFixed(1)} % lower), code length ${s.codeLength}`);
         },
       });
-      let ok = true;
-      for (const id of jobIds) {
-        const job = await studio.jobs.whenDone(id);
-        if (job.state !== 'done') {
-          io.err(`Detail job ${id} stopped: ${job.error ?? job.state}`);
-          ok = false;
-        }
-      }
+      const ok = await awaitSubjectJobs(studio, jobIds, io, 'Detail');
       return ok ? EXIT.ok : EXIT.failed;
     } finally {
       process.off('SIGINT', onSignal);

@@ -1,10 +1,10 @@
-import { ApiError } from '../../../core/api/api-error';
 import { APP_VERSION, appDataDir } from '../../app-paths';
 import { installedEncoderPath } from '../../deca/encoder-store';
 import { checkEncoderInit } from '../../reconstruct/encoder-init';
 import type { ReconstructSummary } from '../../reconstruct/reconstruct-pipeline';
 import { Studio } from '../../services/studio';
 import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { awaitSubjectJobs, requireInstalledPack } from '../pipeline-jobs-cli';
 import { subjectOption } from '../subject-option';
 import { terminalText } from '../terminal-text';
 
@@ -37,8 +37,7 @@ export const reconstructCommand: CliCommand = {
     try {
       const subjectId = subjectOption(project, values.subject);
       const packId = typeof values.pack === 'string' ? values.pack : 'starter-head';
-      const pack = (await studio.listPacks()).find((p) => p.id === packId);
-      if (!pack) throw new ApiError('not-found', `No model pack "${packId}" is installed (see: deca-studio packs list)`);
+      const pack = await requireInstalledPack(studio, packId);
       if (init === 'encoder') checkEncoderInit(pack, installedEncoderPath(appDataDir()));
       const summaries: ReconstructSummary[] = [];
       const jobIds = studio.startReconstruct({
@@ -67,14 +66,7 @@ export const reconstructCommand: CliCommand = {
           io.out(`${subject}: ${s.fitted} fitted in ${s.seconds.toFixed(1)} s, ${s.reused} reused, ${s.noFace} without a usable face, ${s.failed} failed${nme}`);
         },
       });
-      let ok = true;
-      for (const id of jobIds) {
-        const job = await studio.jobs.whenDone(id);
-        if (job.state !== 'done') {
-          io.err(`Reconstruction job ${id} stopped: ${job.error ?? job.state}`);
-          ok = false;
-        }
-      }
+      const ok = await awaitSubjectJobs(studio, jobIds, io, 'Reconstruction');
       if (!ok) return EXIT.failed;
       return summaries.some((s) => s.failed > 0) ? EXIT.partial : EXIT.ok;
     } finally {
