@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,10 +7,9 @@ import { detailTexels } from '../core/detail/detail-texels';
 import { expressionGroups, groupActivations } from '../core/detail/expression-groups';
 import { importIctFaceKit, zipSourceFiles } from '../core/head-model/ict-facekit-import';
 import { readZip } from '../core/head-model/zip-read';
+import { benchCli, SHARED_DIR } from './bench-cli';
 import { timeMedian, type BenchRow, type BenchSuite } from './bench-types';
 
-const SHARED = process.env.DECA_SHARED_DIR ?? path.resolve(process.cwd(), '../shared');
-const CLI = path.resolve(process.cwd(), 'bin/deca-studio.cjs');
 
 /**
  * The detail stage as a user waits for it: `deca-studio detail` on one London person's 6 photos on
@@ -22,17 +20,12 @@ const CLI = path.resolve(process.cwd(), 'bin/deca-studio.cjs');
 export const detailSuite: BenchSuite = {
   name: 'detail',
   async run() {
-    const dir = path.join(SHARED, 'photos/london_frl/p002');
-    const ict = path.join(SHARED, 'models/ICT-FaceKit-master.zip');
+    const dir = path.join(SHARED_DIR, 'photos/london_frl/p002');
+    const ict = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
     if (!existsSync(dir) || !existsSync(ict)) return [{ group: 'detail', name: 'skipped: ../shared is missing', value: NaN, unit: '' }];
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'deca-bench-detail-'));
     const env = { ...process.env, DECA_STUDIO_HOME: path.join(tmp, 'home') };
-    const cli = (...args: string[]) => {
-      const t0 = performance.now();
-      const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`deca-studio ${args[0]} failed: ${r.stderr}`);
-      return { ms: performance.now() - t0, stdout: r.stdout };
-    };
+    const cli = benchCli(env);
     try {
       cli('packs', 'import', ict);
       const proj = path.join(tmp, 'P.decastudio');

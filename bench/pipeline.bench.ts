@@ -1,14 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiHandlers } from '../main/services/api-handlers';
 import { resolveMedia } from '../main/services/media-service';
 import { Studio } from '../main/services/studio';
+import { benchCli, SHARED_DIR } from './bench-cli';
 import type { BenchRow, BenchSuite } from './bench-types';
 
-const SHARED = process.env.DECA_SHARED_DIR ?? path.resolve(process.cwd(), '../shared');
-const CLI = path.resolve(process.cwd(), 'bin/deca-studio.cjs');
 const RUNS = Number(process.env.DECA_BENCH_RUNS ?? 3);
 
 /**
@@ -20,17 +18,12 @@ const RUNS = Number(process.env.DECA_BENCH_RUNS ?? 3);
 export const pipelineSuite: BenchSuite = {
   name: 'pipeline',
   async run() {
-    const dir = path.join(SHARED, 'photos/london_frl/p002');
-    const ict = path.join(SHARED, 'models/ICT-FaceKit-master.zip');
+    const dir = path.join(SHARED_DIR, 'photos/london_frl/p002');
+    const ict = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
     if (!existsSync(dir) || !existsSync(ict)) return [{ group: 'pipeline', name: 'skipped: ../shared is missing', value: NaN, unit: '' }];
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'deca-bench-pipeline-'));
     const env = { ...process.env, DECA_STUDIO_HOME: path.join(tmp, 'home') };
-    const cli = (...args: string[]) => {
-      const t0 = performance.now();
-      const r = spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`deca-studio ${args[0]} failed: ${r.stderr}`);
-      return { ms: performance.now() - t0, stdout: r.stdout };
-    };
+    const cli = benchCli(env);
     try {
       cli('packs', 'import', ict);
       const photos = readdirSync(dir).filter((f) => /_(front|3quarter)\.jpg$/.test(f)).map((f) => path.join(dir, f));
