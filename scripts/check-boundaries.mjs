@@ -23,10 +23,11 @@ const UI = ['vue', 'pinia', '@babylonjs/core', '@babylonjs/loaders', 'vue-router
  *   reconstruct              fitting, photometric samples, lighting and albedo, shaded renders
  *   deca                     DECA's encoder codes turned into fits; DECA's detail maps on a pack
  *   detail                   the detail stage: UV displacement, its solve, codes and decoder, detail normals
+ *   expression               expressions as data: ARKit names and weights, transfer between packs, clips
  *   export                   GLB/FBX files of a reconstructed head
  * A new folder in core/ must be placed here.
  */
-const CORE_LAYERS = [['api'], ['limits'], ['head-model'], ['geometry', 'perception'], ['texture', 'starter-head'], ['reconstruct'], ['deca'], ['detail'], ['export']];
+const CORE_LAYERS = [['api'], ['limits'], ['head-model'], ['geometry', 'perception'], ['texture', 'starter-head'], ['reconstruct'], ['deca'], ['detail'], ['expression'], ['export']];
 /** The only npm packages core/ may import: pure JavaScript that runs anywhere (zip/deflate, glTF documents). */
 const CORE_PACKAGES = ['fflate', '@gltf-transform/core'];
 const CORE_LAYER = new Map(CORE_LAYERS.flatMap((folders, layer) => folders.map((f) => [f, layer])));

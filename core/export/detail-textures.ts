@@ -2,7 +2,7 @@ import { detailRange, type DetailMaps, type WrinkleMap } from '../detail/detail-
 import { rasterizeUv } from '../geometry/rasterize-uv';
 import type { HeadModel } from '../head-model/head-model';
 import { bakeableTriangles } from '../texture/bakeable-triangles';
-import { exportShapes } from './arkit-names';
+import { exportShapes } from '../expression/arkit-names';
 import { bakeDetailNormals, planDetailNormalBake, type DetailNormalBake } from './bake-detail-normals';
 import type { HeadTextures, WrinkleTexture } from './default-textures';
 import { applyDilation, dilationPlan } from './dilation-plan';

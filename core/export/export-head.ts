@@ -1,7 +1,7 @@
 import { EXPORT_JOINTS, type HeadModel } from '../head-model/head-model';
 import { HeadModelEvaluator, type HeadParams } from '../head-model/head-model-evaluator';
 import type { AnimationClip } from './animation-clip';
-import { exportShapes } from './arkit-names';
+import { exportShapes } from '../expression/arkit-names';
 import { defaultTextures, type HeadTextures } from './default-textures';
 
 /** One joint of the exported rig, at rest (no rotation), positions in metres. */

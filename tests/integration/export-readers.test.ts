@@ -4,7 +4,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoClip } from '../../core/export/animation-clip';
-import { ARKIT_BLENDSHAPES } from '../../core/export/arkit-names';
+import { ARKIT_BLENDSHAPES } from '../../core/expression/arkit-names';
 import { buildExportHead, type ExportHead } from '../../core/export/export-head';
 import { writeFbx } from '../../core/export/fbx/write-fbx';
 import { writeGlb } from '../../core/export/write-glb';

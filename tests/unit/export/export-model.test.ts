@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error gltf-validator ships no types
 import validator from 'gltf-validator';
 import { NodeIO } from '@gltf-transform/core';
-import { ARKIT_BLENDSHAPES, arkitName, exportShapes } from '../../../core/export/arkit-names';
+import { ARKIT_BLENDSHAPES, arkitName, exportShapes } from '../../../core/expression/arkit-names';
 import { buildExportHead } from '../../../core/export/export-head';
 import { encodePng } from '../../../core/export/png-encode';
 import { vertexTangents } from '../../../core/export/vertex-tangents';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { arkitName } from '../../../core/export/arkit-names';
+import { arkitName } from '../../../core/expression/arkit-names';
 import { jointIndex, validateHeadModel, type HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { renderHeadPreview } from '../../../core/geometry/render-head-preview';
