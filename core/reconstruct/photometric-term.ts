@@ -1,5 +1,6 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
+import { opaqueTriangles } from '../geometry/opaque-triangles';
 import { depthAt, photoDepth } from '../geometry/photo-depth';
 import type { FitPoints } from './fit-points';
 import type { OrthoCamera } from '../geometry/ortho-camera';
@@ -62,7 +63,8 @@ export function photometricObservation(
   options: Partial<PhotometricObservationOptions> = {},
 ): PhotometricObservation {
   const o = { ...PHOTOMETRIC_OBSERVATION_DEFAULTS, ...options };
-  const depth = photoDepth(vertices, model.triangles, camera, photo.width, photo.height);
+  // See-through overlays (eyelashes, eye-blend shells) are drawn over the skin, so they must not hide it.
+  const depth = photoDepth(vertices, model.triangles, camera, photo.width, photo.height, { triangleMask: opaqueTriangles(model.triangles, model.regions.overlays) });
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   const kept: number[] = [], predicted: number[] = [];
   const b = new Float64Array(9), uv = new Float64Array(2);

@@ -110,4 +110,30 @@ describe.skipIf(!existsSync(ZIP))('coarse fit against synthetic truth (ICT-FaceK
     expect(mean(after)).toBeLessThan(0.9 * mean(before));
     after.forEach((e) => expect(e).toBeLessThan(0.0015));
   }, 120_000);
+
+  it('keeps photometric points seen through see-through overlays (a veil over the face hides nothing)', () => {
+    const ev = new HeadModelEvaluator(model);
+    const v = syntheticPerson(model, 2, 1, { maxYawDeg: 0, noisePx: 0, shapeStd: 1, scale: 1500 }).views[0]!;
+    const J = model.joints.names.length, pose = new Float64Array(J * 3);
+    pose.set(v.rotation, 0);
+    const out = ev.evaluate({ shape: new Float64Array(model.shape.count), expression: v.expression, pose });
+    const pp = photometricPoints(model)!;
+    const photo = { width: 640, height: 600, data: new Uint8Array(640 * 600 * 3).fill(128) };
+    const albedo = { size: 4, rgb: new Uint8Array(4 * 4 * 3).fill(160) };
+    const light = new Float64Array(27).fill(0.1);
+    const plain = photometricObservation(model, pp.points, pp.vertices, Float32Array.from(out.vertices), Float32Array.from(out.normals), v.camera, photo, albedo, pp.vertexUv, light);
+    // A large overlay triangle 5 cm in front of the face (like a pack's eyelashes or eye-blend shells, drawn see-through).
+    const V = model.template.length / 3;
+    const veil = [-0.3, -0.3, 0.3, 0.3, -0.3, 0.3, 0, 0.4, 0.3];
+    const veiled = {
+      ...model,
+      triangles: Uint32Array.from([...model.triangles, V, V + 1, V + 2]),
+      regions: { ...model.regions, overlays: Uint32Array.from([...(model.regions.overlays ?? []), V, V + 1, V + 2]) },
+    };
+    const vertices = Float32Array.from([...out.vertices, ...veil]);
+    const normals = Float32Array.from([...out.normals, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
+    const seen = photometricObservation(veiled, pp.points, pp.vertices, vertices, normals, v.camera, photo, albedo, pp.vertexUv, light);
+    expect(plain.points.length).toBeGreaterThan(300);
+    expect(Array.from(seen.points)).toEqual(Array.from(plain.points));
+  });
 });
