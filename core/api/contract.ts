@@ -266,6 +266,30 @@ export interface AppInfo {
   maxImportMegapixels: number;
 }
 
+/** A default texture size the settings page offers (pixels per side of the face texture). */
+export type TextureSizeSetting = 512 | 1024 | 2048;
+
+/** The user's studio settings (kept in the app's settings folder, shared by every project). */
+export interface StudioSettings {
+  /** onnxruntime execution provider: 'auto' picks the platform's accelerator, then the CPU. */
+  executionProvider: 'auto' | 'cuda' | 'dml' | 'coreml' | 'cpu';
+  /** Head model chosen first for reconstruction and export; null: the first installed. */
+  defaultPackId: string | null;
+  /** Default size of exported face textures. */
+  textureSize: TextureSizeSetting;
+}
+
+/** What the settings page shows: the settings and what this machine can run. */
+export interface SettingsInfo {
+  settings: StudioSettings;
+  /** Every provider with whether the installed onnxruntime offers it on this platform (CPU always). */
+  providers: { name: StudioSettings['executionProvider']; label: string; available: boolean }[];
+  /** The provider the perception models actually run on, once one was loaded in this session; null before. */
+  activeProvider: string | null;
+  /** Set when DECA_EXECUTION_PROVIDER overrides the saved provider for this process. */
+  providerOverride: string | null;
+}
+
 /** Request and response of every API method. */
 export interface ApiMethods {
   'app.info': { req: Record<string, never>; res: AppInfo };
@@ -308,6 +332,10 @@ export interface ApiMethods {
   'packs.evaluate': { req: HeadMeshRequest; res: HeadMesh };
   /** Starts an export job; its one result item's `source` is the written file. */
   'export.start': { req: ExportHeadRequest; res: { jobId: number } };
+  /** The user's settings and the execution providers this machine offers. */
+  'settings.get': { req: Record<string, never>; res: SettingsInfo };
+  /** Saves some settings; a new execution provider applies to the next model loaded (no job may be running). */
+  'settings.set': { req: Partial<StudioSettings>; res: SettingsInfo };
   'jobs.list': { req: Record<string, never>; res: JobInfo[] };
   'jobs.get': { req: { id: number }; res: { job: JobInfo; items: JobItem[] } };
   'jobs.cancel': { req: { id: number }; res: null };

@@ -161,6 +161,12 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     outPath: { check: path, optional: true },
     outDir: { check: path, optional: true },
   }),
+  'settings.get': empty,
+  'settings.set': object({
+    executionProvider: { check: oneOf('auto', 'cuda', 'dml', 'coreml', 'cpu'), optional: true },
+    defaultPackId: { check: (v, w) => (v === null ? null : packId(v, w)), optional: true },
+    textureSize: { check: (v, w) => (v === 512 || v === 1024 || v === 2048 ? v : fail(w, 'must be 512, 1024 or 2048')), optional: true },
+  }),
   'jobs.list': empty,
   'jobs.get': object({ id: { check: id } }),
   'jobs.cancel': object({ id: { check: id } }),

@@ -120,6 +120,20 @@ export class ComputePool {
     });
   }
 
+  /**
+   * Starts the inference worker afresh with new start data (a new execution provider): its ONNX
+   * sessions are released and the next inference task opens them again. Refused while that worker
+   * has work, so no running job loses a task.
+   */
+  async restartInference(workerData: Partial<WorkerSetup>): Promise<void> {
+    const slot = this.slots[0]!;
+    if (slot.pending.size > 0) throw new ApiError('conflict', 'The inference worker is busy: change the execution provider when the running jobs have finished');
+    this.options.workerData = { ...this.options.workerData, ...workerData };
+    const w = slot.worker;
+    slot.worker = null;
+    if (w) await w.terminate();
+  }
+
   /** Stops every worker; pending tasks fail. */
   async dispose(): Promise<void> {
     this.disposed = true;

@@ -123,6 +123,8 @@ export interface ComputeTasks {
   'pack.load': { req: { dir: string; id: string; key: string }; res: HeadModel };
   /** The pack's fitter tables (fit points with and without the photometric block). */
   'pack.tables': { req: { pack: PackRef }; res: FitTables };
+  /** The execution providers this machine's onnxruntime offers, and those the loaded sessions run on (inference lane). */
+  'inference.providers': { req: Record<string, never>; res: { usable: string[]; active: string[] } };
   /** The face pipeline on a decoded photo (inference lane); `faceIndex` picks the selected face, `mesh: false` skips FaceMesh. */
   'face.analyze': { req: { image: RgbImage; faceIndex?: number; mesh?: boolean }; res: { width: number; height: number; faces: FaceJson[]; selected: number | null } };
   /** DECA's coarse encoder on face crops, its raw codes (inference lane). */

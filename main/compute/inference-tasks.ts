@@ -6,6 +6,7 @@ import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
 import { DecaDetail, decaDetail } from '../deca/deca-detail';
 import { DecaEncoder } from '../deca/deca-encoder';
 import { readDetailInstall } from '../deca/detail-store';
+import { usableProviders } from '../inference/inference-engine';
 import { renderedIdentityDistance } from '../reconstruct/identity-distance';
 import type { ComputeTasks, TaskName } from './compute-tasks';
 import type { TaskContext } from './task-context';
@@ -15,6 +16,8 @@ type Handlers = { [K in TaskName]?: (req: ComputeTasks[K]['req'], ctx: TaskConte
 
 /** Tasks that run ONNX models: they go to the inference worker, which owns every session. */
 export const INFERENCE_TASKS: Handlers = {
+  'inference.providers': async (_req, _ctx, state) => ({ usable: await usableProviders(), active: state.inference().activeProviders() }),
+
   'face.analyze': async ({ image, faceIndex, mesh }, _ctx, state) => {
     const result = await state.faceAnalyzer(mesh !== false).analyzeImage(image, faceIndex);
     return { width: result.width, height: result.height, faces: result.faces.map(faceToJson), selected: result.selected };

@@ -99,6 +99,20 @@ function loadOrt(): Promise<Ort> {
 }
 
 /**
+ * The execution providers the installed onnxruntime-node can run here. onnxruntime-node lists CUDA on
+ * Linux and Windows even when its provider library was not downloaded at install (our .npmrc skips
+ * it): CUDA counts only when the library is there.
+ *
+ * ```ts
+ * await usableProviders(); // ['cpu'] on a machine without CUDA's library
+ * ```
+ */
+export async function usableProviders(): Promise<string[]> {
+  const ort = await loadOrt();
+  return ort.listSupportedBackends().map((b) => b.name).filter((name) => name !== 'cuda' || cudaLibraryInstalled());
+}
+
+/**
  * The one owner of onnxruntime-node: opens each model once (trying the preferred execution
  * provider, falling back to CPU), keeps the sessions, runs single or batched inputs, and releases
  * everything on `dispose`.
@@ -113,9 +127,15 @@ export class InferenceEngine {
   private readonly options: Required<Omit<InferenceEngineOptions, 'log'>> & Pick<InferenceEngineOptions, 'log'>;
   private readonly models = new Map<string, Promise<LoadedModel>>();
   private disposed = false;
+  private readonly used = new Set<ExecutionProviderName>();
 
   constructor(options: InferenceEngineOptions) {
     this.options = { ...INFERENCE_ENGINE_DEFAULTS, ...options };
+  }
+
+  /** The providers the sessions opened so far run on (empty before the first model is loaded). */
+  activeProviders(): ExecutionProviderName[] {
+    return [...this.used];
   }
 
   /** The provider a model runs on (after loading it). */
@@ -141,10 +161,7 @@ export class InferenceEngine {
     if (!existsSync(file)) throw new ModelFileError(id, file, `Model "${id}" is missing: ${file} does not exist`);
     if (statSync(file).size === 0) throw new ModelFileError(id, file, `Model "${id}" is empty: ${file}`);
     const ort = await loadOrt();
-    const supported = ort.listSupportedBackends().map((b) => b.name);
-    // onnxruntime-node lists CUDA on Linux and Windows even when its provider library was not
-    // downloaded at install (our .npmrc skips it): only try CUDA when the library is there.
-    const usable = supported.filter((name) => name !== 'cuda' || cudaLibraryInstalled());
+    const usable = await usableProviders();
     const order = providerOrder(this.options.provider, process.platform, usable);
     let lastError: unknown;
     for (const provider of order) {
@@ -155,6 +172,7 @@ export class InferenceEngine {
           graphOptimizationLevel: 'all',
           extra: { session: { intra_op: { allow_spinning: this.options.spinning ? '1' : '0' } } },
         });
+        this.used.add(provider);
         return { session, provider };
       } catch (e) {
         lastError = e;

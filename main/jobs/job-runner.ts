@@ -117,6 +117,11 @@ export class JobRunner {
     await this.tail.catch(() => undefined);
   }
 
+  /** How many jobs are queued or running in this process. */
+  get active(): number {
+    return this.controllers.size;
+  }
+
   cancelAll(): void {
     for (const controller of this.controllers.values()) controller.abort();
   }

@@ -125,6 +125,8 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       return meshTriangles;
     },
     // The UI gets no file-system paths or sizes, only what describes the pack.
+    'settings.get': () => studio.settingsInfo(),
+    'settings.set': (patch) => studio.updateSettings(patch),
     'packs.list': async () => (await studio.listPacks()).map(({ bytes: _bytes, path: _path, ...info }) => info),
     'packs.evaluate': async (request) => {
       await studio.ensureStarterPack();

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { ApiError } from '../../core/api/api-error';
-import type { AppInfo, ImportFileResult, JobItem } from '../../core/api/contract';
+import type { AppInfo, ImportFileResult, JobItem, SettingsInfo, StudioSettings } from '../../core/api/contract';
 import { ComputePool } from '../compute/compute-pool';
 import { startExportJob } from '../export/start-export';
 import type { ExportHeadRequest } from '../../core/api/contract';
 import { collectSources, type ImportSource } from '../import/collect-sources';
 import { importPhotos } from '../import/import-photos';
-import { readProviderSetting, type ProviderPreference } from '../inference/execution-providers';
+import { EXECUTION_PROVIDERS, readProviderSetting, type ProviderPreference } from '../inference/execution-providers';
+import { AppSettings } from './app-settings';
 import { JobRunner } from '../jobs/job-runner';
 import { PackStore } from '../packs/pack-store';
 import { ensureStarterPack } from '../packs/starter-pack';
@@ -62,6 +63,7 @@ export class Studio {
   readonly events = new EventBus();
   readonly jobs = new JobRunner(this.events);
   readonly recent: RecentProjects;
+  readonly settings: AppSettings;
   readonly packs: PackStore;
   readonly pool: ComputePool;
   readonly models: ModelService;
@@ -74,6 +76,7 @@ export class Studio {
 
   constructor(readonly options: StudioOptions) {
     this.recent = new RecentProjects(options.settingsDir);
+    this.settings = new AppSettings(options.settingsDir);
     this.packs = new PackStore(path.join(options.settingsDir, 'packs'));
     this.maxImportMegapixels = options.maxImportMegapixels ?? STUDIO_DEFAULTS.maxImportMegapixels;
     const provider = options.provider ?? readProviderSetting(options.settingsDir);
@@ -235,6 +238,33 @@ export class Studio {
    */
   startExport(request: ExportHeadRequest, onDone?: (item: JobItem) => void): number {
     return startExportJob(this, request, onDone);
+  }
+
+  /** The settings page's view: the saved settings, the providers this machine offers, the one in use. */
+  async settingsInfo(): Promise<SettingsInfo> {
+    const [settings, inference] = await Promise.all([this.settings.read(), this.pool.run('inference.providers', {}, { lane: 'inference' })]);
+    const override = this.options.provider ?? process.env.DECA_EXECUTION_PROVIDER ?? null;
+    return {
+      settings,
+      providers: EXECUTION_PROVIDERS.map((p) => ({ name: p.name, label: p.label, available: p.name === 'cpu' || (p.platforms.includes(process.platform) && inference.usable.includes(p.name)) })),
+      activeProvider: inference.active[0] ?? null,
+      providerOverride: override,
+    };
+  }
+
+  /**
+   * Saves settings. A new execution provider restarts the inference worker so the next model opens on
+   * it (its sessions are released); refused while jobs run, so none loses its models mid-way.
+   */
+  async updateSettings(patch: Partial<StudioSettings>): Promise<SettingsInfo> {
+    const before = await this.settings.read();
+    const providerChange = patch.executionProvider !== undefined && patch.executionProvider !== before.executionProvider;
+    if (providerChange && this.jobs.active > 0) throw new ApiError('conflict', 'Jobs are running: change the execution provider when they have finished');
+    if (patch.defaultPackId && !(await this.listPacks()).some((p) => p.id === patch.defaultPackId)) throw new ApiError('not-found', `No head model "${patch.defaultPackId}" is installed`);
+    const after = await this.settings.update(patch);
+    const override = this.options.provider ?? process.env.DECA_EXECUTION_PROVIDER;
+    if (providerChange && !override) await this.pool.restartInference({ provider: after.executionProvider });
+    return this.settingsInfo();
   }
 
   async appInfo(): Promise<AppInfo> {

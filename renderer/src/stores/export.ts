@@ -5,6 +5,7 @@ import { api, desktopBridge } from '../api/client';
 import { errorMessage } from '../lib/errors';
 import { followJob } from '../lib/follow-job';
 import { useLibraryStore } from './library';
+import { useSettingsStore } from './settings';
 import { useStudioStore } from './studio';
 
 /** The export dialog's choices. */
@@ -37,6 +38,7 @@ export type ExportPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 export const useExportStore = defineStore('export', () => {
   const open = ref(false);
   const packs = ref<PackInfo[]>([]);
+  let defaultsApplied = false;
   const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textures: true, textureSize: 1024, useSubject: false });
   const library = useLibraryStore();
   const studio = useStudioStore();
@@ -78,9 +80,20 @@ export const useExportStore = defineStore('export', () => {
     error.value = null;
     if (phase.value !== 'running') clearResult();
     try {
-      const [list, recs] = await Promise.all([api().call('packs.list', {}), subject.value ? api().call('subjects.reconstructions', { subjectId: subject.value.id }) : Promise.resolve([])]);
+      const [list, recs, settings] = await Promise.all([
+        api().call('packs.list', {}),
+        subject.value ? api().call('subjects.reconstructions', { subjectId: subject.value.id }) : Promise.resolve([]),
+        useSettingsStore().load(),
+      ]);
       packs.value = list;
       reconstructions.value = recs;
+      // The settings' defaults, the first time the dialog opens (later the user's last choices stay).
+      if (settings && !defaultsApplied) {
+        defaultsApplied = true;
+        choices.value.textureSize = settings.settings.textureSize;
+        const pack = settings.settings.defaultPackId;
+        if (pack && list.some((p) => p.id === pack)) choices.value.packId = pack;
+      }
       // Open on the pack the person was last reconstructed on, else keep the last choice while it is installed.
       const preferred = recs.find((r) => list.some((p) => p.id === r.packId))?.packId;
       if (preferred && !recs.some((r) => r.packId === choices.value.packId)) choices.value.packId = preferred;

@@ -4,6 +4,7 @@ import type { FitStyle, JobInfo, JobItem, PackInfo, PhotoFaces, PhotoSummary, Re
 import { api } from '../api/client';
 import { errorMessage } from '../lib/errors';
 import { followJob, jobEnded } from '../lib/follow-job';
+import { useSettingsStore } from './settings';
 
 /**
  * Face analysis in the UI: the analysis job of a subject, and the photo viewer that draws a
@@ -23,6 +24,7 @@ export const useFacesStore = defineStore('faces', () => {
   const fitJobs = ref<Record<number, JobInfo>>({});
   const packs = ref<PackInfo[]>([]);
   const fitPack = ref('starter-head');
+  let defaultPicked = false;
   const reconstruction = ref<ReconstructionView | null>(null);
   /** Changes whenever the viewer should fetch the rendered head again. */
   const fitImage = ref<string | null>(null);
@@ -145,9 +147,17 @@ export const useFacesStore = defineStore('faces', () => {
   /** The packs to reconstruct on; ICT-FaceKit when installed, else the starter head. */
   async function loadPacks(): Promise<void> {
     try {
-      packs.value = await api().call('packs.list', {});
+      const [list, settings] = await Promise.all([api().call('packs.list', {}), useSettingsStore().load()]);
+      packs.value = list;
+      // The first load picks the default (the settings' head model, else ICT-FaceKit when installed);
+      // later loads (the menu asks again on focus) keep the user's choice while it is installed.
+      if (!defaultPicked) {
+        defaultPicked = true;
+        const preferred = settings?.settings.defaultPackId;
+        if (preferred && list.some((p) => p.id === preferred)) fitPack.value = preferred;
+        else if (list.some((p) => p.id === 'ict-facekit')) fitPack.value = 'ict-facekit';
+      }
       if (!packs.value.some((p) => p.id === fitPack.value)) fitPack.value = packs.value[0]?.id ?? 'starter-head';
-      if (packs.value.some((p) => p.id === 'ict-facekit') && fitPack.value === 'starter-head') fitPack.value = 'ict-facekit';
     } catch (e) {
       error.value = errorMessage(e);
     }

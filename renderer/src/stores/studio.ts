@@ -16,8 +16,8 @@ export const useStudioStore = defineStore('studio', () => {
   /** Error of the last open/create, shown inline on the project page. */
   const error = ref<string | null>(null);
   const busy = ref(false);
-  /** Which page is shown: the library (or project chooser) or the head-model viewer. */
-  const view = ref<'library' | 'heads'>('library');
+  /** Which page is shown: the library (or project chooser), the head-model viewer or the settings. */
+  const view = ref<'library' | 'heads' | 'settings'>('library');
 
   const isDesktop = computed(() => desktopBridge() !== null);
   const recentProjects = computed(() => info.value?.recentProjects ?? []);
