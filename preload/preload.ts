@@ -7,7 +7,8 @@ export interface DecaStudioBridge {
   stage(name: string, bytes: ArrayBuffer): Promise<unknown>;
   onEvent(listener: (message: ApiEventMessage) => void): () => void;
   pathForFile(file: File): string;
-  pickFolder(purpose: 'open' | 'create' | 'export'): Promise<string | null>;
+  /** A native picker: a folder for a project or an export; a head-model file ('pack': zip or pkl). */
+  pickFolder(purpose: 'open' | 'create' | 'export' | 'pack'): Promise<string | null>;
 }
 
 const bridge: DecaStudioBridge = {

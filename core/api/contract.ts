@@ -328,6 +328,14 @@ export interface ApiMethods {
   /** Triangles (index triples) of the 468-point face mesh, for drawing its wireframe. */
   'perception.meshTriangles': { req: Record<string, never>; res: number[] };
   'packs.list': { req: Record<string, never>; res: PackInfo[] };
+  /**
+   * Installs a head model from a file or folder on this machine (ICT-FaceKit zip or folder; FLAME .pkl with
+   * optional landmark embedding, masks and DECA's head_template.obj for UVs); resolves when installed.
+   * Progress arrives as `packs.progress` events, the new list as `packs.changed`.
+   */
+  'packs.install': { req: { path: string; flameLandmarks?: string; flameMasks?: string; flameUv?: string }; res: PackInfo };
+  /** Removes an installed head model (refused while jobs run); the projects' reconstructions on it stay. */
+  'packs.remove': { req: { id: string }; res: null };
   /** Evaluates a pack head (forward model) for the viewer. */
   'packs.evaluate': { req: HeadMeshRequest; res: HeadMesh };
   /** Starts an export job; its one result item's `source` is the written file. */
@@ -350,6 +358,10 @@ export interface ApiEvents {
   'job.updated': { job: JobInfo; item: JobItem | null };
   'library.changed': { subjectId: number | null };
   'project.changed': { project: ProjectInfo | null };
+  /** A head model is being installed: the reading's progress (0…1). */
+  'packs.progress': { path: string; fraction: number };
+  /** The installed head models changed (installed or removed): the new list. */
+  'packs.changed': { packs: PackInfo[] };
 }
 export type ApiEventName = keyof ApiEvents;
 /** An event on the wire: a union discriminated by `event`. */

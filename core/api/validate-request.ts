@@ -141,6 +141,8 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'subjects.head': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),
   'subjects.reconstructions': object({ subjectId: { check: id } }),
   'packs.list': empty,
+  'packs.install': object({ path: { check: path }, flameLandmarks: { check: path, optional: true }, flameMasks: { check: path, optional: true }, flameUv: { check: path, optional: true } }),
+  'packs.remove': object({ id: { check: packId } }),
   'packs.evaluate': object({
     packId: { check: packId },
     shape: { check: coefficients, optional: true },

@@ -123,6 +123,8 @@ export interface ComputeTasks {
   'pack.load': { req: { dir: string; id: string; key: string }; res: HeadModel };
   /** The pack's fitter tables (fit points with and without the photometric block). */
   'pack.tables': { req: { pack: PackRef }; res: FitTables };
+  /** Reads a user's head-model download (ICT-FaceKit zip or folder, FLAME .pkl with its extras) and saves it as a pack in `packsDir`; progress is the reading's fraction. */
+  'pack.install': { req: { packsDir: string; source: string; flameLandmarks?: string; flameMasks?: string; flameUv?: string }; res: { id: string; name: string } };
   /** The execution providers this machine's onnxruntime offers, and those the loaded sessions run on (inference lane). */
   'inference.providers': { req: Record<string, never>; res: { usable: string[]; active: string[] } };
   /** The face pipeline on a decoded photo (inference lane); `faceIndex` picks the selected face, `mesh: false` skips FaceMesh. */

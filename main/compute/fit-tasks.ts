@@ -7,6 +7,8 @@ import { toShared } from './shared-data';
 import type { ComputeTasks, TaskName } from './compute-tasks';
 import type { TaskContext } from './task-context';
 import type { WorkerState } from './worker-state';
+import { readModelSource } from '../packs/import-model-source';
+import { PackStore } from '../packs/pack-store';
 
 type Handlers = { [K in TaskName]?: (req: ComputeTasks[K]['req'], ctx: TaskContext, state: WorkerState) => Promise<ComputeTasks[K]['res']> | ComputeTasks[K]['res'] };
 
@@ -16,6 +18,13 @@ type Handlers = { [K in TaskName]?: (req: ComputeTasks[K]['req'], ctx: TaskConte
  * where and records each stage's outcome).
  */
 export const FIT_TASKS: Handlers = {
+  'pack.install': async ({ packsDir, source, ...extras }, ctx) => {
+    const model = await readModelSource(source, { ...extras, onProgress: (f) => ctx.progress(f) });
+    ctx.throwIfStopped();
+    await new PackStore(packsDir).save(model);
+    return { id: model.id, name: model.name };
+  },
+
   'pack.tables': ({ pack }) => {
     const points = buildFitPoints(pack.model);
     // The photometric points share the landmark points' Gram tables (one copy in shared memory).

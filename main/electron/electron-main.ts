@@ -51,6 +51,14 @@ app.whenReady().then(() => {
   registerIpcBridge(ipcMain, studio, rendererIndexUrl, () => (mainWindow ? [mainWindow.webContents] : []));
   ipcMain.handle(IPC_CHANNELS.pickFolder, async (event, purpose: unknown) => {
     if (!isOwnRendererUrl(event.senderFrame?.url ?? '', rendererIndexUrl) || !mainWindow) return null;
+    if (purpose === 'pack') {
+      const picked = await dialog.showOpenDialog(mainWindow, {
+        title: 'Choose a head model to install (ICT-FaceKit zip, FLAME .pkl)',
+        properties: ['openFile'],
+        filters: [{ name: 'Head models', extensions: ['zip', 'pkl'] }],
+      });
+      return picked.canceled ? null : (picked.filePaths[0] ?? null);
+    }
     const create = purpose === 'create' || purpose === 'export';
     const result = await dialog.showOpenDialog(mainWindow, {
       title: purpose === 'export' ? 'Choose a folder for the exported head' : create ? 'Choose a folder for the new project' : 'Open a DECA Studio project',

@@ -127,7 +127,12 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     // The UI gets no file-system paths or sizes, only what describes the pack.
     'settings.get': () => studio.settingsInfo(),
     'settings.set': (patch) => studio.updateSettings(patch),
-    'packs.list': async () => (await studio.listPacks()).map(({ bytes: _bytes, path: _path, ...info }) => info),
+    'packs.list': () => studio.packInfos(),
+    'packs.install': (request) => studio.installPack(request),
+    'packs.remove': async ({ id }) => {
+      await studio.removePack(id);
+      return null;
+    },
     'packs.evaluate': async (request) => {
       await studio.ensureStarterPack();
       const m = await studio.pool.run('pack.evaluate', { pack: await studio.models.pack(request.packId), request });

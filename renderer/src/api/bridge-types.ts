@@ -6,7 +6,7 @@ export interface DecaStudioBridge {
   stage(name: string, bytes: ArrayBuffer): Promise<unknown>;
   onEvent(listener: (message: ApiEventMessage) => void): () => void;
   pathForFile(file: File): string;
-  pickFolder(purpose: 'open' | 'create' | 'export'): Promise<string | null>;
+  pickFolder(purpose: 'open' | 'create' | 'export' | 'pack'): Promise<string | null>;
 }
 
 declare global {

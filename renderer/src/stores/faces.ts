@@ -144,6 +144,12 @@ export const useFacesStore = defineStore('faces', () => {
     fitImage.value = null;
   }
 
+  // A head model installed or removed (any window): the reconstruct menu follows without a reload.
+  api().on('packs.changed', ({ packs: next }) => {
+    packs.value = next;
+    if (!next.some((p) => p.id === fitPack.value)) fitPack.value = next[0]?.id ?? 'starter-head';
+  });
+
   /** The packs to reconstruct on; ICT-FaceKit when installed, else the starter head. */
   async function loadPacks(): Promise<void> {
     try {

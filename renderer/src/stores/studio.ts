@@ -76,7 +76,7 @@ export const useStudioStore = defineStore('studio', () => {
   }
 
   /** Electron only: the native folder picker; null when cancelled or in browser mode. */
-  async function pickFolder(purpose: 'open' | 'create' | 'export'): Promise<string | null> {
+  async function pickFolder(purpose: 'open' | 'create' | 'export' | 'pack'): Promise<string | null> {
     try {
       return (await desktopBridge()?.pickFolder(purpose)) ?? null;
     } catch (e) {
