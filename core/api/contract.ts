@@ -188,6 +188,30 @@ export interface ReconstructedHeadMesh {
   hasDetail: boolean;
 }
 
+/**
+ * A subject's head as a rig the viewer poses by itself (see core/expression/head-rig.ts): arrays are
+ * base64 of little-endian binary. `mesh` is the neutral head as drawn (per corner, with UVs and
+ * tangents); `cornerVertices` says which rig vertex each drawn corner is, so a posed rig updates it.
+ */
+export interface HeadRig {
+  mesh: ReconstructedHeadMesh;
+  /** Drawn corners' rig vertex indices (mesh.triangleCount × 3, Uint32). */
+  cornerVertices: string;
+  /** V×3 Float32 rest vertices (the subject's shape, neutral). */
+  neutral: string;
+  /** F×3 Uint32, every triangle of the pack. */
+  triangles: string;
+  expressions: { name: string; indices: string; deltas: string; scale: number }[];
+  /** 52 × K Float32 (ARKit order × expression shapes). */
+  arkitToExpression: string;
+  /** Whether every ARKit shape reaches the pack (named shapes, or a geometric transfer for PCA packs). */
+  arkitMapped: boolean;
+  joints: { names: string[]; parents: number[]; regressorRow: string; regressorCol: string; regressorValue: string };
+  /** V×J Float32. */
+  skinWeights: string;
+  pose: { indices: string; deltas: string; scale: number }[] | null;
+}
+
 /** An installed head-model pack, as the UI lists it. */
 export interface PackInfo {
   id: string;
@@ -323,6 +347,8 @@ export interface ApiMethods {
   'photos.head': { req: { photoId: number }; res: ReconstructedHeadMesh | null };
   /** A subject's shared head (shape only, neutral) on a pack (the newest reconstructed one by default), or null. */
   'subjects.head': { req: { subjectId: number; packId?: string }; res: ReconstructedHeadMesh | null };
+  /** A subject's head as a rig the viewer poses itself (expression sliders, retargeting, clips); null without a reconstruction. */
+  'subjects.rig': { req: { subjectId: number; packId?: string }; res: HeadRig | null };
   /** A subject's newest reconstruction per pack, newest first (empty before any). */
   'subjects.reconstructions': { req: { subjectId: number }; res: SubjectReconstruction[] };
   /** Triangles (index triples) of the 468-point face mesh, for drawing its wireframe. */

@@ -139,6 +139,7 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'photos.reconstruction': object({ photoId: { check: id } }),
   'photos.head': object({ photoId: { check: id } }),
   'subjects.head': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),
+  'subjects.rig': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),
   'subjects.reconstructions': object({ subjectId: { check: id } }),
   'packs.list': empty,
   'packs.install': object({ path: { check: path }, flameLandmarks: { check: path, optional: true }, flameMasks: { check: path, optional: true }, flameUv: { check: path, optional: true } }),

@@ -1,3 +1,4 @@
+import { buildHeadRig } from '../../core/expression/head-rig';
 import path from 'node:path';
 import sharp from 'sharp';
 import { renderHeadPreview } from '../../core/geometry/render-head-preview';
@@ -59,6 +60,14 @@ export const MEDIA_TASKS: Handlers = {
       return raw(renderFitOverlay(model, vertices, normals, camera, req.background, { photo: photo68, model: model68 }, { opacity: req.opacity }), 4);
     }
     return raw(renderHeadPreview(model, vertices, normals, { width: W, height: H, view: { scale: camera.scale, offsetX: camera.tx, offsetY: camera.ty }, transparent: true }), 4);
+  },
+
+  'head.rig': ({ pack, shape, arkitToExpression }, _ctx, state) => {
+    const { model } = state.pack(pack);
+    const keep = opaqueTriangles(model.triangles, model.regions.overlays);
+    const corners: number[] = [];
+    for (let t = 0; t < keep.length; t++) if (keep[t]) corners.push(model.triangles[t * 3]!, model.triangles[t * 3 + 1]!, model.triangles[t * 3 + 2]!);
+    return { rig: buildHeadRig(model, shape, { arkitToExpression }), cornerVertices: Uint32Array.from(corners) };
   },
 
   'head.mesh': ({ pack, shape, expression, jaw }, _ctx, state) => {

@@ -1,3 +1,4 @@
+import { subjectRig } from '../expression/subject-rig';
 import { ApiError } from '../../core/api/api-error';
 import type { ApiHandlers, PhotoFaces } from '../../core/api/contract';
 import { readCanonicalFaceMeshAsset } from '../packs/starter-pack';
@@ -111,6 +112,10 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     'photos.head': async ({ photoId }) => {
       photoOf(photoId);
       return photoHeadMesh(studio, photoId);
+    },
+    'subjects.rig': async ({ subjectId, packId }) => {
+      if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
+      return subjectRig(studio, subjectId, packId);
     },
     'subjects.head': async ({ subjectId, packId }) => {
       if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);

@@ -30,6 +30,7 @@ const VALID: Record<ApiMethod, Record<string, unknown>> = {
   'photos.reconstruction': { photoId: 1 },
   'photos.head': { photoId: 1 },
   'subjects.head': { subjectId: 1, packId: 'ict-facekit' },
+  'subjects.rig': { subjectId: 1, packId: 'ict-facekit' },
   'subjects.reconstructions': { subjectId: 1 },
   'packs.list': {},
   'packs.install': { path: '/downloads/ICT-FaceKit-master.zip', flameUv: '/downloads/head_template.obj' },

@@ -1,0 +1,50 @@
+import type { HeadRig } from '../../core/api/contract';
+import type { Studio } from '../services/studio';
+import { subjectHeadMesh } from '../reconstruct/reconstruction-views';
+
+const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+/**
+ * A subject's head as a rig the viewer poses itself (expression sliders, retargeting, clips): the
+ * neutral head as the 3D view draws it, plus the rig (their shape baked in, the pack's expression
+ * shapes, skeleton, skinning). Built in a worker once per reconstruction; null without one.
+ *
+ * ```ts
+ * const rig = await subjectRig(studio, subjectId, 'ict-facekit');
+ * ```
+ */
+export async function subjectRig(studio: Studio, subjectId: number, packId?: string): Promise<HeadRig | null> {
+  const mesh = await subjectHeadMesh(studio, subjectId, packId);
+  if (!mesh) return null;
+  const rec = studio.requireProject().library.reconstructions.get(mesh.reconstructionId)!;
+  const wire = await studio.views.get(
+    `rig:${rec.id}`,
+    async () => {
+      const pack = await studio.models.pack(rec.packId);
+      const { rig, cornerVertices } = await studio.pool.run('head.rig', { pack, shape: rec.shape, arkitToExpression: null });
+      const K = rig.expressions.length;
+      // ARKit shapes reach a named pack (ICT-FaceKit, the starter head) by name; a PCA pack (FLAME) needs a transfer.
+      let mapped = 0;
+      for (let a = 0; a < rig.arkitToExpression.length / Math.max(1, K); a++) if (rig.arkitToExpression.subarray(a * K, (a + 1) * K).some((w) => w !== 0)) mapped++;
+      return {
+        cornerVertices: b64(cornerVertices),
+        neutral: b64(rig.neutral),
+        triangles: b64(rig.triangles),
+        expressions: rig.expressions.map((e) => ({ name: e.name, indices: b64(e.indices), deltas: b64(e.deltas), scale: e.scale })),
+        arkitToExpression: b64(rig.arkitToExpression),
+        arkitMapped: mapped > 0,
+        joints: {
+          names: rig.joints.names,
+          parents: Array.from(rig.joints.parents),
+          regressorRow: b64(rig.joints.regressorRow),
+          regressorCol: b64(rig.joints.regressorCol),
+          regressorValue: b64(rig.joints.regressorValue),
+        },
+        skinWeights: b64(rig.skinWeights),
+        pose: rig.pose ? rig.pose.map((p) => ({ indices: b64(p.indices), deltas: b64(p.deltas), scale: p.scale })) : null,
+      };
+    },
+    (r) => r.neutral.length * 2 + r.skinWeights.length + r.expressions.reduce((s, e) => s + e.indices.length + e.deltas.length, 0),
+  );
+  return { mesh, ...wire };
+}

@@ -1,0 +1,91 @@
+import type { HeadRig } from '../../../core/api/contract';
+import { arkitToRigExpression, rigHeadModel, type HeadRigArrays } from '../../../core/expression/head-rig';
+import { ARKIT_BLENDSHAPES } from '../../../core/expression/arkit-names';
+import type { HeadModel } from '../../../core/head-model/head-model';
+import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
+import { poseHead } from '../../../core/geometry/pose-head';
+import { decodeBase64 } from './base64';
+
+/** A pose of a rig: ARKit's 52 weights (ARKIT_BLENDSHAPES order) and the jaw rotation (axis-angle, radians). */
+export interface RigPose {
+  arkit: ArrayLike<number>;
+  jaw: readonly [number, number, number];
+}
+
+/**
+ * Poses a subject's rig in the renderer: the same evaluator and the same posing as the studio's 3D
+ * view (`poseHead`), so the head on screen is the one the studio would send, with no round trip per
+ * slider move. The output arrays are reused: upload them before the next call.
+ *
+ * ```ts
+ * const poser = new RigPoser(await api().call('subjects.rig', { subjectId }));
+ * const { positions, normals } = poser.pose({ arkit: weights, jaw: [0.2, 0, 0] });
+ * ```
+ */
+export class RigPoser {
+  readonly model: HeadModel;
+  /** Pack expression weights reached by ARKit; false for PCA packs without a transfer. */
+  readonly arkitMapped: boolean;
+  private readonly evaluator: HeadModelEvaluator;
+  private readonly corners: Uint32Array;
+  private readonly map: Float32Array;
+  private readonly psi: Float64Array<ArrayBuffer>;
+  readonly positions: Float32Array;
+  readonly normals: Float32Array;
+  /** Milliseconds the last `pose` took (evaluation and the corners' copy). */
+  lastMs = 0;
+
+  constructor(rig: HeadRig) {
+    const arrays: HeadRigArrays = {
+      neutral: decodeBase64(rig.neutral, Float32Array),
+      triangles: decodeBase64(rig.triangles, Uint32Array),
+      expressions: rig.expressions.map((e) => ({ name: e.name, indices: decodeBase64(e.indices, Uint32Array), deltas: decodeBase64(e.deltas, Int16Array), scale: e.scale })),
+      arkitToExpression: decodeBase64(rig.arkitToExpression, Float32Array),
+      joints: {
+        names: rig.joints.names,
+        parents: Int32Array.from(rig.joints.parents),
+        regressorRow: decodeBase64(rig.joints.regressorRow, Uint32Array),
+        regressorCol: decodeBase64(rig.joints.regressorCol, Uint32Array),
+        regressorValue: decodeBase64(rig.joints.regressorValue, Float32Array),
+      },
+      skinWeights: decodeBase64(rig.skinWeights, Float32Array),
+      pose: rig.pose?.map((p) => ({ indices: decodeBase64(p.indices, Uint32Array), deltas: decodeBase64(p.deltas, Int16Array), scale: p.scale })) ?? null,
+    };
+    this.model = rigHeadModel(arrays);
+    this.arkitMapped = rig.arkitMapped;
+    this.map = arrays.arkitToExpression;
+    this.corners = decodeBase64(rig.cornerVertices, Uint32Array);
+    if (this.corners.length !== rig.mesh.triangleCount * 3) throw new Error('The rig does not match its mesh');
+    // WebAssembly SIMD where the page allows it (the CSP does), else the scalar kernel.
+    let evaluator: HeadModelEvaluator;
+    try {
+      evaluator = new HeadModelEvaluator(this.model, { simd: true });
+    } catch {
+      evaluator = new HeadModelEvaluator(this.model, { simd: false });
+    }
+    this.evaluator = evaluator;
+    this.psi = new Float64Array(this.model.expression.count);
+    this.positions = new Float32Array(this.corners.length * 3);
+    this.normals = new Float32Array(this.corners.length * 3);
+  }
+
+  /** The head in a pose, per drawn corner (the mesh's order). */
+  pose(p: RigPose): { positions: Float32Array; normals: Float32Array } {
+    const t0 = performance.now();
+    if (p.arkit.length !== ARKIT_BLENDSHAPES.length) throw new Error(`A pose needs ${ARKIT_BLENDSHAPES.length} ARKit weights`);
+    arkitToRigExpression(this.map, p.arkit, this.psi.length, this.psi);
+    const out = poseHead(this.evaluator, this.model, [], { rotation: [0, 0, 0], jaw: [p.jaw[0], p.jaw[1], p.jaw[2]], expression: this.psi });
+    const { corners, positions, normals } = this;
+    for (let i = 0; i < corners.length; i++) {
+      const v = corners[i]! * 3;
+      positions[i * 3] = out.vertices[v]!;
+      positions[i * 3 + 1] = out.vertices[v + 1]!;
+      positions[i * 3 + 2] = out.vertices[v + 2]!;
+      normals[i * 3] = out.normals[v]!;
+      normals[i * 3 + 1] = out.normals[v + 1]!;
+      normals[i * 3 + 2] = out.normals[v + 2]!;
+    }
+    this.lastMs = performance.now() - t0;
+    return { positions, normals };
+  }
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, runCli } from '../helpers/cli';
+import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
+import { openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
+
+// Posing a subject's head in the renderer: the rig is fetched once, ARKit sliders move the head with
+// no request to the studio per slider move, and the mouth opens where the mouth is.
+
+let tmp: ReturnType<typeof makeTempDir>;
+let studio: StudioPage;
+
+beforeAll(async () => {
+  ensureBuilt({ renderer: true });
+  tmp = makeTempDir('deca-e2e-pose-');
+  const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
+  const projectDir = path.join(tmp.dir, 'Pose.decastudio');
+  expect(runCli(['project', 'create', projectDir, '--name', 'Pose'], env).code).toBe(0);
+  expect(runCli(['import', projectDir, '--subject', 'Ann', path.join(SHARED_PHOTOS, 'london_frl/p002/002_03_neutral_front.jpg')], env).code).toBe(0);
+  const fit = runCli(['reconstruct', projectDir, '--subject', 'Ann', '--pack', 'starter-head'], env);
+  expect(fit.code, fit.stderr).toBe(0);
+  studio = await openStudioPage(env, projectDir);
+}, 120_000);
+
+afterAll(async () => {
+  await studio?.close();
+  tmp?.cleanup();
+});
+
+type Page = WatchedPage['page'];
+
+/** A copy of the viewport's pixels kept in the page under `key` once the head is drawn. */
+async function grab(page: Page, key: string): Promise<void> {
+  await page.getByTestId('head-viewport').evaluate((el, name) => {
+    const c = el as HTMLCanvasElement;
+    const ctx = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height }).getContext('2d')!;
+    ctx.drawImage(c, 0, 0);
+    const w = window as unknown as { __grabs?: Record<string, ImageData> };
+    (w.__grabs ??= {})[name] = ctx.getImageData(0, 0, c.width, c.height);
+  }, key);
+}
+
+/** Rows (0 = top, 1 = bottom) of the head where grabs `a` and `b` differ, and the share of head pixels that changed. */
+function difference(page: Page, a: string, b: string): Promise<{ changed: number; top: number; bottom: number; head: number }> {
+  return page.evaluate(
+    ([ka, kb]) => {
+      const g = (window as unknown as { __grabs: Record<string, ImageData> }).__grabs;
+      const A = g[ka!]!, B = g[kb!]!;
+      let head = 0, changed = 0, top = 1, bottom = 0, headTop = 1, headBottom = 0;
+      for (let y = 0; y < A.height; y++)
+        for (let x = 0; x < A.width; x++) {
+          const i = (y * A.width + x) * 4;
+          const bg = Math.abs(A.data[i]! - 38) + Math.abs(A.data[i + 1]! - 41) + Math.abs(A.data[i + 2]! - 46) < 12;
+          if (!bg) (head++, (headTop = Math.min(headTop, y / A.height)), (headBottom = Math.max(headBottom, y / A.height)));
+          const d = Math.abs(A.data[i]! - B.data[i]!) + Math.abs(A.data[i + 1]! - B.data[i + 1]!) + Math.abs(A.data[i + 2]! - B.data[i + 2]!);
+          if (d > 24) (changed++, (top = Math.min(top, y / A.height)), (bottom = Math.max(bottom, y / A.height)));
+        }
+      // Rows as a fraction of the head's own height.
+      const span = Math.max(1e-6, headBottom - headTop);
+      return { changed: changed / Math.max(1, head), top: (top - headTop) / span, bottom: (bottom - headTop) / span, head };
+    },
+    [a, b],
+  );
+}
+
+describe('posing a subject’s head in the renderer', () => {
+  it('opens the jaw and smiles with ARKit sliders, without asking the studio, where the mouth is', async () => {
+    const { page } = studio.watched;
+    await page.getByTestId('subject-item').first().click();
+    await page.getByTestId('subject-head-open').click();
+    const dialog = page.getByTestId('subject-head');
+    await dialog.getByTestId('pose-panel').waitFor({ timeout: 60_000 });
+    // The head is drawn (not the background alone) before the first grab.
+    await expect.poll(async () => (await grab(page, 'neutral'), (await difference(page, 'neutral', 'neutral')).head), { timeout: 60_000 }).toBeGreaterThan(1000);
+    await page.waitForTimeout(1500);
+    await grab(page, 'neutral');
+
+    const calls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/')) calls.push(r.url());
+    });
+    await dialog.getByTestId('pose-jawOpen').fill('1');
+    await dialog.getByTestId('pose-mouthSmileLeft').fill('1');
+    await dialog.getByTestId('pose-mouthSmileRight').fill('1');
+    await expect.poll(() => dialog.getByTestId('pose-ms').textContent()).toMatch(/pose \d+\.\d ms/);
+    await page.waitForTimeout(1500);
+    await grab(page, 'open');
+    await screenshot(page, 'pose-00-jaw-open-smile');
+    expect(calls).toEqual([]);
+
+    const d = await difference(page, 'neutral', 'open');
+    console.log(`pose: ${(d.changed * 100).toFixed(1)} % of the head changed, rows ${d.top.toFixed(2)}–${d.bottom.toFixed(2)} of its height; ${await dialog.getByTestId('pose-ms').textContent()}`);
+    // The lower face moves (mouth, chin, the cheeks a smile lifts); the brows, forehead and scalp do not.
+    expect(d.changed).toBeGreaterThan(0.01);
+    expect(d.top).toBeGreaterThan(0.3);
+
+    await dialog.getByTestId('pose-reset').click();
+    await page.waitForTimeout(1500);
+    await grab(page, 'back');
+    expect((await difference(page, 'neutral', 'back')).changed).toBeLessThan(0.002);
+    await dialog.getByTestId('subject-head-close').click();
+    expect(unexpectedProblems(studio.watched)).toEqual([]);
+  });
+});
