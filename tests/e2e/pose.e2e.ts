@@ -101,4 +101,42 @@ describe('posing a subject’s head in the renderer', () => {
     await dialog.getByTestId('subject-head-close').click();
     expect(unexpectedProblems(studio.watched)).toEqual([]);
   });
+
+  it('has a view toolbar: wireframe, raking light, and a reset after orbiting', async () => {
+    const { page } = studio.watched;
+    await page.getByTestId('subject-head-open').click();
+    const dialog = page.getByTestId('subject-head');
+    await dialog.getByTestId('pose-panel').waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await grab(page, 'base'), (await difference(page, 'base', 'base')).head), { timeout: 60_000 }).toBeGreaterThan(1000);
+    await page.waitForTimeout(1500);
+    await grab(page, 'base');
+    await dialog.getByTestId('viewport-wireframe').check();
+    await page.waitForTimeout(1500);
+    await grab(page, 'wire');
+    await screenshot(page, 'pose-01-wireframe');
+    // Triangle edges over the skin: many head pixels change.
+    expect((await difference(page, 'base', 'wire')).changed).toBeGreaterThan(0.2);
+    await dialog.getByTestId('viewport-wireframe').uncheck();
+    await dialog.getByTestId('viewport-lighting').selectOption('raking');
+    await page.waitForTimeout(1500);
+    await grab(page, 'raking');
+    await screenshot(page, 'pose-02-raking-light');
+    expect((await difference(page, 'base', 'raking')).changed).toBeGreaterThan(0.2);
+    await dialog.getByTestId('viewport-lighting').selectOption('studio');
+    // Orbit, then reset: the view is the one it opened with.
+    const box = (await dialog.getByTestId('head-viewport').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 160, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForTimeout(1500);
+    await grab(page, 'turned');
+    expect((await difference(page, 'base', 'turned')).changed).toBeGreaterThan(0.1);
+    await dialog.getByTestId('viewport-reset').click();
+    await page.waitForTimeout(1500);
+    await grab(page, 'reset');
+    expect((await difference(page, 'base', 'reset')).changed).toBeLessThan(0.002);
+    await dialog.getByTestId('subject-head-close').click();
+    expect(unexpectedProblems(studio.watched)).toEqual([]);
+  });
 });

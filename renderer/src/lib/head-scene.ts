@@ -20,6 +20,21 @@ export interface HeadSceneOptions {
 export const HEAD_SCENE_DEFAULTS: HeadSceneOptions = { radius: 0.7, targetY: 0, sky: 0.55, key: 0.8, preserveDrawingBuffer: false };
 
 /**
+ * How the head is lit: `studio` (the scene's sky and key), `flat` (sky only: the texture as it is),
+ * `raking` (a low light from the side that shows relief: the detail layer, fit bumps, seams).
+ */
+export type HeadLighting = 'studio' | 'flat' | 'raking';
+
+export interface HeadScene {
+  engine: Engine;
+  scene: Scene;
+  /** Back to the camera the view opened with (facing the head). */
+  resetView(): void;
+  setLighting(lighting: HeadLighting): void;
+  dispose(): void;
+}
+
+/**
  * A Babylon scene for looking at a head: right-handed (+Z out of the face, as packs and glTF are),
  * an orbit camera on the canvas, sky and key lights, rendering until disposed; the canvas's size
  * is watched until `dispose`. Plain objects: keep them out of Vue's reactivity.
@@ -28,7 +43,7 @@ export const HEAD_SCENE_DEFAULTS: HeadSceneOptions = { radius: 0.7, targetY: 0, 
  * const { scene, dispose } = createHeadScene(canvas, { radius: 0.42 });
  * ```
  */
-export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<HeadSceneOptions> = {}): { engine: Engine; scene: Scene; dispose: () => void } {
+export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<HeadSceneOptions> = {}): HeadScene {
   const o = { ...HEAD_SCENE_DEFAULTS, ...options };
   const engine = new Engine(canvas, true, { preserveDrawingBuffer: o.preserveDrawingBuffer, stencil: false });
   const scene = new Scene(engine);
@@ -40,8 +55,10 @@ export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<Head
   camera.lowerRadiusLimit = 0.2;
   camera.upperRadiusLimit = 3;
   camera.attachControl(canvas, true);
-  new HemisphericLight('sky', new Vector3(0, 1, 0.3), scene).intensity = o.sky;
-  new DirectionalLight('key', new Vector3(0.35, -0.45, -0.82), scene).intensity = o.key;
+  const sky = new HemisphericLight('sky', new Vector3(0, 1, 0.3), scene);
+  sky.intensity = o.sky;
+  const key = new DirectionalLight('key', new Vector3(0.35, -0.45, -0.82), scene);
+  key.intensity = o.key;
   engine.runRenderLoop(() => scene.render());
   // Watch the canvas itself, not the window: a canvas created inside a closed <dialog> (or any hidden
   // box) has no size yet, and would otherwise stay at its 300×150 default, stretched, after showModal.
@@ -50,6 +67,18 @@ export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<Head
   return {
     engine,
     scene,
+    resetView: () => {
+      camera.alpha = Math.PI / 2;
+      camera.beta = Math.PI / 2;
+      camera.radius = o.radius;
+      camera.target = new Vector3(0, o.targetY, 0);
+    },
+    setLighting: (lighting) => {
+      sky.intensity = lighting === 'flat' ? 1 : lighting === 'raking' ? 0.15 : o.sky;
+      key.intensity = lighting === 'flat' ? 0 : lighting === 'raking' ? 1.1 : o.key;
+      // Raking: from the subject's left, nearly along the face, slightly from above.
+      key.direction = lighting === 'raking' ? new Vector3(-0.95, -0.2, -0.25) : new Vector3(0.35, -0.45, -0.82);
+    },
     dispose: () => {
       resized.disconnect();
       engine.dispose();
