@@ -126,6 +126,13 @@ async function grab(page: Page, state: 'on' | 'off', key: string): Promise<void>
 describe('the subject review workspace', () => {
   it('shows each photo’s state and errors, and remembers the chosen reconstruction across a reload', async () => {
     const { page } = watched;
+    // The photo grid (the subject's first view) carries each photo's state on the newest reconstruction too.
+    await page.getByText('Ann', { exact: true }).first().click();
+    const card = (name: string) => page.locator(`[data-testid="photo-card"][data-photo-name="${name}"]`);
+    await expect.poll(() => card(PROFILE).getByTestId('photo-state').textContent().catch(() => null), { timeout: 20_000 }).toBe('rejected');
+    expect(await card(PROFILE).getByTestId('photo-reason').textContent()).toBe('too far in profile');
+    expect(await card(SMILING).getByTestId('photo-state').textContent()).toMatch(/^fitted · NME 0\.\d{3}$/);
+    await screenshot(page, 'subject-review-00-grid-states');
     await openReview(page);
     // ICT-FaceKit is Ann's newest reconstruction: shown first, without detail.
     await expect.poll(() => page.getByTestId('review-pack').inputValue(), { timeout: 20_000 }).toBe('ict-facekit');
@@ -138,14 +145,29 @@ describe('the subject review workspace', () => {
     expect(api.photos.filter((p) => p.nme !== null).map((p) => p.nme!.toFixed(3))).toContain(nme.toFixed(3));
     await screenshot(page, 'subject-review-01-ict-statuses');
 
+    await page.getByTestId('coarse-image').waitFor({ timeout: 30_000 });
+    const ictRender = (await page.getByTestId('coarse-image').getAttribute('href'))!;
+    expect(ictRender).toMatch(/pack=ict-facekit/);
+
     await page.getByTestId('review-pack').selectOption('starter-head');
     await expect.poll(() => page.getByTestId('review-summary').textContent(), { timeout: 20_000 }).toMatch(/3 fitted, 1 rejected, detail solved/);
+    await expect.poll(() => page.getByTestId('coarse-image').getAttribute('href'), { timeout: 20_000 }).toMatch(/pack=starter-head/);
+    // The two packs' renders of the same photo are different heads (not the newest one twice).
+    const packs = await renderDifference(page, ictRender, (await page.getByTestId('coarse-image').getAttribute('href'))!, [0, 0, 0, 0]);
+    console.log(`ICT-FaceKit vs starter-head coarse render of ${SMILING}: ${packs.outsideChanged} of ${packs.outside} pixels differ`);
+    expect(packs.outsideChanged).toBeGreaterThan(0.02 * packs.outside);
     expect(await film(page, SMILING).getByTestId('badge-detail').textContent()).toMatch(/detail -\d+ %/);
 
     await page.reload();
     await openReview(page);
     await expect.poll(() => page.getByTestId('review-pack').inputValue(), { timeout: 20_000 }).toBe('starter-head');
     await expect.poll(() => page.getByTestId('review-summary').textContent()).toMatch(/detail solved/);
+    // The photo viewer (from the grid) shows the chosen reconstruction too.
+    await page.getByTestId('tab-photos').click();
+    await page.locator(`[data-testid="photo-card"][data-photo-name="${SMILING}"] [data-testid="photo-open"]`).click();
+    await expect.poll(() => page.getByTestId('fit-info').textContent(), { timeout: 20_000 }).toMatch(/Reconstructed on starter-head/);
+    await page.getByTestId('viewer-close').click();
+    await page.getByTestId('tab-review').click();
     expect(unexpectedProblems(watched)).toEqual([]);
   });
 
@@ -165,7 +187,7 @@ describe('the subject review workspace', () => {
     await screenshot(page, 'subject-review-02-swap-same-person');
     // The four views at their own size, to look at the swap closely.
     await page.getByTestId('view-swap').scrollIntoViewIfNeeded();
-    await page.locator('[data-testid="subject-review"] .views').screenshot({ path: path.join(E2E_TMP, 'subject-review-02b-views-same-person.png') });
+    await page.locator('[data-testid="subject-review"] .main').screenshot({ path: path.join(E2E_TMP, 'subject-review-02b-views-same-person.png') });
     const api = await callApi<{ samePerson: boolean; photometricRms: { coarse: number; own: number; swapped: number } }>(page, 'detail.swap', { photoId: smiling, fromPhotoId: neutral, packId: 'starter-head' });
     console.log(`swap ${SMILING} ← ${NEUTRAL}: RMS coarse ${api.photometricRms.coarse}, own ${api.photometricRms.own}, swapped ${api.photometricRms.swapped}`);
     expect(api.samePerson).toBe(true);
@@ -194,7 +216,7 @@ describe('the subject review workspace', () => {
     expect(controlApi.samePerson).toBe(false);
     expect(control.shown).toEqual(controlApi.photometricRms);
     await screenshot(page, 'subject-review-03-swap-control');
-    await page.locator('[data-testid="subject-review"] .views').screenshot({ path: path.join(E2E_TMP, 'subject-review-03b-views-control.png') });
+    await page.locator('[data-testid="subject-review"] .main').screenshot({ path: path.join(E2E_TMP, 'subject-review-03b-views-control.png') });
     expect(unexpectedProblems(watched)).toEqual([]);
   });
 

@@ -66,6 +66,8 @@ export const useReviewStore = defineStore('review', () => {
   function setWorkspace(w: SubjectWorkspace): void {
     workspace.value = w;
     remember(WORKSPACE_KEY, w);
+    // The 3D head is only fetched while the workspace shows it.
+    if (w === 'review' && !headMesh.value) void select(selectedId.value, true);
   }
 
   /** Opens a subject's review: its packs, the remembered (or newest) one, and its photos' states. */
@@ -130,7 +132,8 @@ export const useReviewStore = defineStore('review', () => {
     try {
       const [f, mesh] = await Promise.all([
         api().call('photos.faces', { photoId }),
-        selected.value?.state === 'fitted' ? api().call('photos.head', pack ? { photoId, packId: pack } : { photoId }) : Promise.resolve(null),
+        // Megabytes of mesh: only for the workspace, not for the grid's badges.
+        workspace.value === 'review' && selected.value?.state === 'fitted' ? api().call('photos.head', pack ? { photoId, packId: pack } : { photoId }) : Promise.resolve(null),
       ]);
       if (selectedId.value !== photoId) return;
       faces.value = f;
