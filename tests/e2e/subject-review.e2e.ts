@@ -159,6 +159,9 @@ describe('the subject review workspace', () => {
     expect(await film(page, SMILING).getByTestId('badge-detail').textContent()).toMatch(/detail -\d+ %/);
 
     await page.reload();
+    // The workspace and the pack both come back after the reload.
+    await page.getByText('Ann', { exact: true }).first().click();
+    await expect.poll(() => page.getByTestId('tab-review').getAttribute('aria-selected'), { timeout: 20_000 }).toBe('true');
     await openReview(page);
     await expect.poll(() => page.getByTestId('review-pack').inputValue(), { timeout: 20_000 }).toBe('starter-head');
     await expect.poll(() => page.getByTestId('review-summary').textContent()).toMatch(/detail solved/);
@@ -242,6 +245,21 @@ describe('the subject review workspace', () => {
     console.log(`review 3D detail on/off: ${(change.changed * 100).toFixed(1)} % of ${change.head} head pixels change by more than 6 levels`);
     expect(change.head).toBeGreaterThan(10_000);
     expect(change.changed).toBeGreaterThan(0.03);
+    await page.getByTestId('review-detail-3d').check();
+
+    // Arrow keys walk the filmstrip; at 1024 px the workspace stacks and its controls stay on screen.
+    await film(page, SMILING).locator('button').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => film(page, NEUTRAL).locator('button').getAttribute('aria-pressed')).toBe('true');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.getByTestId('swap-from').waitFor();
+    for (const id of ['review-pack', 'swap-from']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.x + box.width, id).toBeLessThanOrEqual(1024);
+    }
+    await page.getByTestId('swap-from').scrollIntoViewIfNeeded();
+    await screenshot(page, 'subject-review-06-1024');
+    await page.setViewportSize({ width: 1400, height: 900 });
     expect(unexpectedProblems(watched)).toEqual([]);
   });
 });
