@@ -160,6 +160,55 @@ export interface ReconstructionView {
   createdAt: string;
 }
 
+/** Where a photo stands in its subject's review: not analysed yet, analysed, fitted on the pack, or left out of the fit and why. */
+export type PhotoReviewState = 'imported' | 'analysed' | 'fitted' | 'rejected';
+
+/** One photo in the subject review's filmstrip: its state on the reviewed pack and its error badges. */
+export interface PhotoReview {
+  photoId: number;
+  state: PhotoReviewState;
+  /** Why the photo is not fitted ('no face found', 'too far in profile', 'the fit failed: …'); null when fitted or not analysed. */
+  reason: string | null;
+  /** The fit's errors (see ReconstructionView), null unless fitted. */
+  nme: number | null;
+  photometricRms: number | null;
+  identityDistance: number | null;
+  /** Photometric RMS over the detail texels, coarse and with the photo's own detail, once the detail is solved. */
+  detail: { photometricRmsCoarse: number; photometricRmsDetail: number } | null;
+}
+
+/** A photo of another person fitted (with detail) on the same pack: a control source for the detail swap. */
+export interface SwapControl {
+  photoId: number;
+  subjectId: number;
+  subjectName: string;
+  originalName: string;
+}
+
+/** What the subject review shows of one pack's reconstruction (the newest on it). */
+export interface SubjectReview {
+  subjectId: number;
+  /** The pack reviewed (the newest reconstructed one unless asked), null before any reconstruction. */
+  packId: string | null;
+  reconstructionId: number | null;
+  /** The reconstruction has a detail layer: the detailed render and the detail swap are available. */
+  hasDetail: boolean;
+  /** Every photo of the subject, in the library's order. */
+  photos: PhotoReview[];
+  /** Other people's photos fitted with detail on the pack (controls for the swap), by subject. */
+  controls: SwapControl[];
+}
+
+/** The detail-swap instrument's answer for the UI; the swapped render is at `ApiClient.swapUrl`. */
+export interface DetailSwapView {
+  photoId: number;
+  fromPhotoId: number;
+  packId: string;
+  samePerson: boolean;
+  /** RMS (0…1) over the photo's detail texels, the same mask and light for all three. */
+  photometricRms: { coarse: number; own: number; swapped: number };
+}
+
 /**
  * A reconstructed head ready to draw in a 3D view: per triangle corner (no index buffer, so UV seams
  * need no split), base64 of little-endian Float32 arrays; metres, +Y up, face towards +Z.
@@ -341,16 +390,24 @@ export interface ApiMethods {
   'reconstruct.start': { req: { subjectId?: number; packId: string; force?: boolean }; res: { jobIds: number[] } };
   /** Starts the detail stage on a pack (the coarse stage first, reused when current): one job per subject (or for `subjectId`). */
   'detail.start': { req: { subjectId?: number; packId: string; force?: boolean }; res: { jobIds: number[] } };
-  /** A photo's newest reconstruction, or null. Its rendered head is at mediaUrl('fit', …). */
-  'photos.reconstruction': { req: { photoId: number }; res: ReconstructionView | null };
-  /** A photo's reconstructed head (its expression and jaw, facing forward) for the 3D view, or null. */
-  'photos.head': { req: { photoId: number }; res: ReconstructedHeadMesh | null };
+  /** A photo's newest reconstruction (on `packId`, or any), or null. Its rendered head is at fitUrl(…). */
+  'photos.reconstruction': { req: { photoId: number; packId?: string }; res: ReconstructionView | null };
+  /** A photo's reconstructed head (its expression and jaw, facing forward; on `packId`, or the newest) for the 3D view, or null. */
+  'photos.head': { req: { photoId: number; packId?: string }; res: ReconstructedHeadMesh | null };
   /** A subject's shared head (shape only, neutral) on a pack (the newest reconstructed one by default), or null. */
   'subjects.head': { req: { subjectId: number; packId?: string }; res: ReconstructedHeadMesh | null };
   /** A subject's head as a rig the viewer poses itself (expression sliders, retargeting, clips); null without a reconstruction. */
   'subjects.rig': { req: { subjectId: number; packId?: string }; res: HeadRig | null };
   /** A subject's newest reconstruction per pack, newest first (empty before any). */
   'subjects.reconstructions': { req: { subjectId: number }; res: SubjectReconstruction[] };
+  /** The subject review on a pack (the newest reconstructed one by default): every photo's state and errors, and the swap's controls. */
+  'subjects.review': { req: { subjectId: number; packId?: string }; res: SubjectReview };
+  /**
+   * DECA's detail swap: the photo re-rendered with `fromPhotoId`'s detail code and its own expression,
+   * and the three photometric errors (coarse, own code, swapped code). Runs in a compute worker, a few
+   * seconds; the render is then at `ApiClient.swapUrl` without work.
+   */
+  'detail.swap': { req: { photoId: number; fromPhotoId: number; packId?: string }; res: DetailSwapView };
   /** Triangles (index triples) of the 468-point face mesh, for drawing its wireframe. */
   'perception.meshTriangles': { req: Record<string, never>; res: number[] };
   'packs.list': { req: Record<string, never>; res: PackInfo[] };
@@ -408,8 +465,13 @@ export interface ApiClient {
   stageUpload(name: string, bytes: ArrayBuffer): Promise<string>;
   /** URL under which the UI can show a photo's thumbnail or original. */
   mediaUrl(kind: 'thumb' | 'photo', sha256: string): string;
-  /** URL of a photo's reconstructed head, rendered with the photo's camera (transparent PNG): grey, albedo ⊙ lighting, or that with the detail layer. */
-  fitUrl(photoId: number, style?: FitStyle): string;
+  /** URL of a photo's reconstructed head (on `packId`, or the newest), rendered with the photo's camera (transparent PNG): grey, albedo ⊙ lighting, or that with the detail layer. */
+  fitUrl(photoId: number, style?: FitStyle, packId?: string | null): string;
+  /**
+   * URL of a photo re-rendered with another photo's detail code (`fromPhotoId`; itself for its own
+   * code) over the photo (PNG at the photo's decoded size, at most 2048 px): the swap instrument's render.
+   */
+  swapUrl(photoId: number, fromPhotoId: number, packId?: string | null): string;
   /** URL of a reconstruction's albedo texture (PNG in its pack's UV layout). */
   albedoUrl(reconstructionId: number): string;
   /**

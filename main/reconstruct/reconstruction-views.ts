@@ -102,11 +102,11 @@ export async function fitImage(studio: Studio, photoId: number, options: Partial
  * photo has no reconstruction.
  *
  * ```ts
- * const mesh = await photoHeadMesh(studio, photoId);
+ * const mesh = await photoHeadMesh(studio, photoId, 'ict-facekit');
  * ```
  */
-export async function photoHeadMesh(studio: Studio, photoId: number): Promise<ReconstructedHeadMesh | null> {
-  const fit = studio.requireProject().library.reconstructions.latestFitOfPhoto(photoId);
+export async function photoHeadMesh(studio: Studio, photoId: number, packId?: string): Promise<ReconstructedHeadMesh | null> {
+  const fit = studio.requireProject().library.reconstructions.latestFitOfPhoto(photoId, packId);
   if (!fit) return null;
   return headMesh(studio, fit.reconstruction, photoId, fit.fit.expression, fit.fit.jaw);
 }

@@ -7,6 +7,8 @@ import type { StoredFaceAnalysis } from '../library/face-analyses-table';
 import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
 import { startDetailJobs } from '../detail/start-detail';
+import { swapView, toSwapView } from '../detail/swap-view';
+import { subjectReview } from '../reconstruct/subject-review';
 import type { Studio } from './studio';
 
 /**
@@ -105,18 +107,21 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       // The studio shows every metric, the identity check on the textured render included (~0.5 s a photo).
       return { jobIds: startReconstructJobs(studio, { subjectId, packId, force, identity: true }) };
     },
-    'photos.reconstruction': async ({ photoId }) => {
+    'photos.reconstruction': async ({ photoId, packId }) => {
       photoOf(photoId);
-      return reconstructionView(studio, photoId);
+      return reconstructionView(studio, photoId, packId);
     },
-    'photos.head': async ({ photoId }) => {
+    'photos.head': async ({ photoId, packId }) => {
       photoOf(photoId);
-      return photoHeadMesh(studio, photoId);
+      return photoHeadMesh(studio, photoId, packId);
     },
     'subjects.rig': async ({ subjectId, packId }) => {
       if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
       return subjectRig(studio, subjectId, packId);
     },
+    'subjects.review': async ({ subjectId, packId }) => subjectReview(studio.requireProject(), subjectId, packId),
+    // The swap runs in a compute worker; its render is kept for the `swap` media request that follows.
+    'detail.swap': async (req) => toSwapView(await swapView(studio, req)),
     'subjects.head': async ({ subjectId, packId }) => {
       if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
       return subjectHeadMesh(studio, subjectId, packId);

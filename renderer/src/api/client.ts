@@ -31,7 +31,8 @@ function electronClient(bridge: NonNullable<Window['decaStudio']>): ApiClient {
     on: (event, fn) => listeners.on(event, fn as (p: unknown) => void),
     stageUpload: async (name, bytes) => unwrap<string>((await bridge.stage(name, bytes)) as Result),
     mediaUrl: (kind, sha) => `deca-media://${kind}/${sha}`,
-    fitUrl: (photoId, style = 'grey') => `deca-media://fit/${photoId}?style=${style}&t=${Date.now()}`,
+    fitUrl: (photoId, style = 'grey', packId = null) => `deca-media://fit/${photoId}?style=${style}${packId ? `&pack=${packId}` : ''}&t=${Date.now()}`,
+    swapUrl: (photoId, fromPhotoId, packId = null) => `deca-media://swap/${photoId}?from=${fromPhotoId}${packId ? `&pack=${packId}` : ''}`,
     albedoUrl: (reconstructionId) => `deca-media://albedo/${reconstructionId}`,
     detailNormalUrl: (reconstructionId, photoId = null) => `deca-media://detail-normal/${reconstructionId}${photoId === null ? '' : `?photo=${photoId}`}`,
   };
@@ -73,7 +74,9 @@ function httpClient(): ApiClient {
     },
     mediaUrl: (kind, sha) => `media/${kind}/${sha}`,
     // A reconstruction can be redone: never let the browser show a cached render.
-    fitUrl: (photoId, style = 'grey') => `media/fit/${photoId}?style=${style}&t=${Date.now()}`,
+    fitUrl: (photoId, style = 'grey', packId = null) => `media/fit/${photoId}?style=${style}${packId ? `&pack=${packId}` : ''}&t=${Date.now()}`,
+    // The server answers no-store; the render is cached there, keyed by every detail solve it depends on.
+    swapUrl: (photoId, fromPhotoId, packId = null) => `media/swap/${photoId}?from=${fromPhotoId}${packId ? `&pack=${packId}` : ''}`,
     albedoUrl: (reconstructionId) => `media/albedo/${reconstructionId}`,
     // Not cached by the browser (the server answers no-store): a detail solved again keeps its URL.
     detailNormalUrl: (reconstructionId, photoId = null) => `media/detail-normal/${reconstructionId}${photoId === null ? '' : `?photo=${photoId}`}`,

@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import { errorMessage } from '../lib/errors';
 import { followJob, jobEnded } from '../lib/follow-job';
 import { useSettingsStore } from './settings';
+import { useReviewStore } from './review';
 
 /**
  * Face analysis in the UI: the analysis job of a subject, and the photo viewer that draws a
@@ -44,6 +45,12 @@ export const useFacesStore = defineStore('faces', () => {
   /** The subject whose shared head the subject dialog shows, with its mesh and maps. */
   const subjectHead = shallowRef<{ subjectId: number; name: string; mesh: ReconstructedHeadMesh | null; texture: string | null; detail: string | null } | null>(null);
 
+  /** The reconstruction (pack) the review chose for the viewed photo's subject; the newest one otherwise. */
+  const viewedPack = (): string | undefined => {
+    const r = useReviewStore().review;
+    return r && viewing.value && r.subjectId === viewing.value.subjectId ? (r.packId ?? undefined) : undefined;
+  };
+
   /** Failed stages of the last reconstruction job, per subject (shown with the job's error). */
   const fitStages = ref<Record<number, JobItem[]>>({});
 
@@ -77,8 +84,9 @@ export const useFacesStore = defineStore('faces', () => {
     loading.value = true;
     try {
       faces.value = await api().call('photos.faces', { photoId: photo.id });
-      reconstruction.value = await api().call('photos.reconstruction', { photoId: photo.id });
-      fitImage.value = reconstruction.value ? api().fitUrl(photo.id, fitStyle.value) : null;
+      const packId = viewedPack();
+      reconstruction.value = await api().call('photos.reconstruction', packId ? { photoId: photo.id, packId } : { photoId: photo.id });
+      fitImage.value = reconstruction.value ? api().fitUrl(photo.id, fitStyle.value, reconstruction.value.packId) : null;
       if (show3d.value) await loadHead();
       error.value = null;
     } catch (e) {
@@ -99,7 +107,8 @@ export const useFacesStore = defineStore('faces', () => {
   async function loadHead(): Promise<void> {
     const photo = viewing.value;
     if (!photo) return;
-    const mesh = await api().call('photos.head', { photoId: photo.id });
+    const packId = viewedPack();
+    const mesh = await api().call('photos.head', packId ? { photoId: photo.id, packId } : { photoId: photo.id });
     headTexture.value = mesh?.hasAlbedo ? api().albedoUrl(mesh.reconstructionId) : null;
     headDetail.value = mesh?.hasDetail ? api().detailNormalUrl(mesh.reconstructionId, mesh.photoId) : null;
     headMesh.value = mesh;
@@ -118,13 +127,15 @@ export const useFacesStore = defineStore('faces', () => {
 
   function setFitStyle(style: FitStyle): void {
     fitStyle.value = style;
-    if (viewing.value && reconstruction.value) fitImage.value = api().fitUrl(viewing.value.id, style);
+    if (viewing.value && reconstruction.value) fitImage.value = api().fitUrl(viewing.value.id, style, reconstruction.value.packId);
   }
 
   /** Opens the subject's shared head (neutral, their shape) in 3D. */
   async function openSubjectHead(subjectId: number, name: string): Promise<void> {
     try {
-      const mesh = await api().call('subjects.head', { subjectId });
+      const r = useReviewStore().review;
+      const packId = r?.subjectId === subjectId ? (r.packId ?? undefined) : undefined;
+      const mesh = await api().call('subjects.head', packId ? { subjectId, packId } : { subjectId });
       const detail = mesh?.hasDetail ? api().detailNormalUrl(mesh.reconstructionId) : null;
       subjectHead.value = { subjectId, name, mesh, texture: mesh?.hasAlbedo ? api().albedoUrl(mesh.reconstructionId) : null, detail };
       error.value = null;

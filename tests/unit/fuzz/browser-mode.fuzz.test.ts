@@ -36,6 +36,8 @@ const SAFE_CALLS: Record<string, () => Record<string, unknown>> = {
   'photos.reconstruction': () => ({ photoId: 1 }),
   'photos.head': () => ({ photoId: 1 }),
   'subjects.head': () => ({ subjectId: 1 }),
+  'subjects.review': () => ({ subjectId: 1 }),
+  'detail.swap': () => ({ photoId: 1, fromPhotoId: 2 }),
   'packs.list': () => ({}),
   'packs.evaluate': () => ({ packId: 'starter-head', shape: [0.5], expression: [0.2] }),
   'jobs.list': () => ({}),
