@@ -389,7 +389,8 @@ export interface ApiMethods {
   /** Starts coarse reconstruction on a pack: one job per subject (or for `subjectId`). */
   'reconstruct.start': { req: { subjectId?: number; packId: string; force?: boolean }; res: { jobIds: number[] } };
   /** Starts the detail stage on a pack (the coarse stage first, reused when current): one job per subject (or for `subjectId`). */
-  'detail.start': { req: { subjectId?: number; packId: string; force?: boolean }; res: { jobIds: number[] } };
+  /** `method`: 'fitted' (the studio's detail model) or 'deca' (DECA's detail networks); default: DECA's where it can run. */
+  'detail.start': { req: { subjectId?: number; packId: string; force?: boolean; method?: 'fitted' | 'deca' }; res: { jobIds: number[] } };
   /** A photo's newest reconstruction (on `packId`, or any), or null. Its rendered head is at fitUrl(…). */
   'photos.reconstruction': { req: { photoId: number; packId?: string }; res: ReconstructionView | null };
   /** A photo's reconstructed head (its expression and jaw, facing forward; on `packId`, or the newest) for the 3D view, or null. */

@@ -135,7 +135,7 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   }),
   'perception.meshTriangles': empty,
   'reconstruct.start': object({ subjectId: { check: id, optional: true }, packId: { check: packId }, force: { check: bool, optional: true } }),
-  'detail.start': object({ subjectId: { check: id, optional: true }, packId: { check: packId }, force: { check: bool, optional: true } }),
+  'detail.start': object({ subjectId: { check: id, optional: true }, packId: { check: packId }, force: { check: bool, optional: true }, method: { check: oneOf('fitted', 'deca'), optional: true } }),
   'photos.reconstruction': object({ photoId: { check: id }, packId: { check: packId, optional: true } }),
   'photos.head': object({ photoId: { check: id }, packId: { check: packId, optional: true } }),
   'subjects.review': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),

@@ -143,6 +143,16 @@ export interface ComputeTasks {
     req: { detailDir: string; pack: PackRef | null; crops: DecaDetailCrop[]; options?: Partial<DecaDisplacementOptions> };
     res: (DecaDetailResult & { vertexDisplacement: Float32Array | null })[];
   };
+  /** DECA's E_detail (installed at `detailDir`) on face crops (inference lane): a 128-value detail code each. */
+  'deca.detail.encode': { req: { detailDir: string; crops: { image: RgbImage; toCrop: Affine2D }[] }; res: Float32Array[] };
+  /**
+   * DECA's D_detail (installed at `detailDir`) on codes and their expression (50) and jaw (3) (inference lane):
+   * per item DECA's displacement (256², row 0 = v = 1, metres; see `decaDisplacement`), and the installed mask.
+   */
+  'deca.detail.decode': {
+    req: { detailDir: string; items: { code: ArrayLike<number>; exp: ArrayLike<number>; jaw: ArrayLike<number> }[]; options?: Partial<DecaDisplacementOptions> };
+    res: { displacement: Float32Array[]; mask: Float32Array };
+  };
   /** The joint landmark fit (one shared β). */
   'fit.joint': { req: { tables: FitTables; observations: PhotoObservation[]; init: FitInit | null; options: Partial<FitOptions> }; res: FitResult };
   /** Each photo fitted alone, with its landmark error (for the shared shape's cost). */
@@ -193,6 +203,16 @@ export interface ComputeTasks {
   'detail.swap': {
     req: { pack: PackRef; size: number; people: StoredDetail[]; target: DetailSwapPhoto; source: DetailSwapPhoto; render: boolean };
     res: { coarse: number; own: number; swapped: number; codeLength: number; png: Uint8Array | null };
+  };
+  /**
+   * The detail stage's photometric measure for given detail maps (full, in the pack's UV layout at
+   * `size`²): each photo's RMS over its detail texels with the coarse surface and with each of its
+   * maps, and optionally one photo rendered with one of its maps (PNG) — what the DECA method's stage
+   * and swap measure with.
+   */
+  'detail.measure': {
+    req: { pack: PackRef; size: number; shape: number[]; photos: DetailPhoto[]; albedo: UvTexture; vertexAlbedo: Float32Array | null; maps: Float32Array[][]; render: { photo: number; map: number } | null };
+    res: { coarse: number[]; detail: number[][]; png: Uint8Array | null };
   };
   /**
    * A subject's detail normal map for the 3D views as PNG (`textureSize²`, tangent space, OpenGL

@@ -1,18 +1,20 @@
 import sharp from 'sharp';
+import { storedGroups } from '../../core/detail/deca-detail-layer';
 import { buildDetailDecoder, decodeDetail, encodeDetail, type SubjectDetail } from '../../core/detail/detail-decoder';
 import { detailTiltMap } from '../../core/detail/detail-shading';
-import { detailPhotoViews, detailStage, viewRms, withWrinkles, type DetailPhotoView } from '../../core/detail/detail-stage';
+import { detailPhotoViews, detailStage, viewRms, withWrinkles, type DetailPhoto, type DetailPhotoView } from '../../core/detail/detail-stage';
 import { detailTexels, expandTexels, type DetailTexels } from '../../core/detail/detail-texels';
 import { estimateDetailCode } from '../../core/detail/estimate-detail-code';
 import { expressionGroups, groupActivations, groupSupports, type ExpressionGroup } from '../../core/detail/expression-groups';
 import type { PhotoFit } from '../../core/geometry/ortho-camera';
 import { texelFrames } from '../../core/detail/texel-frames';
 import { poseHead } from '../../core/geometry/pose-head';
+import type { UvTexture } from '../../core/reconstruct/photometric-samples';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
 import { detailNormalForView } from '../export/export-pack-head';
 import type { ComputeTasks, PackRef, StoredDetail, TaskName } from './compute-tasks';
 import type { TaskContext } from './task-context';
-import type { WorkerState } from './worker-state';
+import type { WorkerPack, WorkerState } from './worker-state';
 
 type Handlers = { [K in TaskName]?: (req: ComputeTasks[K]['req'], ctx: TaskContext, state: WorkerState) => Promise<ComputeTasks[K]['res']> | ComputeTasks[K]['res'] };
 
@@ -43,7 +45,7 @@ export const DETAIL_TASKS: Handlers = {
       consensus: expandTexels(d.texels, result.consensus),
       wrinkles: result.wrinkles.map((w) => expandTexels(d.texels, w)),
       evidence: result.evidence,
-      groups: d.groups.map((g) => ({ name: g.name, drivers: g.members.map((m) => ({ shape: p.model.expression.names[m.mode] ?? `mode${m.mode}`, weight: m.weight })), jawOpening: g.jawOpening })),
+      groups: storedGroups(p.model, d.groups),
       codes: codes.map((c) => Array.from(c)),
       subjectCode: Array.from(encodeDetail(decoder, result.consensus)),
       rmsCoarse: views.map((v) => viewRms(d.texels, v, null)),
@@ -64,14 +66,7 @@ export const DETAIL_TASKS: Handlers = {
     const own = estimateDetailCode(decoder, d.texels, tv.observation, tv.activations);
     const theirs = sv === tv ? own : estimateDetailCode(decoder, d.texels, sv.observation, sv.activations);
     const swapped = decodeDetail(decoder, theirs, tv.activations);
-    let png: Uint8Array | null = null;
-    if (render) {
-      const t = target.photo, posed = poseHead(p.evaluator, p.model, target.shape, t.fit);
-      const c = t.fit.camera, camera = { scale: c.scale * t.k, tx: c.tx * t.k, ty: c.ty * t.k };
-      const tilt = detailTiltMap(d.texels, texelFrames(p.model, d.texels, posed.vertices, posed.normals), swapped);
-      const { rgb } = renderShadedHead(p.model, posed.vertices, posed.normals, camera, t.image, target.albedo, t.light, { detailTilt: { size: d.texels.size, tilt } }, target.vertexAlbedo);
-      png = await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width: t.image.width, height: t.image.height, channels: 3 } }).png().toBuffer();
-    }
+    const png = render ? await renderDetailed(p, d.texels, target.shape, target.photo, target.albedo, target.vertexAlbedo, swapped) : null;
     return {
       coarse: viewRms(d.texels, tv, null),
       own: viewRms(d.texels, tv, decodeDetail(decoder, own, tv.activations)),
@@ -79,6 +74,20 @@ export const DETAIL_TASKS: Handlers = {
       codeLength: decoder.codeLength,
       png,
     };
+  },
+
+  'detail.measure': async ({ pack, size, shape, photos, albedo, vertexAlbedo, maps, render }, ctx, state) => {
+    const p = state.pack(pack);
+    const d = detailSetup(state, pack, size);
+    if (maps.length !== photos.length) throw new Error(`${maps.length} lists of detail maps for ${photos.length} photos`);
+    const views = detailPhotoViews(p.model, p.evaluator, d.texels, d.groups, shape, photos, albedo, await state.faceMeshTriangles());
+    ctx.throwIfStopped();
+    const compact = (m: Float32Array) => compactMap(d.texels, m);
+    const detail = views.map((v, i) => maps[i]!.map((m) => viewRms(d.texels, v, compact(m))));
+    const chosen = render ? maps[render.photo]?.[render.map] : undefined;
+    if (render && !chosen) throw new Error(`No detail map ${render.map} for photo ${render.photo} to render`);
+    const png = render ? await renderDetailed(p, d.texels, shape, photos[render.photo]!, albedo, vertexAlbedo, compact(chosen!)) : null;
+    return { coarse: views.map((v) => viewRms(d.texels, v, null)), detail, png };
   },
 
   'detail.normal': ({ pack, shape, detail, expression, jaw, textureSize }, _ctx, state) => {
@@ -128,12 +137,24 @@ export function photoDetailTilt(state: WorkerState, pack: PackRef, detail: Store
   return { size: d.texels.size, tilt: detailTiltMap(d.texels, texelFrames(p.model, d.texels, vertices, normals), D) };
 }
 
+/** A full map reduced to the detail texels. */
+function compactMap(texels: DetailTexels, m: Float32Array): Float32Array {
+  if (m.length !== texels.size * texels.size) throw new Error(`A stored detail map has ${m.length} texels, not ${texels.size}²`);
+  return Float32Array.from(texels.texel, (i) => m[i]!);
+}
+
 /** A stored person's full maps reduced to the detail texels the decoder works on. */
 function compactDetail(texels: DetailTexels, stored: StoredDetail): SubjectDetail {
-  const pick = (m: Float32Array) => {
-    if (m.length !== texels.size * texels.size) throw new Error(`A stored detail map has ${m.length} texels, not ${texels.size}²`);
-    return Float32Array.from(texels.texel, (i) => m[i]!);
-  };
+  const pick = (m: Float32Array) => compactMap(texels, m);
   return { consensus: pick(stored.consensus), wrinkles: stored.wrinkles.map(pick), evidence: stored.evidence };
+}
+
+/** A photo rendered over itself with a detail displacement (compact texels), its albedo under its light, as PNG. */
+async function renderDetailed(p: WorkerPack, texels: DetailTexels, shape: ArrayLike<number>, photo: DetailPhoto, albedo: UvTexture, vertexAlbedo: Float32Array | null, displacement: Float32Array): Promise<Uint8Array> {
+  const posed = poseHead(p.evaluator, p.model, shape, photo.fit);
+  const c = photo.fit.camera, camera = { scale: c.scale * photo.k, tx: c.tx * photo.k, ty: c.ty * photo.k };
+  const tilt = detailTiltMap(texels, texelFrames(p.model, texels, posed.vertices, posed.normals), displacement);
+  const { rgb } = renderShadedHead(p.model, posed.vertices, posed.normals, camera, photo.image, albedo, photo.light, { detailTilt: { size: texels.size, tilt } }, vertexAlbedo);
+  return sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width: photo.image.width, height: photo.image.height, channels: 3 } }).png().toBuffer();
 }
 

@@ -1,16 +1,20 @@
+import { decaDisplacement } from '../../core/deca/deca-displacement';
 import { decaDisplacementOnPack } from '../../core/deca/deca-displacement-on-pack';
 import { decaCodeToFit } from '../../core/deca/deca-init';
 import { faceToJson } from '../../core/perception/face-json';
 import { poseViews } from '../../core/reconstruct/stages/light-albedo-stage';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
 import { DecaDetail, decaDetail } from '../deca/deca-detail';
-import { DecaEncoder } from '../deca/deca-encoder';
+import { DecaEncoder, decaCropTensor } from '../deca/deca-encoder';
 import { readDetailInstall } from '../deca/detail-store';
 import { usableProviders } from '../inference/inference-engine';
 import { renderedIdentityDistance } from '../reconstruct/identity-distance';
 import type { ComputeTasks, TaskName } from './compute-tasks';
 import type { TaskContext } from './task-context';
 import type { WorkerState } from './worker-state';
+
+/** D_detail items per run. */
+const DECODE_BATCH = 4;
 
 type Handlers = { [K in TaskName]?: (req: ComputeTasks[K]['req'], ctx: TaskContext, state: WorkerState) => Promise<ComputeTasks[K]['res']> | ComputeTasks[K]['res'] };
 
@@ -53,6 +57,29 @@ export const INFERENCE_TASKS: Handlers = {
       out.push({ ...result, vertexDisplacement: pack ? decaDisplacementOnPack(pack.model, template, result.displacement) : null });
     }
     return out;
+  },
+
+  'deca.detail.encode': async ({ detailDir, crops }, ctx, state) => {
+    const { files } = await readDetailInstall(detailDir);
+    const nets = await DecaDetail.open(files, { engine: state.inference() });
+    const out: Float32Array[] = [];
+    for (const c of crops) {
+      ctx.throwIfStopped();
+      out.push((await nets.encodeTensor(decaCropTensor(c.image, c.toCrop)))[0]!);
+    }
+    return out;
+  },
+
+  'deca.detail.decode': async ({ detailDir, items, options }, ctx, state) => {
+    const { files, maps } = await readDetailInstall(detailDir);
+    const nets = await DecaDetail.open(files, { engine: state.inference() });
+    const displacement: Float32Array[] = [];
+    // A few at a time: D_detail's activations at 256² grow with the batch.
+    for (let i = 0; i < items.length; i += DECODE_BATCH) {
+      ctx.throwIfStopped();
+      for (const uvZ of await nets.decode(items.slice(i, i + DECODE_BATCH))) displacement.push(decaDisplacement(uvZ, maps.mask, maps.fixed, options));
+    }
+    return { displacement, mask: maps.mask };
   },
 
   'fit.identity': async ({ pack, shape, photos, albedo }, ctx, state) => {

@@ -3,12 +3,24 @@ import type { DetailSolveResult, StoredDetail } from '../compute/compute-tasks';
 import type { StoredMap } from '../library/maps-table';
 import type { Project } from '../project/project';
 
+/** How a detail layer was made: the studio's fitted detail model, or DECA's own detail networks. */
+export type DetailMethod = 'fitted' | 'deca';
+
 /** Stored with the detail maps; bump when the stage's output changes so old results are solved again. */
 export const DETAIL_VERSION = 'detail-fitted-1';
+/** The same for the DECA method's layers (E_detail's codes through D_detail). */
+export const DECA_DETAIL_VERSION = 'detail-deca-1';
+
+/** The current version stamp of each method's layers. */
+export const DETAIL_VERSIONS: Record<DetailMethod, string> = { fitted: DETAIL_VERSION, deca: DECA_DETAIL_VERSION };
 
 /** What the 'detail-static' map's meta holds (besides the map itself). */
 export interface DetailMeta {
   version: string;
+  /** How the layer was made (absent in layers stored before there was a choice: 'fitted'). */
+  method?: DetailMethod;
+  /** DECA method: the SHA-256 of the detail networks it ran (a new install makes the layer stale). */
+  networks?: string;
   size: number;
   groups: DetailSolveResult['groups'];
   evidence: number[];
@@ -71,7 +83,7 @@ export function loadDetail(project: Project, reconstructionId: number): LoadedDe
   const s = maps.get(reconstructionId, 'detail-static');
   if (!s || s.format !== 'f32') return null;
   const meta = s.meta as unknown as DetailMeta;
-  if (meta.version !== DETAIL_VERSION) return null;
+  if (!isCurrent(meta)) return null;
   const N = meta.size;
   const read = (m: StoredMap | undefined, what: string) => {
     if (!m || m.format !== 'f32' || m.width !== N || m.height !== N || m.data.length !== N * N * 4) throw new Error(`Reconstruction ${reconstructionId}'s ${what} map is missing or damaged: run the detail stage again (--force)`);
@@ -93,18 +105,34 @@ export function loadDetail(project: Project, reconstructionId: number): LoadedDe
  * the cache key of views made from it, read without loading its maps.
  *
  * ```ts
- * const stamp = detailStamp(project, rec.id); // 'detail-fitted-1-4.38', or null
+ * const stamp = detailStamp(project, rec.id); // 'detail-fitted-1-4.38' (or 'detail-deca-1-…'), or null
  * ```
  */
 export function detailStamp(project: Project, reconstructionId: number): string | null {
   const s = project.library.maps.get(reconstructionId, 'detail-static');
   const meta = s?.format === 'f32' ? (s.meta as Partial<DetailMeta>) : null;
-  return meta?.version === DETAIL_VERSION ? `${meta.version}-${meta.seconds}` : null;
+  return meta && isCurrent(meta) ? `${meta.version}-${meta.seconds}` : null;
+}
+
+/**
+ * The method a stored layer was made with (layers from before the choice are the fitted method's).
+ *
+ * ```ts
+ * if (detailMethodOf(detail.meta) === 'deca') …
+ * ```
+ */
+export function detailMethodOf(meta: Pick<DetailMeta, 'method'>): DetailMethod {
+  return meta.method ?? 'fitted';
+}
+
+/** A layer from the current version of its method's stage. */
+function isCurrent(meta: Partial<DetailMeta>): boolean {
+  return meta.version === DETAIL_VERSIONS[detailMethodOf(meta)];
 }
 
 /**
  * Every person's detail on a pack (at a size, or any), but `except`'s — each person's newest reconstruction there: what
- * the pack's decoder is learned from.
+ * the pack's decoder is learned from (layers of the fitted method only: the DECA method's come from DECA's decoder).
  *
  * ```ts
  * const others = peopleDetail(project, 'ict-facekit', 256, subjectId);
@@ -117,7 +145,7 @@ export function peopleDetail(project: Project, packId: string, size: number | nu
     if (s.id === except) continue;
     const rec = lib.reconstructions.latestForSubject(s.id, packId);
     const detail = rec ? loadDetail(project, rec.id) : null;
-    if (rec && detail && (size === null || detail.meta.size === size)) out.push({ subjectId: s.id, reconstructionId: rec.id, detail });
+    if (rec && detail && detailMethodOf(detail.meta) === 'fitted' && (size === null || detail.meta.size === size)) out.push({ subjectId: s.id, reconstructionId: rec.id, detail });
   }
   return out;
 }

@@ -4,7 +4,8 @@ import type { DetailSwapPhoto } from '../compute/compute-tasks';
 import type { Project } from '../project/project';
 import { photoFitOf, requirePhotoFit, storedAlbedo } from '../reconstruct/stored-results';
 import type { Studio } from '../services/studio';
-import { loadDetail, peopleDetail } from './stored-detail';
+import { decaSwapDetail } from './deca-detail-swap';
+import { detailMethodOf, loadDetail, peopleDetail } from './stored-detail';
 
 export interface SwapDetailRequest {
   /** The photo rendered and measured. */
@@ -28,7 +29,8 @@ export interface SwapDetailResult {
 }
 
 /**
- * DECA's detail swap, measured: photo i rendered with the coarse surface, with its own detail code
+ * DECA's detail swap, measured (on a reconstruction whose detail DECA's own networks made, with those:
+ * see `decaSwapDetail`; otherwise as follows): photo i rendered with the coarse surface, with its own detail code
  * F(δ_i, ψ_i, θ_i) and with photo j's code F(δ_j, ψ_i, θ_i) — each code estimated from its photo alone
  * with the pack's decoder (learned from every person solved on the pack) — and the photometric error
  * of each; optionally the swapped render over the photo.
@@ -41,8 +43,19 @@ export async function swapDetail(studio: Studio, project: Project, request: Swap
   const target = requirePhotoFit(project, request.photoId, request.packId);
   const packId = target.reconstruction.packId;
   const source = request.fromPhotoId === request.photoId ? target : requirePhotoFit(project, request.fromPhotoId, packId);
-  const people = peopleDetail(project, packId);
   const own = loadDetail(project, target.reconstruction.id);
+  if (own && detailMethodOf(own.meta) === 'deca') {
+    // The target's detail came from DECA's networks: swap codes through them (D(δ_j, ψ_i, jaw_i)).
+    const r = await decaSwapDetail(studio, project, target, source, { render: request.render === true }, signal);
+    return {
+      photo: request.photoId,
+      detailFrom: request.fromPhotoId,
+      samePerson: target.reconstruction.subjectId === source.reconstruction.subjectId,
+      photometricRms: { coarse: round6(r.coarse), own: round6(r.own), swapped: round6(r.swapped) },
+      png: r.png,
+    };
+  }
+  const people = peopleDetail(project, packId);
   const size = own?.meta.size ?? people[0]?.detail.meta.size;
   if (size === undefined) throw new ApiError('not-found', `No one has detail on ${packId} yet: run deca-studio detail first`);
   const decoderPeople = people.filter((p) => p.detail.meta.size === size);

@@ -6,7 +6,7 @@ import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-m
 import type { StoredFaceAnalysis } from '../library/face-analyses-table';
 import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
-import { startDetailJobs } from '../detail/start-detail';
+import { checkDetailMethod, startDetailJobs } from '../detail/start-detail';
 import { swapView, toSwapView } from '../detail/swap-view';
 import { subjectReview } from '../reconstruct/subject-review';
 import type { Studio } from './studio';
@@ -96,10 +96,11 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
         throw new ApiError('bad-request', (error as Error).message);
       }
     },
-    'detail.start': async ({ subjectId, packId, force }) => {
+    'detail.start': async ({ subjectId, packId, force, method }) => {
       const packs = await studio.listPacks();
       if (!packs.some((p) => p.id === packId)) throw new ApiError('not-found', `No model pack "${packId}" is installed`);
-      return { jobIds: startDetailJobs(studio, { subjectId, packId, force, reconstruct: { identity: true } }) };
+      await checkDetailMethod(studio, packId, method);
+      return { jobIds: startDetailJobs(studio, { subjectId, packId, force, method, reconstruct: { identity: true } }) };
     },
     'reconstruct.start': async ({ subjectId, packId, force }) => {
       const packs = await studio.listPacks();

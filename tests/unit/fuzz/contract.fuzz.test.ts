@@ -26,7 +26,7 @@ const VALID: Record<ApiMethod, Record<string, unknown>> = {
   'photos.selectFace': { photoId: 1, face: 0 },
   'perception.meshTriangles': {},
   'reconstruct.start': { subjectId: 1, packId: 'starter-head', force: false },
-  'detail.start': { subjectId: 1, packId: 'starter-head', force: false },
+  'detail.start': { subjectId: 1, packId: 'starter-head', force: false, method: 'deca' },
   'photos.reconstruction': { photoId: 1, packId: 'starter-head' },
   'photos.head': { photoId: 1, packId: 'ict-facekit' },
   'subjects.review': { subjectId: 1, packId: 'starter-head' },
