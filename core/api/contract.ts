@@ -388,8 +388,10 @@ export interface ApiMethods {
   'photos.selectFace': { req: { photoId: number; face: number }; res: PhotoFaces };
   /** Starts coarse reconstruction on a pack: one job per subject (or for `subjectId`). */
   'reconstruct.start': { req: { subjectId?: number; packId: string; force?: boolean }; res: { jobIds: number[] } };
-  /** Starts the detail stage on a pack (the coarse stage first, reused when current): one job per subject (or for `subjectId`). */
-  /** `method`: 'fitted' (the studio's detail model) or 'deca' (DECA's detail networks); default: DECA's where it can run. */
+  /**
+   * Starts the detail stage on a pack (the coarse stage first, reused when current): one job per subject (or for `subjectId`).
+   * `method`: 'fitted' (the studio's detail model) or 'deca' (DECA's detail networks); default: DECA's where it can run.
+   */
   'detail.start': { req: { subjectId?: number; packId: string; force?: boolean; method?: 'fitted' | 'deca' }; res: { jobIds: number[] } };
   /** A photo's newest reconstruction (on `packId`, or any), or null. Its rendered head is at fitUrl(…). */
   'photos.reconstruction': { req: { photoId: number; packId?: string }; res: ReconstructionView | null };
