@@ -59,7 +59,7 @@ export function detailTextures(model: HeadModel, head: ExportHead, detail: Detai
   const wrinkles: WrinkleTexture[] = [];
   const jawJoint = head.joints.some((j) => j.name === 'jaw') ? 'jaw' : null;
   for (const w of detail.wrinkles) {
-    const drivers = exportDrivers(model, head, w.drivers);
+    const drivers = wrinkleDrivers(model, head, w.drivers);
     const jawOpening = jawJoint ? w.jawOpening : 0;
     if ((!drivers.length && !(jawOpening > 0)) || !(maxAbs(w.displacement) >= o.minWrinkle)) continue;
     const field = new Float32Array(detail.displacement.length);
@@ -116,14 +116,25 @@ function displacementPng(head: ExportHead, detail: DetailMaps, scale: number, tr
 }
 
 /** A wrinkle map's drivers as exported blendshape names (see {@link detailTextures}). */
-function exportDrivers(model: HeadModel, head: ExportHead, drivers: WrinkleMap['drivers']): WrinkleTexture['drivers'] {
+/**
+ * A wrinkle map's drivers as exported morph targets: each stored driver names a pack shape — by its
+ * own name, `mode<k>` for a PCA pack's unnamed mode k (what the detail stage stores), or an exported
+ * name (`exp_00…`) — and becomes the morph that carries that mode; drivers of one morph add up.
+ *
+ * ```ts
+ * wrinkleDrivers(flame, head, [{ shape: 'mode3', weight: 1 }]); // [{ morph: 'exp_03', weight: 1 }]
+ * ```
+ */
+export function wrinkleDrivers(model: HeadModel, head: Pick<ExportHead, 'morphs'>, drivers: WrinkleMap['drivers']): WrinkleTexture['drivers'] {
   const morphOfMode = new Map<number, string>();
   for (const s of exportShapes(model.expression.names, model.expression.count)) for (const k of s.sources) morphOfMode.set(k, s.name);
   const exported = new Set(head.morphs.map((m) => m.name));
   const weights = new Map<string, number>();
   for (const d of drivers) {
-    const mode = model.expression.names.indexOf(d.shape);
-    // A PCA pack's modes have no names of their own: drivers may name them as exported (exp_00…).
+    let mode = model.expression.names.indexOf(d.shape);
+    const unnamed = /^mode(\d+)$/.exec(d.shape);
+    if (mode < 0 && unnamed) mode = Number(unnamed[1]);
+    // A PCA pack's modes have no names of their own: drivers may also name them as exported (exp_00…).
     const morph = mode >= 0 ? morphOfMode.get(mode) : d.shape;
     if (morph && exported.has(morph)) weights.set(morph, (weights.get(morph) ?? 0) + d.weight);
   }

@@ -12,6 +12,8 @@ import { expressionGroups } from '../../../core/detail/expression-groups';
 import { syntheticDetail } from '../../../core/detail/synthetic-detail';
 import { bakeDetailNormals, planDetailNormalBake } from '../../../core/export/bake-detail-normals';
 import { vertexTangents } from '../../../core/export/vertex-tangents';
+import { wrinkleDrivers } from '../../../core/export/detail-textures';
+import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { importIctFaceKit, zipSourceFiles } from '../../../core/head-model/ict-facekit-import';
 import { readZip } from '../../../core/head-model/zip-read';
@@ -332,4 +334,15 @@ describe.skipIf(!existsSync(ICT))('export with a detail layer (ICT-FaceKit)', ()
       expect(material!.props.DecaStudio_WrinkleDrivers_forehead).toMatch(/(^|;)browInnerUp:2(;|$)/);
     }
   }, 200_000);
+});
+
+describe('wrinkle drivers on a PCA pack', () => {
+  it("maps the detail stage's mode<k> drivers to the exported exp_NN morphs (a FLAME pack keeps every wrinkle map)", () => {
+    const model = syntheticHeadModel({ vertices: 300, shapeCount: 4, expressionCount: 10 });
+    const morphs = Array.from({ length: 10 }, (_, k) => ({ name: `exp_${String(k).padStart(2, '0')}` }));
+    expect(wrinkleDrivers(model, { morphs } as never, [{ shape: 'mode3', weight: 1 }])).toEqual([{ morph: 'exp_03', weight: 1 }]);
+    expect(wrinkleDrivers(model, { morphs } as never, [{ shape: 'exp_07', weight: 0.5 }, { shape: 'mode7', weight: 0.5 }])).toEqual([{ morph: 'exp_07', weight: 1 }]);
+    // A mode the export does not carry drives nothing.
+    expect(wrinkleDrivers(model, { morphs: morphs.slice(0, 2) } as never, [{ shape: 'mode5', weight: 1 }])).toEqual([]);
+  });
 });
