@@ -154,6 +154,24 @@ export function arkitExpressionMap(names: readonly string[], K: number): Float32
   return M;
 }
 
+/**
+ * Per-vertex values (V×3) copied out per drawn corner (`corners`: a vertex index each), the layout
+ * the 3D views draw (no index buffer, so UV seams need no split vertices).
+ *
+ * ```ts
+ * cornerValues(posed.vertices, cornerVertices, positions);
+ * ```
+ */
+export function cornerValues(values: ArrayLike<number>, corners: ArrayLike<number>, out: Float32Array): Float32Array {
+  for (let i = 0; i < corners.length; i++) {
+    const v = corners[i]! * 3, o = i * 3;
+    out[o] = values[v]!;
+    out[o + 1] = values[v + 1]!;
+    out[o + 2] = values[v + 2]!;
+  }
+  return out;
+}
+
 /** A component-major basis as sparse int16 shapes (one scale per shape: error ≤ max|Δ| / 32767). */
 function sparseBasis(basis: Basis, V: number, epsilon: number): { indices: Uint32Array; deltas: Int16Array; scale: number }[] {
   const out: { indices: Uint32Array; deltas: Int16Array; scale: number }[] = [];

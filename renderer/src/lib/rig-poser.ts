@@ -1,5 +1,5 @@
 import type { HeadRig } from '../../../core/api/contract';
-import { arkitToRigExpression, rigHeadModel, type HeadRigArrays } from '../../../core/expression/head-rig';
+import { arkitToRigExpression, cornerValues, rigHeadModel, type HeadRigArrays } from '../../../core/expression/head-rig';
 import { ARKIT_BLENDSHAPES } from '../../../core/expression/arkit-names';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
@@ -75,17 +75,9 @@ export class RigPoser {
     if (p.arkit.length !== ARKIT_BLENDSHAPES.length) throw new Error(`A pose needs ${ARKIT_BLENDSHAPES.length} ARKit weights`);
     arkitToRigExpression(this.map, p.arkit, this.psi.length, this.psi);
     const out = poseHead(this.evaluator, this.model, [], { rotation: [0, 0, 0], jaw: [p.jaw[0], p.jaw[1], p.jaw[2]], expression: this.psi });
-    const { corners, positions, normals } = this;
-    for (let i = 0; i < corners.length; i++) {
-      const v = corners[i]! * 3;
-      positions[i * 3] = out.vertices[v]!;
-      positions[i * 3 + 1] = out.vertices[v + 1]!;
-      positions[i * 3 + 2] = out.vertices[v + 2]!;
-      normals[i * 3] = out.normals[v]!;
-      normals[i * 3 + 1] = out.normals[v + 1]!;
-      normals[i * 3 + 2] = out.normals[v + 2]!;
-    }
+    cornerValues(out.vertices, this.corners, this.positions);
+    cornerValues(out.normals, this.corners, this.normals);
     this.lastMs = performance.now() - t0;
-    return { positions, normals };
+    return { positions: this.positions, normals: this.normals };
   }
 }
