@@ -103,6 +103,11 @@ const packId: Check<string> = (value, where) => {
 };
 const subjectName = text(1, 200);
 
+const plainObject: Check<never> = (value, where) => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) fail(where, 'must be an object');
+  return value as never;
+};
+
 const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'app.info': empty,
   'project.create': object({ path: { check: path }, name: { check: subjectName } }),
@@ -138,6 +143,11 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'detail.start': object({ subjectId: { check: id, optional: true }, packId: { check: packId }, force: { check: bool, optional: true } }),
   'photos.reconstruction': object({ photoId: { check: id } }),
   'photos.head': object({ photoId: { check: id } }),
+  'pins.get': object({ photoId: { check: id } }),
+  // Pins are checked whole by the handler (core/reconstruct/photo-pins.ts), against the photo's size and the pack's mesh.
+  'pins.set': object({ photoId: { check: id }, pins: { check: list(plainObject, 4096) }, pack: { check: packId, optional: true } }),
+  'pins.undo': object({ photoId: { check: id } }),
+  'pins.refit': object({ photoId: { check: id }, packId: { check: packId, optional: true } }),
   'subjects.head': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),
   'subjects.reconstructions': object({ subjectId: { check: id } }),
   'packs.list': empty,

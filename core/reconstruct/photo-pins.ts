@@ -1,25 +1,8 @@
 import { ApiError } from '../api/api-error';
+import type { Pin, SurfacePin } from '../api/contract';
 import { INPUT_LIMITS, LimitError } from '../limits/input-limits';
 
-/** A detected landmark moved by the artist: iBUG landmark 0…67 belongs at pixel (x, y) of the photo. */
-export interface LandmarkPin {
-  landmark: number;
-  x: number;
-  y: number;
-}
-
-/**
- * A point of the head's surface (triangle of the pack's mesh and barycentric weights, so it stays
- * the same skin point through refits and shape changes) that belongs at pixel (x, y) of the photo.
- */
-export interface SurfacePin {
-  triangle: number;
-  barycentric: [number, number, number];
-  x: number;
-  y: number;
-}
-
-export type Pin = LandmarkPin | SurfacePin;
+export type { LandmarkPin, Pin, SurfacePin } from '../api/contract';
 
 /**
  * A photo's pins (the `pins.json` format): pixels of the upright photo, origin top left. Surface
@@ -52,6 +35,9 @@ export interface PinBounds {
  */
 export const isSurfacePin = (p: Pin): p is SurfacePin => 'triangle' in p;
 
+/** Keys `pins get --json` prints besides the pins (PhotoPinsView): ignored, so its output can be set again. */
+const VIEW_KEYS = new Set(['photoId', 'revision', 'undoable', 'fitStale']);
+
 /** How far barycentric weights may stray below 0 or their sum from 1 (rounding in a file). */
 const BARYCENTRIC_SLACK = 1e-3;
 
@@ -71,7 +57,7 @@ export function parsePhotoPins(value: unknown, bounds: PinBounds): PhotoPins {
   };
   if (!value || typeof value !== 'object' || Array.isArray(value)) bad('expected an object { "pins": [...] }');
   const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v)) if (k !== 'pins' && k !== 'pack') bad(`unknown key "${k}" (expected "pins" and optionally "pack")`);
+  for (const k of Object.keys(v)) if (k !== 'pins' && k !== 'pack' && !VIEW_KEYS.has(k)) bad(`unknown key "${k}" (expected "pins" and optionally "pack")`);
   if (!Array.isArray(v.pins)) bad('"pins" must be an array');
   const list = v.pins as unknown[];
   if (list.length > INPUT_LIMITS.pinsPerPhoto) throw new LimitError('pinsPerPhoto', `The photo has ${list.length} pins`);

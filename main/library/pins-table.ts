@@ -6,7 +6,7 @@ export interface StoredPins extends PhotoPins {
   photoId: number;
   /** The revision's id (increases with every set; an undone id is never reused). */
   revision: number;
-  /** Revisions below this one that undo can go back to. */
+  /** Changes undo can take back (the revisions stored, this one included). */
   undoable: number;
   createdAt: string;
 }
@@ -43,7 +43,7 @@ export class PinsTable {
   get(photoId: number): StoredPins | undefined {
     const row = this.q.newest.get(photoId);
     if (!row) return undefined;
-    return { photoId, revision: row.id, undoable: this.q.count.get(photoId)!.n - 1, pack: row.pack_id, pins: JSON.parse(row.pins) as Pin[], createdAt: row.created_at };
+    return { photoId, revision: row.id, undoable: this.q.count.get(photoId)!.n, pack: row.pack_id, pins: JSON.parse(row.pins) as Pin[], createdAt: row.created_at };
   }
 
   /** The photo's pins as a fit takes them: none when it has none. */

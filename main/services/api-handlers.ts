@@ -5,6 +5,7 @@ import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-m
 import type { StoredFaceAnalysis } from '../library/face-analyses-table';
 import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
+import { photoPinsView, refitPinnedPhoto, setPhotoPins, undoPhotoPins } from '../reconstruct/photo-pin-edits';
 import { startDetailJobs } from '../detail/start-detail';
 import type { Studio } from './studio';
 
@@ -112,6 +113,19 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       photoOf(photoId);
       return photoHeadMesh(studio, photoId);
     },
+    'pins.get': async ({ photoId }) => photoPinsView(studio.requireProject(), photoId),
+    'pins.set': async ({ photoId, pins, pack }) => {
+      const packs = async () => (await studio.listPacks(), studio.packs);
+      const view = await setPhotoPins(studio.requireProject(), packs, photoId, { pins, ...(pack ? { pack } : {}) });
+      changed(photoOf(photoId).subjectId);
+      return view;
+    },
+    'pins.undo': async ({ photoId }) => {
+      const view = undoPhotoPins(studio.requireProject(), photoId);
+      changed(photoOf(photoId).subjectId);
+      return view;
+    },
+    'pins.refit': async ({ photoId, packId }) => refitPinnedPhoto(studio, photoId, packId),
     'subjects.head': async ({ subjectId, packId }) => {
       if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
       return subjectHeadMesh(studio, subjectId, packId);

@@ -29,17 +29,17 @@ describe('photo pins (migration 009, pins-table.ts)', () => {
     expect(pins.get(1)).toBeUndefined();
     expect(pins.current(1)).toBeNull();
     const first = pins.set(1, { pack: null, pins: [{ landmark: 8, x: 320, y: 400 }] });
-    expect(first).toMatchObject({ photoId: 1, undoable: 0, pack: null, pins: [{ landmark: 8, x: 320, y: 400 }] });
+    expect(first).toMatchObject({ photoId: 1, undoable: 1, pack: null, pins: [{ landmark: 8, x: 320, y: 400 }] });
     const second = pins.set(1, { pack: 'ict-facekit', pins: [{ landmark: 8, x: 321, y: 420 }, { triangle: 12, barycentric: [0.2, 0.3, 0.5], x: 300, y: 200 }] });
     expect(second.revision).toBeGreaterThan(first.revision);
-    expect(second.undoable).toBe(1);
+    expect(second.undoable).toBe(2);
     expect(pins.current(1)).toEqual({ pack: 'ict-facekit', pins: second.pins });
     pins.set(2, { pack: null, pins: [{ landmark: 30, x: 1, y: 2 }] });
     // Clear is a revision of none, undone like any other.
-    expect(pins.clear(1)).toMatchObject({ pins: [], undoable: 2 });
+    expect(pins.clear(1)).toMatchObject({ pins: [], undoable: 3 });
     expect(pins.current(1)).toBeNull();
     expect(pins.undo(1)).toMatchObject({ revision: second.revision, pins: second.pins });
-    expect(pins.undo(1)).toMatchObject({ revision: first.revision, pins: first.pins, undoable: 0 });
+    expect(pins.undo(1)).toMatchObject({ revision: first.revision, pins: first.pins, undoable: 1 });
     // An undone revision's id is never reused (a reconstruction made with it must not look current).
     const third = pins.set(1, { pack: null, pins: [{ landmark: 9, x: 5, y: 5 }] });
     expect(third.revision).toBeGreaterThan(second.revision + 1);
