@@ -12,6 +12,8 @@ import { rotationMatrix, type PhotoFit } from '../../../core/geometry/ortho-came
 import type { Pin, SurfacePin } from '../../../core/reconstruct/photo-pins';
 import { syntheticPerson } from '../../../core/reconstruct/synthetic-views';
 import { SHARED_DIR } from '../../helpers/temp-dir';
+import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
+import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
 
 const ZIP = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -122,5 +124,23 @@ describe.skipIf(!existsSync(ZIP))('pins in the fit (ICT-FaceKit)', () => {
     expect(jointMiss).toBeLessThan(3);
     expect(neighbours).toBeGreaterThan(5);
     others.forEach((m) => expect(m).toBeLessThan(3));
+  });
+
+  it('refits as fast on the starter head (London p002)', async () => {
+    const starter = buildStarterHead(await readCanonicalFaceMeshAsset());
+    const sp = buildFitPoints(starter);
+    const stored = JSON.parse(readFileSync(path.join(FIXTURES, 'london-p002-observations.json'), 'utf8')) as { photos: { landmarks: number[]; mesh: number[]; yawDeg: number }[] };
+    const obs: PhotoObservation[] = stored.photos.map((p) => ({ landmarks: Float64Array.from(p.landmarks), mesh: Float64Array.from(p.mesh), yawDeg: p.yawDeg }));
+    const joint = fitPhotos(sp, obs);
+    const chin0 = fitLandmarks(sp, joint.shape, joint.photos[0]!);
+    const pin: Pin = { landmark: 8, x: chin0[16]!, y: chin0[17]! + 20 };
+    const one = pinnedFitInputs(starter, sp, [obs[0]!], [[pin]]);
+    const [single, singleSeconds] = timed(() => fitPhotos(one.points, one.observations, { fixedShape: joint.shape, init: { shape: joint.shape, photos: [joint.photos[0]!] } }));
+    const all = pinnedFitInputs(starter, sp, obs, obs.map((_, i) => (i === 0 ? [pin] : null)));
+    const [both, jointSeconds] = timed(() => fitPhotos(all.points, all.observations, { init: { shape: joint.shape, photos: joint.photos } }));
+    const miss = (f: FitResult) => dist(fitLandmarks(sp, f.shape, f.photos[0]!), 8, pin.x, pin.y);
+    console.log(`starter head, London p002: chin pin 20 px lower — one photo shape held ${singleSeconds.toFixed(3)} s (${single.iterations} LM steps, chin ${miss(single).toFixed(2)} px off); joint ${obs.length} photos ${jointSeconds.toFixed(2)} s (${both.iterations} LM steps, chin ${miss(both).toFixed(2)} px off)`);
+    expect(miss(single)).toBeLessThan(3);
+    expect(miss(both)).toBeLessThan(3);
   });
 });
