@@ -348,8 +348,12 @@ export interface ApiMethods {
   'pins.set': { req: { photoId: number; pins: Pin[]; pack?: string }; res: PhotoPinsView };
   /** Takes back the photo's last pin change. */
   'pins.undo': { req: { photoId: number }; res: PhotoPinsView };
-  /** Refits the photo with its pins, the subject's shape held (fast: the viewer follows a drag); not stored. */
-  'pins.refit': { req: { photoId: number; packId?: string }; res: PinRefitView };
+  /**
+   * Refits the photo with its pins, the subject's shape held (fast: the viewer follows a drag); not
+   * stored. With `pins` (and `pack` for surface pins) those pins are used instead of the stored ones:
+   * a preview while a pin is being dragged.
+   */
+  'pins.refit': { req: { photoId: number; packId?: string; pins?: Pin[]; pack?: string }; res: PinRefitView };
   /** A subject's shared head (shape only, neutral) on a pack (the newest reconstructed one by default), or null. */
   'subjects.head': { req: { subjectId: number; packId?: string }; res: ReconstructedHeadMesh | null };
   /** A subject's newest reconstruction per pack, newest first (empty before any). */

@@ -147,7 +147,7 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   // Pins are checked whole by the handler (core/reconstruct/photo-pins.ts), against the photo's size and the pack's mesh.
   'pins.set': object({ photoId: { check: id }, pins: { check: list(plainObject, 4096) }, pack: { check: packId, optional: true } }),
   'pins.undo': object({ photoId: { check: id } }),
-  'pins.refit': object({ photoId: { check: id }, packId: { check: packId, optional: true } }),
+  'pins.refit': object({ photoId: { check: id }, packId: { check: packId, optional: true }, pins: { check: list(plainObject, 4096), optional: true }, pack: { check: packId, optional: true } }),
   'subjects.head': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),
   'subjects.reconstructions': object({ subjectId: { check: id } }),
   'packs.list': empty,

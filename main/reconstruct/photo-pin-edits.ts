@@ -82,22 +82,26 @@ export function undoPhotoPins(project: Project, photoId: number): PhotoPinsView 
 /**
  * The pins' fast path: the photo refitted with its pins and its subject's shape held, from its
  * newest fit (on `packId`, or any pack), in a compute worker. Not stored: `reconstruct` stores the
- * subject's fit with the pins (the photo's fit is stale until then).
+ * subject's fit with the pins (the photo's fit is stale until then). `preview` (the `pins.json`
+ * format, checked as `pins set` checks it) replaces the stored pins: the viewer's drag in progress.
  *
  * ```ts
  * const view = await refitPinnedPhoto(studio, photoId);
  * ```
  */
-export async function refitPinnedPhoto(studio: Studio, photoId: number, packId?: string): Promise<PinRefitView> {
+export async function refitPinnedPhoto(studio: Studio, photoId: number, packId?: string, preview?: unknown): Promise<PinRefitView> {
   const t0 = performance.now();
   const project = studio.requireProject();
-  requirePhoto(project, photoId);
+  const photo = requirePhoto(project, photoId);
   const stored = requirePhotoFit(project, photoId, packId);
   const rec = stored.reconstruction;
   const { usable, rejected } = usablePhotos([{ photoId, analysis: project.library.faces.get(photoId) ?? null }]);
   if (!usable[0]) throw new ApiError('conflict', `Photo ${photoId} cannot be refitted: ${rejected[0]?.message ?? 'no usable face'}`);
-  const pins = pinsForPack(project.library.pins.current(photoId), rec.packId);
   const pack = await studio.models.pack(rec.packId);
+  const given = preview === undefined ? null : parsePhotoPins(preview, { width: photo.width, height: photo.height, triangles: null });
+  // Surface pins on this pack are checked against its mesh (the pack is loaded now anyway).
+  if (given?.pack === rec.packId) parsePhotoPins(preview, { width: photo.width, height: photo.height, triangles: pack.model.triangles.length / 3 });
+  const pins = pinsForPack(given ?? project.library.pins.current(photoId), rec.packId);
   const tables = await studio.models.tables(pack);
   const r = await studio.pool.run('fit.refit', { pack, tables, observation: usable[0].observation, pins, shape: rec.shape, start: photoFitOf(stored), options: {} });
   const f = r.fit.photos[0]!;

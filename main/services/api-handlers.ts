@@ -125,7 +125,7 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       changed(photoOf(photoId).subjectId);
       return view;
     },
-    'pins.refit': async ({ photoId, packId }) => refitPinnedPhoto(studio, photoId, packId),
+    'pins.refit': async ({ photoId, packId, pins, pack }) => refitPinnedPhoto(studio, photoId, packId, pins ? { pins, ...(pack ? { pack } : {}) } : undefined),
     'subjects.head': async ({ subjectId, packId }) => {
       if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
       return subjectHeadMesh(studio, subjectId, packId);

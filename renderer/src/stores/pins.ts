@@ -50,6 +50,7 @@ export const usePinsStore = defineStore('pins', () => {
   async function change(work: (id: number) => Promise<PhotoPinsView>, withRefit: boolean): Promise<void> {
     const id = photoId.value;
     if (id === null) return;
+    generation++;
     busy.value = true;
     try {
       view.value = await work(id);
@@ -62,13 +63,46 @@ export const usePinsStore = defineStore('pins', () => {
     }
   }
 
-  /** Pins landmark `l` at (x, y) of the photo, replacing its pin if it had one. */
-  function pinLandmark(l: number, x: number, y: number, withRefit: boolean): Promise<void> {
+  /** The photo's pins with landmark `l` at (x, y) (replacing its pin if it had one). */
+  function withLandmark(l: number, x: number, y: number): Pin[] {
     const round = (v: number) => Math.round(v * 100) / 100;
     const others = (view.value?.pins ?? []).filter((p: Pin) => !('landmark' in p) || p.landmark !== l);
-    const pins = [...others, { landmark: l, x: round(x), y: round(y) }];
+    return [...others, { landmark: l, x: round(x), y: round(y) }];
+  }
+
+  /** Pins landmark `l` at (x, y) of the photo (a new revision), then refits. */
+  function pinLandmark(l: number, x: number, y: number, withRefit: boolean): Promise<void> {
+    const pins = withLandmark(l, x, y);
     const pack = view.value?.pack ?? undefined;
+    previewNext = null;
     return change((id) => api().call('pins.set', { photoId: id, pins, ...(pack ? { pack } : {}) }), withRefit);
+  }
+
+  // One preview refit in flight at a time; the newest position waits for it (older ones are dropped).
+  // A stored change (release, undo, clear) starts a new generation: previews of an older one are dropped.
+  let generation = 0;
+  let previewing = false;
+  let previewNext: Pin[] | null = null;
+
+  /** While a landmark is dragged: the head refitted with it at (x, y), nothing stored (the head follows the mouse). */
+  async function preview(l: number, x: number, y: number): Promise<void> {
+    previewNext = withLandmark(l, x, y);
+    if (previewing) return;
+    previewing = true;
+    try {
+      while (previewNext && photoId.value !== null && !busy.value) {
+        const pins = previewNext, g = generation;
+        previewNext = null;
+        const pack = view.value?.pack ?? undefined;
+        const r = await api().call('pins.refit', { photoId: photoId.value, pins, ...(pack ? { pack } : {}) });
+        // A release (pinLandmark) may have overtaken this preview: its refit wins.
+        if (g === generation && !busy.value) refit.value = r;
+      }
+    } catch (e) {
+      error.value = errorMessage(e);
+    } finally {
+      previewing = false;
+    }
   }
 
   function undo(withRefit: boolean): Promise<void> {
@@ -79,5 +113,5 @@ export const usePinsStore = defineStore('pins', () => {
     return change((id) => api().call('pins.set', { photoId: id, pins: [] }), withRefit);
   }
 
-  return { photoId, view, refit, editing, busy, error, load, reset, pinLandmark, undo, clear };
+  return { photoId, view, refit, editing, busy, error, load, reset, pinLandmark, preview, undo, clear };
 });
