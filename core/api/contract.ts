@@ -346,6 +346,8 @@ export interface ApiMethods {
   'pins.get': { req: { photoId: number }; res: PhotoPinsView };
   /** Replaces a photo's pins (a new revision; `pins: []` clears them); its subject's fit becomes stale. */
   'pins.set': { req: { photoId: number; pins: Pin[]; pack?: string }; res: PhotoPinsView };
+  /** The head's surface point under pixel (x, y) of the photo's fit (for a surface pin), or null off the head. */
+  'pins.pick': { req: { photoId: number; x: number; y: number; packId?: string }; res: { pack: string; triangle: number; barycentric: [number, number, number] } | null };
   /** Takes back the photo's last pin change. */
   'pins.undo': { req: { photoId: number }; res: PhotoPinsView };
   /**

@@ -12,6 +12,7 @@ import type { FitPoints } from '../../core/reconstruct/fit-points';
 import type { Pin } from '../../core/reconstruct/photo-pins';
 import type { PinRefit } from '../../core/reconstruct/stages/pin-refit-stage';
 import type { PhotoFit } from '../../core/geometry/ortho-camera';
+import type { SurfacePoint } from '../../core/geometry/pick-surface';
 import type { UvTexture } from '../../core/reconstruct/photometric-samples';
 import type { LightAlbedoOptions } from '../../core/reconstruct/solve-light-albedo';
 import type { StagePhoto } from '../../core/reconstruct/stages/light-albedo-stage';
@@ -153,6 +154,8 @@ export interface ComputeTasks {
   'fit.joint': { req: { tables: FitTables; observations: PhotoObservation[]; init: FitInit | null; options: Partial<FitOptions>; pins?: FitPinsRequest | null }; res: FitResult };
   /** Each photo fitted alone, with its landmark error (for the shared shape's cost). */
   'fit.alone': { req: { tables: FitTables; observations: PhotoObservation[]; inits: (FitInit | null)[] | null; options: Partial<FitOptions>; pins?: FitPinsRequest | null }; res: { fits: FitResult[]; nme: number[] } };
+  /** The surface point (triangle, barycentric) a photo's fitted head shows at pixel (x, y); null off the head. */
+  'fit.pick': { req: { pack: PackRef; shape: number[]; fit: PhotoFit; width: number; height: number; x: number; y: number }; res: SurfacePoint | null };
   /** One pinned photo refitted with the subject's shape held, from its current fit (the pins' fast path). */
   'fit.refit': { req: { pack: PackRef; tables: FitTables; observation: PhotoObservation; pins: Pin[]; shape: number[]; start: PhotoFit; options: Partial<FitOptions> }; res: PinRefit };
   /** Per-photo SH lighting and the shared albedo for a fit. */

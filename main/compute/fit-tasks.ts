@@ -2,6 +2,9 @@ import type { PhotoObservation } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-points';
 import { pinnedFitInputs } from '../../core/reconstruct/fit-pin-points';
 import { pinRefitStage } from '../../core/reconstruct/stages/pin-refit-stage';
+import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
+import { pickSurface } from '../../core/geometry/pick-surface';
+import { poseHead } from '../../core/geometry/pose-head';
 import { aloneFitStage, landmarkFitStage } from '../../core/reconstruct/stages/landmark-fit-stage';
 import { lightAlbedoStage, poseViews } from '../../core/reconstruct/stages/light-albedo-stage';
 import { landmarkMetrics } from '../../core/reconstruct/stages/metrics-stage';
@@ -40,6 +43,12 @@ export const FIT_TASKS: Handlers = {
   },
 
   'fit.refit': ({ pack, tables, observation, pins, shape, start, options }) => pinRefitStage(pack.model, tables.points, observation, pins, shape, start, options),
+
+  'fit.pick': ({ pack, shape, fit, width, height, x, y }, _ctx, state) => {
+    const { model, evaluator } = state.pack(pack);
+    const { vertices } = poseHead(evaluator, model, shape, fit);
+    return pickSurface(vertices, model.triangles, fit.camera, width, height, x, y, { triangleMask: opaqueTriangles(model.triangles, model.regions.overlays) });
+  },
 
   'light.albedo': async ({ pack, shape, photos, options }, _ctx, state) => {
     const p = state.pack(pack);

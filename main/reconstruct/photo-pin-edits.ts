@@ -124,6 +124,25 @@ export async function refitPinnedPhoto(studio: Studio, photoId: number, packId?:
   };
 }
 
+/**
+ * The surface point of the photo's fitted head (its newest fit, on `packId` or any pack) under
+ * pixel (x, y), for a surface pin: null where the photo shows no head.
+ *
+ * ```ts
+ * const hit = await pickPinPoint(studio, photoId, 412, 455);
+ * ```
+ */
+export async function pickPinPoint(studio: Studio, photoId: number, x: number, y: number, packId?: string): Promise<{ pack: string; triangle: number; barycentric: [number, number, number] } | null> {
+  const project = studio.requireProject();
+  const photo = requirePhoto(project, photoId);
+  if (x > photo.width || y > photo.height) throw new ApiError('bad-request', `(${x}, ${y}) is outside the ${photo.width}×${photo.height} photo`);
+  const stored = requirePhotoFit(project, photoId, packId);
+  const rec = stored.reconstruction;
+  const pack = await studio.models.pack(rec.packId);
+  const hit = await studio.pool.run('fit.pick', { pack, shape: rec.shape, fit: photoFitOf(stored), width: photo.width, height: photo.height, x, y });
+  return hit ? { pack: rec.packId, ...hit } : null;
+}
+
 /** True when the photo's newest fit was solved with other pins than its subject's photos have now. */
 function fitStale(project: Project, photoId: number): boolean {
   const fit = project.library.reconstructions.latestFitOfPhoto(photoId);

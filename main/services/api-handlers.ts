@@ -5,7 +5,7 @@ import { parseCanonicalFaceMesh } from '../../core/starter-head/canonical-face-m
 import type { StoredFaceAnalysis } from '../library/face-analyses-table';
 import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
-import { photoPinsView, refitPinnedPhoto, setPhotoPins, undoPhotoPins } from '../reconstruct/photo-pin-edits';
+import { photoPinsView, pickPinPoint, refitPinnedPhoto, setPhotoPins, undoPhotoPins } from '../reconstruct/photo-pin-edits';
 import { startDetailJobs } from '../detail/start-detail';
 import type { Studio } from './studio';
 
@@ -120,6 +120,7 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       changed(photoOf(photoId).subjectId);
       return view;
     },
+    'pins.pick': async ({ photoId, x, y, packId }) => pickPinPoint(studio, photoId, x, y, packId),
     'pins.undo': async ({ photoId }) => {
       const view = undoPhotoPins(studio.requireProject(), photoId);
       changed(photoOf(photoId).subjectId);

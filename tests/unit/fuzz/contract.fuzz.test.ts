@@ -32,6 +32,7 @@ const VALID: Record<ApiMethod, Record<string, unknown>> = {
   'pins.get': { photoId: 1 },
   'pins.set': { photoId: 1, pack: 'ict-facekit', pins: [{ landmark: 8, x: 10, y: 20 }, { triangle: 3, barycentric: [0.2, 0.3, 0.5], x: 5, y: 6 }] },
   'pins.undo': { photoId: 1 },
+  'pins.pick': { photoId: 1, x: 10.5, y: 20, packId: 'ict-facekit' },
   'pins.refit': { photoId: 1, packId: 'ict-facekit', pins: [{ landmark: 8, x: 10, y: 20 }], pack: 'ict-facekit' },
   'subjects.head': { subjectId: 1, packId: 'ict-facekit' },
   'subjects.reconstructions': { subjectId: 1 },
