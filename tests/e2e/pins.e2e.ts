@@ -83,4 +83,38 @@ describe('pins in the photo viewer', () => {
     await screenshot(page, 'pins-02-undone');
     expect(unexpectedProblems(studio.watched)).toEqual([]);
   });
+
+  it('pins a point of the head: press on the cheek, drag it aside, the head follows', async () => {
+    const { page } = studio.watched;
+    const viewer = page.getByTestId('photo-viewer');
+    const stored30 = await centre(viewer.locator('[data-testid="model-landmarks"] circle').nth(30));
+    // Halfway between the jaw landmark 2 and the nose tip: the cheek, away from every handle.
+    const a = (await viewer.getByTestId('pin-handle-2').boundingBox())!, b = (await viewer.getByTestId('pin-handle-30').boundingBox())!;
+    const [x0, y0] = [(a.x + a.width / 2 + b.x + b.width / 2) / 2, (a.y + a.height / 2 + b.y + b.height / 2) / 2];
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    await page.mouse.move(x0 + 10, y0, { steps: 4 });
+    await page.mouse.move(x0 + 20, y0, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => viewer.getByTestId('pin-count').textContent(), { timeout: 30_000 }).toBe('1');
+    await expect.poll(() => viewer.getByTestId('pins-busy').count(), { timeout: 30_000 }).toBe(0);
+    const square = viewer.getByTestId('pin-surface-0');
+    await square.waitFor();
+    const refit30 = await centre(viewer.locator('[data-testid="refit-landmarks"] circle').nth(30));
+    console.log(`pins e2e: cheek surface pin dragged 20 screen px right; the refitted nose tip moved ${(refit30[0] - stored30[0]).toFixed(1)} px right (${await viewer.getByTestId('pins-refit-info').textContent()})`);
+    expect(refit30[0] - stored30[0]).toBeGreaterThan(3);
+    await screenshot(page, 'pins-03-surface-pin');
+    // Drag the stored surface pin back a little: it stays one pin, moved.
+    const box = (await square.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 10, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => viewer.getByTestId('pins-busy').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(async () => (await square.boundingBox())!.x, { timeout: 10_000 }).toBeLessThan(box.x - 5);
+    expect(await viewer.getByTestId('pin-count').textContent()).toBe('1');
+    await viewer.getByTestId('pins-clear').click();
+    await expect.poll(() => viewer.getByTestId('pin-count').textContent(), { timeout: 30_000 }).toBe('0');
+    expect(unexpectedProblems(studio.watched)).toEqual([]);
+  });
 });
