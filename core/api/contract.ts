@@ -209,6 +209,51 @@ export interface DetailSwapView {
   photometricRms: { coarse: number; own: number; swapped: number };
 }
 
+/** A detected landmark moved by the artist: iBUG landmark 0…67 belongs at pixel (x, y) of the upright photo. */
+export interface LandmarkPin {
+  landmark: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * A point of the head's surface (a triangle of the pack's mesh and barycentric weights, so it stays
+ * the same skin point through refits) that belongs at pixel (x, y) of the upright photo.
+ */
+export interface SurfacePin {
+  triangle: number;
+  barycentric: [number, number, number];
+  x: number;
+  y: number;
+}
+
+export type Pin = LandmarkPin | SurfacePin;
+
+/** A photo's pins and their undo state (`pins.get`, `pins.set`, `pins.undo`). */
+export interface PhotoPinsView {
+  photoId: number;
+  /** The pack whose triangles the surface pins name (null with landmark pins only). */
+  pack: string | null;
+  pins: Pin[];
+  /** The current revision (null: never pinned, or every change undone) and how many changes undo can take back. */
+  revision: number | null;
+  undoable: number;
+  /** The photo's newest fit was made with other pins: `reconstruct` solves its subject again. */
+  fitStale: boolean;
+}
+
+/**
+ * A pinned photo refitted with its subject's shape held (`pins.refit`; not stored): the viewer's
+ * fields for the new fit, and the fit itself.
+ */
+export interface PinRefitView extends ReconstructionView {
+  fit: { rotation: number[]; jaw: number[]; expression: number[]; camera: { scale: number; tx: number; ty: number } };
+  /** Pins of the photo that joined the refit (surface pins of another pack are left out). */
+  pinCount: number;
+  iterations: number;
+  seconds: number;
+}
+
 /**
  * A reconstructed head ready to draw in a 3D view: per triangle corner (no index buffer, so UV seams
  * need no split), base64 of little-endian Float32 arrays; metres, +Y up, face towards +Z.
@@ -397,6 +442,20 @@ export interface ApiMethods {
   'photos.reconstruction': { req: { photoId: number; packId?: string }; res: ReconstructionView | null };
   /** A photo's reconstructed head (its expression and jaw, facing forward; on `packId`, or the newest) for the 3D view, or null. */
   'photos.head': { req: { photoId: number; packId?: string }; res: ReconstructedHeadMesh | null };
+  /** A photo's pins (landmark overrides and surface points) with their undo state. */
+  'pins.get': { req: { photoId: number }; res: PhotoPinsView };
+  /** Replaces a photo's pins (a new revision; `pins: []` clears them); its subject's fit becomes stale. */
+  'pins.set': { req: { photoId: number; pins: Pin[]; pack?: string }; res: PhotoPinsView };
+  /** The head's surface point under pixel (x, y) of the photo's fit (for a surface pin), or null off the head. */
+  'pins.pick': { req: { photoId: number; x: number; y: number; packId?: string }; res: { pack: string; triangle: number; barycentric: [number, number, number] } | null };
+  /** Takes back the photo's last pin change. */
+  'pins.undo': { req: { photoId: number }; res: PhotoPinsView };
+  /**
+   * Refits the photo with its pins, the subject's shape held (fast: the viewer follows a drag); not
+   * stored. With `pins` (and `pack` for surface pins) those pins are used instead of the stored ones:
+   * a preview while a pin is being dragged.
+   */
+  'pins.refit': { req: { photoId: number; packId?: string; pins?: Pin[]; pack?: string }; res: PinRefitView };
   /** A subject's shared head (shape only, neutral) on a pack (the newest reconstructed one by default), or null. */
   'subjects.head': { req: { subjectId: number; packId?: string }; res: ReconstructedHeadMesh | null };
   /** A subject's head as a rig the viewer poses itself (expression sliders, retargeting, clips); null without a reconstruction. */

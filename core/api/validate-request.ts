@@ -103,6 +103,16 @@ const packId: Check<string> = (value, where) => {
 };
 const subjectName = text(1, 200);
 
+const pixel: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1_000_000) fail(where, 'must be a pixel coordinate (a finite number ≥ 0)');
+  return value;
+};
+
+const plainObject: Check<never> = (value, where) => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) fail(where, 'must be an object');
+  return value as never;
+};
+
 const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'app.info': empty,
   'project.create': object({ path: { check: path }, name: { check: subjectName } }),
@@ -140,6 +150,12 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'photos.head': object({ photoId: { check: id }, packId: { check: packId, optional: true } }),
   'subjects.review': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),
   'detail.swap': object({ photoId: { check: id }, fromPhotoId: { check: id }, packId: { check: packId, optional: true } }),
+  'pins.get': object({ photoId: { check: id } }),
+  // Pins are checked whole by the handler (core/reconstruct/photo-pins.ts), against the photo's size and the pack's mesh.
+  'pins.set': object({ photoId: { check: id }, pins: { check: list(plainObject, 4096) }, pack: { check: packId, optional: true } }),
+  'pins.undo': object({ photoId: { check: id } }),
+  'pins.pick': object({ photoId: { check: id }, x: { check: pixel }, y: { check: pixel }, packId: { check: packId, optional: true } }),
+  'pins.refit': object({ photoId: { check: id }, packId: { check: packId, optional: true }, pins: { check: list(plainObject, 4096), optional: true }, pack: { check: packId, optional: true } }),
   'subjects.head': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),
   'subjects.rig': object({ subjectId: { check: id }, packId: { check: packId, optional: true } }),
   'subjects.reconstructions': object({ subjectId: { check: id } }),

@@ -41,6 +41,10 @@ export interface InputLimits {
   uploadBytes: number;
   /** Leading bytes of an upload sniffed for its type before the rest is accepted. */
   uploadSniffBytes: number;
+  /** Pins (landmark overrides and surface points) of one photo. */
+  pinsPerPhoto: number;
+  /** Bytes of a pins.json file. */
+  pinsFileBytes: number;
 }
 
 const KiB = 1024;
@@ -74,6 +78,8 @@ export const INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({
   requestBytes: 1 * MiB,
   uploadBytes: 1 * GiB,
   uploadSniffBytes: 16,
+  pinsPerPhoto: 256,
+  pinsFileBytes: 1 * MiB,
 });
 
 export type LimitName = keyof InputLimits;
@@ -107,6 +113,7 @@ const BYTE_LIMITS = new Set<LimitName>([
   'webSocketFrameBytes',
   'requestBytes',
   'uploadBytes',
+  'pinsFileBytes',
 ]);
 
 /**

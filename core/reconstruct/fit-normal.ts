@@ -4,6 +4,7 @@ import { addMoments, createMomentScratch, observedMoments, type MomentScratch } 
 import type { FitPoints } from './fit-points';
 import { createBetaCache, frameOf, projectCached, type BetaCache, type PhotoCache } from './fit-project';
 import { pivotTerms, pointRows, rigidEntries, singleRow, type RowSource } from './fit-rows';
+import type { FitPins } from './fit-pin-points';
 import { addProducts, addTransposedProduct } from './normal-kernels';
 import { photometricPointIndices, photometricResiduals, type PhotometricObservation } from './photometric-term';
 export { createPhotoCache, type PhotoCache } from './fit-project';
@@ -23,6 +24,8 @@ export interface PhotoTerms {
   /** Point per jaw-contour landmark 0…16 and its weight. */
   picks: Int32Array;
   contourWeights: Float64Array;
+  /** The artist's pins (pinned landmarks' pixels are in `landmarks`); none when absent. */
+  pins?: FitPins | null;
   /** The photo's projections and observed moments, reused between calls (`createPhotoCache`). */
   cache: PhotoCache;
 }
@@ -32,7 +35,12 @@ export interface PhotoTermWeights {
   huber: number;
   denseWeight: number;
   eyelidWeight: number;
+  /** Residual weight of a pin relative to a landmark (no robust loss); {@link PIN_WEIGHT} when absent. */
+  pinWeight?: number;
 }
+
+/** Default residual weight of a pin: a pin 1 σ off costs as much as 100 landmarks 1 σ off. */
+export const PIN_WEIGHT = 10;
 
 /** A photo's normal equations over its local columns (C×C, upper triangle, and gradient). */
 export interface PhotoNormal {
@@ -71,7 +79,7 @@ export interface NormalScratch {
  */
 export function createNormalScratch(pts: FitPoints): NormalScratch {
   const K = pts.expressionCount + pts.shapeCount, C = LOCAL_FIXED + K;
-  const terms = 68 + pts.denseCount;
+  const terms = 68 + pts.denseCount + pts.pinCount;
   const rows = 2 * terms + pts.photometricCount;
   return {
     columns: C, beta: createBetaCache(pts), moments: createMomentScratch(K, pts.shapeCount),
@@ -95,7 +103,9 @@ const ju9 = new Float64Array(9), jv9 = new Float64Array(9), jb9 = new Float64Arr
  * if every Huber weight were 1: their model block from the Gram tables, their rigid/jaw × model
  * block and model gradient from moments (fit-moments.ts), their 9×9 block and rigid gradient per
  * row; each outlier then adds its row with weight ω − 1. The jaw contour's rows and the
- * photometric rows are formed as a row block and multiplied out. `tables` must come from
+ * photometric rows are formed as a row block and multiplied out. Pins: a pinned landmark keeps its
+ * place in the fixed sets and adds its row with weight W² − 1 (W = pinWeight, no robust loss); a
+ * pinned surface point adds its rows with weight W², in both stages. `tables` must come from
  * `combineGram` with the same dense and eyelid weights as `o`.
  *
  * ```ts
@@ -118,10 +128,13 @@ export function photoNormalEquations(
   const eyelids = full && o.eyelidWeight > 0;
   const photometric = full ? terms.photometric : null;
   const picks = terms.picks, sigma = terms.sigma, L = terms.landmarks, pc = terms.cache;
-  const nTerms = 68 + (dense ? pts.denseCount : 0);
+  const pins = terms.pins ?? null, pinned = pins?.landmarks ?? null;
+  const nFixed = 68 + (dense ? pts.denseCount : 0);
+  const nTerms = nFixed + (pins ? pins.points.length : 0);
   const which = new Int32Array(nTerms + (photometric ? photometric.points.length : 0));
   for (let l = 0; l < 68; l++) which[l] = l < 17 ? picks[l]! : l;
-  for (let m = 68; m < nTerms; m++) which[m] = pts.denseStart + m - 68;
+  for (let m = 68; m < nFixed; m++) which[m] = pts.denseStart + m - 68;
+  if (pins) which.set(pins.points, nFixed);
   if (photometric) which.set(photometricPointIndices(pts, photometric), nTerms);
   const fr = frameOf(pts, beta, st);
   projectCached(pts, beta, st, fr, which, pc, sc.beta);
@@ -129,16 +142,20 @@ export function photoNormalEquations(
   // Residuals and Huber weights, summed in the order the terms are listed above.
   const P = pc.pred;
   let cost = 0, outliers = 0;
-  const term = (t: number, ox: number, oy: number, w: number) => {
+  const W2 = (o.pinWeight ?? PIN_WEIGHT) ** 2;
+  const term = (t: number, ox: number, oy: number, w: number, pin: boolean) => {
     const p = which[t]!, s = w / sigma;
     const ru = (P[p * 2]! - ox) * s, rv = (P[p * 2 + 1]! - oy) * s;
     const e2 = ru * ru + rv * rv, e = Math.sqrt(e2);
-    const omega = e <= o.huber ? 1 : o.huber / e;
-    cost += e <= o.huber ? e2 : 2 * o.huber * e - o.huber * o.huber;
+    const omega = pin ? W2 : e <= o.huber ? 1 : o.huber / e;
+    cost += pin ? W2 * e2 : e <= o.huber ? e2 : 2 * o.huber * e - o.huber * o.huber;
     sc.termPoint[t] = p, sc.termScale[t] = s, sc.termRu[t] = ru, sc.termRv[t] = rv, sc.termOmega[t] = omega;
-    if (omega !== 1 && t >= 17) outliers++;
+    if (omega !== 1 && t >= 17 && t < nFixed) outliers++;
   };
-  for (let l = 0; l < 68; l++) term(l, L[l * 2]!, L[l * 2 + 1]!, l < 17 ? terms.contourWeights[l]! : 1);
+  for (let l = 0; l < 68; l++) {
+    const pin = !!pinned && pinned[l] === 1;
+    term(l, L[l * 2]!, L[l * 2 + 1]!, l < 17 && !pin ? terms.contourWeights[l]! : 1, pin);
+  }
   const se = o.eyelidWeight / sigma;
   const lid = (k: number, d: number) => {
     const [a, b] = EYELID_PAIRS[k]!;
@@ -146,21 +163,23 @@ export function photoNormalEquations(
   };
   if (eyelids) for (let k = 0; k < EYELID_PAIRS.length; k++) for (let d = 0; d < 2; d++) cost += lid(k, d) ** 2;
   const mesh = terms.mesh!;
-  for (let m = 0; m < nTerms - 68; m++) term(68 + m, mesh[m * 2]!, mesh[m * 2 + 1]!, o.denseWeight);
+  for (let m = 0; m < nFixed - 68; m++) term(68 + m, mesh[m * 2]!, mesh[m * 2 + 1]!, o.denseWeight, false);
+  for (let q = 0; q < nTerms - nFixed; q++) term(nFixed + q, pins!.xy[q * 2]!, pins!.xy[q * 2 + 1]!, 1, true);
   if (photometric) cost += photometricResiduals(pts, photometric, P, o.huber, out ? sc.photo : null);
   if (!out) return cost;
 
   // Row block: in the rigid stage every landmark row; in the full stage the jaw contour's rows,
-  // the fixed sets' outliers (weight ω − 1) and the photometric rows.
+  // the fixed sets' outliers and pinned landmarks (weight ω − 1); then the surface pins' and the
+  // photometric rows.
   const { H, g } = out, Cl = sc.columns;
   const C = full ? Cl : LOCAL_FIXED;
-  const n = 2 * (full ? 17 + outliers : 68) + (photometric ? photometric.points.length : 0);
+  const n = 2 * ((full ? 17 + outliers : 68) + nTerms - nFixed) + (photometric ? photometric.points.length : 0);
   const { J, w: wt, e } = sc;
   if (full) pivotTerms(pts, fr, sc.pu, sc.pv);
   const src: RowSource = { fr, posed: pc.posed, offset: pc.offset, pu: sc.pu, pv: sc.pv };
   let r = 0;
   for (let t = 0; t < nTerms; t++) {
-    const omega = sc.termOmega[t]!, fixed = full && t >= 17;
+    const omega = sc.termOmega[t]!, fixed = full && t >= 17 && t < nFixed;
     if (fixed && omega === 1) continue;
     const w = fixed ? omega - 1 : omega;
     pointRows(pts, src, sc.termPoint[t]!, sc.termScale[t]!, J, n, r, C);
@@ -181,7 +200,7 @@ export function photoNormalEquations(
   addProducts(H, Cl, J, J, n, 0, n, wt, LOCAL_FIXED, C, LOCAL_FIXED, C, true);
 
   // The fixed sets with unit Huber weights.
-  for (let t = 17; t < nTerms; t++) {
+  for (let t = 17; t < nFixed; t++) {
     const p = sc.termPoint[t]!, s = sc.termScale[t]!;
     rigidEntries(pts, src, p, 0, ju9);
     rigidEntries(pts, src, p, 1, jv9);

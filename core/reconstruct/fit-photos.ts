@@ -4,8 +4,9 @@ import { startState, type FitInit } from './fit-init';
 export type { FitInit } from './fit-init';
 import { buildFitGram, combineGram, type CombinedGram, type FitGram } from './fit-gram';
 import { createProjection, LOCAL_FIXED, projectPoints, type PhotoState, type Projection } from './fit-linearize';
-import { createNormalScratch, createPhotoCache, photoNormalEquations, type NormalScratch, type PhotoTerms } from './fit-normal';
+import { createNormalScratch, createPhotoCache, photoNormalEquations, PIN_WEIGHT, type NormalScratch, type PhotoTerms } from './fit-normal';
 import type { FitPoints } from './fit-points';
+import type { FitPins } from './fit-pin-points';
 import { frameOf, projectCached } from './fit-project';
 import type { PhotometricObservation } from './photometric-term';
 import { axisAngle, rotationMatrix, type PhotoFit } from '../geometry/ortho-camera';
@@ -20,6 +21,8 @@ export interface PhotoObservation {
   yawDeg?: number;
   /** DECA's photometric term for this photo (needs the fit points' photometric block); full stage only. */
   photometric?: PhotometricObservation | null;
+  /** The artist's pins, joined by `pinnedFitInputs` (fit-pin-points.ts). */
+  pins?: FitPins | null;
 }
 
 export interface FitOptions {
@@ -35,6 +38,8 @@ export interface FitOptions {
   jawRegularization: number;
   /** Huber threshold in normalised residual units (robustness to a few wrong landmarks). */
   huber: number;
+  /** Residual weight of a pin relative to a landmark; pins are not down-weighted by the Huber loss. */
+  pinWeight: number;
   /** Yaw (degrees) at which the far side's jaw contour is down-weighted fully (non-FLAME packs). */
   contourYawDeg: number;
   /** Lowest weight of a far-side contour landmark. */
@@ -68,6 +73,7 @@ export const FIT_DEFAULTS: FitOptions = {
   expressionRegularization: 10,
   jawRegularization: 50,
   huber: 3,
+  pinWeight: PIN_WEIGHT,
   contourYawDeg: 25,
   contourMinWeight: 0.1,
   rigidIterations: 20,
@@ -134,6 +140,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
     useDense: pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936,
     picks: Int32Array.from({ length: 17 }, (_, l) => l),
     contourWeights: new Float64Array(17),
+    pins: ph.pins ?? null,
     cache: createPhotoCache(pts),
   }));
   const ctx: Ctx = {

@@ -22,6 +22,9 @@ export interface FitPoints {
   /** Surface vertices for the photometric term (`FitPointsOptions.photometric`), last. */
   photometricStart: number;
   photometricCount: number;
+  /** Surface points of the photos' pins (see fit-pin-points.ts), last; none in points a model builds. */
+  pinStart: number;
+  pinCount: number;
   shapeCount: number;
   expressionCount: number;
   /** P×3 rest positions. */
@@ -91,12 +94,11 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
   const Ke = Math.min(model.expression.count, o.expressionModes);
   const V = model.vertexCount;
   const n = V * 3;
-  const J = model.joints.names.length;
   const jaw = model.joints.names.indexOf('jaw');
   const tri = model.triangles;
 
   // Each point as a weighted sum of vertices.
-  const corners: { v: number[]; w: number[] }[] = [];
+  const corners: PointCorners[] = [];
   const lm = model.landmarks;
   for (let l = 0; l < lm.faces.length; l++) {
     const f = lm.faces[l]! * 3;
@@ -121,6 +123,55 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
   for (let i = 0; i < (o.photometric?.length ?? 0); i++) corners.push({ v: [o.photometric![i]!], w: [1] });
   const P = corners.length;
 
+  const { rest, shape, expression, jawWeight, restW, shapeW, expressionW } = restrictToCorners(model, corners, Kb, Ke);
+
+  const jawPivot = new Float64Array(3), jawPivotShape = new Float64Array(3 * Kb), jawPivotExpression = new Float64Array(3 * Ke);
+  if (jaw >= 0) {
+    const R = model.joints.regressor;
+    for (let i = 0; i < R.value.length; i++) {
+      if (R.row[i] !== jaw) continue;
+      const w = R.value[i]!, vi = R.col[i]!;
+      for (let d = 0; d < 3; d++) {
+        jawPivot[d] += w * model.template[vi * 3 + d]!;
+        for (let k = 0; k < Kb; k++) jawPivotShape[d * Kb + k] += w * model.shape.data[k * n + vi * 3 + d]!;
+        for (let k = 0; k < Ke; k++) jawPivotExpression[d * Ke + k] += w * model.expression.data[k * n + vi * 3 + d]!;
+      }
+    }
+  }
+  const pts: FitPoints = {
+    count: P, landmarkCount, denseStart: landmarkCount, denseCount, photometricStart, photometricCount: P - photometricStart, pinStart: P, pinCount: 0, shapeCount: Kb, expressionCount: Ke,
+    rest, shape, expression, jawWeight, restW, shapeW, expressionW, jawPivot, jawPivotShape, jawPivotExpression, hasJaw: jaw >= 0, contour,
+    namedExpressions: Ke > 0 && model.expression.names.length === model.expression.count,
+    gram: null,
+  };
+  const shared = typeof o.gram === 'object' ? o.gram : null;
+  if (shared && shared.size === Ke + Kb && !!shared.dense === denseCount > 0) pts.gram = shared;
+  else if (o.gram) pts.gram = buildFitGram(pts);
+  return pts;
+}
+
+/** A fit point as a weighted sum of model vertices (a landmark's barycentric corners, or one vertex). */
+export interface PointCorners {
+  v: number[];
+  w: number[];
+}
+
+/** A point set's rows of the model: rest positions, bases and jaw skinning (see {@link FitPoints}). */
+export type RestrictedPoints = Pick<FitPoints, 'rest' | 'shape' | 'expression' | 'jawWeight' | 'restW' | 'shapeW' | 'expressionW'>;
+
+/**
+ * The model restricted to points given as weighted vertex sums, with the first Kβ shape and Kψ
+ * expression modes: what {@link buildFitPoints} builds its points from, and what pins add to them.
+ *
+ * ```ts
+ * const rows = restrictToCorners(model, [{ v: [a, b, c], w: [0.2, 0.3, 0.5] }], points.shapeCount, points.expressionCount);
+ * ```
+ */
+export function restrictToCorners(model: HeadModel, corners: readonly PointCorners[], Kb: number, Ke: number): RestrictedPoints {
+  const n = model.vertexCount * 3;
+  const J = model.joints.names.length;
+  const jaw = model.joints.names.indexOf('jaw');
+  const P = corners.length;
   const rest = new Float64Array(P * 3), restW = new Float64Array(P * 3), jawWeight = new Float64Array(P);
   const shape = new Float64Array(P * 3 * Kb), shapeW = new Float64Array(P * 3 * Kb);
   const expression = new Float64Array(P * 3 * Ke), expressionW = new Float64Array(P * 3 * Ke);
@@ -147,30 +198,7 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
       }
     }
   });
-
-  const jawPivot = new Float64Array(3), jawPivotShape = new Float64Array(3 * Kb), jawPivotExpression = new Float64Array(3 * Ke);
-  if (jaw >= 0) {
-    const R = model.joints.regressor;
-    for (let i = 0; i < R.value.length; i++) {
-      if (R.row[i] !== jaw) continue;
-      const w = R.value[i]!, vi = R.col[i]!;
-      for (let d = 0; d < 3; d++) {
-        jawPivot[d] += w * model.template[vi * 3 + d]!;
-        for (let k = 0; k < Kb; k++) jawPivotShape[d * Kb + k] += w * model.shape.data[k * n + vi * 3 + d]!;
-        for (let k = 0; k < Ke; k++) jawPivotExpression[d * Ke + k] += w * model.expression.data[k * n + vi * 3 + d]!;
-      }
-    }
-  }
-  const pts: FitPoints = {
-    count: P, landmarkCount, denseStart: landmarkCount, denseCount, photometricStart, photometricCount: P - photometricStart, shapeCount: Kb, expressionCount: Ke,
-    rest, shape, expression, jawWeight, restW, shapeW, expressionW, jawPivot, jawPivotShape, jawPivotExpression, hasJaw: jaw >= 0, contour,
-    namedExpressions: Ke > 0 && model.expression.names.length === model.expression.count,
-    gram: null,
-  };
-  const shared = typeof o.gram === 'object' ? o.gram : null;
-  if (shared && shared.size === Ke + Kb && !!shared.dense === denseCount > 0) pts.gram = shared;
-  else if (o.gram) pts.gram = buildFitGram(pts);
-  return pts;
+  return { rest, shape, expression, jawWeight, restW, shapeW, expressionW };
 }
 
 /**
@@ -178,10 +206,10 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
  * height (± band), between it and the mid-line and not behind it — where the silhouette moves as
  * that side turns away. Appends them as points and returns their indices per landmark.
  */
-function marchCandidates(model: HeadModel, landmarks: { v: number[]; w: number[] }[], band: number, out: { v: number[]; w: number[] }[]): Int32Array[] {
+function marchCandidates(model: HeadModel, landmarks: PointCorners[], band: number, out: PointCorners[]): Int32Array[] {
   const T = model.template;
   const region = model.regions.face ?? model.regions.mediapipe468;
-  const pos = (c: { v: number[]; w: number[] }) => [0, 1, 2].map((d) => c.v.reduce((s, v, k) => s + c.w[k]! * T[v * 3 + d]!, 0));
+  const pos = (c: PointCorners) => [0, 1, 2].map((d) => c.v.reduce((s, v, k) => s + c.w[k]! * T[v * 3 + d]!, 0));
   const result: Int32Array[] = [];
   const added = new Map<number, number>();
   for (let i = 0; i < 17; i++) {

@@ -10,7 +10,10 @@ import type { FaceJson } from '../../core/perception/face-json';
 import type { Affine2D, RgbImage } from '../../core/perception/image-warp';
 import type { FitInit, FitOptions, FitResult, PhotoObservation } from '../../core/reconstruct/fit-photos';
 import type { FitPoints } from '../../core/reconstruct/fit-points';
+import type { Pin } from '../../core/reconstruct/photo-pins';
+import type { PinRefit } from '../../core/reconstruct/stages/pin-refit-stage';
 import type { PhotoFit } from '../../core/geometry/ortho-camera';
+import type { SurfacePoint } from '../../core/geometry/pick-surface';
 import type { UvTexture } from '../../core/reconstruct/photometric-samples';
 import type { LightAlbedoOptions } from '../../core/reconstruct/solve-light-albedo';
 import type { StagePhoto } from '../../core/reconstruct/stages/light-albedo-stage';
@@ -32,6 +35,15 @@ export interface FitTables {
   points: FitPoints;
   /** The fit points with the photometric block; null when the pack has no UVs. */
   photometric: PhotometricPoints | null;
+}
+
+/**
+ * A subject's pins as they travel to a fit task: the pack whose mesh the surface pins name, and per
+ * observation its pins (null: none). See core/reconstruct/fit-pin-points.ts.
+ */
+export interface FitPinsRequest {
+  pack: PackRef;
+  lists: (Pin[] | null)[];
 }
 
 /** A solved albedo as it travels back from the light/albedo stage. */
@@ -154,9 +166,13 @@ export interface ComputeTasks {
     res: { displacement: Float32Array[]; mask: Float32Array };
   };
   /** The joint landmark fit (one shared β). */
-  'fit.joint': { req: { tables: FitTables; observations: PhotoObservation[]; init: FitInit | null; options: Partial<FitOptions> }; res: FitResult };
+  'fit.joint': { req: { tables: FitTables; observations: PhotoObservation[]; init: FitInit | null; options: Partial<FitOptions>; pins?: FitPinsRequest | null }; res: FitResult };
   /** Each photo fitted alone, with its landmark error (for the shared shape's cost). */
-  'fit.alone': { req: { tables: FitTables; observations: PhotoObservation[]; inits: (FitInit | null)[] | null; options: Partial<FitOptions> }; res: { fits: FitResult[]; nme: number[] } };
+  'fit.alone': { req: { tables: FitTables; observations: PhotoObservation[]; inits: (FitInit | null)[] | null; options: Partial<FitOptions>; pins?: FitPinsRequest | null }; res: { fits: FitResult[]; nme: number[] } };
+  /** The surface point (triangle, barycentric) a photo's fitted head shows at pixel (x, y); null off the head. */
+  'fit.pick': { req: { pack: PackRef; shape: number[]; fit: PhotoFit; width: number; height: number; x: number; y: number }; res: SurfacePoint | null };
+  /** One pinned photo refitted with the subject's shape held, from its current fit (the pins' fast path). */
+  'fit.refit': { req: { pack: PackRef; tables: FitTables; observation: PhotoObservation; pins: Pin[]; shape: number[]; start: PhotoFit; options: Partial<FitOptions> }; res: PinRefit };
   /** Per-photo SH lighting and the shared albedo for a fit. */
   'light.albedo': {
     req: { pack: PackRef; shape: number[]; photos: StagePhoto[]; options: Partial<LightAlbedoOptions> };
@@ -164,12 +180,12 @@ export interface ComputeTasks {
   };
   /** DECA's photometric term on the geometry, from the landmark fit (with its own working albedo). */
   'fit.photometric': {
-    req: { pack: PackRef; tables: FitTables; observations: PhotoObservation[]; photos: StagePhoto[]; start: FitResult; options: Partial<FitOptions> };
+    req: { pack: PackRef; tables: FitTables; observations: PhotoObservation[]; photos: StagePhoto[]; start: FitResult; options: Partial<FitOptions>; pins?: FitPinsRequest | null };
     res: FitResult;
   };
   /** Landmark errors of the final fit and its projected 68 landmarks. */
   'fit.metrics': {
-    req: { tables: FitTables; observations: PhotoObservation[]; fit: FitResult };
+    req: { tables: FitTables; observations: PhotoObservation[]; fit: FitResult; pins?: FitPinsRequest | null };
     res: { nme: number[]; landmarks68: number[][][] };
   };
   /** Identity distance of each photo's textured render to its face (render here, recognition on the inference lane). */

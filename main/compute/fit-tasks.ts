@@ -1,10 +1,16 @@
-import { buildFitPoints } from '../../core/reconstruct/fit-points';
+import type { PhotoObservation } from '../../core/reconstruct/fit-photos';
+import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-points';
+import { pinnedFitInputs } from '../../core/reconstruct/fit-pin-points';
+import { pinRefitStage } from '../../core/reconstruct/stages/pin-refit-stage';
+import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
+import { pickSurface } from '../../core/geometry/pick-surface';
+import { poseHead } from '../../core/geometry/pose-head';
 import { aloneFitStage, landmarkFitStage } from '../../core/reconstruct/stages/landmark-fit-stage';
 import { lightAlbedoStage, poseViews } from '../../core/reconstruct/stages/light-albedo-stage';
 import { landmarkMetrics } from '../../core/reconstruct/stages/metrics-stage';
 import { photometricPoints, photometricRefineStage } from '../../core/reconstruct/stages/photometric-refine-stage';
 import { toShared } from './shared-data';
-import type { ComputeTasks, TaskName } from './compute-tasks';
+import type { ComputeTasks, FitPinsRequest, TaskName } from './compute-tasks';
 import type { TaskContext } from './task-context';
 import type { WorkerState } from './worker-state';
 import { readModelSource } from '../packs/import-model-source';
@@ -31,16 +37,26 @@ export const FIT_TASKS: Handlers = {
     return toShared({ points, photometric: photometricPoints(pack.model, undefined, points) });
   },
 
-  'fit.joint': ({ tables, observations, init, options }, ctx) => {
-    const fit = landmarkFitStage(tables.points, observations, init, { fit: options, shouldStop: ctx.shouldStop, onIteration: (n) => ctx.progress(n) });
+  'fit.joint': ({ tables, observations, init, options, pins }, ctx) => {
+    const p = withPins(tables.points, observations, pins);
+    const fit = landmarkFitStage(p.points, p.observations, init, { fit: options, shouldStop: ctx.shouldStop, onIteration: (n) => ctx.progress(n) });
     ctx.throwIfStopped();
     return fit;
   },
 
-  'fit.alone': ({ tables, observations, inits, options }, ctx) => {
-    const fits = aloneFitStage(tables.points, observations, inits, { fit: options, shouldStop: ctx.shouldStop });
+  'fit.alone': ({ tables, observations, inits, options, pins }, ctx) => {
+    const p = withPins(tables.points, observations, pins);
+    const fits = aloneFitStage(p.points, p.observations, inits, { fit: options, shouldStop: ctx.shouldStop });
     ctx.throwIfStopped();
-    return { fits, nme: fits.map((f, i) => landmarkMetrics(tables.points, f, [observations[i]!]).nme[0]!) };
+    return { fits, nme: fits.map((f, i) => landmarkMetrics(tables.points, f, [p.observations[i]!]).nme[0]!) };
+  },
+
+  'fit.refit': ({ pack, tables, observation, pins, shape, start, options }) => pinRefitStage(pack.model, tables.points, observation, pins, shape, start, options),
+
+  'fit.pick': ({ pack, shape, fit, width, height, x, y }, _ctx, state) => {
+    const { model, evaluator } = state.pack(pack);
+    const { vertices } = poseHead(evaluator, model, shape, fit);
+    return pickSurface(vertices, model.triangles, fit.camera, width, height, x, y, { triangleMask: opaqueTriangles(model.triangles, model.regions.overlays) });
   },
 
   'light.albedo': async ({ pack, shape, photos, options }, _ctx, state) => {
@@ -57,14 +73,20 @@ export const FIT_TASKS: Handlers = {
     };
   },
 
-  'fit.photometric': async ({ pack, tables, observations, photos, start, options }, ctx, state) => {
+  'fit.photometric': async ({ pack, tables, observations, photos, start, options, pins }, ctx, state) => {
     const p = state.pack(pack);
     if (!tables.photometric) throw new Error(`Head model ${pack.model.id} has no UVs: the photometric term needs its texture layout`);
     const views = poseViews(p.model, p.evaluator, start.shape, photos);
-    const fit = photometricRefineStage(p.model, tables.photometric, observations, views, photos.map((q) => q.k), await state.faceMeshTriangles(), start, { fit: options, shouldStop: ctx.shouldStop });
+    const pinned = withPins(tables.photometric.points, observations, pins);
+    const fit = photometricRefineStage(p.model, { ...tables.photometric, points: pinned.points }, pinned.observations, views, photos.map((q) => q.k), await state.faceMeshTriangles(), start, { fit: options, shouldStop: ctx.shouldStop });
     ctx.throwIfStopped();
     return fit;
   },
 
-  'fit.metrics': ({ tables, observations, fit }) => landmarkMetrics(tables.points, fit, observations),
+  'fit.metrics': ({ tables, observations, fit, pins }) => landmarkMetrics(tables.points, fit, withPins(tables.points, observations, pins).observations),
 };
+
+/** The fit's points and observations with the subject's pins joined (as they are without pins). */
+function withPins(points: FitPoints, observations: PhotoObservation[], pins: FitPinsRequest | null | undefined): { points: FitPoints; observations: PhotoObservation[] } {
+  return pins ? pinnedFitInputs(pins.pack.model, points, observations, pins.lists) : { points, observations };
+}

@@ -3,6 +3,7 @@ import { FaceAnalysesTable } from './face-analyses-table';
 import { LibraryReads } from './library-reads';
 import { LibraryWrites } from './library-writes';
 import { MapsTable } from './maps-table';
+import { PinsTable } from './pins-table';
 import { ReconstructionsTable } from './reconstructions-table';
 import { migrate, schemaVersion } from './migrations/index';
 
@@ -25,6 +26,8 @@ export interface ProjectLibrary {
   readonly faces: FaceAnalysesTable;
   readonly reconstructions: ReconstructionsTable;
   readonly maps: MapsTable;
+  /** The artist's pins per photo, with undo. */
+  readonly pins: PinsTable;
   readonly schemaVersion: number;
   /** Runs `work` in one transaction (several tables' writes land together or not at all). */
   transaction<T>(work: () => T): T;
@@ -63,6 +66,7 @@ export function openLibrary(file: string, options: OpenLibraryOptions = {}): Pro
       faces: new FaceAnalysesTable(db),
       reconstructions: new ReconstructionsTable(db),
       maps: new MapsTable(db),
+      pins: new PinsTable(db),
       schemaVersion: version,
       transaction: (work) => db.transaction(work)(),
       health: () => ({

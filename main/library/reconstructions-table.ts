@@ -13,6 +13,8 @@ export interface ReconstructionOptions {
   lighting: boolean;
   /** The identity distance of the textured render was measured. */
   identity: boolean;
+  /** Digest of the artist's pins the fit joined ('' or absent: none); see reconstruct-pipeline.ts. */
+  pins?: string;
 }
 
 /** One stage's outcome in a reconstruction (see core/reconstruct/stages). */

@@ -2,8 +2,9 @@ import type { JobItem, PhotoSummary } from '../../core/api/contract';
 import type { FitInit, FitOptions, FitResult } from '../../core/reconstruct/fit-photos';
 import type { StagePhoto } from '../../core/reconstruct/stages/light-albedo-stage';
 import { usablePhotos } from '../../core/reconstruct/stages/perceive-stage';
+import { pinsForPack } from '../../core/reconstruct/photo-pins';
 import type { ComputePool } from '../compute/compute-pool';
-import type { AlbedoMaps, FitTables, PackRef } from '../compute/compute-tasks';
+import type { AlbedoMaps, FitPinsRequest, FitTables, PackRef } from '../compute/compute-tasks';
 import type { ReconstructionOptions, StageOutcome, StoredPhotoFit } from '../library/reconstructions-table';
 import { analyzePhotos } from '../perception/analyze-photos';
 import type { Project } from '../project/project';
@@ -11,6 +12,7 @@ import type { ModelService } from '../services/model-service';
 import type { PhotoCache } from '../services/photo-cache';
 import { albedoMapsOf } from './stored-results';
 import { checkEncoderInit } from './encoder-init';
+import { pinsKey } from './photo-pin-edits';
 
 /** Stored with each result; bump when the fitter's output changes so old results are solved again. */
 export const FITTER_VERSION = 'coarse-lm-7';
@@ -152,7 +154,10 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   }
   const ids = usable.map((u) => u.photoId).sort((a, b) => a - b);
   const pack = await packP;
-  const wanted: ReconstructionOptions = { init: o.init, refine: o.refine, photometric: o.photometric && o.lighting && usable.length > 1, lighting: o.lighting, identity: o.identity };
+  // The artist's pins join the fit; a reconstruction made with other pins (or none) is not reused.
+  const pinLists = usable.map((u) => pinsForPack(library.pins.current(u.photoId), packId));
+  const pins: FitPinsRequest | null = pinLists.some((l) => l.length) ? { pack, lists: pinLists.map((l) => (l.length ? l : null)) } : null;
+  const wanted: ReconstructionOptions = { init: o.init, refine: o.refine, photometric: o.photometric && o.lighting && usable.length > 1, lighting: o.lighting, identity: o.identity, pins: pinsKey(usable.map((u) => u.photoId), pinLists) };
   const latest = library.reconstructions.latestForSubject(subjectId, packId);
   if (!o.force && latest && latest.fitter === FITTER_VERSION && latest.packHash === pack.key && sameIds(latest.photoIds, ids) && sameOptions(latest.options, wanted)) {
     summary.reused = usable.length;
@@ -193,7 +198,7 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   const aloneP =
     usable.length === 1
       ? null
-      : ctx.pool.run('fit.alone', { tables, observations, inits: enc ? enc.map((e) => ({ shape: e.shape, photos: [e.fit] })) : null, options: fitOptions }, { signal: alone.signal });
+      : ctx.pool.run('fit.alone', { tables, observations, inits: enc ? enc.map((e) => ({ shape: e.shape, photos: [e.fit] })) : null, options: fitOptions, pins }, { signal: alone.signal });
   aloneP?.catch(() => undefined);
   try {
     return await finishPipeline();
@@ -203,7 +208,13 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   }
 
   async function finishPipeline(): Promise<ReconstructSummary> {
-    const joint = (await stage('landmark-fit', true, () => ctx.pool.run('fit.joint', { tables, observations, init: jointInit, options: fitOptions }, { signal: ctx.signal }), (r) => `${usable.length} photos, ${r.iterations} iterations`))!;
+    const pinCount = pinLists.reduce((n, l) => n + l.length, 0);
+    const joint = (await stage(
+      'landmark-fit',
+      true,
+      () => ctx.pool.run('fit.joint', { tables, observations, init: jointInit, options: fitOptions, pins }, { signal: ctx.signal }),
+      (r) => `${usable.length} photos${pinCount ? `, ${pinCount} pins` : ''}, ${r.iterations} iterations`,
+    ))!;
 
     // The photometric stages work on the photos decoded at most maxPhotoSide (decoded once, cached).
     const decoded = o.lighting ? await Promise.all(usable.map((u) => ctx.photos.get(ctx.project, byId.get(u.photoId)!, o.maxPhotoSide, ctx.signal))) : [];
@@ -213,7 +224,7 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
       const refined = await stage(
         'photometric-refine',
         false,
-        () => ctx.pool.run('fit.photometric', { pack, tables, observations, photos: stagePhotos(joint), start: joint, options: fitOptions }, { signal: ctx.signal }),
+        () => ctx.pool.run('fit.photometric', { pack, tables, observations, photos: stagePhotos(joint), start: joint, options: fitOptions, pins }, { signal: ctx.signal }),
         (r) => `${r.iterations} iterations`,
       );
       if (refined) final = refined;
@@ -227,7 +238,7 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
       'metrics',
       true,
       async () => {
-        const [m, alone] = await Promise.all([ctx.pool.run('fit.metrics', { tables, observations, fit: final }, { signal: ctx.signal }), aloneP]);
+        const [m, alone] = await Promise.all([ctx.pool.run('fit.metrics', { tables, observations, fit: final, pins }, { signal: ctx.signal }), aloneP]);
         return { ...m, nmeSingle: alone ? alone.nme : m.nme };
       },
       (r) => `mean NME ${mean(r.nme).toFixed(4)}, alone ${mean(r.nmeSingle).toFixed(4)}`,
@@ -315,6 +326,8 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const mean = (a: readonly number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const sameOptions = (a: Partial<ReconstructionOptions>, b: ReconstructionOptions) =>
+  (a.pins ?? '') === (b.pins ?? '') &&
   (a.init ?? 'landmarks') === b.init && (b.init !== 'encoder' || a.refine === b.refine) && a.photometric === b.photometric && a.lighting === b.lighting && (!b.identity || a.identity === true);
 
 export type { FitTables };
+

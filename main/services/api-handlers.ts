@@ -9,6 +9,7 @@ import { startReconstructJobs } from '../reconstruct/start-reconstruct';
 import { checkDetailMethod, startDetailJobs } from '../detail/start-detail';
 import { swapView, toSwapView } from '../detail/swap-view';
 import { subjectReview } from '../reconstruct/subject-review';
+import { photoPinsView, pickPinPoint, refitPinnedPhoto, setPhotoPins, undoPhotoPins } from '../reconstruct/photo-pin-edits';
 import type { Studio } from './studio';
 
 /**
@@ -123,6 +124,20 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     'subjects.review': async ({ subjectId, packId }) => subjectReview(studio.requireProject(), subjectId, packId),
     // The swap runs in a compute worker; its render is kept for the `swap` media request that follows.
     'detail.swap': async (req) => toSwapView(await swapView(studio, req)),
+    'pins.get': async ({ photoId }) => photoPinsView(studio.requireProject(), photoId),
+    'pins.set': async ({ photoId, pins, pack }) => {
+      const packs = async () => (await studio.listPacks(), studio.packs);
+      const view = await setPhotoPins(studio.requireProject(), packs, photoId, { pins, ...(pack ? { pack } : {}) });
+      changed(photoOf(photoId).subjectId);
+      return view;
+    },
+    'pins.pick': async ({ photoId, x, y, packId }) => pickPinPoint(studio, photoId, x, y, packId),
+    'pins.undo': async ({ photoId }) => {
+      const view = undoPhotoPins(studio.requireProject(), photoId);
+      changed(photoOf(photoId).subjectId);
+      return view;
+    },
+    'pins.refit': async ({ photoId, packId, pins, pack }) => refitPinnedPhoto(studio, photoId, packId, pins ? { pins, ...(pack ? { pack } : {}) } : undefined),
     'subjects.head': async ({ subjectId, packId }) => {
       if (!library().reads.getSubject(subjectId)) throw new ApiError('not-found', `No subject with id ${subjectId}`);
       return subjectHeadMesh(studio, subjectId, packId);

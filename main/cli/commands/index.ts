@@ -12,6 +12,7 @@ import { packsListCommand } from './packs-list';
 import { packsRemoveCommand } from './packs-remove';
 import { packsRenderCommand } from './packs-render';
 import { photosCommand } from './photos';
+import { pinsClearCommand, pinsGetCommand, pinsRefitCommand, pinsSetCommand, pinsUndoCommand } from './pins';
 import { projectCreateCommand } from './project-create';
 import { reconstructCommand } from './reconstruct';
 import { renderCommand } from './render';
@@ -23,4 +24,5 @@ import { swapCommand } from './swap';
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
   landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, detailCommand, swapCommand, metricsCommand, renderCommand,
-  encoderInstallCommand, encoderEncodeCommand, detailInstallCommand];
+  encoderInstallCommand, encoderEncodeCommand, detailInstallCommand,
+  pinsSetCommand, pinsGetCommand, pinsUndoCommand, pinsClearCommand, pinsRefitCommand];

@@ -11,6 +11,8 @@ import { rng } from '../../../core/reconstruct/synthetic-views';
 import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
 import { referenceNormalEquations } from './reference-normal';
+import { pinnedFitInputs } from '../../../core/reconstruct/fit-pin-points';
+import type { Pin } from '../../../core/reconstruct/photo-pins';
 
 const O = { huber: 3, denseWeight: 0.1, eyelidWeight: 1 };
 /** Other weights, no eyelid term. */
@@ -110,6 +112,41 @@ describe('normal equations from Gram tables (fit-normal.ts)', () => {
     expect(seen.photometricOutliers).toBeGreaterThan(20);
     expect(seen.picked).toBeGreaterThan(10);
     expect(seen.jaw).toBeGreaterThan(100);
+  });
+
+  it('with pins (landmarks, contour ones included, and surface points) equal the rank-1 assembly in both stages', () => {
+    const C = scratch.columns;
+    let worst = 0, pinRows = 0;
+    for (let seed = 31; seed <= 34; seed++) {
+      const { beta, st, terms } = scenario(seed, { dense: true, photometric: seed % 2 === 0 });
+      const r = rng(seed);
+      const F = model.triangles.length / 3;
+      const pins: Pin[] = [3, 8, 30, 45, 62].map((l) => ({ landmark: l, x: terms.landmarks[l * 2]! + 15 * r.normal(), y: terms.landmarks[l * 2 + 1]! + 15 * r.normal() }));
+      for (let k = 0; k < 4; k++) {
+        const a = r.uniform(), b = (1 - a) * r.uniform();
+        pins.push({ triangle: Math.floor(r.uniform() * F), barycentric: [a, b, 1 - a - b], x: 200 + 200 * r.uniform(), y: 200 + 200 * r.uniform() });
+      }
+      const joined = pinnedFitInputs(model, pts, [{ landmarks: terms.landmarks, mesh: terms.mesh }], [pins]);
+      const p = joined.points, ob = joined.observations[0]!;
+      expect(p.pinCount).toBe(4);
+      expect(p.gram).toBe(pts.gram);
+      const pinnedTerms = { ...terms, landmarks: ob.landmarks, pins: ob.pins, cache: createPhotoCache(p) };
+      const sc = createNormalScratch(p);
+      for (const stage of ['full', 'rigid'] as const) {
+        const ref = referenceNormalEquations(p, beta, st, pinnedTerms, stage, O);
+        const H = new Float64Array(C * C), g = new Float64Array(C);
+        const cost = photoNormalEquations(p, tables, beta, st, pinnedTerms, stage, O, { H, g }, sc);
+        const d = deviation({ cost, H, g }, ref, stage === 'rigid' ? 9 : C, C);
+        worst = Math.max(worst, d);
+        expect(d, `seed ${seed} ${stage}`).toBeLessThan(1e-9);
+        const unpinned = referenceNormalEquations(pts, beta, st, terms, stage, O);
+        // The pins are really in it: far from the unpinned cost.
+        expect(Math.abs(cost - unpinned.cost) / unpinned.cost).toBeGreaterThan(0.1);
+      }
+      pinRows += Array.from(sc.termOmega).filter((w) => w === 100).length;
+    }
+    console.log(`pinned Gram assembly vs rank-1 reference: worst relative deviation ${worst.toExponential(2)}`);
+    expect(pinRows).toBeGreaterThan(10);
   });
 
   it('reprojects when the state changes, even in place (the projection cache is keyed by value)', () => {

@@ -1,6 +1,6 @@
 import { EYELID_PAIRS } from '../../../core/reconstruct/fit-gram';
 import { createProjection, projectPoints, type PhotoState, type Projection } from '../../../core/reconstruct/fit-linearize';
-import type { PhotoTerms, PhotoTermWeights } from '../../../core/reconstruct/fit-normal';
+import { PIN_WEIGHT, type PhotoTerms, type PhotoTermWeights } from '../../../core/reconstruct/fit-normal';
 import type { FitPoints } from '../../../core/reconstruct/fit-points';
 import { photometricPointIndices, photometricResiduals } from '../../../core/reconstruct/photometric-term';
 
@@ -18,22 +18,29 @@ export function referenceNormalEquations(pts: FitPoints, beta: Float64Array, st:
   const which: number[] = [];
   for (let l = 0; l < 68; l++) which.push(l < 17 ? picks[l]! : l);
   if (dense) for (let m = 0; m < 468; m++) which.push(pts.denseStart + m);
+  const pins = terms.pins ?? null;
+  if (pins) which.push(...pins.points);
   const photometric = stage === 'full' ? terms.photometric : null;
   if (photometric) which.push(...photometricPointIndices(pts, photometric));
   projectPoints(pts, beta, st, 0, true, proj, which);
   const P = proj.pred;
   let cost = 0;
-  const point = (p: number, ox: number, oy: number, w: number) => {
+  // A pin: weight W² on its squared residual, no robust loss.
+  const W2 = (o.pinWeight ?? PIN_WEIGHT) ** 2;
+  const point = (p: number, ox: number, oy: number, w: number, pin = false) => {
     const s = w / sigma;
     const ru = (P[p * 2]! - ox) * s, rv = (P[p * 2 + 1]! - oy) * s;
     const e2 = ru * ru + rv * rv, e = Math.sqrt(e2);
-    const omega = e <= o.huber ? 1 : o.huber / e;
-    cost += e <= o.huber ? e2 : 2 * o.huber * e - o.huber * o.huber;
+    const omega = pin ? W2 : e <= o.huber ? 1 : o.huber / e;
+    cost += pin ? W2 * e2 : e <= o.huber ? e2 : 2 * o.huber * e - o.huber * o.huber;
     accumulateRow(proj, p * 2, -1, s, ru, omega, H, g, tmp);
     accumulateRow(proj, p * 2 + 1, -1, s, rv, omega, H, g, tmp);
   };
   const L = terms.landmarks;
-  for (let l = 0; l < 68; l++) point(l < 17 ? picks[l]! : l, L[l * 2]!, L[l * 2 + 1]!, l < 17 ? terms.contourWeights[l]! : 1);
+  for (let l = 0; l < 68; l++) {
+    const pin = pins?.landmarks[l] === 1;
+    point(l < 17 ? picks[l]! : l, L[l * 2]!, L[l * 2 + 1]!, l < 17 && !pin ? terms.contourWeights[l]! : 1, pin);
+  }
   if (stage === 'full' && o.eyelidWeight > 0) {
     const s = o.eyelidWeight / sigma;
     for (const [a, b] of EYELID_PAIRS) {
@@ -45,6 +52,7 @@ export function referenceNormalEquations(pts: FitPoints, beta: Float64Array, st:
     }
   }
   if (dense) for (let m = 0; m < 468; m++) point(pts.denseStart + m, terms.mesh![m * 2]!, terms.mesh![m * 2 + 1]!, o.denseWeight);
+  if (pins) pins.points.forEach((p, q) => point(p, pins.xy[q * 2]!, pins.xy[q * 2 + 1]!, 1, true));
   if (photometric) {
     const rows = new Float64Array(photometric.points.length * 4);
     cost += photometricResiduals(pts, photometric, P, o.huber, rows);
