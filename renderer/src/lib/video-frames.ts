@@ -1,0 +1,82 @@
+/** How a video is sampled into frames for a clip. */
+export interface VideoFrameOptions {
+  /** Milliseconds between sampled frames. */
+  everyMs: number;
+  /** At most this many frames (longer videos are refused, not cut short: the user chooses a wider spacing). */
+  maxFrames: number;
+  /** Longest side of a sampled frame in pixels (a face needs no more). */
+  maxSide: number;
+  /** JPEG quality of each frame (0…1). */
+  quality: number;
+  /** Told after each frame: how many are done of how many. */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops between frames when aborted. */
+  signal?: AbortSignal;
+}
+
+export const VIDEO_FRAME_DEFAULTS: VideoFrameOptions = { everyMs: 100, maxFrames: 600, maxSide: 960, quality: 0.9 };
+
+/**
+ * Samples a video file every `everyMs` with Chromium's own decoder (a `<video>` element seeked frame
+ * by frame and drawn to a canvas), as JPEG bytes in time order: no ffmpeg at run time. A file the
+ * browser cannot decode is a clear error naming it.
+ *
+ * ```ts
+ * const frames = await sampleVideoFrames(file, { everyMs: 100, onProgress: (d, n) => (bar.value = d / n) });
+ * ```
+ */
+export async function sampleVideoFrames(file: Blob & { name?: string }, options: Partial<VideoFrameOptions> = {}): Promise<{ frames: Uint8Array[]; times: number[]; width: number; height: number }> {
+  const o = { ...VIDEO_FRAME_DEFAULTS, ...options };
+  if (!(o.everyMs >= 10)) throw new Error('Sample a video at most every 10 ms');
+  const url = URL.createObjectURL(file);
+  const video = document.createElement('video');
+  video.muted = true;
+  video.preload = 'auto';
+  video.src = url;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      video.onloadeddata = () => resolve();
+      video.onerror = () => reject(new Error(`${file.name ?? 'The video'} cannot be decoded here (${video.error?.message || 'unsupported format'}): use MP4 (H.264) or WebM`));
+    });
+    const duration = video.duration;
+    if (!Number.isFinite(duration) || duration <= 0) throw new Error(`${file.name ?? 'The video'} has no duration`);
+    const times: number[] = [];
+    for (let t = 0; t * 1000 <= duration * 1000 - 1; t += o.everyMs / 1000) times.push(t);
+    if (times.length > o.maxFrames) throw new Error(`${file.name ?? 'The video'} gives ${times.length} frames at one every ${o.everyMs} ms, over ${o.maxFrames}: sample it more sparsely`);
+    const scale = Math.min(1, o.maxSide / Math.max(video.videoWidth, video.videoHeight));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(video.videoWidth * scale));
+    canvas.height = Math.max(1, Math.round(video.videoHeight * scale));
+    const ctx = canvas.getContext('2d')!;
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < times.length; i++) {
+      if (o.signal?.aborted) throw new DOMException('Sampling the video was cancelled', 'AbortError');
+      await seek(video, times[i]!);
+      ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', o.quality));
+      if (!blob) throw new Error(`Frame ${i} of ${file.name ?? 'the video'} could not be encoded`);
+      frames.push(new Uint8Array(await blob.arrayBuffer()));
+      o.onProgress?.(i + 1, times.length);
+    }
+    return { frames, times, width: canvas.width, height: canvas.height };
+  } finally {
+    video.removeAttribute('src');
+    video.load();
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** Seeks and waits until the frame at `t` is the one shown. */
+function seek(video: HTMLVideoElement, t: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      video.removeEventListener('seeked', done);
+      video.removeEventListener('error', failed);
+      resolve();
+    };
+    const failed = () => reject(new Error(`Seeking to ${t.toFixed(2)} s failed`));
+    video.addEventListener('seeked', done);
+    video.addEventListener('error', failed);
+    video.currentTime = t;
+  });
+}
