@@ -6,6 +6,7 @@ import type { StoredFaceAnalysis } from '../library/face-analyses-table';
 import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
 import { startDetailJobs } from '../detail/start-detail';
+import { deleteExpression, listExpressions, saveExpression } from '../expression/expression-api';
 import type { Studio } from './studio';
 
 /**
@@ -132,6 +133,9 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       return { ...m, positions: base64(m.positions), normals: base64(m.normals), indices: m.indices && base64(m.indices), landmarks: base64(m.landmarks) };
     },
     'export.start': async (req) => ({ jobId: studio.startExport(req) }),
+    'expressions.list': (req) => listExpressions(studio, req),
+    'expressions.save': async (req) => saveExpression(studio, req),
+    'expressions.delete': async ({ id }) => deleteExpression(studio, id),
     'jobs.list': async () => library().reads.listJobs(),
     'jobs.get': async ({ id }) => {
       const lib = library();

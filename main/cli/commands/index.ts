@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze';
 import { detailCommand, detailInstallCommand } from './detail';
 import { encoderEncodeCommand, encoderInstallCommand } from './encoder';
 import { exportCommand } from './export';
+import { expressionsCommand } from './expressions';
 import { importCommand } from './import';
 import { landmarksCommand } from './landmarks';
 import { metricsCommand } from './metrics';
@@ -23,4 +24,5 @@ import { swapCommand } from './swap';
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
   landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, detailCommand, swapCommand, metricsCommand, renderCommand,
-  encoderInstallCommand, encoderEncodeCommand, detailInstallCommand];
+  encoderInstallCommand, encoderEncodeCommand, detailInstallCommand,
+  expressionsCommand];
