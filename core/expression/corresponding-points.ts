@@ -93,15 +93,23 @@ export function pointValues(pts: CorrespondingPoints, perVertex: ArrayLike<numbe
  * ```
  */
 export function pointFrame(from: ArrayLike<number>, to: ArrayLike<number>): { scale: number; R: Float64Array } {
-  const spread = (p: ArrayLike<number>) => {
-    const n = p.length / 3, c = [0, 0, 0];
-    for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) c[d] += p[i * 3 + d]! / n;
-    let s = 0;
-    for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) s += (p[i * 3 + d]! - c[d]!) ** 2;
-    return Math.sqrt(s / n);
-  };
-  const scale = spread(to) / spread(from);
+  const scale = pointSpread(to) / pointSpread(from);
   if (!(scale > 0) || !Number.isFinite(scale)) throw new Error('pointFrame: degenerate point sets');
   const scaled = Float64Array.from(from, (v) => v * scale);
   return { scale, R: fitRigid(scaled, to).R };
+}
+
+/**
+ * A point set's size: the RMS distance of its points (x, y, z triples) from their centroid.
+ *
+ * ```ts
+ * const headSize = pointSpread(pointValues(pts, neutral.vertices)); // metres
+ * ```
+ */
+export function pointSpread(p: ArrayLike<number>): number {
+  const n = p.length / 3, c = [0, 0, 0];
+  for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) c[d] += p[i * 3 + d]! / n;
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let d = 0; d < 3; d++) s += (p[i * 3 + d]! - c[d]!) ** 2;
+  return Math.sqrt(s / n);
 }

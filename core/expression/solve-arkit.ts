@@ -3,7 +3,8 @@ import { HeadModelEvaluator } from '../head-model/head-model-evaluator';
 import { ARKIT_BLENDSHAPES } from './arkit-names';
 import { arkitColumns, arkitModes, arkitShapeCount } from './arkit-basis';
 import { BOX_QP_DEFAULTS, solveBoxQp, type BoxQpOptions } from './box-least-squares';
-import { correspondingPoints, pointFrame, pointValues, sharedCorrespondence, type CorrespondingPoints } from './corresponding-points';
+import { correspondingPoints, pointFrame, pointSpread, pointValues, sharedCorrespondence, type CorrespondingPoints } from './corresponding-points';
+import { createJawPosedPoints } from './jaw-posed-points';
 
 export interface ArkitSolveOptions {
   /** Ridge on the weights, relative to the mean squared size of the ARKit shapes at the points. */
@@ -18,6 +19,10 @@ export interface ArkitSolveOptions {
    * browInnerUp) are lowered noticeably; 0 turns it off.
    */
   sparsity: number;
+  /** A jaw the fit turned shut past rest (x < 0) belongs to the person's neutral: no ARKit shape closes past rest, fitters use it for the chin. */
+  jawClosingIsNeutral: boolean;
+  /** Own shapes: compare at the vertices the ARKit shapes move, or at FaceMesh's 468 points (those a fit sees). */
+  ownPoints: 'vertices' | 'mediapipe468';
   /** Own shapes: the most vertices the fit looks at (those any ARKit shape moves, evenly thinned). */
   maxVertices: number;
   /** Own shapes: a vertex counts when some ARKit shape moves it by more than this (metres). */
@@ -26,7 +31,7 @@ export interface ArkitSolveOptions {
   qp: Partial<BoxQpOptions>;
 }
 
-export const ARKIT_SOLVE_DEFAULTS: ArkitSolveOptions = { ridge: 1e-3, sparsity: 0.01, maxVertices: 3000, minOffset: 2e-4, qp: BOX_QP_DEFAULTS };
+export const ARKIT_SOLVE_DEFAULTS: ArkitSolveOptions = { ridge: 1e-3, sparsity: 0.01, jawClosingIsNeutral: true, ownPoints: 'vertices', maxVertices: 3000, minOffset: 2e-4, qp: BOX_QP_DEFAULTS };
 
 /**
  * How a pack's expressions become ARKit weights: `own-shapes` on a pack with ARKit-named shapes
@@ -84,78 +89,123 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
     );
   }
   const K = ARKIT_BLENDSHAPES.length;
-  const ev = new HeadModelEvaluator(source, { normals: false, simd: false });
-  const J = source.joints.names.length, jawJ = source.joints.names.indexOf('jaw');
-  const zeroExpr = new Float64Array(source.expression.count), pose = new Float64Array(J * 3);
-
-  let rows: number;
+  // The source's points as combinations of its vertices: sampled vertices (own shapes) or the
+  // corresponding points (transfer). Columns A: the ARKit shapes there (ICT's for a transfer).
+  let pts: CorrespondingPoints;
   let A: Float64Array, present: boolean[];
-  let displacement: (posed: Float32Array, neutral: Float32Array, out: Float64Array) => void;
+  /** Source displacement at the points (count×3) → the frame the columns live in; set per person. */
+  let toColumns: (d: Float64Array) => void = () => undefined;
+  let onNeutral: (neutralAtPoints: Float64Array) => void = () => undefined;
   let points: ArkitSolver['points'];
   if (useIct) {
     const kind = sharedCorrespondence(source, ict!);
-    const sp = correspondingPoints(source, kind), ip = correspondingPoints(ict!, kind);
-    rows = sp.count * 3;
-    ({ data: A, present } = arkitColumns(ict!, rows, (row, out) => pointValues(ip, row, out)));
-    const ictAt = pointValues(ip, ict!.template);
-    const { R } = pointFrame(pointValues(sp, source.template), ictAt);
-    const a = new Float64Array(rows), b = new Float64Array(rows);
-    displacement = (posed, neutral, out) => {
-      pointValues(sp, posed, a);
-      pointValues(sp, neutral, b);
-      // Head size from this person's neutral head: a wide face smiling moves its corners further.
-      const { scale } = pointFrame(b, ictAt);
-      for (let i = 0; i < sp.count; i++) {
-        const dx = a[i * 3]! - b[i * 3]!, dy = a[i * 3 + 1]! - b[i * 3 + 1]!, dz = a[i * 3 + 2]! - b[i * 3 + 2]!;
-        for (let r = 0; r < 3; r++) out[i * 3 + r] = scale * (R[r * 3]! * dx + R[r * 3 + 1]! * dy + R[r * 3 + 2]! * dz);
+    pts = correspondingPoints(source, kind);
+    const ip = correspondingPoints(ict!, kind);
+    ({ data: A, present } = arkitColumns(ict!, ip.count * 3, (row, out) => pointValues(ip, row, out)));
+    const ictAt = pointValues(ip, ict!.template), ictSize = pointSpread(ictAt);
+    const { R } = pointFrame(pointValues(pts, source.template), ictAt);
+    let scale = 1;
+    // Head size from this person's neutral head: a wide face smiling moves its corners further.
+    onNeutral = (neutral) => (scale = ictSize / pointSpread(neutral));
+    toColumns = (d) => {
+      for (let i = 0; i < d.length; i += 3) {
+        const dx = d[i]!, dy = d[i + 1]!, dz = d[i + 2]!;
+        for (let r = 0; r < 3; r++) d[i + r] = scale * (R[r * 3]! * dx + R[r * 3 + 1]! * dy + R[r * 3 + 2]! * dz);
       }
     };
     points = kind;
   } else {
-    const chosen = movedVertices(source, o.minOffset, o.maxVertices);
-    rows = chosen.length * 3;
-    const read = (v: ArrayLike<number>, out: Float64Array) => {
-      for (let i = 0; i < chosen.length; i++) for (let d = 0; d < 3; d++) out[i * 3 + d] = v[chosen[i]! * 3 + d]!;
-    };
-    ({ data: A, present } = arkitColumns(source, rows, read));
-    displacement = (posed, neutral, out) => {
-      for (let i = 0; i < chosen.length; i++) for (let d = 0; d < 3; d++) out[i * 3 + d] = posed[chosen[i]! * 3 + d]! - neutral[chosen[i]! * 3 + d]!;
-    };
+    const chosen = o.ownPoints === 'mediapipe468' && source.regions.mediapipe468?.length === 468 ? source.regions.mediapipe468 : movedVertices(source, o.minOffset, o.maxVertices);
+    pts = { kind: 'mediapipe468', count: chosen.length, vertices: new Uint32Array(chosen.length * 3), weights: new Float32Array(chosen.length * 3) };
+    for (let i = 0; i < chosen.length; i++) (pts.vertices[i * 3] = chosen[i]!), (pts.weights[i * 3] = 1);
+    ({ data: A, present } = arkitColumns(source, chosen.length * 3, (row, out) => pointValues(pts, row, out)));
     points = 'vertices';
   }
+  const rows = pts.count * 3;
+  const position = pointPositions(source, pts);
 
   // Normal equations of the bounded fit, built once: H = AᵀA + λ·mean(diag)·I.
   const H = new Float64Array(K * K);
   for (let a = 0; a < K; a++) for (let c = a; c < K; c++) {
-    let s = 0;
-    for (let r = 0; r < rows; r++) s += A[a * rows + r]! * A[c * rows + r]!;
-    H[a * K + c] = H[c * K + a] = s;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += A[a * rows + r]! * A[c * rows + r]!;
+    H[a * K + c] = H[c * K + a] = sum;
   }
   let diag = 0, nPresent = 0;
   for (let k = 0; k < K; k++) if (present[k]) (diag += H[k * K + k]!), nPresent++;
-  const ridge = o.ridge * (diag / Math.max(1, nPresent));
-  const l1 = Float64Array.from({ length: K }, (_, k) => (present[k] ? o.sparsity * (diag / Math.max(1, nPresent)) : 0));
-  for (let k = 0; k < K; k++) H[k * K + k] = present[k] ? H[k * K + k]! + ridge : 1;
+  const meanDiag = diag / Math.max(1, nPresent);
+  for (let k = 0; k < K; k++) H[k * K + k] = present[k] ? H[k * K + k]! + o.ridge * meanDiag : 1;
+  const l1 = o.sparsity * meanDiag;
 
-  const d = new Float64Array(rows), b = new Float64Array(K);
+  const d = new Float64Array(rows), b = new Float64Array(K), noExpression = new Float64Array(source.expression.count);
+  let neutral = new Float64Array(rows), neutralKey = '';
   return {
     method: useIct ? 'ict-transfer' : 'own-shapes',
     points,
     present,
     solve(shape, fit) {
       if (fit.expression.length !== source.expression.count) throw new Error(`expression has ${fit.expression.length} values, the pack "${source.id}" ${source.expression.count}`);
-      pose.fill(0);
-      const neutral = Float32Array.from(ev.evaluate({ shape, expression: zeroExpr, pose }).vertices);
-      if (jawJ > 0) for (let r = 0; r < 3; r++) pose[jawJ * 3 + r] = fit.jaw[r] ?? 0;
-      const posed = ev.evaluate({ shape, expression: fit.expression, pose }).vertices;
-      displacement(posed, neutral, d);
+      // The person's neutral: no expression, the jaw at rest — or, when the fit turned it shut past
+      // rest (x < 0), at that closing: no ARKit shape closes past rest, fitters use it for the
+      // person's chin and bite (every ICT-FaceKit fit of the London photos has −0.02…−0.23 rad,
+      // smiling or not), so only what the expression adds to it counts.
+      const closing = o.jawClosingIsNeutral ? Math.min(0, fit.jaw[0] ?? 0) : 0;
+      const key = `${closing}:${Array.prototype.join.call(shape, ',')}`;
+      if (key !== neutralKey) {
+        neutral = Float64Array.from(position(shape, noExpression, [closing, 0, 0]));
+        neutralKey = key;
+        onNeutral(neutral);
+      }
+      const posed = position(shape, fit.expression, fit.jaw);
+      for (let r = 0; r < rows; r++) d[r] = posed[r]! - neutral[r]!;
+      toColumns(d);
       for (let k = 0; k < K; k++) {
-        let s = 0;
-        if (present[k]) for (let r = 0; r < rows; r++) s += A[k * rows + r]! * d[r]!;
-        b[k] = present[k] ? s - l1[k]! : 0;
+        let sum = 0;
+        if (present[k]) for (let r = 0; r < rows; r++) sum += A[k * rows + r]! * d[r]!;
+        b[k] = present[k] ? sum - l1 : 0;
       }
       return Float32Array.from(solveBoxQp(H, b, K, { ...BOX_QP_DEFAULTS, ...o.qp }));
     },
+  };
+}
+
+/**
+ * The points' positions (count×3) on a head with β, ψ and only the jaw rotated: at the vertices
+ * they need alone when the model allows ({@link createJawPosedPoints}), else from a whole evaluation.
+ */
+function pointPositions(model: HeadModel, pts: CorrespondingPoints): (shape: ArrayLike<number>, expression: ArrayLike<number>, jaw: ArrayLike<number>) => Float64Array {
+  const out = new Float64Array(pts.count * 3);
+  // Only the vertices the points use (a FaceMesh point is one vertex with weight 1, two zero corners).
+  const index = new Map<number, number>(), corner = new Int32Array(pts.count * 3).fill(-1);
+  for (let c = 0; c < corner.length; c++) {
+    if (pts.weights[c] === 0) continue;
+    const v = pts.vertices[c]!;
+    if (!index.has(v)) index.set(v, index.size);
+    corner[c] = index.get(v)!;
+  }
+  const fast = createJawPosedPoints(model, [...index.keys()]);
+  if (fast) {
+    const at = new Float64Array(index.size * 3);
+    return (shape, expression, jaw) => {
+      fast.evaluate(shape, expression, jaw, at);
+      out.fill(0);
+      for (let c = 0; c < corner.length; c++) {
+        const u = corner[c]!;
+        if (u < 0) continue;
+        const w = pts.weights[c]!, i = Math.floor(c / 3) * 3;
+        out[i] += w * at[u * 3]!;
+        out[i + 1] += w * at[u * 3 + 1]!;
+        out[i + 2] += w * at[u * 3 + 2]!;
+      }
+      return out;
+    };
+  }
+  const ev = new HeadModelEvaluator(model, { normals: false, simd: false });
+  const J = model.joints.names.length, jawJ = model.joints.names.indexOf('jaw');
+  const pose = new Float64Array(J * 3);
+  return (shape, expression, jaw) => {
+    if (jawJ > 0) for (let r = 0; r < 3; r++) pose[jawJ * 3 + r] = jaw[r] ?? 0;
+    return pointValues(pts, ev.evaluate({ shape, expression, pose }).vertices, out);
   };
 }
 
@@ -180,3 +230,4 @@ function movedVertices(model: HeadModel, minOffset: number, max: number): Uint32
   for (let x = 0; x < all.length && out.length < max; x += step) out.push(all[Math.floor(x)]!);
   return Uint32Array.from(out);
 }
+
