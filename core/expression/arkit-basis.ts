@@ -21,7 +21,13 @@ export function arkitModes(names: readonly string[]): (number[] | null)[] {
   return ARKIT_BLENDSHAPES.map((n) => byName.get(n) ?? null);
 }
 
-/** How many of ARKit's 52 shapes a model's expression basis has. */
+/**
+ * How many of ARKit's 52 shapes a model's expression basis has (0 for FLAME's PCA modes).
+ *
+ * ```ts
+ * if (arkitShapeCount(model) === 0) console.log('needs the ICT-FaceKit transfer');
+ * ```
+ */
 export function arkitShapeCount(model: HeadModel): number {
   return arkitModes(model.expression.names).filter((m) => m !== null).length;
 }
