@@ -13,8 +13,9 @@ export type PhotoExpression = ExpressionRecord & { photoId: number; subjectId: n
  * (see core/expression/solve-arkit.ts: the pack's own ARKit shapes on ICT-FaceKit, a transfer
  * through an installed ICT-FaceKit pack's shapes for the starter head and FLAME), the jaw rotation
  * as fitted, no eye pose (the fitter solves none), and the source photo and pack. Photos without a
- * fit are left out. The solve runs in `service` (the studio passes its compute workers:
- * {@link workerArkitService}); without one, packs load and solve in this process.
+ * fit are left out. The solve runs in `service`: code with a studio passes its compute workers
+ * (`workerArkitService(studio.models, studio.pool)`, packs loaded once and current); without one,
+ * packs load from the installed pack store and solve in this process, kept for its lifetime (the CLI).
  *
  * ```ts
  * const records = await photoExpressions(project, { subjectId: 3 });

@@ -84,6 +84,10 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
     const all = JSON.parse(cli('expressions', proj, '--json').stdout) as ExpressionsJsonRow[];
     expect(all).toHaveLength(25);
     expect(cli('expressions', proj, '--subject', 'nobody', '--json').stderr).toMatch(/No subject named "nobody"/);
+    // Without --json: one line per photo with its pack and strongest shapes.
+    const text = cli('expressions', proj, '--subject', 'surprised', '--pack', 'ict-facekit');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^\s+\d+ {2}surprised {2}surprised\.jpeg {2}\[ict-facekit\] {2}.*jawOpen 0\.\d\d.* {2}jaw -?\d\.\d{3} rad$/m);
   });
 
   it('tells smiling from neutral views by mouthSmileLeft + mouthSmileRight, and sees the open mouth', () => {
