@@ -1,6 +1,7 @@
 import type { BenchSuite } from './bench-types';
 import { detailSuite } from './detail.bench';
 import { exportSuite } from './export.bench';
+import { expressionSuite } from './expression.bench';
 import { headModelSuite } from './head-model.bench';
 import { importSuite } from './import.bench';
 import { perceptionSuite } from './perception.bench';
@@ -9,4 +10,4 @@ import { poseSuite } from './pose.bench';
 import { reconstructSuite } from './reconstruct.bench';
 
 /** Every benchmark suite. A new suite: `bench/<topic>.bench.ts` and one line here. */
-export const SUITES: readonly BenchSuite[] = [pipelineSuite, detailSuite, importSuite, exportSuite, headModelSuite, perceptionSuite, reconstructSuite, poseSuite];
+export const SUITES: readonly BenchSuite[] = [pipelineSuite, detailSuite, importSuite, exportSuite, headModelSuite, perceptionSuite, reconstructSuite, poseSuite, expressionSuite];

@@ -112,6 +112,19 @@ const plainObject: Check<never> = (value, where) => {
   if (!value || typeof value !== 'object' || Array.isArray(value)) fail(where, 'must be an object');
   return value as never;
 };
+const numbers =
+  (count: number, min: number, max: number, what: string): Check<number[]> =>
+  (value, where) => {
+    if (!Array.isArray(value) || value.length !== count) fail(where, `must be an array of ${count} numbers`);
+    return value.map((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(`${where}[${i}]`, `must be ${what}`);
+      return v;
+    });
+  };
+/** ARKit's 52 blendshape weights, each 0…1. */
+const arkitWeights = numbers(52, 0, 1, 'a weight from 0 to 1');
+/** A joint's axis-angle: three finite numbers of at most π radians each. */
+const axisAngle = numbers(3, -Math.PI, Math.PI, 'a finite angle within ±π radians') as Check<[number, number, number]>;
 
 const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'app.info': empty,
@@ -188,6 +201,15 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     defaultPackId: { check: (v, w) => (v === null ? null : packId(v, w)), optional: true },
     textureSize: { check: (v, w) => (v === 512 || v === 1024 || v === 2048 ? v : fail(w, 'must be 512, 1024 or 2048')), optional: true },
   }),
+  'expressions.list': object({ subjectId: { check: id, optional: true } }),
+  'expressions.save': object({
+    name: { check: subjectName },
+    arkit: { check: arkitWeights },
+    jawPose: { check: axisAngle },
+    eyePose: { check: object({ left: { check: axisAngle }, right: { check: axisAngle } }), optional: true },
+    sourcePhotoId: { check: id, optional: true },
+  }),
+  'expressions.delete': object({ id: { check: id } }),
   'jobs.list': empty,
   'jobs.get': object({ id: { check: id } }),
   'jobs.cancel': object({ id: { check: id } }),

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { ExpressionsTable } from './expressions-table';
 import { FaceAnalysesTable } from './face-analyses-table';
 import { LibraryReads } from './library-reads';
 import { LibraryWrites } from './library-writes';
@@ -28,6 +29,8 @@ export interface ProjectLibrary {
   readonly maps: MapsTable;
   /** The artist's pins per photo, with undo. */
   readonly pins: PinsTable;
+  /** Saved expressions (named ARKit weights, jaw and eye pose). */
+  readonly expressions: ExpressionsTable;
   readonly schemaVersion: number;
   /** Runs `work` in one transaction (several tables' writes land together or not at all). */
   transaction<T>(work: () => T): T;
@@ -67,6 +70,7 @@ export function openLibrary(file: string, options: OpenLibraryOptions = {}): Pro
       reconstructions: new ReconstructionsTable(db),
       maps: new MapsTable(db),
       pins: new PinsTable(db),
+      expressions: new ExpressionsTable(db),
       schemaVersion: version,
       transaction: (work) => db.transaction(work)(),
       health: () => ({

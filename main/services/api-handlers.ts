@@ -10,6 +10,7 @@ import { checkDetailMethod, startDetailJobs } from '../detail/start-detail';
 import { swapView, toSwapView } from '../detail/swap-view';
 import { subjectReview } from '../reconstruct/subject-review';
 import { photoPinsView, pickPinPoint, refitPinnedPhoto, setPhotoPins, undoPhotoPins } from '../reconstruct/photo-pin-edits';
+import { deleteExpression, listExpressions, saveExpression } from '../expression/expression-api';
 import type { Studio } from './studio';
 
 /**
@@ -165,6 +166,9 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       return { ...m, positions: base64(m.positions), normals: base64(m.normals), indices: m.indices && base64(m.indices), landmarks: base64(m.landmarks) };
     },
     'export.start': async (req) => ({ jobId: studio.startExport(req) }),
+    'expressions.list': (req) => listExpressions(studio, req),
+    'expressions.save': async (req) => saveExpression(studio, req),
+    'expressions.delete': async ({ id }) => deleteExpression(studio, id),
     'jobs.list': async () => library().reads.listJobs(),
     'jobs.get': async ({ id }) => {
       const lib = library();

@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze';
 import { detailCommand, detailInstallCommand } from './detail';
 import { encoderEncodeCommand, encoderInstallCommand } from './encoder';
 import { exportCommand } from './export';
+import { expressionsCommand } from './expressions';
 import { importCommand } from './import';
 import { landmarksCommand } from './landmarks';
 import { metricsCommand } from './metrics';
@@ -25,4 +26,4 @@ export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importComm
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
   landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, detailCommand, swapCommand, metricsCommand, renderCommand,
   encoderInstallCommand, encoderEncodeCommand, detailInstallCommand,
-  pinsSetCommand, pinsGetCommand, pinsUndoCommand, pinsClearCommand, pinsRefitCommand];
+  pinsSetCommand, pinsGetCommand, pinsUndoCommand, pinsClearCommand, pinsRefitCommand, expressionsCommand];
