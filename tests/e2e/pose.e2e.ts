@@ -16,9 +16,14 @@ beforeAll(async () => {
   const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
   const projectDir = path.join(tmp.dir, 'Pose.decastudio');
   expect(runCli(['project', 'create', projectDir, '--name', 'Pose'], env).code).toBe(0);
-  expect(runCli(['import', projectDir, '--subject', 'Ann', path.join(SHARED_PHOTOS, 'london_frl/p002/002_03_neutral_front.jpg')], env).code).toBe(0);
-  const fit = runCli(['reconstruct', projectDir, '--subject', 'Ann', '--pack', 'starter-head'], env);
-  expect(fit.code, fit.stderr).toBe(0);
+  expect(runCli(['import', projectDir, '--subject', 'Ann', path.join(SHARED_PHOTOS, 'london_frl/p021/021_03_neutral_front.jpg')], env).code).toBe(0);
+  // Ben's smile is told from his shape by his neutral photo (one shared shape).
+  const ben = ['002_08_smiling_front.jpg', '002_03_neutral_front.jpg'].map((f) => path.join(SHARED_PHOTOS, 'london_frl/p002', f));
+  expect(runCli(['import', projectDir, '--subject', 'Ben', ...ben], env).code).toBe(0);
+  for (const subject of ['Ann', 'Ben']) {
+    const fit = runCli(['reconstruct', projectDir, '--subject', subject, '--pack', 'starter-head'], env);
+    expect(fit.code, fit.stderr).toBe(0);
+  }
   studio = await openStudioPage(env, projectDir);
 }, 120_000);
 
@@ -66,7 +71,7 @@ function difference(page: Page, a: string, b: string): Promise<{ changed: number
 describe('posing a subject’s head in the renderer', () => {
   it('opens the jaw and smiles with ARKit sliders, without asking the studio, where the mouth is', async () => {
     const { page } = studio.watched;
-    await page.getByTestId('subject-item').first().click();
+    await page.getByTestId('subject-item').filter({ hasText: 'Ann' }).click();
     await page.getByTestId('subject-head-open').click();
     const dialog = page.getByTestId('subject-head');
     await dialog.getByTestId('pose-panel').waitFor({ timeout: 60_000 });
@@ -137,6 +142,40 @@ describe('posing a subject’s head in the renderer', () => {
     await grab(page, 'reset');
     expect((await difference(page, 'base', 'reset')).changed).toBeLessThan(0.002);
     await dialog.getByTestId('subject-head-close').click();
+    expect(unexpectedProblems(studio.watched)).toEqual([]);
+  });
+
+  it("retargets Ben's captured smile onto Ann's head, and keeps it as a saved expression", async () => {
+    const { page } = studio.watched;
+    await page.getByTestId('subject-item').filter({ hasText: 'Ann' }).click();
+    await page.getByTestId('tab-animate').click();
+    const animate = page.getByTestId('subject-animate');
+    await animate.getByTestId('pose-panel').waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await grab(page, 'ann'), (await difference(page, 'ann', 'ann')).head), { timeout: 60_000 }).toBeGreaterThan(1000);
+    await page.waitForTimeout(1500);
+    await grab(page, 'ann');
+    const ben = animate.locator('[data-testid^="apply-expression-photo-"]', { hasText: '002_08_smiling_front.jpg' });
+    await ben.click();
+    await expect.poll(() => animate.getByTestId('applied-expression').textContent()).toMatch(/Ben — 002_08_smiling_front\.jpg/);
+    // The smile arrives as ARKit weights on the sliders.
+    const smile = Number(await animate.getByTestId('pose-mouthSmileLeft').inputValue()) + Number(await animate.getByTestId('pose-mouthSmileRight').inputValue());
+    console.log(`retarget: Ben's smile on Ann: mouthSmileLeft + Right = ${smile.toFixed(2)}`);
+    expect(smile).toBeGreaterThan(0.3);
+    await page.waitForTimeout(1500);
+    await grab(page, 'ann-smiling');
+    await screenshot(page, 'pose-03-retargeted-smile');
+    const d = await difference(page, 'ann', 'ann-smiling');
+    expect(d.changed).toBeGreaterThan(0.005);
+    expect(d.top).toBeGreaterThan(0.3);
+
+    await animate.getByTestId('save-expression-name').fill("Ben's smile");
+    await animate.getByTestId('save-expression').click();
+    await expect.poll(() => animate.locator('[data-testid^="apply-expression-saved-"]').allTextContents()).toContain("Ben's smile");
+    await page.reload();
+    await page.getByTestId('subject-item').filter({ hasText: 'Ann' }).click();
+    // The workspace is remembered; the saved expression is in the library.
+    await page.getByTestId('subject-animate').waitFor();
+    await expect.poll(() => page.locator('[data-testid^="apply-expression-saved-"]').allTextContents()).toContain("Ben's smile");
     expect(unexpectedProblems(studio.watched)).toEqual([]);
   });
 });

@@ -5,8 +5,8 @@ import { api } from '../api/client';
 import { errorMessage } from '../lib/errors';
 import { useStudioStore } from './studio';
 
-/** Which view of a subject the panel shows: the photo grid (import, manage) or the review workspace. */
-export type SubjectWorkspace = 'photos' | 'review';
+/** Which view of a subject the panel shows: the photo grid (import, manage), the review workspace, or posing and animating the head. */
+export type SubjectWorkspace = 'photos' | 'review' | 'animate';
 
 const WORKSPACE_KEY = 'deca-studio.workspace';
 
@@ -37,7 +37,8 @@ function remember(key: string, value: string | null): void {
  */
 export const useReviewStore = defineStore('review', () => {
   const studio = useStudioStore();
-  const workspace = ref<SubjectWorkspace>(stored(WORKSPACE_KEY) === 'review' ? 'review' : 'photos');
+  const remembered = stored(WORKSPACE_KEY);
+  const workspace = ref<SubjectWorkspace>(remembered === 'review' || remembered === 'animate' ? remembered : 'photos');
   const subjectId = ref<number | null>(null);
   /** The subject's newest reconstruction per pack (the pack picker's choices). */
   const reconstructions = ref<SubjectReconstruction[]>([]);
