@@ -174,16 +174,17 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('deca-studio reconstruc
         const donor = smiles.filter((_, j) => j !== i).reduce((a, b) => (smileOf(b) > smileOf(a) ? b : a));
         const smile = smileOf(donor);
         const retargeted = arkitToPack(donor, model);
-        const posed = await distance({ ...photoFitOf(fit), expression: retargeted.expression, jaw: retargeted.jaw });
+        // The jaw stays where this person's fit has it (ICT fits close it past rest for a neutral bite); the opening is jawOpen's.
+        const posed = await distance({ ...photoFitOf(fit), expression: retargeted.expression });
         rows.push(`${PEOPLE[i]} wearing ${donor.subjectName}'s smile (mouthSmileL+R ${smile.toFixed(2)}): ${unposed.toFixed(3)} → ${posed.toFixed(3)}`);
         results.push({ smile, unposed, posed });
       }
       console.log(`mean identity distance to their own 6 photos, the head unposed → wearing another person's smile:\n${rows.join('\n')}`);
-      // measured: +0.036, +0.081, +0.058, −0.021 (the issue's goal is 0.05 for each; two are over: see the note).
+      // measured: +0.051, +0.051, +0.020, −0.018 (the issue's goal is 0.05 for each: two are just over).
       for (const r of results) {
         expect(r.smile).toBeGreaterThan(0.3);
         expect(r.unposed).toBeLessThan(0.6);
-        expect(Math.abs(r.posed - r.unposed)).toBeLessThan(0.1);
+        expect(Math.abs(r.posed - r.unposed)).toBeLessThan(0.08);
       }
       expect(results.reduce((s, r) => s + Math.abs(r.posed - r.unposed), 0) / results.length).toBeLessThan(0.05);
     } finally {
