@@ -21,7 +21,10 @@ export interface JawContourOptions {
   edgeFloor: number;
   /** On the near side count only edges darker outside (the lit jaw over the neck's shadow). */
   nearPolarity: boolean;
-  /** Points 0 and 16 (at the ears, where hair and ear edges lie) keep the net's position. */
+  /**
+   * The jaw's ends (0, 16) keep the net's position, where hair and the temple's edges would mislead the
+   * search; except the near side's end of a turned face, which lies on the cheek's edge before the ear.
+   */
   fixEnds: boolean;
   /** Cost of moving a point (per (offset ÷ search)²), against the edge strength (0…1). */
   stay: number;
@@ -44,7 +47,7 @@ export const JAW_CONTOUR_DEFAULTS: JawContourOptions = {
   nearPolarity: false,
   fixEnds: true,
   stay: 0.25,
-  smooth: 2,
+  smooth: 3,
   meshChin: 0.75,
   respace: true,
 };
@@ -153,7 +156,7 @@ function snapToEdges(pyramid: readonly RgbImage[], pts: Point2[], eyeDist: numbe
   const norm = edge.map((e) => Math.max(o.edgeFloor * peak, ...e));
 
   // Viterbi over the offsets: unary = −edge + stay·(d/range)², pairwise = smooth·(Δd/range)².
-  const cost = edge.map((e, i) => Float64Array.from(e, (v, s) => ((o.fixEnds && (i === 0 || i === 16) && s !== inward) || s - inward > outward[i]! ? Infinity : -v / norm[i]! + o.stay * ((s - inward) / (s > inward ? outward[i]! : Math.max(1, inward))) ** 2)));
+  const cost = edge.map((e, i) => Float64Array.from(e, (v, s) => ((o.fixEnds && (i === 0 || i === 16) && !isNear(i) && s !== inward) || s - inward > outward[i]! ? Infinity : -v / norm[i]! + o.stay * ((s - inward) / (s > inward ? outward[i]! : Math.max(1, inward))) ** 2)));
   const back: Int32Array[] = [];
   let acc = cost[0]!;
   for (let i = 1; i < 17; i++) {
