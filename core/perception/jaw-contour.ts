@@ -26,7 +26,7 @@ export interface JawContourOptions {
    * search; except the near side's end of a turned face, which lies on the cheek's edge before the ear.
    */
   fixEnds: boolean;
-  /** Cost of moving a point (per (offset ÷ search)²), against the edge strength (0…1). */
+  /** Cost of moving a point (per (offset ÷ its search range that way)²), against the edge strength (0…1). */
   stay: number;
   /** Cost of neighbouring points moving by different amounts (per (difference ÷ search)²). */
   smooth: number;
@@ -61,6 +61,9 @@ export const JAW_CONTOUR_DEFAULTS: JawContourOptions = {
  * programming so the contour stays smooth where an edge is weak; (3) each half of the jaw is
  * resampled evenly between the ear-level ends and the chin, the spacing the iBUG annotation (and so
  * dlib and other 68-point detectors) use. Returns a new 68-point array; points 17…67 are unchanged.
+ * Against dlib's points on the London set the jaw went from 0.117 to 0.065 of the outer-eye-corner
+ * distance on 3/4 views and from 0.062 to 0.049 on frontal ones (the defaults were chosen there;
+ * the selfies, not used for that, went from 0.072 to 0.059).
  *
  * ```ts
  * const refined = refineJawContour(pyramid, face.landmarks68, face.mesh468);
