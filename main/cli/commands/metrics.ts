@@ -22,8 +22,8 @@ export interface PhotoMetrics {
   /** After the detail stage: the photometric RMS over the photo's detail texels, coarse and with its own detail; null before. */
   detail: { photometricRmsCoarse: number; photometricRmsDetail: number } | null;
   /**
-   * The 68 landmarks the fit was given (perception's, image pixels of the upright photo), so the fit
-   * can be checked against another detector; null when the photo's analysis is no longer stored.
+   * Perception's stored 68 landmarks of the fitted face (image pixels of the upright photo): what the
+   * fit was given, unless the photo has been analysed again since; null when no analysis is stored.
    */
   landmarks68: number[][] | null;
   /** The fitted head's 68 landmarks projected with the photo's camera (image pixels); null for fits stored before they were kept. */
