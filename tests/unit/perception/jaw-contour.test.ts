@@ -78,6 +78,13 @@ describe('jaw contour refinement', () => {
     });
   });
 
+  it('with depths, resamples evenly in 3D: a stretch that recedes counts longer than it looks', () => {
+    // 3D lengths √2 and 1: the middle point lands (√2 + 1)/2 along, inside the first segment.
+    const p = resampleEvenly([[0, 0], [1, 0], [2, 0]], 3, [0, 1, 1]);
+    expect(p[1]![0]).toBeCloseTo((Math.SQRT2 + 1) / 2 / Math.SQRT2, 9);
+    expect(p[2]).toEqual([2, 0]);
+  });
+
   it('rejects a landmark set that is not 68 points', () => {
     expect(() => refineJawContour(buildPyramid(ellipseImage()), faceLandmarks(1).slice(0, 60), null)).toThrow(/expected 68 landmarks, got 60/);
   });
