@@ -54,7 +54,7 @@ describe('metrics --json per photo', () => {
     }
   });
 
-  // Measured (starter head, 24 shape modes): detected 0.051–0.054 from dlib, fitted 0.052–0.056; the
+  // Measured (starter head, 24 shape modes): detected 0.042–0.053 from dlib, fitted 0.045–0.056; the
   // head cannot follow every detected point, so it stays a little further, never by more than 0.01.
   it('lets a fit be checked against another detector: the fitted head stays within 0.01 of the detected points\' distance from dlib', () => {
     const reference = loadDlibReference();
