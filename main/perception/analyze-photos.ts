@@ -5,7 +5,7 @@ import type { Project } from '../project/project';
 import type { PhotoCache } from '../services/photo-cache';
 
 /** Recorded with each stored analysis; a photo analysed by another version is analysed again. */
-export const ANALYZER_VERSION = `perception-1/converters-${CONVERTER_VERSION}`;
+export const ANALYZER_VERSION = `perception-2/converters-${CONVERTER_VERSION}`;
 
 /** What analysing needs: the project, the workers and the decoded-photo cache. */
 export interface AnalyzeContext {

@@ -4,6 +4,7 @@ import { decodeBlazeFace, type FaceDetection } from '../../core/perception/blaze
 import type { FaceResult, PhotoFaces } from '../../core/perception/face-analysis';
 import { FACE_CROP_DEFAULTS, decaCrop, landmarkCropFromBox, landmarksToImage, meshCrop, meshToImage, pointsBox, recognitionChip, type Point2 } from '../../core/perception/face-crops';
 import { poseFromMesh, yawFromKeypoints } from '../../core/perception/head-pose';
+import { refineLandmarks68 } from '../../core/perception/refine-landmarks';
 import { buildPyramid, squareCrop, warpFromPyramid, type RgbImage } from '../../core/perception/image-warp';
 import { ensureModels, modelsUpToDate } from '../../native-models/ensure-models';
 import type { ModelId } from '../../native-models/model-catalog';
@@ -53,8 +54,9 @@ const MODELS: readonly ModelId[] = ['blazeface', 'landmark68', 'facemesh', 'reco
 
 /**
  * The per-photo face pipeline: decode (EXIF applied) → BlazeFace → for each face: 68 landmarks
- * (two passes, the second framed on the first's points) → FaceMesh → recognition embedding →
- * head pose → DECA crop. Models are converted on first use into the cache and kept open.
+ * (two passes, the second framed on the first's points) → FaceMesh → the reported 68 (both nets
+ * combined, jaw refined on the image) → recognition embedding → head pose → DECA crop. Models are
+ * converted on first use into the cache and kept open.
  *
  * ```ts
  * const analyzer = new FaceAnalyzer();
@@ -141,6 +143,9 @@ export class FaceAnalyzer {
         if (Math.abs(pose.yaw) > this.opts.maxYaw) return { ...base, status: 'profile', detectorYaw };
       }
     }
+
+    // The reported points combine both nets and refine the jaw on the image (see refine-landmarks.ts).
+    landmarks = refineLandmarks68(pyramid, landmarks, mesh468);
 
     const chip = warpFromPyramid(pyramid, recognitionChip(landmarks), 150, 150);
     const r = await this.engine.run('recognition', { image: { data: chip, dims: [1, 150, 150, 3] } });

@@ -21,6 +21,13 @@ export interface PhotoMetrics {
   identityDistance: number | null;
   /** After the detail stage: the photometric RMS over the photo's detail texels, coarse and with its own detail; null before. */
   detail: { photometricRmsCoarse: number; photometricRmsDetail: number } | null;
+  /**
+   * Perception's stored 68 landmarks of the fitted face (image pixels of the upright photo): what the
+   * fit was given, unless the photo has been analysed again since; null when no analysis is stored.
+   */
+  landmarks68: number[][] | null;
+  /** The fitted head's 68 landmarks projected with the photo's camera (image pixels); null for fits stored before they were kept. */
+  modelLandmarks68: number[][] | null;
 }
 
 /** One pack's summary of a subject in `metrics --json`. */
@@ -72,6 +79,8 @@ export const metricsCommand: CliCommand = {
             photometricRmsConstantAlbedo: f.metrics.photometricRmsConstantAlbedo ?? null,
             identityDistance: f.metrics.identityDistance ?? null,
             detail: f.metrics.detail ?? null,
+            landmarks68: project.library.faces.get(f.photoId)?.faces[f.faceIndex]?.landmarks68 ?? null,
+            modelLandmarks68: f.fit.modelLandmarks68 ?? null,
           }));
         const packs = [...new Set(photos.map((p) => p.packId))].map((packId): PackMetrics => {
           const ps = photos.filter((p) => p.packId === packId);
