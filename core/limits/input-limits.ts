@@ -41,6 +41,8 @@ export interface InputLimits {
   uploadBytes: number;
   /** Leading bytes of an upload sniffed for its type before the rest is accepted. */
   uploadSniffBytes: number;
+  /** Keys of one animation clip (an expression each; 20 minutes at 30 frames per second). */
+  clipKeys: number;
 }
 
 const KiB = 1024;
@@ -74,6 +76,7 @@ export const INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({
   requestBytes: 1 * MiB,
   uploadBytes: 1 * GiB,
   uploadSniffBytes: 16,
+  clipKeys: 36_000,
 });
 
 export type LimitName = keyof InputLimits;

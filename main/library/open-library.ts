@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { ClipsTable } from './clips-table';
 import { FaceAnalysesTable } from './face-analyses-table';
 import { LibraryReads } from './library-reads';
 import { LibraryWrites } from './library-writes';
@@ -25,6 +26,8 @@ export interface ProjectLibrary {
   readonly faces: FaceAnalysesTable;
   readonly reconstructions: ReconstructionsTable;
   readonly maps: MapsTable;
+  /** Animation clips (migration 008). */
+  readonly clips: ClipsTable;
   readonly schemaVersion: number;
   /** Runs `work` in one transaction (several tables' writes land together or not at all). */
   transaction<T>(work: () => T): T;
@@ -63,6 +66,7 @@ export function openLibrary(file: string, options: OpenLibraryOptions = {}): Pro
       faces: new FaceAnalysesTable(db),
       reconstructions: new ReconstructionsTable(db),
       maps: new MapsTable(db),
+      clips: new ClipsTable(db),
       schemaVersion: version,
       transaction: (work) => db.transaction(work)(),
       health: () => ({
