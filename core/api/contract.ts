@@ -232,6 +232,28 @@ export interface HeadMesh {
 
 export type ExportFormat = 'glb' | 'fbx';
 
+/** A stored animation clip without its keys (see core/expression/expression-clip.ts). */
+export interface ClipSummary {
+  id: number;
+  name: string;
+  /** The rate it plays and is written at (frames per second). */
+  fps: number;
+  keyCount: number;
+  /** Seconds from the first key to the last. */
+  duration: number;
+  /** How it was made, for people: e.g. "photos 3,4,5 of p002". */
+  source: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One edit of a clip (see core/expression/edit-clip.ts). */
+export type ClipEditRequest =
+  | { op: 'drop'; index: number }
+  | { op: 'retime'; index: number; time: number }
+  | { op: 'respace'; fps: number }
+  | { op: 'smooth'; radius: number };
+
 /** What the export dialog asks for. */
 export interface ExportHeadRequest {
   packId: string;
@@ -243,6 +265,10 @@ export interface ExportHeadRequest {
   expression?: number[];
   blendshapes?: boolean;
   animation?: 'none' | 'demo';
+  /** A stored clip (by name) as the head's animation: morph weights and jaw/eye rotations; not with `animation: 'demo'`. */
+  clip?: string;
+  /** Pose the head with this fitted photo's expression (initial blendshape weights and jaw/eye rotations); not with `expression`. */
+  expressionFromPhotoId?: number;
   /** Embed the albedo and normal maps (default true). */
   textures?: boolean;
   textureSize?: number;
@@ -308,6 +334,13 @@ export interface ApiMethods {
   'packs.evaluate': { req: HeadMeshRequest; res: HeadMesh };
   /** Starts an export job; its one result item's `source` is the written file. */
   'export.start': { req: ExportHeadRequest; res: { jobId: number } };
+  /** The project's animation clips. */
+  'clips.list': { req: Record<string, never>; res: ClipSummary[] };
+  /** A clip from fitted photos' expressions, one key per photo in the order given, `fps` keys per second (default 2). */
+  'clips.create': { req: { name: string; photoIds: number[]; fps?: number; smooth?: number }; res: ClipSummary };
+  /** Edits a clip's keys (applied in order) and/or renames it. */
+  'clips.update': { req: { id: number; name?: string; edits?: ClipEditRequest[] }; res: ClipSummary };
+  'clips.delete': { req: { id: number }; res: null };
   'jobs.list': { req: Record<string, never>; res: JobInfo[] };
   'jobs.get': { req: { id: number }; res: { job: JobInfo; items: JobItem[] } };
   'jobs.cancel': { req: { id: number }; res: null };

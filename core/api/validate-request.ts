@@ -1,5 +1,5 @@
 import { ApiError } from './api-error';
-import type { ApiMethod, ApiMethods, ApiRequest } from './contract';
+import type { ApiMethod, ApiMethods, ApiRequest, ClipEditRequest } from './contract';
 
 /** A check turns an unknown value into a typed one, or throws a `bad-request` ApiError. */
 type Check<T> = (value: unknown, where: string) => T;
@@ -103,6 +103,35 @@ const packId: Check<string> = (value, where) => {
 };
 const subjectName = text(1, 200);
 
+const fps: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 240) fail(where, 'must be a frame rate above 0 and at most 240');
+  return value;
+};
+
+const smoothRadius: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 30) fail(where, 'must be an integer from 0 to 30');
+  return value;
+};
+
+const keyIndex: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 36_000) fail(where, 'must be a key index');
+  return value;
+};
+
+const seconds: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 86_400) fail(where, 'must be seconds from 0 to 86400');
+  return value;
+};
+
+const clipEdit: Check<ClipEditRequest> = (value, where) => {
+  const op = (value as { op?: unknown } | null)?.op;
+  if (op === 'drop') return object<ClipEditRequest>({ op: { check: oneOf('drop') }, index: { check: keyIndex } })(value, where);
+  if (op === 'retime') return object<ClipEditRequest>({ op: { check: oneOf('retime') }, index: { check: keyIndex }, time: { check: seconds } })(value, where);
+  if (op === 'respace') return object<ClipEditRequest>({ op: { check: oneOf('respace') }, fps: { check: fps } })(value, where);
+  if (op === 'smooth') return object<ClipEditRequest>({ op: { check: oneOf('smooth') }, radius: { check: smoothRadius } })(value, where);
+  return fail(`${where}.op`, 'must be one of drop, retime, respace, smooth');
+};
+
 const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'app.info': empty,
   'project.create': object({ path: { check: path }, name: { check: subjectName } }),
@@ -156,11 +185,17 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     expression: { check: coefficients, optional: true },
     blendshapes: { check: bool, optional: true },
     animation: { check: oneOf('none', 'demo'), optional: true },
+    clip: { check: text(1, 200), optional: true },
+    expressionFromPhotoId: { check: id, optional: true },
     textures: { check: bool, optional: true },
     textureSize: { check: textureSize, optional: true },
     outPath: { check: path, optional: true },
     outDir: { check: path, optional: true },
   }),
+  'clips.list': empty,
+  'clips.create': object({ name: { check: text(1, 200) }, photoIds: { check: list(id, 36_000) }, fps: { check: fps, optional: true }, smooth: { check: smoothRadius, optional: true } }),
+  'clips.update': object({ id: { check: id }, name: { check: text(1, 200), optional: true }, edits: { check: list(clipEdit, 1000), optional: true } }),
+  'clips.delete': object({ id: { check: id } }),
   'jobs.list': empty,
   'jobs.get': object({ id: { check: id } }),
   'jobs.cancel': object({ id: { check: id } }),

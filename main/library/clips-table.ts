@@ -1,21 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError } from '../../core/api/api-error';
+import type { ClipSummary } from '../../core/api/contract';
 import { clipKeysFromJson, clipKeysToJson } from '../../core/expression/clip-json';
 import { checkClip, clipDuration, type ExpressionClip } from '../../core/expression/expression-clip';
 
-/** A stored clip without its keys (what lists show). */
-export interface ClipSummary {
-  id: number;
-  name: string;
-  fps: number;
-  keyCount: number;
-  /** Seconds from the first key to the last. */
-  duration: number;
-  /** How it was made, for people: e.g. "photos 3,4,5 (p002, ict-facekit)". */
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { ClipSummary };
 
 /** A stored clip with its keys. */
 export interface StoredClip extends ClipSummary {

@@ -6,6 +6,7 @@ import type { StoredFaceAnalysis } from '../library/face-analyses-table';
 import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
 import { startDetailJobs } from '../detail/start-detail';
+import { createClipFromPhotos, updateClip } from '../expression/clip-library';
 import type { Studio } from './studio';
 
 /**
@@ -132,6 +133,22 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       return { ...m, positions: base64(m.positions), normals: base64(m.normals), indices: m.indices && base64(m.indices), landmarks: base64(m.landmarks) };
     },
     'export.start': async (req) => ({ jobId: studio.startExport(req) }),
+    'clips.list': async () => library().clips.list(),
+    'clips.create': async ({ name, photoIds, fps, smooth }) => {
+      const clip = await createClipFromPhotos(studio.requireProject(), name, photoIds, { fps, smooth });
+      changed(null);
+      return clip;
+    },
+    'clips.update': async ({ id, name, edits }) => {
+      const clip = updateClip(studio.requireProject(), id, { name, edits });
+      changed(null);
+      return clip;
+    },
+    'clips.delete': async ({ id }) => {
+      library().clips.remove(id);
+      changed(null);
+      return null;
+    },
     'jobs.list': async () => library().reads.listJobs(),
     'jobs.get': async ({ id }) => {
       const lib = library();

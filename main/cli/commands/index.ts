@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { analyzeCommand } from './analyze';
+import { clipCreateCommand, clipListCommand } from './clip';
 import { detailCommand, detailInstallCommand } from './detail';
 import { encoderEncodeCommand, encoderInstallCommand } from './encoder';
 import { exportCommand } from './export';
@@ -23,4 +24,4 @@ import { swapCommand } from './swap';
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
   landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, detailCommand, swapCommand, metricsCommand, renderCommand,
-  encoderInstallCommand, encoderEncodeCommand, detailInstallCommand];
+  encoderInstallCommand, encoderEncodeCommand, detailInstallCommand, clipCreateCommand, clipListCommand];
