@@ -9,7 +9,10 @@ import numpy
 numpy.bool = numpy.bool_  # Blender 3.4's glTF importer still uses the removed alias
 import bpy  # noqa: E402
 
-path = sys.argv[sys.argv.index("--") + 1]
+args = sys.argv[sys.argv.index("--") + 1 :]
+path = args[0]
+# "--curves": also every F-curve's keyframes (frame, value), for checking animation values.
+want_curves = "--curves" in args[1:]
 bpy.ops.wm.read_factory_settings(use_empty=True)
 if path.lower().endswith(".fbx"):
     bpy.ops.import_scene.fbx(filepath=path)
@@ -21,6 +24,13 @@ armatures = [o for o in bpy.context.scene.objects if o.type == "ARMATURE"]
 out = {"meshes": [], "armatures": [], "images": sorted(i.name for i in bpy.data.images), "actions": sorted(a.name for a in bpy.data.actions)}
 # What the animation moves: every F-curve's target, e.g. 'key_blocks["jawOpen"].value' or 'pose.bones["jaw"].rotation_quaternion'.
 out["animated"] = sorted({fc.data_path for a in bpy.data.actions for fc in a.fcurves})
+if want_curves:
+    out["fps"] = bpy.context.scene.render.fps / bpy.context.scene.render.fps_base
+    out["curves"] = [
+        {"action": a.name, "path": fc.data_path, "index": fc.array_index, "keys": [[k.co[0], k.co[1]] for k in fc.keyframe_points]}
+        for a in bpy.data.actions
+        for fc in a.fcurves
+    ]
 for arm in armatures:
     out["armatures"].append({"name": arm.name, "bones": [b.name for b in arm.data.bones]})
 for ob in meshes:

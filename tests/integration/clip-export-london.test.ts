@@ -1,0 +1,231 @@
+import { NodeIO } from '@gltf-transform/core';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error gltf-validator ships no types
+import validator from 'gltf-validator';
+import { ARKIT_BLENDSHAPES, exportShapes } from '../../core/expression/arkit-names';
+import { clipFromRecords } from '../../core/expression/expression-clip';
+import type { ExpressionRecord } from '../../core/expression/expression-record';
+import { ARKIT_CSV_HEADER, LIVE_LINK_FACE_BLENDSHAPES } from '../../core/export/arkit-csv';
+import { axisAngleToQuaternion } from '../../core/export/clip-animation';
+import { openProject } from '../../main/project/project';
+import { ensureBuilt, REPO_ROOT, runCli } from '../helpers/cli';
+import { fbxToGltf, HAVE_BLENDER, inspectInBlender, type BlenderReport } from '../helpers/export-readers';
+import { TEST_MODEL_DIR, testModelFiles } from '../helpers/perception';
+import { makeTempDir, SHARED_DIR, SHARED_PHOTOS } from '../helpers/temp-dir';
+
+const ICT = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
+const LONDON = path.join(SHARED_PHOTOS, 'london_frl');
+/** Whether the ARKit solve of fitted photos (branch arkit) is in this build: the CLI's --from-photos path needs it. */
+const HAVE_PHOTO_EXPRESSIONS = existsSync(path.join(REPO_ROOT, 'main/expression/photo-expressions.ts'));
+const at = (name: string) => ARKIT_BLENDSHAPES.indexOf(name as (typeof ARKIT_BLENDSHAPES)[number]);
+
+/**
+ * A clip from 8 London photos (p002's six non-profile views and p005's two frontal ones, fitted on
+ * ICT-FaceKit through the CLI) exported through the CLI as GLB, FBX and Live Link Face CSV, each
+ * read back by an independent reader: the Khronos validator, Blender 3.4, the FBX SDK (fbx2gltf).
+ */
+describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London photos: export as GLB, FBX and ARKit CSV', () => {
+  const tmp = makeTempDir('deca-clips-');
+  const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home'), DECA_MODELS_DIR: TEST_MODEL_DIR, DECA_EXECUTION_PROVIDER: 'cpu' };
+  const proj = path.join(tmp.dir, 'London');
+  const cli = (...args: string[]) => runCli(args, env);
+  const out = (name: string) => path.join(tmp.dir, name);
+  let photoIds: number[] = [];
+  let records: ExpressionRecord[] = [];
+  let morphNames: string[] = [];
+
+  beforeAll(async () => {
+    ensureBuilt();
+    testModelFiles();
+    expect(cli('project', 'create', proj, '--name', 'London').code).toBe(0);
+    const pick = (person: string, re: RegExp) => readdirSync(path.join(LONDON, person)).filter((f) => re.test(f)).sort().map((f) => path.join(LONDON, person, f));
+    expect(cli('import', proj, '--subject', 'p002', ...pick('p002', /_(front|3quarter)\.jpg$/)).code).toBe(0);
+    expect(cli('import', proj, '--subject', 'p005', ...pick('p005', /_front\.jpg$/)).code).toBe(0);
+    expect(cli('packs', 'import', ICT).code).toBe(0);
+    const rec = cli('reconstruct', proj, '--pack', 'ict-facekit', '--no-photometric');
+    expect(rec.code, rec.stderr).toBe(0);
+    const photos = JSON.parse(cli('photos', proj, '--json').stdout) as { id: number; originalName: string }[];
+    photoIds = photos.map((p) => p.id);
+    expect(photoIds).toHaveLength(8);
+    // The records as the ARKit solve would give them on ICT-FaceKit, whose shapes are ARKit's: each
+    // fitted ψ by name (split halves averaged, clamped to 0…1), the fitted jaw. Built here so the
+    // export path is tested without the solve; the CLI's own path is the next test.
+    const info = JSON.parse(cli('packs', 'info', 'ict-facekit', '--json').stdout) as { expressionNames: string[]; expressionCount: number };
+    const shapes = exportShapes(info.expressionNames, info.expressionCount);
+    morphNames = shapes.map((s) => s.name);
+    const project = await openProject(proj);
+    try {
+      records = photoIds.map((id) => {
+        const fit = project.library.reconstructions.latestFitOfPhoto(id, 'ict-facekit')!.fit;
+        const arkit = new Float32Array(52);
+        for (const s of shapes) if (at(s.name) >= 0) arkit[at(s.name)] = Math.min(1, Math.max(0, s.sources.reduce((a, k) => a + fit.expression[k]!, 0) / s.sources.length));
+        return { name: `photo ${id}`, arkit, jawPose: fit.jaw as [number, number, number], eyePose: null, source: { photoId: id, packId: 'ict-facekit' } };
+      });
+      project.library.clips.create(clipFromRecords('london8', records, { fps: 2 }), `photos ${photoIds.join(',')} (test fixture: fitted ψ by name)`);
+    } finally {
+      await project.close();
+    }
+    // The smiles are in the data: the smiling views have more mouthSmile than the neutral ones.
+    const smile = (r: ExpressionRecord) => r.arkit[at('mouthSmileLeft')]! + r.arkit[at('mouthSmileRight')]!;
+    console.log(`mouthSmileL+R per photo: ${records.map((r, i) => `${path.basename(photos[i]!.originalName)} ${smile(r).toFixed(2)}`).join(', ')}`);
+  }, 900_000);
+  afterAll(() => tmp.cleanup());
+
+  it('clip create --from-photos goes through the ARKit solve of each photo (or says that it is missing)', () => {
+    const made = cli('clip', 'create', proj, '--name', 'from-cli', '--from-photos', photoIds.join(','), '--fps', '4');
+    if (HAVE_PHOTO_EXPRESSIONS) {
+      expect(made.code, made.stderr).toBe(0);
+      expect(made.stdout).toMatch(/^Clip "from-cli": 8 keys over 1\.75 s at 4 fps/m);
+      const listed = JSON.parse(cli('clip', 'list', proj, '--json').stdout) as { name: string; keyCount: number }[];
+      expect(listed.find((c) => c.name === 'from-cli')?.keyCount).toBe(8);
+    } else {
+      expect(made.code).toBe(1);
+      expect(made.stderr).toMatch(/photoExpressions/);
+    }
+    expect(cli('clip', 'create', proj, '--name', 'x', '--from-photos', '1,a').code).toBe(64);
+    const dup = cli('clip', 'create', proj, '--name', 'LONDON8', '--from-photos', String(photoIds[0]));
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/already exists/);
+  });
+
+  it('clip list --json shows the stored clip', () => {
+    const listed = JSON.parse(cli('clip', 'list', proj, '--json').stdout) as Record<string, unknown>[];
+    expect(listed.find((c) => c.name === 'london8')).toMatchObject({ name: 'london8', fps: 2, keyCount: 8, duration: 3.5 });
+  });
+
+  let glbFile = '';
+  let fbxFile = '';
+  it('exports GLB: validator 0 errors / 0 warnings, one animation whose curves are the records at the key times', async () => {
+    glbFile = out('p002-london8.glb');
+    const r = cli('export', proj, '--subject', 'p002', '--clip', 'london8', '--format', 'glb', '--out', glbFile);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/51 blendshapes, 1 animation \(clip "london8", 8 keys\)/);
+    const bytes = readFileSync(glbFile);
+    const report = await validator.validateBytes(new Uint8Array(bytes));
+    console.log(`GLB ${(bytes.length / 2 ** 20).toFixed(2)} MiB: validator ${report.issues.numErrors} errors, ${report.issues.numWarnings} warnings, ${report.issues.numInfos} infos, ${report.info.animationCount} animation`);
+    expect([report.issues.numErrors, report.issues.numWarnings]).toEqual([0, 0]);
+    expect(report.info.animationCount).toBe(1);
+    const doc = await new NodeIO().readBinary(new Uint8Array(bytes));
+    const [animation] = doc.getRoot().listAnimations();
+    const channels = new Map(animation!.listChannels().map((c) => [`${c.getTargetNode()!.getName()}.${c.getTargetPath()}`, c.getSampler()!]));
+    expect([...channels.keys()].map((k) => k.split('.')[1]).sort()).toEqual(['rotation', 'weights']);
+    const weights = [...channels.entries()].find(([k]) => k.endsWith('.weights'))![1];
+    expect(Array.from(weights.getInput()!.getArray()!)).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]);
+    const names = (doc.getRoot().listMeshes()[0]!.getExtras() as { targetNames: string[] }).targetNames;
+    expect(names).toEqual(morphNames);
+    const values = weights.getOutput()!.getArray()!;
+    let worst = 0;
+    records.forEach((rec, t) => names.forEach((n, k) => (worst = Math.max(worst, Math.abs(values[t * names.length + k]! - rec.arkit[at(n)]!)))));
+    expect(worst).toBeLessThan(1e-6);
+    const jaw = channels.get('jaw.rotation')!.getOutput()!.getArray()!;
+    records.forEach((rec, t) => axisAngleToQuaternion(rec.jawPose).forEach((q, c) => expect(jaw[t * 4 + c]).toBeCloseTo(q, 6)));
+    expect(Math.max(...records.map((rec) => Math.hypot(...rec.jawPose)))).toBeGreaterThan(0.005); // the jaw really moves
+  });
+
+  it('exports FBX that the Autodesk FBX SDK (fbx2gltf) reads with the clip’s curves', async () => {
+    fbxFile = out('p002-london8.fbx');
+    const r = cli('export', proj, '--subject', 'p002', '--clip', 'london8', '--format', 'fbx', '--out', fbxFile);
+    expect(r.code, r.stderr).toBe(0);
+    console.log(`FBX ${(statSync(fbxFile).size / 2 ** 20).toFixed(2)} MiB`);
+    const sdk = fbxToGltf(fbxFile, out('sdk'));
+    expect(sdk.ok, sdk.log).toBe(true);
+    const doc = await new NodeIO().read(sdk.gltf);
+    const [animation] = doc.getRoot().listAnimations();
+    const channels = animation!.listChannels().map((c) => ({ target: `${c.getTargetNode()!.getName()}.${c.getTargetPath()}`, sampler: c.getSampler()! }));
+    expect(channels.map((c) => c.target).sort()).toEqual(['jaw.rotation', expect.stringMatching(/\.weights$/)].sort());
+    const weights = channels.find((c) => c.target.endsWith('.weights'))!.sampler;
+    const times = Array.from(weights.getInput()!.getArray()!);
+    const values = weights.getOutput()!.getArray()!;
+    const K = morphNames.length;
+    let worst = 0;
+    records.forEach((rec, t) => {
+      const i = times.findIndex((x) => Math.abs(x - t * 0.5) < 1e-3); // fbx2gltf resamples; keys fall on its frames
+      expect(i, `key ${t}`).toBeGreaterThanOrEqual(0);
+      morphNames.forEach((n, k) => (worst = Math.max(worst, Math.abs(values[i * K + k]! - rec.arkit[at(n)]!))));
+    });
+    console.log(`fbx2gltf: ${times.length} samples over ${times[times.length - 1]!.toFixed(2)} s, largest weight difference at the keys ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  describe.skipIf(!HAVE_BLENDER)('Blender 3.4 imports the animation', () => {
+    let fromGlb: BlenderReport;
+    let fromFbx: BlenderReport;
+    beforeAll(() => {
+      fromGlb = inspectInBlender(glbFile, { curves: true });
+      fromFbx = inspectInBlender(fbxFile, { curves: true });
+    }, 600_000);
+
+    it.each([
+      ['GLB', () => fromGlb],
+      ['FBX', () => fromFbx],
+    ])('%s: keyed shape keys equal to the records at the key times, and the jaw rotation', (format, report) => {
+      const r = report();
+      console.log(`Blender ${format}: actions ${JSON.stringify(r.actions)}, ${r.animated.length} animated paths, fps ${r.fps}`);
+      const shapeCurves = r.curves!.filter((c) => c.path.startsWith('key_blocks'));
+      expect(shapeCurves.map((c) => c.path).sort()).toEqual(morphNames.map((n) => `key_blocks["${n}"].value`).sort());
+      // One action carries the shape keys (Blender keeps bone curves in the armature's own action).
+      expect(new Set(shapeCurves.map((c) => c.action)).size).toBe(1);
+      let worst = 0;
+      for (const c of shapeCurves) {
+        const name = /key_blocks\["(.+)"\]/.exec(c.path)![1]!;
+        // Blender's FBX importer starts the clip at the scene's first frame (1), its glTF importer at 0.
+        const start = c.keys[0]![0];
+        records.forEach((rec, t) => {
+          const frame = start + t * 0.5 * r.fps!;
+          const key = c.keys.find(([f]) => Math.abs(f - frame) < 0.01);
+          expect(key, `${name} key ${t} at frame ${frame}`).toBeDefined();
+          worst = Math.max(worst, Math.abs(key![1] - rec.arkit[at(name)]!));
+        });
+      }
+      console.log(`Blender ${format}: ${shapeCurves.length} shape-key curves, largest difference from the records ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThan(1e-4);
+      const jaw = r.curves!.filter((c) => /pose\.bones\["jaw"\]\.rotation/.test(c.path));
+      expect(jaw.length).toBeGreaterThanOrEqual(3);
+      // The jaw's angle at each key (2·acos|w|, whatever the bone's axes) is the record's.
+      const w = jaw.find((c) => c.path.endsWith('rotation_quaternion') && c.index === 0)!;
+      expect(w, 'the jaw is keyed as a quaternion').toBeDefined();
+      {
+        records.forEach((rec, t) => {
+          const key = w.keys.find(([f]) => Math.abs(f - w.keys[0]![0] - t * 0.5 * r.fps!) < 0.01)!;
+          expect(2 * Math.acos(Math.min(1, Math.abs(key[1])))).toBeCloseTo(Math.hypot(...rec.jawPose), 4);
+        });
+      }
+    });
+  });
+
+  it('exports the clip alone as an ARKit CSV in Live Link Face layout: exact header, one row per frame', () => {
+    const csvFile = out('london8.csv');
+    const r = cli('export', proj, '--subject', 'p002', '--clip', 'london8', '--format', 'arkit-csv', '--out', csvFile);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(csvFile, 'utf8');
+    const lines = text.split('\r\n').slice(0, -1);
+    expect(lines[0]).toBe(ARKIT_CSV_HEADER);
+    expect(lines[0]).toBe(
+      'Timecode,BlendShapeCount,EyeBlinkLeft,EyeLookDownLeft,EyeLookInLeft,EyeLookOutLeft,EyeLookUpLeft,EyeSquintLeft,EyeWideLeft,EyeBlinkRight,EyeLookDownRight,EyeLookInRight,EyeLookOutRight,EyeLookUpRight,EyeSquintRight,EyeWideRight,JawForward,JawRight,JawLeft,JawOpen,MouthClose,MouthFunnel,MouthPucker,MouthRight,MouthLeft,MouthSmileLeft,MouthSmileRight,MouthFrownLeft,MouthFrownRight,MouthDimpleLeft,MouthDimpleRight,MouthStretchLeft,MouthStretchRight,MouthRollLower,MouthRollUpper,MouthShrugLower,MouthShrugUpper,MouthPressLeft,MouthPressRight,MouthLowerDownLeft,MouthLowerDownRight,MouthUpperUpLeft,MouthUpperUpRight,BrowDownLeft,BrowDownRight,BrowInnerUp,BrowOuterUpLeft,BrowOuterUpRight,CheekPuff,CheekSquintLeft,CheekSquintRight,NoseSneerLeft,NoseSneerRight,TongueOut,HeadYaw,HeadPitch,HeadRoll,LeftEyeYaw,LeftEyePitch,LeftEyeRoll,RightEyeYaw,RightEyePitch,RightEyeRoll',
+    );
+    expect(lines).toHaveLength(1 + 8); // 3.5 s at 2 fps
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['00:00:00:00.000', '00:00:00:01.000', '00:00:01:00.000', '00:00:01:01.000', '00:00:02:00.000', '00:00:02:01.000', '00:00:03:00.000', '00:00:03:01.000']);
+    let worst = 0;
+    lines.slice(1).forEach((line, t) => {
+      const cols = line.split(',');
+      expect(cols).toHaveLength(63);
+      expect(cols[1]).toBe('61');
+      LIVE_LINK_FACE_BLENDSHAPES.forEach((name, k) => (worst = Math.max(worst, Math.abs(Number(cols[2 + k]) - records[t]!.arkit[ARKIT_BLENDSHAPES.findIndex((a) => a.toLowerCase() === name.toLowerCase())]!))));
+    });
+    expect(worst).toBeLessThan(2e-6);
+    console.log(`CSV ${text.length} bytes, ${lines.length - 1} rows, largest difference from the records ${worst.toExponential(2)}`);
+  });
+
+  it('refuses what it cannot do with a clear message', () => {
+    const noClip = cli('export', proj, '--subject', 'p002', '--clip', 'nope', '--format', 'glb', '--out', out('x.glb'));
+    expect(noClip.code).toBe(1);
+    expect(noClip.stderr).toMatch(/No clip named "nope" \(the project has: .*london8/);
+    const both = cli('export', proj, '--subject', 'p002', '--clip', 'london8', '--expression-from', '1', '--format', 'glb', '--out', out('x.glb'));
+    expect(both.code).toBe(64);
+    const posed = cli('export', proj, '--subject', 'p002', '--expression-from', String(photoIds[4]), '--format', 'glb', '--out', out('posed.glb'));
+    if (HAVE_PHOTO_EXPRESSIONS) expect(posed.code, posed.stderr).toBe(0);
+    else expect(posed.stderr).toMatch(/photoExpressions/);
+  });
+});
