@@ -32,7 +32,9 @@ if want_curves:
         for fc in a.fcurves
     ]
 for arm in armatures:
-    out["armatures"].append({"name": arm.name, "bones": [b.name for b in arm.data.bones]})
+    # The pose the file puts each bone in (rest: identity), as Blender reads it (w, x, y, z).
+    pose = {b.name: list(b.rotation_quaternion) for b in arm.pose.bones}
+    out["armatures"].append({"name": arm.name, "bones": [b.name for b in arm.data.bones], "pose": pose})
 for ob in meshes:
     me = ob.data
     me.calc_loop_triangles()
@@ -50,6 +52,9 @@ for ob in meshes:
         "armature_modifier": any(m.type == "ARMATURE" for m in ob.modifiers),
         "vertex_groups": [g.name for g in ob.vertex_groups],
     }
+    # How far the file's pose (bones and shape-key values) moves the mesh from its rest shape, world units.
+    evaluated = ob.evaluated_get(bpy.context.evaluated_depsgraph_get()).to_mesh()
+    info["posed_max_move"] = max(((ob.matrix_world @ e.co) - (ob.matrix_world @ v.co)).length for e, v in zip(evaluated.vertices, me.vertices))
     if me.shape_keys:
         keys = me.shape_keys.key_blocks
         info["shape_keys"] = [k.name for k in keys[1:]]

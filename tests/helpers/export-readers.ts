@@ -15,11 +15,14 @@ export interface BlenderMesh {
   armature_modifier: boolean;
   vertex_groups: string[];
   jaw_open_max?: { length: number; delta: [number, number, number]; at: [number, number, number] };
+  /** How far the file's pose (bones, shape-key values) moves the mesh from rest, in Blender's world units. */
+  posed_max_move: number;
 }
 
 export interface BlenderReport {
   meshes: BlenderMesh[];
-  armatures: { name: string; bones: string[] }[];
+  /** `pose`: each bone's rotation in the file's pose, as Blender reads it (w, x, y, z). */
+  armatures: { name: string; bones: string[]; pose: Record<string, [number, number, number, number]> }[];
   images: string[];
   actions: string[];
   /** Every animated target (F-curve data path) of every action, sorted and without repeats. */

@@ -1,4 +1,6 @@
 import { NodeIO } from '@gltf-transform/core';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error gltf-validator ships no types
 import validator from 'gltf-validator';
@@ -10,6 +12,8 @@ import type { HeadModel } from '../../../core/head-model/head-model';
 import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
 import { exportPackHead } from '../../../main/export/export-pack-head';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
+import { HAVE_BLENDER, inspectInBlender } from '../../helpers/export-readers';
+import { makeTempDir } from '../../helpers/temp-dir';
 
 let model: HeadModel;
 beforeAll(async () => {
@@ -69,4 +73,27 @@ describe('clip and pose export (starter head: 26 ARKit shapes)', () => {
     const pca: HeadModel = { ...model, expression: { ...model.expression, names: [] } };
     await expect(exportPackHead(pca, { format: 'glb', clip: clipFromRecords('x', [record(0)]), textureSize: 32 })).rejects.toThrow(/needs arkitToPack/);
   });
+});
+
+describe.skipIf(!HAVE_BLENDER)('Blender 3.4 reads a posed head', () => {
+  it.each(['glb', 'fbx'] as const)('%s: the jaw bone is posed at the expression’s angle and the mesh follows; a rest head does not move', async (format) => {
+    const tmp = makeTempDir('deca-posed-');
+    try {
+      const pose = { ...record(2), jawPose: [0.3, 0, 0] as [number, number, number] };
+      const file = path.join(tmp.dir, `posed.${format}`);
+      writeFileSync(file, (await exportPackHead(model, { format, pose, textureSize: 32 })).bytes);
+      const r = inspectInBlender(file);
+      const [w, x] = r.armatures[0]!.pose.jaw!;
+      expect(2 * Math.acos(Math.min(1, Math.abs(w)))).toBeCloseTo(0.3, 4);
+      expect(Math.abs(x)).toBeCloseTo(Math.sin(0.15), 4);
+      // World units are metres for both (Blender scales the FBX's centimetres): a chin moving centimetres.
+      expect(r.meshes[0]!.posed_max_move).toBeGreaterThan(0.01);
+      expect(r.meshes[0]!.posed_max_move).toBeLessThan(0.2);
+      const rest = path.join(tmp.dir, `rest.${format}`);
+      writeFileSync(rest, (await exportPackHead(model, { format, textureSize: 32 })).bytes);
+      expect(inspectInBlender(rest).meshes[0]!.posed_max_move).toBeLessThan(1e-6);
+    } finally {
+      tmp.cleanup();
+    }
+  }, 240_000);
 });
