@@ -341,6 +341,15 @@ export interface ApiMethods {
   /** Edits a clip's keys (applied in order) and/or renames it. */
   'clips.update': { req: { id: number; name?: string; edits?: ClipEditRequest[] }; res: ClipSummary };
   'clips.delete': { req: { id: number }; res: null };
+  /**
+   * A clip from a video's sampled frames: the renderer decodes the video (Chromium's decoder), stages
+   * each sampled frame as a JPEG/PNG upload, and posts their ids in time order; each frame is perceived
+   * and fitted with the subject's shape, one key per frame with a usable face (`everyMs` apart).
+   */
+  'clips.createFromFrames': {
+    req: { name: string; subjectId: number; packId?: string; stagedIds: string[]; everyMs: number };
+    res: { clip: ClipSummary; skipped: { index: number; reason: string }[]; seconds: number };
+  };
   'jobs.list': { req: Record<string, never>; res: JobInfo[] };
   'jobs.get': { req: { id: number }; res: { job: JobInfo; items: JobItem[] } };
   'jobs.cancel': { req: { id: number }; res: null };

@@ -196,6 +196,18 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'clips.create': object({ name: { check: text(1, 200) }, photoIds: { check: list(id, 36_000) }, fps: { check: fps, optional: true }, smooth: { check: smoothRadius, optional: true } }),
   'clips.update': object({ id: { check: id }, name: { check: text(1, 200), optional: true }, edits: { check: list(clipEdit, 1000), optional: true } }),
   'clips.delete': object({ id: { check: id } }),
+  'clips.createFromFrames': object({
+    name: { check: text(1, 200) },
+    subjectId: { check: id },
+    packId: { check: packId, optional: true },
+    stagedIds: { check: list(stagedId, 36_000) },
+    everyMs: {
+      check: (value, where) => {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 60_000) fail(where, 'must be milliseconds from 1 to 60000');
+        return value;
+      },
+    },
+  }),
   'jobs.list': empty,
   'jobs.get': object({ id: { check: id } }),
   'jobs.cancel': object({ id: { check: id } }),

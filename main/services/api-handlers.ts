@@ -7,6 +7,7 @@ import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstru
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
 import { startDetailJobs } from '../detail/start-detail';
 import { createClipFromPhotos, updateClip } from '../expression/clip-library';
+import { createClipFromFrames } from '../expression/clip-from-frames';
 import type { Studio } from './studio';
 
 /**
@@ -143,6 +144,16 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       const clip = updateClip(studio.requireProject(), id, { name, edits });
       changed(null);
       return clip;
+    },
+    'clips.createFromFrames': async ({ name, subjectId, packId, stagedIds, everyMs }) => {
+      const staged = studio.staging.take(stagedIds);
+      try {
+        const made = await createClipFromFrames(studio, studio.requireProject(), { name, subjectId, packId, everyMs, frames: staged.map((s) => ({ path: s.file })) });
+        changed(null);
+        return made;
+      } finally {
+        await studio.staging.release(staged);
+      }
     },
     'clips.delete': async ({ id }) => {
       library().clips.remove(id);

@@ -1,5 +1,6 @@
 import { NodeIO } from '@gltf-transform/core';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error gltf-validator ships no types
@@ -9,7 +10,9 @@ import { clipFromRecords } from '../../core/expression/expression-clip';
 import type { ExpressionRecord } from '../../core/expression/expression-record';
 import { ARKIT_CSV_HEADER, LIVE_LINK_FACE_BLENDSHAPES } from '../../core/export/arkit-csv';
 import { axisAngleToQuaternion } from '../../core/export/clip-animation';
+import { createClipFromFrames } from '../../main/expression/clip-from-frames';
 import { openProject } from '../../main/project/project';
+import { Studio } from '../../main/services/studio';
 import { ensureBuilt, REPO_ROOT, runCli } from '../helpers/cli';
 import { fbxToGltf, HAVE_BLENDER, inspectInBlender, type BlenderReport } from '../helpers/export-readers';
 import { TEST_MODEL_DIR, testModelFiles } from '../helpers/perception';
@@ -35,6 +38,8 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
   let photoIds: number[] = [];
   let records: ExpressionRecord[] = [];
   let morphNames: string[] = [];
+  /** ICT's fitted ψ by ARKit name (split halves averaged, clamped to 0…1) and the fitted jaw: the records the tests use. */
+  let toRecord: (fit: { expression: ArrayLike<number>; jaw: ArrayLike<number> }) => ExpressionRecord;
 
   beforeAll(async () => {
     ensureBuilt();
@@ -57,11 +62,14 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
     morphNames = shapes.map((s) => s.name);
     const project = await openProject(proj);
     try {
-      records = photoIds.map((id) => {
-        const fit = project.library.reconstructions.latestFitOfPhoto(id, 'ict-facekit')!.fit;
+      toRecord = (fit) => {
         const arkit = new Float32Array(52);
         for (const s of shapes) if (at(s.name) >= 0) arkit[at(s.name)] = Math.min(1, Math.max(0, s.sources.reduce((a, k) => a + fit.expression[k]!, 0) / s.sources.length));
-        return { name: `photo ${id}`, arkit, jawPose: fit.jaw as [number, number, number], eyePose: null, source: { photoId: id, packId: 'ict-facekit' } };
+        return { name: '', arkit, jawPose: [fit.jaw[0]!, fit.jaw[1]!, fit.jaw[2]!], eyePose: null, source: null };
+      };
+      records = photoIds.map((id) => {
+        const fit = project.library.reconstructions.latestFitOfPhoto(id, 'ict-facekit')!.fit;
+        return { ...toRecord(fit), name: `photo ${id}`, source: { photoId: id, packId: 'ict-facekit' } };
       });
       project.library.clips.create(clipFromRecords('london8', records, { fps: 2 }), `photos ${photoIds.join(',')} (test fixture: fitted ψ by name)`);
     } finally {
@@ -136,7 +144,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
     const channels = animation!.listChannels().map((c) => ({ target: `${c.getTargetNode()!.getName()}.${c.getTargetPath()}`, sampler: c.getSampler()! }));
     expect(channels.map((c) => c.target).sort()).toEqual(['jaw.rotation', expect.stringMatching(/\.weights$/)].sort());
     const weights = channels.find((c) => c.target.endsWith('.weights'))!.sampler;
-    const times = Array.from(weights.getInput()!.getArray()!);
+    const times = Array.from(weights.getInput()!.getArray()! as Float32Array);
     const values = weights.getOutput()!.getArray()!;
     const K = morphNames.length;
     let worst = 0;
@@ -228,4 +236,41 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
     if (HAVE_PHOTO_EXPRESSIONS) expect(posed.code, posed.stderr).toBe(0);
     else expect(posed.stderr).toMatch(/photoExpressions/);
   });
+  it.skipIf(spawnSync('ffmpeg', ['-version']).status !== 0)('a video made from the photos becomes a clip with one expression per sampled frame with a face', async () => {
+    // ffmpeg only here: it makes the video, and decodes it in place of the studio renderer's Chromium decoder.
+    const p002 = readdirSync(path.join(LONDON, 'p002')).filter((f) => /_(front|3quarter)\.jpg$/.test(f)).sort();
+    const list = p002.map((f) => `file '${path.join(LONDON, 'p002', f)}'\nduration 0.3`).join('\n');
+    const concat = out('video.txt');
+    writeFileSync(concat, `${list}\nfile '${path.join(LONDON, 'p002', p002[p002.length - 1]!)}'\n`);
+    const video = out('p002.mp4');
+    const make = spawnSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', concat, '-f', 'lavfi', '-i', 'color=black:s=720x720:d=0.2:r=10',
+      '-filter_complex', '[0:v]scale=720:720,fps=10,setsar=1[a];[1:v]setsar=1[b];[a][b]concat=n=2:v=1[v]', '-map', '[v]', '-pix_fmt', 'yuv420p', video]);
+    expect(make.status, make.stderr?.toString()).toBe(0);
+    const framesDir = out('frames');
+    mkdirSync(framesDir);
+    const decode = spawnSync('ffmpeg', ['-loglevel', 'error', '-i', video, '-vf', 'fps=10', path.join(framesDir, '%03d.png')]);
+    expect(decode.status, decode.stderr?.toString()).toBe(0);
+    const frames = readdirSync(framesDir).sort().map((f) => ({ path: path.join(framesDir, f) }));
+    expect(frames.length).toBeGreaterThanOrEqual(19);
+    const studio = new Studio({ mode: 'cli', version: 'test', settingsDir: env.DECA_STUDIO_HOME, modelDir: TEST_MODEL_DIR, provider: 'cpu' });
+    try {
+      const project = await studio.openProject(proj);
+      const subjectId = project.library.reads.findSubjectByName('p002')!.id;
+      const made = await createClipFromFrames(studio, project, { name: 'video', subjectId, frames, everyMs: 100 }, { toRecord });
+      console.log(`video: ${frames.length} frames → ${made.clip.keyCount} keys in ${made.seconds.toFixed(1)} s (${(frames.length / made.seconds).toFixed(1)} frames/s), skipped ${JSON.stringify(made.skipped)}`);
+      // The black frames at the end have no face; every frame with a face is one key, 0.1 s apart.
+      expect(made.skipped.length).toBeGreaterThanOrEqual(1);
+      expect(made.skipped.every((s) => s.index >= 18 && /no face/.test(s.reason))).toBe(true);
+      expect(made.clip.keyCount).toBe(frames.length - made.skipped.length);
+      const clip = project.library.clips.getByName('video')!.clip;
+      clip.keys.forEach((k, i) => expect(k.time).toBeCloseTo(i * 0.1, 6));
+      // The expressions follow the video: its smiling half smiles more than its neutral half.
+      const smile = (i: number) => clip.keys[i]!.expression.arkit[at('mouthSmileLeft')]! + clip.keys[i]!.expression.arkit[at('mouthSmileRight')]!;
+      const mean = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => smile(from + i)).reduce((a, b) => a + b, 0) / (to - from);
+      console.log(`video: mean mouthSmileL+R ${mean(0, 9).toFixed(2)} over the neutral frames, ${mean(9, 18).toFixed(2)} over the smiling ones`);
+      expect(mean(9, 18)).toBeGreaterThan(mean(0, 9) + 0.2);
+    } finally {
+      await studio.dispose();
+    }
+  }, 600_000);
 });

@@ -38,6 +38,7 @@ const VALID: Record<ApiMethod, Record<string, unknown>> = {
   'clips.create': { name: 'talk', photoIds: [1, 2, 3], fps: 4, smooth: 1 },
   'clips.update': { id: 1, name: 'talk 2', edits: [{ op: 'drop', index: 0 }, { op: 'retime', index: 1, time: 0.75 }, { op: 'respace', fps: 8 }, { op: 'smooth', radius: 2 }] },
   'clips.delete': { id: 1 },
+  'clips.createFromFrames': { name: 'video', subjectId: 1, packId: 'ict-facekit', stagedIds: ['0123456789abcdef0123456789abcdef'], everyMs: 100 },
   'jobs.list': {},
   'jobs.get': { id: 1 },
   'jobs.cancel': { id: 1 },

@@ -1,0 +1,104 @@
+import { ApiError } from '../../core/api/api-error';
+import type { ClipSummary } from '../../core/api/contract';
+import { checkClip, type ClipKey } from '../../core/expression/expression-clip';
+import type { ExpressionRecord } from '../../core/expression/expression-record';
+import type { PhotoFit } from '../../core/geometry/ortho-camera';
+import type { HeadModel } from '../../core/head-model/head-model';
+import { INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
+import type { PhotoObservation } from '../../core/reconstruct/fit-photos';
+import { observationOf } from '../../core/reconstruct/stages/perceive-stage';
+import type { Project } from '../project/project';
+import { requireSubjectReconstruction } from '../reconstruct/stored-results';
+import type { Studio } from '../services/studio';
+import { storeClip } from './clip-library';
+
+/** A fitted frame's expression as an ARKit record: the ARKit solve of a fit on the pack (branch arkit). */
+export type FitToRecord = (fit: PhotoFit, model: HeadModel, packId: string) => ExpressionRecord;
+
+export interface ClipFromFramesRequest {
+  name: string;
+  /** Whose head the frames are fitted with (their reconstruction's shape β, fixed): the person in the video. */
+  subjectId: number;
+  /** The pack of their reconstruction to fit on (default: their newest). */
+  packId?: string;
+  /** Sampled frames in time order, each a JPEG/PNG file (the renderer's decoded video frames, staged). */
+  frames: readonly { path: string }[];
+  /** Milliseconds between sampled frames: frame i is keyed at i · everyMs. */
+  everyMs: number;
+}
+
+export interface ClipFromFramesOptions {
+  /** Fit → ARKit record; default: not in this build yet (an error that names it). */
+  toRecord?: FitToRecord;
+  signal?: AbortSignal;
+  /** Told after each frame is perceived (progress: index of frames.length). */
+  onFrame?: (index: number, usable: boolean) => void;
+}
+
+/** Largest side of a frame, in pixels (a 4K frame is 3840). */
+export const MAX_FRAME_SIDE = 4096;
+
+export interface ClipFromFramesResult {
+  clip: ClipSummary;
+  /** Frames without a usable face (their keys are left out; the others keep their times). */
+  skipped: { index: number; reason: string }[];
+  seconds: number;
+}
+
+const missingSolve: FitToRecord = () => {
+  throw new ApiError('bad-request', 'A clip from video frames needs the ARKit solve of fitted frames (branch arkit), which is not in this build');
+};
+
+/**
+ * A clip from a video's sampled frames, one key per frame with a usable face: each frame is decoded
+ * and perceived (FaceMesh and 68 landmarks, on the inference worker), all frames are fitted with
+ * the subject's reconstructed shape β held fixed (expression, jaw, pose and camera per frame, in a
+ * compute worker), and each fit becomes an ARKit record. Frames come as files (staged uploads):
+ * the studio's renderer decodes the video with Chromium's own decoder and posts the frames, so no
+ * video decoder runs here.
+ *
+ * ```ts
+ * const { clip } = await createClipFromFrames(studio, project, { name: 'talk', subjectId, frames, everyMs: 100 }, { toRecord });
+ * ```
+ */
+export async function createClipFromFrames(studio: Studio, project: Project, request: ClipFromFramesRequest, options: ClipFromFramesOptions = {}): Promise<ClipFromFramesResult> {
+  const t0 = performance.now();
+  if (request.frames.length === 0) throw new ApiError('bad-request', 'A clip from frames needs at least one frame');
+  if (request.frames.length > INPUT_LIMITS.clipKeys) throw new LimitError('clipKeys', `${request.frames.length} frames`);
+  if (!(Number.isFinite(request.everyMs) && request.everyMs >= 1 && request.everyMs <= 60_000)) throw new ApiError('bad-request', `everyMs must be 1…60000, not ${request.everyMs}`);
+  if (project.library.clips.getByName(request.name)) throw new ApiError('conflict', `A clip named "${request.name.trim()}" already exists`);
+  const rec = requireSubjectReconstruction(project, request.subjectId, request.packId);
+  const pack = await studio.models.pack(rec.packId);
+  const tablesP = studio.models.tables(pack);
+
+  const observations: PhotoObservation[] = [];
+  const frameOf: number[] = [];
+  const skipped: ClipFromFramesResult['skipped'] = [];
+  for (let i = 0; i < request.frames.length; i++) {
+    if (options.signal?.aborted) throw new ApiError('bad-request', 'Cancelled');
+    const { image } = await studio.pool.run('photo.decode', { path: request.frames[i]!.path, maxSide: null }, { signal: options.signal });
+    if (image.width > MAX_FRAME_SIDE || image.height > MAX_FRAME_SIDE) throw new ApiError('bad-request', `Frame ${i} is ${image.width}×${image.height}, over ${MAX_FRAME_SIDE} pixels a side`);
+    const result = await studio.pool.run('face.analyze', { image }, { lane: 'inference', signal: options.signal });
+    const face = result.selected === null ? null : result.faces[result.selected];
+    const observation = face ? observationOf(face) : null;
+    if (observation) {
+      observations.push(observation);
+      frameOf.push(i);
+    } else skipped.push({ index: i, reason: result.faces.length ? `no usable face (${result.faces.map((f) => f.status.replace(/_/g, ' ')).join(', ')})` : 'no face found' });
+    options.onFrame?.(i, observation !== null);
+  }
+  if (observations.length === 0) throw new ApiError('bad-request', `None of the ${request.frames.length} frames has a usable face`);
+
+  // β fixed: every frame is fitted on its own (expression, jaw, pose, camera) with the person's shape.
+  const tables = await tablesP;
+  const { fits } = await studio.pool.run('fit.alone', { tables, observations, inits: null, options: { fixedShape: rec.shape } }, { signal: options.signal });
+  const toRecord = options.toRecord ?? missingSolve;
+  const keys: ClipKey[] = fits.map((fit, n) => {
+    const record = toRecord(fit.photos[0]!, pack.model, rec.packId);
+    return { time: (frameOf[n]! * request.everyMs) / 1000, expression: { ...record, name: `frame ${frameOf[n]}` } };
+  });
+  const t1 = keys[0]!.time;
+  const clip = checkClip({ name: request.name.trim(), fps: 1000 / request.everyMs, keys: keys.map((k) => ({ ...k, time: k.time - t1 })) });
+  const source = `${request.frames.length} video frames every ${request.everyMs} ms (${keys.length} with a face), fitted on ${rec.packId} with ${project.library.reads.getSubject(request.subjectId)!.name}'s shape`;
+  return { clip: storeClip(project, clip, source), skipped, seconds: (performance.now() - t0) / 1000 };
+}
