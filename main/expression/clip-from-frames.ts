@@ -1,9 +1,6 @@
 import { ApiError } from '../../core/api/api-error';
 import type { ClipSummary } from '../../core/api/contract';
 import { checkClip, type ClipKey } from '../../core/expression/expression-clip';
-import type { ExpressionRecord } from '../../core/expression/expression-record';
-import type { PhotoFit } from '../../core/geometry/ortho-camera';
-import type { HeadModel } from '../../core/head-model/head-model';
 import { INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
 import type { PhotoObservation } from '../../core/reconstruct/fit-photos';
 import { observationOf } from '../../core/reconstruct/stages/perceive-stage';
@@ -12,8 +9,13 @@ import { requireSubjectReconstruction } from '../reconstruct/stored-results';
 import type { Studio } from '../services/studio';
 import { storeClip } from './clip-library';
 
-/** A fitted frame's expression as an ARKit record: the ARKit solve of a fit on the pack (branch arkit). */
-export type FitToRecord = (fit: PhotoFit, model: HeadModel, packId: string) => ExpressionRecord;
+/**
+ * Where fitted frames get their 52 ARKit weights: the ARKit solve of fitted geometry (structurally
+ * `ArkitSolveService` of main/expression/arkit-solve-service.ts, branch arkit: `workerArkitService(studio.models, studio.pool)`).
+ */
+export interface FrameArkitSolver {
+  solve(packId: string, inputs: readonly { shape: number[]; expression: number[]; jaw: number[] }[]): Promise<{ weights: Float32Array[] }>;
+}
 
 export interface ClipFromFramesRequest {
   name: string;
@@ -28,8 +30,8 @@ export interface ClipFromFramesRequest {
 }
 
 export interface ClipFromFramesOptions {
-  /** Fit → ARKit record; default: not in this build yet (an error that names it). */
-  toRecord?: FitToRecord;
+  /** The ARKit solve of the frames' fits; default: not in this build yet (an error that names it). */
+  solver?: FrameArkitSolver;
   signal?: AbortSignal;
   /** Told after each frame is perceived (progress: index of frames.length). */
   onFrame?: (index: number, usable: boolean) => void;
@@ -45,8 +47,10 @@ export interface ClipFromFramesResult {
   seconds: number;
 }
 
-const missingSolve: FitToRecord = () => {
-  throw new ApiError('bad-request', 'A clip from video frames needs the ARKit solve of fitted frames (branch arkit), which is not in this build');
+const missingSolver: FrameArkitSolver = {
+  solve: async () => {
+    throw new ApiError('bad-request', 'A clip from video frames needs the ARKit solve of fitted frames (ArkitSolveService, branch arkit), which is not in this build');
+  },
 };
 
 /**
@@ -92,11 +96,15 @@ export async function createClipFromFrames(studio: Studio, project: Project, req
   // β fixed: every frame is fitted on its own (expression, jaw, pose, camera) with the person's shape.
   const tables = await tablesP;
   const { fits } = await studio.pool.run('fit.alone', { tables, observations, inits: null, options: { fixedShape: rec.shape } }, { signal: options.signal });
-  const toRecord = options.toRecord ?? missingSolve;
-  const keys: ClipKey[] = fits.map((fit, n) => {
-    const record = toRecord(fit.photos[0]!, pack.model, rec.packId);
-    return { time: (frameOf[n]! * request.everyMs) / 1000, expression: { ...record, name: `frame ${frameOf[n]}` } };
-  });
+  const frameFits = fits.map((f) => f.photos[0]!);
+  const { weights } = await (options.solver ?? missingSolver).solve(
+    rec.packId,
+    frameFits.map((f) => ({ shape: rec.shape, expression: Array.from(f.expression), jaw: [...f.jaw] })),
+  );
+  const keys: ClipKey[] = frameFits.map((fit, n) => ({
+    time: (frameOf[n]! * request.everyMs) / 1000,
+    expression: { name: `frame ${frameOf[n]}`, arkit: weights[n]!, jawPose: [fit.jaw[0], fit.jaw[1], fit.jaw[2]], eyePose: null, source: null },
+  }));
   const t1 = keys[0]!.time;
   const clip = checkClip({ name: request.name.trim(), fps: 1000 / request.everyMs, keys: keys.map((k) => ({ ...k, time: k.time - t1 })) });
   const source = `${request.frames.length} video frames every ${request.everyMs} ms (${keys.length} with a face), fitted on ${rec.packId} with ${project.library.reads.getSubject(request.subjectId)!.name}'s shape`;
