@@ -292,6 +292,28 @@ export interface AppInfo {
   maxImportMegapixels: number;
 }
 
+/** An axis-angle rotation (radians). */
+export type AxisAngle = [number, number, number];
+
+/**
+ * An expression as data on the wire: a fitted photo's (captured) or a saved one (made by hand or
+ * kept from a photo). Weights are ARKit's 52 in ARKit's order (see core/expression/arkit-names.ts).
+ */
+export interface ExpressionView {
+  kind: 'photo' | 'saved';
+  /** A saved expression's id; null for a photo's. */
+  id: number | null;
+  /** The saved name, or the photo's file name. */
+  name: string;
+  arkit: number[];
+  jawPose: AxisAngle;
+  eyePose: { left: AxisAngle; right: AxisAngle } | null;
+  /** The photo (and the pack it was fitted on) it came from; null when made by hand. */
+  source: { photoId: number; packId: string | null } | null;
+  /** A photo's subject. */
+  subject: { id: number; name: string } | null;
+}
+
 /** Request and response of every API method. */
 export interface ApiMethods {
   'app.info': { req: Record<string, never>; res: AppInfo };
@@ -334,6 +356,11 @@ export interface ApiMethods {
   'packs.evaluate': { req: HeadMeshRequest; res: HeadMesh };
   /** Starts an export job; its one result item's `source` is the written file. */
   'export.start': { req: ExportHeadRequest; res: { jobId: number } };
+  /** Every fitted photo's expression (of one subject, or all), then every saved expression. */
+  'expressions.list': { req: { subjectId?: number }; res: ExpressionView[] };
+  /** Saves a named expression (unique name; 52 ARKit weights 0…1; the jaw's axis-angle). */
+  'expressions.save': { req: { name: string; arkit: number[]; jawPose: AxisAngle; eyePose?: { left: AxisAngle; right: AxisAngle }; sourcePhotoId?: number }; res: ExpressionView };
+  'expressions.delete': { req: { id: number }; res: null };
   /** The project's animation clips. */
   'clips.list': { req: Record<string, never>; res: ClipSummary[] };
   /** A clip from fitted photos' expressions, one key per photo in the order given, `fps` keys per second (default 2). */

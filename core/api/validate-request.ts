@@ -103,6 +103,19 @@ const packId: Check<string> = (value, where) => {
 };
 const subjectName = text(1, 200);
 
+const numbers =
+  (count: number, min: number, max: number, what: string): Check<number[]> =>
+  (value, where) => {
+    if (!Array.isArray(value) || value.length !== count) fail(where, `must be an array of ${count} numbers`);
+    return value.map((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(`${where}[${i}]`, `must be ${what}`);
+      return v;
+    });
+  };
+/** ARKit's 52 blendshape weights, each 0…1. */
+const arkitWeights = numbers(52, 0, 1, 'a weight from 0 to 1');
+/** A joint's axis-angle: three finite numbers of at most π radians each. */
+const axisAngle = numbers(3, -Math.PI, Math.PI, 'a finite angle within ±π radians') as Check<[number, number, number]>;
 const fps: Check<number> = (value, where) => {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 240) fail(where, 'must be a frame rate above 0 and at most 240');
   return value;
@@ -192,6 +205,15 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     outPath: { check: path, optional: true },
     outDir: { check: path, optional: true },
   }),
+  'expressions.list': object({ subjectId: { check: id, optional: true } }),
+  'expressions.save': object({
+    name: { check: subjectName },
+    arkit: { check: arkitWeights },
+    jawPose: { check: axisAngle },
+    eyePose: { check: object({ left: { check: axisAngle }, right: { check: axisAngle } }), optional: true },
+    sourcePhotoId: { check: id, optional: true },
+  }),
+  'expressions.delete': object({ id: { check: id } }),
   'clips.list': empty,
   'clips.create': object({ name: { check: text(1, 200) }, photoIds: { check: list(id, 36_000) }, fps: { check: fps, optional: true }, smooth: { check: smoothRadius, optional: true } }),
   'clips.update': object({ id: { check: id }, name: { check: text(1, 200), optional: true }, edits: { check: list(clipEdit, 1000), optional: true } }),

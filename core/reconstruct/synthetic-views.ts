@@ -40,7 +40,8 @@ export interface SyntheticView {
  * within ±maxYaw, small pitch/roll, landmarks (and the mediapipe468 vertices when present) projected
  * with an orthographic camera and Gaussian pixel noise. The jaw-contour landmarks are put where a
  * detector puts them, on the silhouette of the side turned away (the model's dynamic contour or
- * landmark marching), unless `staticContour`. The synthetic truth of the fitter's tests
+ * landmark marching), unless `staticContour`. `expressions` gives view v its ψ and jaw instead of
+ * random ones (known truth, e.g. ARKit weights put on the pack). The synthetic truth of the fitter's tests
  * and benchmark (landmarks-only fitting needs no images).
  *
  * ```ts
@@ -48,7 +49,12 @@ export interface SyntheticView {
  * const fit = fitPhotos(buildFitPoints(model), person.views);
  * ```
  */
-export function syntheticPerson(model: HeadModel, seed: number, views: number, o: { maxYawDeg: number; noisePx: number; shapeStd: number; scale: number; staticContour?: boolean }): { shape: Float64Array; views: SyntheticView[] } {
+export function syntheticPerson(
+  model: HeadModel,
+  seed: number,
+  views: number,
+  o: { maxYawDeg: number; noisePx: number; shapeStd: number; scale: number; staticContour?: boolean; expressions?: readonly { expression: Float64Array; jaw: [number, number, number] }[] },
+): { shape: Float64Array; views: SyntheticView[] } {
   const r = rng(seed);
   const ev = new HeadModelEvaluator(model, { normals: false, simd: false });
   const shape = Float64Array.from({ length: model.shape.count }, () => o.shapeStd * r.normal());
@@ -60,15 +66,17 @@ export function syntheticPerson(model: HeadModel, seed: number, views: number, o
   const proj = createProjection(fp, false);
   const picks = new Int32Array(17);
   for (let v = 0; v < views; v++) {
-    const expression = new Float64Array(model.expression.count);
-    for (let k = 0; k < 5; k++) expression[Math.floor(r.uniform() * model.expression.count)] = 0.5 * r.uniform();
+    // Given expressions (e.g. known ARKit weights on the pack) replace the random ones, view by view.
+    const given = o.expressions?.[v];
+    const expression = given ? Float64Array.from(given.expression) : new Float64Array(model.expression.count);
+    if (!given) for (let k = 0; k < 5; k++) expression[Math.floor(r.uniform() * model.expression.count)] = 0.5 * r.uniform();
     const yaw = views === 1 ? (2 * r.uniform() - 1) * o.maxYawDeg : -o.maxYawDeg + (2 * o.maxYawDeg * v) / Math.max(1, views - 1);
     const pose = new Float64Array(J * 3);
     const deg = Math.PI / 180;
     pose[0] = (2 * r.uniform() - 1) * 10 * deg;
     pose[1] = -yaw * deg;
     pose[2] = (2 * r.uniform() - 1) * 5 * deg;
-    const jaw: [number, number, number] = [0.1 * r.uniform(), 0, 0];
+    const jaw: [number, number, number] = given ? [...given.jaw] : [0.1 * r.uniform(), 0, 0];
     if (jawJ > 0) pose.set(jaw, jawJ * 3);
     const res = ev.evaluate({ shape, expression, pose });
     const cam: OrthoCamera = { scale: o.scale, tx: 320 + 20 * r.normal(), ty: 300 + 20 * r.normal() };

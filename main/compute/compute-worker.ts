@@ -5,6 +5,7 @@ import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TaskName } from './compute-tasks';
 import { DETAIL_TASKS } from './detail-tasks';
+import { EXPRESSION_TASKS } from './expression-tasks';
 import { FIT_TASKS } from './fit-tasks';
 import { INFERENCE_TASKS } from './inference-tasks';
 import { MEDIA_TASKS } from './media-tasks';
@@ -13,7 +14,7 @@ import { WorkerState } from './worker-state';
 
 lowerThreadPriority();
 const state = new WorkerState(workerData);
-const HANDLERS = { ...FIT_TASKS, ...DETAIL_TASKS, ...MEDIA_TASKS, ...INFERENCE_TASKS } as Record<TaskName, (req: unknown, ctx: TaskContext, state: WorkerState) => unknown>;
+const HANDLERS = { ...FIT_TASKS, ...DETAIL_TASKS, ...MEDIA_TASKS, ...INFERENCE_TASKS, ...EXPRESSION_TASKS } as Record<TaskName, (req: unknown, ctx: TaskContext, state: WorkerState) => unknown>;
 
 parentPort!.on('message', (m: { type: 'run'; id: number; task: TaskName; req: unknown; cancel: Int32Array }) => {
   if (m.type !== 'run') return;

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { ExpressionsTable } from './expressions-table';
 import { ClipsTable } from './clips-table';
 import { FaceAnalysesTable } from './face-analyses-table';
 import { LibraryReads } from './library-reads';
@@ -26,6 +27,8 @@ export interface ProjectLibrary {
   readonly faces: FaceAnalysesTable;
   readonly reconstructions: ReconstructionsTable;
   readonly maps: MapsTable;
+  /** Saved expressions (named ARKit weights, jaw and eye pose). */
+  readonly expressions: ExpressionsTable;
   /** Animation clips (migration 008). */
   readonly clips: ClipsTable;
   readonly schemaVersion: number;
@@ -66,6 +69,7 @@ export function openLibrary(file: string, options: OpenLibraryOptions = {}): Pro
       faces: new FaceAnalysesTable(db),
       reconstructions: new ReconstructionsTable(db),
       maps: new MapsTable(db),
+      expressions: new ExpressionsTable(db),
       clips: new ClipsTable(db),
       schemaVersion: version,
       transaction: (work) => db.transaction(work)(),

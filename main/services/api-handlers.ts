@@ -6,6 +6,7 @@ import type { StoredFaceAnalysis } from '../library/face-analyses-table';
 import { photoHeadMesh, reconstructionView, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { startReconstructJobs } from '../reconstruct/start-reconstruct';
 import { startDetailJobs } from '../detail/start-detail';
+import { deleteExpression, listExpressions, saveExpression } from '../expression/expression-api';
 import { createClipFromPhotos, updateClip } from '../expression/clip-library';
 import { createClipFromFrames } from '../expression/clip-from-frames';
 import type { Studio } from './studio';
@@ -134,6 +135,9 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       return { ...m, positions: base64(m.positions), normals: base64(m.normals), indices: m.indices && base64(m.indices), landmarks: base64(m.landmarks) };
     },
     'export.start': async (req) => ({ jobId: studio.startExport(req) }),
+    'expressions.list': (req) => listExpressions(studio, req),
+    'expressions.save': async (req) => saveExpression(studio, req),
+    'expressions.delete': async ({ id }) => deleteExpression(studio, id),
     'clips.list': async () => library().clips.list(),
     'clips.create': async ({ name, photoIds, fps, smooth }) => {
       const clip = await createClipFromPhotos(studio.requireProject(), name, photoIds, { fps, smooth });

@@ -4,6 +4,7 @@ import { clipCreateCommand, clipListCommand } from './clip';
 import { detailCommand, detailInstallCommand } from './detail';
 import { encoderEncodeCommand, encoderInstallCommand } from './encoder';
 import { exportCommand } from './export';
+import { expressionsCommand } from './expressions';
 import { importCommand } from './import';
 import { landmarksCommand } from './landmarks';
 import { metricsCommand } from './metrics';
@@ -24,4 +25,5 @@ import { swapCommand } from './swap';
 export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importCommand, subjectsCommand, photosCommand, serveCommand,
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
   landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, detailCommand, swapCommand, metricsCommand, renderCommand,
-  encoderInstallCommand, encoderEncodeCommand, detailInstallCommand, clipCreateCommand, clipListCommand];
+  encoderInstallCommand, encoderEncodeCommand, detailInstallCommand,
+  expressionsCommand, clipCreateCommand, clipListCommand];
