@@ -10,9 +10,11 @@ import { loadDetail } from '../detail/stored-detail';
 import type { DetailMaps } from '../../core/detail/detail-maps';
 import type { Studio } from '../services/studio';
 import type { ExpressionClip } from '../../core/expression/expression-clip';
+import { exportShapes } from '../../core/expression/arkit-names';
+import { drivenByArkitNames } from '../../core/export/clip-animation';
 import type { ExpressionRecord } from '../../core/expression/expression-record';
 import { requireClip } from '../expression/clip-library';
-import { recordsOfPhotos } from '../expression/photo-expression-source';
+import { recordsOfPhotos, workerPhotoExpressions, type PhotoExpressionSource } from '../expression/photo-expression-source';
 import { EXPORT_PACK_HEAD_DEFAULTS } from './export-pack-head';
 
 export interface ExportedFile {
@@ -51,8 +53,11 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
     if (request.textures !== false) detail = loadDetail(project, rec.id)?.maps;
   }
   // A clip or a photo's expression, read from the project; checked here so a bad name fails before any work.
-  const { clip, pose } = await expressionInputs(project, request);
+  const { clip, pose } = await expressionInputs(project, request, workerPhotoExpressions(studio.models, studio.pool));
   const pack = await studio.models.pack(rec?.packId ?? request.packId);
+  // A pack without ARKit-named shapes (FLAME) takes ARKit weights through ICT-FaceKit's shapes (arkitToPack).
+  const viaIct = (clip || pose) && !drivenByArkitNames(exportShapes(pack.model.expression.names, pack.model.expression.count));
+  const arkitVia = viaIct ? (await studio.models.pack('ict-facekit').catch(() => null))?.model : undefined;
   const { bytes, summary } = await studio.pool.run(
     'export.head',
     {
@@ -66,6 +71,7 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
         animation: request.animation,
         clip,
         pose,
+        arkitVia,
         textures: request.textures,
         textureSize: request.textureSize,
         albedoPng,
@@ -85,14 +91,14 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
  * request with both, or with a clip and the demo animation, or a photo's expression and explicit
  * expression weights, is refused.
  */
-export async function expressionInputs(project: Project | null, request: ExportHeadRequest): Promise<{ clip?: ExpressionClip; pose?: ExpressionRecord }> {
+export async function expressionInputs(project: Project | null, request: ExportHeadRequest, source?: PhotoExpressionSource): Promise<{ clip?: ExpressionClip; pose?: ExpressionRecord }> {
   if (request.clip === undefined && request.expressionFromPhotoId === undefined) return {};
   if (!project) throw new ApiError('no-project', 'Clips and photo expressions are read from a project: open one first');
   if (request.clip !== undefined && request.expressionFromPhotoId !== undefined) throw new ApiError('bad-request', 'Give a clip or a photo expression, not both');
   if (request.clip !== undefined && request.animation === 'demo') throw new ApiError('bad-request', 'Give a clip or the demo animation, not both');
   if (request.clip !== undefined) return { clip: requireClip(project, request.clip).clip };
   if (request.expression?.some((x) => x !== 0)) throw new ApiError('bad-request', "A photo's expression replaces the expression weights: give one or the other");
-  const [record] = await recordsOfPhotos(project, [request.expressionFromPhotoId!]);
+  const [record] = await recordsOfPhotos(project, [request.expressionFromPhotoId!], source);
   return { pose: record };
 }
 

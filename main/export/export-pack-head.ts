@@ -2,6 +2,7 @@ import { deflateSync } from 'node:zlib';
 import type { DetailMaps } from '../../core/detail/detail-maps';
 import { ApiError } from '../../core/api/api-error';
 import { exportShapes } from '../../core/expression/arkit-names';
+import { arkitToPack } from '../../core/expression/arkit-to-pack';
 import type { ExpressionClip } from '../../core/expression/expression-clip';
 import type { ExpressionRecord } from '../../core/expression/expression-record';
 import { demoClip } from '../../core/export/animation-clip';
@@ -23,6 +24,8 @@ export interface ExportPackHeadOptions {
   clip?: ExpressionClip;
   /** An expression applied to the head: the initial blendshape weights and the jaw (and eye) joints' pose; replaces `expression`. */
   pose?: ExpressionRecord;
+  /** ICT-FaceKit's model, through which a pack without ARKit-named shapes (FLAME) takes ARKit weights (arkitToPack). */
+  arkitVia?: HeadModel;
   /** Embed albedo and normal maps (false: geometry, rig and shapes only). */
   textures?: boolean;
   /** A PNG albedo in the model's UV layout (e.g. a subject's texture from their photos). */
@@ -74,8 +77,8 @@ export async function exportPackHead(model: HeadModel, options: ExportPackHeadOp
   if (opts.clip || opts.pose) {
     if (!opts.blendshapes) throw new ApiError('bad-request', 'An expression or clip drives the blendshapes: export with blendshapes');
     const shapes = exportShapes(model.expression.names, model.expression.count);
-    // ARKit-named packs are driven by name; FLAME's PCA modes need arkitToPack (core/expression), passed as `retarget` once it is in this build.
-    const retarget = undefined;
+    // ARKit-named packs are driven by name; FLAME's PCA modes through arkitToPack (fitted at ICT-FaceKit's ARKit shapes).
+    const retarget = (record: ExpressionRecord) => arkitToPack(record, model, { ict: opts.arkitVia ?? null });
     if (opts.clip) head = { ...head, animations: [clipAnimation(opts.clip, shapes, { retarget })] };
     if (opts.pose) {
       const pose = expressionPose(opts.pose, shapes, { retarget });

@@ -1,6 +1,10 @@
 import { ApiError } from '../../core/api/api-error';
 import type { ExpressionRecord } from '../../core/expression/expression-record';
+import type { ComputePool } from '../compute/compute-pool';
 import type { Project } from '../project/project';
+import type { ModelService } from '../services/model-service';
+import { workerArkitService } from './arkit-solve-service';
+import { photoExpressions } from './photo-expressions';
 
 /** A fitted photo's expression record, as `photoExpressions` (main/expression/photo-expressions.ts) gives it. */
 export type PhotoExpression = ExpressionRecord & { photoId: number; subjectId: number; subjectName: string; fileName: string };
@@ -9,17 +13,26 @@ export type PhotoExpression = ExpressionRecord & { photoId: number; subjectId: n
 export type PhotoExpressionSource = (project: Project, options: { subjectId?: number; packId?: string }) => Promise<PhotoExpression[]>;
 
 /**
- * Where clips and posed exports get photos' expressions: `photoExpressions`, the ARKit solve on
- * each fitted photo (branch `arkit`). Until that module is merged this refuses with a message
- * naming what is missing; once it is, the body is `return photoExpressions(project, options)`.
+ * Where clips and posed exports get photos' expressions: `photoExpressions`, the ARKit solve of
+ * each fitted photo (in this process; the studio passes its workers through {@link workerPhotoExpressions}).
  *
  * ```ts
  * const records = await photoExpressionSource(project, { subjectId });
  * ```
  */
-export const photoExpressionSource: PhotoExpressionSource = async () => {
-  throw new ApiError('bad-request', 'Expressions from photos need the ARKit solve of fitted photos (photoExpressions, main/expression/photo-expressions.ts), which is not in this build');
-};
+export const photoExpressionSource: PhotoExpressionSource = (project, options) => photoExpressions(project, options);
+
+/**
+ * The same solve in the studio's compute workers.
+ *
+ * ```ts
+ * const source = workerPhotoExpressions(studio.models, studio.pool);
+ * ```
+ */
+export function workerPhotoExpressions(models: ModelService, pool: ComputePool): PhotoExpressionSource {
+  const service = workerArkitService(models, pool);
+  return (project, options) => photoExpressions(project, options, service);
+}
 
 /**
  * The records of these photos, in the order given; a photo that is not fitted (or unknown) is a

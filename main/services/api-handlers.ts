@@ -9,6 +9,8 @@ import { startDetailJobs } from '../detail/start-detail';
 import { deleteExpression, listExpressions, saveExpression } from '../expression/expression-api';
 import { createClipFromPhotos, updateClip } from '../expression/clip-library';
 import { createClipFromFrames } from '../expression/clip-from-frames';
+import { workerArkitService } from '../expression/arkit-solve-service';
+import { workerPhotoExpressions } from '../expression/photo-expression-source';
 import type { Studio } from './studio';
 
 /**
@@ -140,7 +142,7 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     'expressions.delete': async ({ id }) => deleteExpression(studio, id),
     'clips.list': async () => library().clips.list(),
     'clips.create': async ({ name, photoIds, fps, smooth }) => {
-      const clip = await createClipFromPhotos(studio.requireProject(), name, photoIds, { fps, smooth });
+      const clip = await createClipFromPhotos(studio.requireProject(), name, photoIds, { fps, smooth, source: workerPhotoExpressions(studio.models, studio.pool) });
       changed(null);
       return clip;
     },
@@ -152,7 +154,7 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     'clips.createFromFrames': async ({ name, subjectId, packId, stagedIds, everyMs }) => {
       const staged = studio.staging.take(stagedIds);
       try {
-        const made = await createClipFromFrames(studio, studio.requireProject(), { name, subjectId, packId, everyMs, frames: staged.map((s) => ({ path: s.file })) });
+        const made = await createClipFromFrames(studio, studio.requireProject(), { name, subjectId, packId, everyMs, frames: staged.map((s) => ({ path: s.file })) }, { solver: workerArkitService(studio.models, studio.pool) });
         changed(null);
         return made;
       } finally {
