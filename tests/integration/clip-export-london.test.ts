@@ -81,13 +81,32 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
   }, 900_000);
   afterAll(() => tmp.cleanup());
 
-  it('clip create --from-photos goes through the ARKit solve of each photo (or says that it is missing)', () => {
+  it('clip create --from-photos goes through the ARKit solve of each photo (or says that it is missing), and exports what was solved', async () => {
     const made = cli('clip', 'create', proj, '--name', 'from-cli', '--from-photos', photoIds.join(','), '--fps', '4');
     if (HAVE_PHOTO_EXPRESSIONS) {
       expect(made.code, made.stderr).toBe(0);
       expect(made.stdout).toMatch(/^Clip "from-cli": 8 keys over 1\.75 s at 4 fps/m);
       const listed = JSON.parse(cli('clip', 'list', proj, '--json').stdout) as { name: string; keyCount: number }[];
       expect(listed.find((c) => c.name === 'from-cli')?.keyCount).toBe(8);
+      // End to end: the GLB's curves are the solved weights `deca-studio expressions` prints for those photos.
+      const solved = JSON.parse(cli('expressions', proj, '--json').stdout) as { photoId: number; arkit: Record<string, number>; jawPose: number[] }[];
+      const file = out('from-cli.glb');
+      const exported = cli('export', proj, '--subject', 'p005', '--clip', 'from-cli', '--format', 'glb', '--out', file);
+      expect(exported.code, exported.stderr).toBe(0);
+      const glb = new Uint8Array(readFileSync(file));
+      const report = await validator.validateBytes(glb);
+      expect([report.issues.numErrors, report.issues.numWarnings]).toEqual([0, 0]);
+      const doc = await new NodeIO().readBinary(glb);
+      const names = (doc.getRoot().listMeshes()[0]!.getExtras() as { targetNames: string[] }).targetNames;
+      const sampler = doc.getRoot().listAnimations()[0]!.listChannels().find((c) => c.getTargetPath() === 'weights')!.getSampler()!;
+      const values = sampler.getOutput()!.getArray()!;
+      let worst = 0;
+      photoIds.forEach((id, t) => {
+        const rec = solved.find((r) => r.photoId === id)!;
+        names.forEach((n, k) => (worst = Math.max(worst, Math.abs(values[t * names.length + k]! - rec.arkit[n]!))));
+      });
+      console.log(`clip from the CLI: exported curves vs deca-studio expressions --json, largest difference ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThan(2e-6);
     } else {
       expect(made.code).toBe(1);
       expect(made.stderr).toMatch(/photoExpressions/);
@@ -233,7 +252,10 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
     const both = cli('export', proj, '--subject', 'p002', '--clip', 'london8', '--expression-from', '1', '--format', 'glb', '--out', out('x.glb'));
     expect(both.code).toBe(64);
     const posed = cli('export', proj, '--subject', 'p002', '--expression-from', String(photoIds[4]), '--format', 'glb', '--out', out('posed.glb'));
-    if (HAVE_PHOTO_EXPRESSIONS) expect(posed.code, posed.stderr).toBe(0);
+    if (HAVE_PHOTO_EXPRESSIONS) {
+      expect(posed.code, posed.stderr).toBe(0);
+      expect(posed.stdout).toMatch(/posed as 002_08_smiling_front\.jpg/);
+    }
     else expect(posed.stderr).toMatch(/photoExpressions/);
   });
   it.skipIf(spawnSync('ffmpeg', ['-version']).status !== 0)('a video made from the photos becomes a clip with one expression per sampled frame with a face', async () => {
