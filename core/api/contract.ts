@@ -375,7 +375,7 @@ export interface ApiMethods {
    */
   'clips.createFromFrames': {
     req: { name: string; subjectId: number; packId?: string; stagedIds: string[]; everyMs: number };
-    res: { clip: ClipSummary; skipped: { index: number; reason: string }[]; seconds: number };
+    res: { clip: ClipSummary; skipped: { index: number; reason: string }[]; seconds: number; stageSeconds: { perceive: number; fit: number; fitWait: number; solve: number } };
   };
   'jobs.list': { req: Record<string, never>; res: JobInfo[] };
   'jobs.get': { req: { id: number }; res: { job: JobInfo; items: JobItem[] } };

@@ -281,7 +281,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       // The ARKit step as the fixture above (ψ by name); the frames' perception and fits are the studio's own.
       const solver = { solve: async (_pack: string, inputs: readonly { expression: number[]; jaw: number[] }[]) => ({ weights: inputs.map((f) => toRecord(f).arkit) }) };
       const made = await createClipFromFrames(studio, project, { name: 'video', subjectId, frames, everyMs: 100 }, { solver });
-      console.log(`video: ${frames.length} frames → ${made.clip.keyCount} keys in ${made.seconds.toFixed(1)} s (${(frames.length / made.seconds).toFixed(1)} frames/s), skipped ${JSON.stringify(made.skipped)}`);
+      console.log(`video: ${frames.length} frames → ${made.clip.keyCount} keys in ${made.seconds.toFixed(1)} s (${(frames.length / made.seconds).toFixed(1)} frames/s; perceive ${made.stageSeconds.perceive.toFixed(1)} s, fit ${made.stageSeconds.fit.toFixed(1)} s (overlapped; ${made.stageSeconds.fitWait.toFixed(1)} s after the last frame), ARKit ${made.stageSeconds.solve.toFixed(2)} s), skipped ${JSON.stringify(made.skipped)}`);
       // The black frames at the end have no face; every frame with a face is one key, 0.1 s apart.
       expect(made.skipped.length).toBeGreaterThanOrEqual(1);
       expect(made.skipped.every((s) => s.index >= 18 && /no face/.test(s.reason))).toBe(true);
