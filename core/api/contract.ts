@@ -47,7 +47,7 @@ export interface PhotoSummary {
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
-export type JobKind = 'import' | 'export' | 'analyze' | 'reconstruct' | 'detail';
+export type JobKind = 'import' | 'export' | 'analyze' | 'reconstruct' | 'detail' | 'clip';
 
 export interface JobInfo {
   id: number;
@@ -369,14 +369,12 @@ export interface ApiMethods {
   'clips.update': { req: { id: number; name?: string; edits?: ClipEditRequest[] }; res: ClipSummary };
   'clips.delete': { req: { id: number }; res: null };
   /**
-   * A clip from a video's sampled frames: the renderer decodes the video (Chromium's decoder), stages
-   * each sampled frame as a JPEG/PNG upload, and posts their ids in time order; each frame is perceived
-   * and fitted with the subject's shape, one key per frame with a usable face (`everyMs` apart).
+   * Starts a `clip` job making a clip from a video's sampled frames: the renderer decodes the video
+   * (Chromium's decoder), stages each sampled frame as a JPEG/PNG upload, and posts their ids in time
+   * order; each frame is perceived and fitted with the subject's shape, one key per frame with a usable
+   * face (`everyMs` apart). Progress: one step per frame; items: frames without a face, then the clip.
    */
-  'clips.createFromFrames': {
-    req: { name: string; subjectId: number; packId?: string; stagedIds: string[]; everyMs: number };
-    res: { clip: ClipSummary; skipped: { index: number; reason: string }[]; seconds: number; stageSeconds: { perceive: number; fit: number; fitWait: number; solve: number } };
-  };
+  'clips.createFromFrames': { req: { name: string; subjectId: number; packId?: string; stagedIds: string[]; everyMs: number }; res: { jobId: number } };
   'jobs.list': { req: Record<string, never>; res: JobInfo[] };
   'jobs.get': { req: { id: number }; res: { job: JobInfo; items: JobItem[] } };
   'jobs.cancel': { req: { id: number }; res: null };

@@ -8,7 +8,7 @@ import { startReconstructJobs } from '../reconstruct/start-reconstruct';
 import { startDetailJobs } from '../detail/start-detail';
 import { deleteExpression, listExpressions, saveExpression } from '../expression/expression-api';
 import { createClipFromPhotos, updateClip } from '../expression/clip-library';
-import { createClipFromFrames } from '../expression/clip-from-frames';
+import { startClipFromFrames } from '../expression/start-clip-from-frames';
 import { workerArkitService } from '../expression/arkit-solve-service';
 import { workerPhotoExpressions } from '../expression/photo-expression-source';
 import type { Studio } from './studio';
@@ -151,16 +151,7 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       changed(null);
       return clip;
     },
-    'clips.createFromFrames': async ({ name, subjectId, packId, stagedIds, everyMs }) => {
-      const staged = studio.staging.take(stagedIds);
-      try {
-        const made = await createClipFromFrames(studio, studio.requireProject(), { name, subjectId, packId, everyMs, frames: staged.map((s) => ({ path: s.file })) }, { solver: workerArkitService(studio.models, studio.pool) });
-        changed(null);
-        return made;
-      } finally {
-        await studio.staging.release(staged);
-      }
-    },
+    'clips.createFromFrames': async (req) => ({ jobId: startClipFromFrames(studio, req, workerArkitService(studio.models, studio.pool)) }),
     'clips.delete': async ({ id }) => {
       library().clips.remove(id);
       changed(null);

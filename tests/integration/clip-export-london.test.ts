@@ -10,7 +10,7 @@ import { clipFromRecords } from '../../core/expression/expression-clip';
 import type { ExpressionRecord } from '../../core/expression/expression-record';
 import { ARKIT_CSV_HEADER, LIVE_LINK_FACE_BLENDSHAPES } from '../../core/export/arkit-csv';
 import { axisAngleToQuaternion } from '../../core/export/clip-animation';
-import { createClipFromFrames } from '../../main/expression/clip-from-frames';
+import { startClipFromFrames } from '../../main/expression/start-clip-from-frames';
 import { openProject } from '../../main/project/project';
 import { Studio } from '../../main/services/studio';
 import { ensureBuilt, REPO_ROOT, runCli } from '../helpers/cli';
@@ -280,12 +280,19 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       const subjectId = project.library.reads.findSubjectByName('p002')!.id;
       // The ARKit step as the fixture above (ψ by name); the frames' perception and fits are the studio's own.
       const solver = { solve: async (_pack: string, inputs: readonly { expression: number[]; jaw: number[] }[]) => ({ weights: inputs.map((f) => toRecord(f).arkit) }) };
-      const made = await createClipFromFrames(studio, project, { name: 'video', subjectId, frames, everyMs: 100 }, { solver });
-      console.log(`video: ${frames.length} frames → ${made.clip.keyCount} keys in ${made.seconds.toFixed(1)} s (${(frames.length / made.seconds).toFixed(1)} frames/s; perceive ${made.stageSeconds.perceive.toFixed(1)} s, fit ${made.stageSeconds.fit.toFixed(1)} s (overlapped; ${made.stageSeconds.fitWait.toFixed(1)} s after the last frame), ARKit ${made.stageSeconds.solve.toFixed(2)} s), skipped ${JSON.stringify(made.skipped)}`);
+      // Through the studio's job, as the renderer's posted frames arrive: staged uploads.
+      const stagedIds = await Promise.all(frames.map((f) => studio.staging.put(path.basename(f.path), new Uint8Array(readFileSync(f.path)))));
+      const jobId = startClipFromFrames(studio, { name: 'video', subjectId, stagedIds, everyMs: 100 }, solver);
+      const job = await studio.jobs.whenDone(jobId);
+      const items = project.library.reads.listJobItems(jobId);
+      console.log(`video: ${frames.length} frames → ${items.at(-1)?.message}, skipped ${JSON.stringify(items.filter((i) => i.outcome === 'skipped').map((i) => `${i.name}: ${i.message}`))}`);
+      expect(job).toMatchObject({ kind: 'clip', state: 'done', done: frames.length, total: frames.length });
       // The black frames at the end have no face; every frame with a face is one key, 0.1 s apart.
-      expect(made.skipped.length).toBeGreaterThanOrEqual(1);
-      expect(made.skipped.every((s) => s.index >= 18 && /no face/.test(s.reason))).toBe(true);
-      expect(made.clip.keyCount).toBe(frames.length - made.skipped.length);
+      const skipped = items.filter((i) => i.outcome === 'skipped');
+      expect(skipped.length).toBeGreaterThanOrEqual(1);
+      expect(skipped.every((i) => Number(i.name.split(' ')[1]) >= 18 && /no face/.test(i.message ?? ''))).toBe(true);
+      expect(items.at(-1)).toMatchObject({ kind: 'output', name: 'video', outcome: 'done' });
+      expect(project.library.clips.getByName('video')!.keyCount).toBe(frames.length - skipped.length);
       const clip = project.library.clips.getByName('video')!.clip;
       clip.keys.forEach((k, i) => expect(k.time).toBeCloseTo(i * 0.1, 6));
       // The expressions follow the video: its smiling half smiles more than its neutral half.
