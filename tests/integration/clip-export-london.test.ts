@@ -12,6 +12,7 @@ import { ARKIT_CSV_HEADER, LIVE_LINK_FACE_BLENDSHAPES } from '../../core/export/
 import { axisAngleToQuaternion } from '../../core/export/clip-animation';
 import { startClipFromFrames } from '../../main/expression/start-clip-from-frames';
 import { openProject } from '../../main/project/project';
+import { createApiHandlers } from '../../main/services/api-handlers';
 import { Studio } from '../../main/services/studio';
 import { ensureBuilt, REPO_ROOT, runCli } from '../helpers/cli';
 import { fbxToGltf, HAVE_BLENDER, inspectInBlender, type BlenderReport } from '../helpers/export-readers';
@@ -300,6 +301,17 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       const mean = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => smile(from + i)).reduce((a, b) => a + b, 0) / (to - from);
       console.log(`video: mean mouthSmileL+R ${mean(0, 9).toFixed(2)} over the neutral frames, ${mean(9, 18).toFixed(2)} over the smiling ones`);
       expect(mean(9, 18)).toBeGreaterThan(mean(0, 9) + 0.2);
+
+      // The studio's own route: the API method, with the ARKit solve of each fitted frame in the compute workers.
+      const api = createApiHandlers(studio);
+      const again = await Promise.all(frames.map((f) => studio.staging.put(path.basename(f.path), new Uint8Array(readFileSync(f.path)))));
+      const { jobId: solvedJob } = await api['clips.createFromFrames']({ name: 'video-arkit', subjectId, stagedIds: again, everyMs: 100 });
+      expect(await studio.jobs.whenDone(solvedJob)).toMatchObject({ state: 'done' });
+      const solved = project.library.clips.getByName('video-arkit')!.clip;
+      const solvedSmile = (from: number, to: number) => solved.keys.slice(from, to).reduce((a, k) => a + k.expression.arkit[at('mouthSmileLeft')]! + k.expression.arkit[at('mouthSmileRight')]!, 0) / (to - from);
+      console.log(`video (ARKit solve): ${project.library.reads.listJobItems(solvedJob).at(-1)?.message}; mean mouthSmileL+R ${solvedSmile(0, 9).toFixed(2)} neutral, ${solvedSmile(9, 18).toFixed(2)} smiling`);
+      expect(solved.keys).toHaveLength(clip.keys.length);
+      expect(solvedSmile(9, 18)).toBeGreaterThan(solvedSmile(0, 9) + 0.2);
     } finally {
       await studio.dispose();
     }
