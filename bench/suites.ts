@@ -1,4 +1,5 @@
 import type { BenchSuite } from './bench-types';
+import { clipsSuite } from './clips.bench';
 import { detailSuite } from './detail.bench';
 import { exportSuite } from './export.bench';
 import { headModelSuite } from './head-model.bench';
@@ -8,4 +9,4 @@ import { pipelineSuite } from './pipeline.bench';
 import { reconstructSuite } from './reconstruct.bench';
 
 /** Every benchmark suite. A new suite: `bench/<topic>.bench.ts` and one line here. */
-export const SUITES: readonly BenchSuite[] = [pipelineSuite, detailSuite, importSuite, exportSuite, headModelSuite, perceptionSuite, reconstructSuite];
+export const SUITES: readonly BenchSuite[] = [pipelineSuite, detailSuite, importSuite, exportSuite, headModelSuite, perceptionSuite, reconstructSuite, clipsSuite];
