@@ -1,4 +1,5 @@
 import type { BenchSuite } from './bench-types';
+import { clipsSuite } from './clips.bench';
 import { detailSuite } from './detail.bench';
 import { exportSuite } from './export.bench';
 import { expressionSuite } from './expression.bench';
@@ -10,4 +11,4 @@ import { poseSuite } from './pose.bench';
 import { reconstructSuite } from './reconstruct.bench';
 
 /** Every benchmark suite. A new suite: `bench/<topic>.bench.ts` and one line here. */
-export const SUITES: readonly BenchSuite[] = [pipelineSuite, detailSuite, importSuite, exportSuite, headModelSuite, perceptionSuite, reconstructSuite, poseSuite, expressionSuite];
+export const SUITES: readonly BenchSuite[] = [pipelineSuite, detailSuite, importSuite, exportSuite, headModelSuite, perceptionSuite, reconstructSuite, poseSuite, expressionSuite, clipsSuite];

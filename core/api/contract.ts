@@ -47,7 +47,7 @@ export interface PhotoSummary {
 }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
-export type JobKind = 'import' | 'export' | 'analyze' | 'reconstruct' | 'detail';
+export type JobKind = 'import' | 'export' | 'analyze' | 'reconstruct' | 'detail' | 'clip';
 
 export interface JobInfo {
   id: number;
@@ -350,6 +350,28 @@ export interface HeadMesh {
 
 export type ExportFormat = 'glb' | 'fbx';
 
+/** A stored animation clip without its keys (see core/expression/expression-clip.ts). */
+export interface ClipSummary {
+  id: number;
+  name: string;
+  /** The rate it plays and is written at (frames per second). */
+  fps: number;
+  keyCount: number;
+  /** Seconds from the first key to the last. */
+  duration: number;
+  /** How it was made, for people: e.g. "photos 3,4,5 of p002". */
+  source: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One edit of a clip (see core/expression/edit-clip.ts). */
+export type ClipEditRequest =
+  | { op: 'drop'; index: number }
+  | { op: 'retime'; index: number; time: number }
+  | { op: 'respace'; fps: number }
+  | { op: 'smooth'; radius: number };
+
 /** What the export dialog asks for. */
 export interface ExportHeadRequest {
   packId: string;
@@ -361,6 +383,10 @@ export interface ExportHeadRequest {
   expression?: number[];
   blendshapes?: boolean;
   animation?: 'none' | 'demo';
+  /** A stored clip (by name) as the head's animation: morph weights and jaw/eye rotations; not with `animation: 'demo'`. */
+  clip?: string;
+  /** Pose the head with this fitted photo's expression (initial blendshape weights and jaw/eye rotations); not with `expression`. */
+  expressionFromPhotoId?: number;
   /** Embed the albedo and normal maps (default true). */
   textures?: boolean;
   textureSize?: number;
@@ -516,6 +542,20 @@ export interface ApiMethods {
   /** Saves a named expression (unique name; 52 ARKit weights 0…1; the jaw's axis-angle). */
   'expressions.save': { req: { name: string; arkit: number[]; jawPose: AxisAngle; eyePose?: { left: AxisAngle; right: AxisAngle }; sourcePhotoId?: number }; res: ExpressionView };
   'expressions.delete': { req: { id: number }; res: null };
+  /** The project's animation clips. */
+  'clips.list': { req: Record<string, never>; res: ClipSummary[] };
+  /** A clip from fitted photos' expressions, one key per photo in the order given, `fps` keys per second (default 2). */
+  'clips.create': { req: { name: string; photoIds: number[]; fps?: number; smooth?: number }; res: ClipSummary };
+  /** Edits a clip's keys (applied in order) and/or renames it. */
+  'clips.update': { req: { id: number; name?: string; edits?: ClipEditRequest[] }; res: ClipSummary };
+  'clips.delete': { req: { id: number }; res: null };
+  /**
+   * Starts a `clip` job making a clip from a video's sampled frames: the renderer decodes the video
+   * (Chromium's decoder), stages each sampled frame as a JPEG/PNG upload, and posts their ids in time
+   * order; each frame is perceived and fitted with the subject's shape, one key per frame with a usable
+   * face (`everyMs` apart). Progress: one step per frame; items: frames without a face, then the clip.
+   */
+  'clips.createFromFrames': { req: { name: string; subjectId: number; packId?: string; stagedIds: string[]; everyMs: number }; res: { jobId: number } };
   'jobs.list': { req: Record<string, never>; res: JobInfo[] };
   'jobs.get': { req: { id: number }; res: { job: JobInfo; items: JobItem[] } };
   'jobs.cancel': { req: { id: number }; res: null };

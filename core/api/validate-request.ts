@@ -1,5 +1,5 @@
 import { ApiError } from './api-error';
-import type { ApiMethod, ApiMethods, ApiRequest } from './contract';
+import type { ApiMethod, ApiMethods, ApiRequest, ClipEditRequest } from './contract';
 
 /** A check turns an unknown value into a typed one, or throws a `bad-request` ApiError. */
 type Check<T> = (value: unknown, where: string) => T;
@@ -125,6 +125,34 @@ const numbers =
 const arkitWeights = numbers(52, 0, 1, 'a weight from 0 to 1');
 /** A joint's axis-angle: three finite numbers of at most π radians each. */
 const axisAngle = numbers(3, -Math.PI, Math.PI, 'a finite angle within ±π radians') as Check<[number, number, number]>;
+const fps: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 240) fail(where, 'must be a frame rate above 0 and at most 240');
+  return value;
+};
+
+const smoothRadius: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 30) fail(where, 'must be an integer from 0 to 30');
+  return value;
+};
+
+const keyIndex: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 36_000) fail(where, 'must be a key index');
+  return value;
+};
+
+const seconds: Check<number> = (value, where) => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 86_400) fail(where, 'must be seconds from 0 to 86400');
+  return value;
+};
+
+const clipEdit: Check<ClipEditRequest> = (value, where) => {
+  const op = (value as { op?: unknown } | null)?.op;
+  if (op === 'drop') return object<ClipEditRequest>({ op: { check: oneOf('drop') }, index: { check: keyIndex } })(value, where);
+  if (op === 'retime') return object<ClipEditRequest>({ op: { check: oneOf('retime') }, index: { check: keyIndex }, time: { check: seconds } })(value, where);
+  if (op === 'respace') return object<ClipEditRequest>({ op: { check: oneOf('respace') }, fps: { check: fps } })(value, where);
+  if (op === 'smooth') return object<ClipEditRequest>({ op: { check: oneOf('smooth') }, radius: { check: smoothRadius } })(value, where);
+  return fail(`${where}.op`, 'must be one of drop, retime, respace, smooth');
+};
 
 const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'app.info': empty,
@@ -190,6 +218,8 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     expression: { check: coefficients, optional: true },
     blendshapes: { check: bool, optional: true },
     animation: { check: oneOf('none', 'demo'), optional: true },
+    clip: { check: text(1, 200), optional: true },
+    expressionFromPhotoId: { check: id, optional: true },
     textures: { check: bool, optional: true },
     textureSize: { check: textureSize, optional: true },
     outPath: { check: path, optional: true },
@@ -210,6 +240,22 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     sourcePhotoId: { check: id, optional: true },
   }),
   'expressions.delete': object({ id: { check: id } }),
+  'clips.list': empty,
+  'clips.create': object({ name: { check: text(1, 200) }, photoIds: { check: list(id, 36_000) }, fps: { check: fps, optional: true }, smooth: { check: smoothRadius, optional: true } }),
+  'clips.update': object({ id: { check: id }, name: { check: text(1, 200), optional: true }, edits: { check: list(clipEdit, 1000), optional: true } }),
+  'clips.delete': object({ id: { check: id } }),
+  'clips.createFromFrames': object({
+    name: { check: text(1, 200) },
+    subjectId: { check: id },
+    packId: { check: packId, optional: true },
+    stagedIds: { check: list(stagedId, 36_000) },
+    everyMs: {
+      check: (value, where) => {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 60_000) fail(where, 'must be milliseconds from 1 to 60000');
+        return value;
+      },
+    },
+  }),
   'jobs.list': empty,
   'jobs.get': object({ id: { check: id } }),
   'jobs.cancel': object({ id: { check: id } }),

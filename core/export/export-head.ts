@@ -10,6 +10,11 @@ export interface ExportJoint {
   parent: number;
   /** World position at rest. */
   position: [number, number, number];
+  /**
+   * The joint's pose in the file when it is not the rest pose: a local rotation (unit quaternion
+   * x, y, z, w) relative to rest, e.g. the jaw of a head exported with an expression applied.
+   */
+  rotation?: [number, number, number, number];
 }
 
 export interface ExportMorph {

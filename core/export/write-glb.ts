@@ -76,6 +76,8 @@ export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}):
   head.joints.forEach((j, i) => {
     const parent = j.parent >= 0 ? head.joints[j.parent]!.position : [0, 0, 0];
     jointNodes[i]!.setTranslation([j.position[0] - parent[0]!, j.position[1] - parent[1]!, j.position[2] - parent[2]!]);
+    // A posed joint (an applied expression's jaw); the inverse bind matrices stay those of the rest pose.
+    if (j.rotation) jointNodes[i]!.setRotation(j.rotation);
     if (j.parent >= 0) jointNodes[j.parent]!.addChild(jointNodes[i]!);
   });
   const inverseBind = new Float32Array(head.joints.length * 16);

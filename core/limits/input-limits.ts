@@ -45,6 +45,8 @@ export interface InputLimits {
   pinsPerPhoto: number;
   /** Bytes of a pins.json file. */
   pinsFileBytes: number;
+  /** Keys of one animation clip (an expression each; 20 minutes at 30 frames per second). */
+  clipKeys: number;
 }
 
 const KiB = 1024;
@@ -80,6 +82,7 @@ export const INPUT_LIMITS: Readonly<InputLimits> = Object.freeze({
   uploadSniffBytes: 16,
   pinsPerPhoto: 256,
   pinsFileBytes: 1 * MiB,
+  clipKeys: 36_000,
 });
 
 export type LimitName = keyof InputLimits;

@@ -9,6 +9,12 @@ import { requireSubjectReconstruction } from '../reconstruct/stored-results';
 import { loadDetail } from '../detail/stored-detail';
 import type { DetailMaps } from '../../core/detail/detail-maps';
 import type { Studio } from '../services/studio';
+import type { ExpressionClip } from '../../core/expression/expression-clip';
+import { exportShapes } from '../../core/expression/arkit-names';
+import { drivenByArkitNames } from '../../core/export/clip-animation';
+import type { ExpressionRecord } from '../../core/expression/expression-record';
+import { requireClip } from '../expression/clip-library';
+import { recordsOfPhotos, workerPhotoExpressions, type PhotoExpressionSource } from '../expression/photo-expression-source';
 import { EXPORT_PACK_HEAD_DEFAULTS } from './export-pack-head';
 
 export interface ExportedFile {
@@ -46,7 +52,12 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
     // The detail layer, once solved: its normal map replaces the flat one, with the displacement and wrinkle maps.
     if (request.textures !== false) detail = loadDetail(project, rec.id)?.maps;
   }
+  // A clip or a photo's expression, read from the project; checked here so a bad name fails before any work.
+  const { clip, pose } = await expressionInputs(project, request, workerPhotoExpressions(studio.models, studio.pool));
   const pack = await studio.models.pack(rec?.packId ?? request.packId);
+  // A pack without ARKit-named shapes (FLAME) takes ARKit weights through ICT-FaceKit's shapes (arkitToPack).
+  const viaIct = (clip || pose) && !drivenByArkitNames(exportShapes(pack.model.expression.names, pack.model.expression.count));
+  const arkitVia = viaIct ? (await studio.models.pack('ict-facekit').catch(() => null))?.model : undefined;
   const { bytes, summary } = await studio.pool.run(
     'export.head',
     {
@@ -58,6 +69,9 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
         expression: request.expression,
         blendshapes: request.blendshapes,
         animation: request.animation,
+        clip,
+        pose,
+        arkitVia,
         textures: request.textures,
         textureSize: request.textureSize,
         albedoPng,
@@ -70,6 +84,22 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
   await fs.mkdir(path.dirname(out), { recursive: true });
   await writeFileAtomic(out, bytes, path.dirname(out));
   return { path: out, summary, reconstructionId: rec?.id ?? null, photoCount: rec?.photoIds.length ?? 0 };
+}
+
+/**
+ * The clip (by name) or photo expression an export request names, loaded from the project; a
+ * request with both, or with a clip and the demo animation, or a photo's expression and explicit
+ * expression weights, is refused.
+ */
+export async function expressionInputs(project: Project | null, request: ExportHeadRequest, source?: PhotoExpressionSource): Promise<{ clip?: ExpressionClip; pose?: ExpressionRecord }> {
+  if (request.clip === undefined && request.expressionFromPhotoId === undefined) return {};
+  if (!project) throw new ApiError('no-project', 'Clips and photo expressions are read from a project: open one first');
+  if (request.clip !== undefined && request.expressionFromPhotoId !== undefined) throw new ApiError('bad-request', 'Give a clip or a photo expression, not both');
+  if (request.clip !== undefined && request.animation === 'demo') throw new ApiError('bad-request', 'Give a clip or the demo animation, not both');
+  if (request.clip !== undefined) return { clip: requireClip(project, request.clip).clip };
+  if (request.expression?.some((x) => x !== 0)) throw new ApiError('bad-request', "A photo's expression replaces the expression weights: give one or the other");
+  const [record] = await recordsOfPhotos(project, [request.expressionFromPhotoId!], source);
+  return { pose: record };
 }
 
 function definedOnly<T extends object>(o: T): T {

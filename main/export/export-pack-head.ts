@@ -1,6 +1,12 @@
 import { deflateSync } from 'node:zlib';
 import type { DetailMaps } from '../../core/detail/detail-maps';
+import { ApiError } from '../../core/api/api-error';
+import { exportShapes } from '../../core/expression/arkit-names';
+import { arkitToPack } from '../../core/expression/arkit-to-pack';
+import type { ExpressionClip } from '../../core/expression/expression-clip';
+import type { ExpressionRecord } from '../../core/expression/expression-record';
 import { demoClip } from '../../core/export/animation-clip';
+import { clipAnimation, expressionPose } from '../../core/export/clip-animation';
 import { flatNormalMap } from '../../core/export/default-textures';
 import { detailNormalPng, detailTextures } from '../../core/export/detail-textures';
 import { buildExportHead } from '../../core/export/export-head';
@@ -14,6 +20,12 @@ export interface ExportPackHeadOptions {
   expression?: ArrayLike<number>;
   blendshapes?: boolean;
   animation?: 'none' | 'demo';
+  /** A clip as the head's animation (morph weights by export shape name, jaw and eye rotations); not with `animation: 'demo'`. */
+  clip?: ExpressionClip;
+  /** An expression applied to the head: the initial blendshape weights and the jaw (and eye) joints' pose; replaces `expression`. */
+  pose?: ExpressionRecord;
+  /** ICT-FaceKit's model, through which a pack without ARKit-named shapes (FLAME) takes ARKit weights (arkitToPack). */
+  arkitVia?: HeadModel;
   /** Embed albedo and normal maps (false: geometry, rig and shapes only). */
   textures?: boolean;
   /** A PNG albedo in the model's UV layout (e.g. a subject's texture from their photos). */
@@ -62,12 +74,29 @@ export async function exportPackHead(model: HeadModel, options: ExportPackHeadOp
     head = { ...head, textures: { ...head.textures, ...detailTextures(model, head, opts.detail, { textureSize: opts.textureSize, deflate: pngDeflate }) } };
   }
   if (opts.animation === 'demo') head = { ...head, animations: [demoClip(head.morphs.map((m) => m.name))] };
+  if (opts.clip || opts.pose) {
+    if (!opts.blendshapes) throw new ApiError('bad-request', 'An expression or clip drives the blendshapes: export with blendshapes');
+    const shapes = exportShapes(model.expression.names, model.expression.count);
+    // ARKit-named packs are driven by name; FLAME's PCA modes through arkitToPack (fitted at ICT-FaceKit's ARKit shapes).
+    const retarget = (record: ExpressionRecord) => arkitToPack(record, model, { ict: opts.arkitVia ?? null });
+    if (opts.clip) head = { ...head, animations: [clipAnimation(opts.clip, shapes, { retarget })] };
+    if (opts.pose) {
+      const pose = expressionPose(opts.pose, shapes, { retarget });
+      head = {
+        ...head,
+        morphs: head.morphs.map((m) => ({ ...m, weight: pose.morphs.get(m.name) ?? 0 })),
+        joints: head.joints.map((j) => (pose.joints.has(j.name) ? { ...j, rotation: pose.joints.get(j.name)! } : j)),
+      };
+    }
+  }
   // Node's zlib is native: compressing FBX arrays in JS would cost seconds on a 26k-vertex head.
   const bytes = opts.format === 'glb' ? await writeGlb(head) : writeFbx(head, { deflate: (b) => deflateSync(b, { level: 1 }) });
   const wrinkles = head.textures.wrinkles?.length ?? 0;
   const summary =
     `${opts.format.toUpperCase()}, ${(bytes.length / 2 ** 20).toFixed(1)} MiB, ${head.positions.length / 3} vertices, ${head.indices.length / 3} triangles, ` +
     `${head.joints.length} joints, ${head.morphs.length} blendshapes${head.animations.length ? ', 1 animation' : ''}` +
+    (opts.clip ? ` (clip "${opts.clip.name}", ${opts.clip.keys.length} keys)` : '') +
+    (opts.pose ? `, posed as ${opts.pose.name}` : '') +
     (head.textures.displacement ? `, detail maps (${wrinkles} wrinkle map${wrinkles === 1 ? '' : 's'})` : '');
   return { bytes, summary };
 }

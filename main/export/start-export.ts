@@ -3,6 +3,7 @@ import { ApiError } from '../../core/api/api-error';
 import type { ExportHeadRequest, JobItem } from '../../core/api/contract';
 import { requireSubjectReconstruction } from '../reconstruct/stored-results';
 import type { Studio } from '../services/studio';
+import { requireClip } from '../expression/clip-library';
 import { exportHeadFile } from './export-head-file';
 
 /**
@@ -25,6 +26,7 @@ export function startExportJob(studio: Studio, request: ExportHeadRequest, onDon
     throw new ApiError('bad-request', 'outDir must be an absolute folder, and not given with outPath');
   }
   if (request.subjectId !== undefined) requireSubjectReconstruction(project, request.subjectId, request.packId);
+  if (request.clip !== undefined) requireClip(project, request.clip);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const subjectName = request.subjectId === undefined ? '' : `${slug(project.library.reads.getSubject(request.subjectId)!.name)}-`;
   const out = request.outPath ?? path.join(request.outDir ?? path.join(project.dir, 'exports'), `${subjectName}${request.packId}-${stamp}${ext}`);

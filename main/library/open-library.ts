@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { ExpressionsTable } from './expressions-table';
+import { ClipsTable } from './clips-table';
 import { FaceAnalysesTable } from './face-analyses-table';
 import { LibraryReads } from './library-reads';
 import { LibraryWrites } from './library-writes';
@@ -31,6 +32,8 @@ export interface ProjectLibrary {
   readonly pins: PinsTable;
   /** Saved expressions (named ARKit weights, jaw and eye pose). */
   readonly expressions: ExpressionsTable;
+  /** Animation clips (migration 008). */
+  readonly clips: ClipsTable;
   readonly schemaVersion: number;
   /** Runs `work` in one transaction (several tables' writes land together or not at all). */
   transaction<T>(work: () => T): T;
@@ -71,6 +74,7 @@ export function openLibrary(file: string, options: OpenLibraryOptions = {}): Pro
       maps: new MapsTable(db),
       pins: new PinsTable(db),
       expressions: new ExpressionsTable(db),
+      clips: new ClipsTable(db),
       schemaVersion: version,
       transaction: (work) => db.transaction(work)(),
       health: () => ({

@@ -11,6 +11,10 @@ import { swapView, toSwapView } from '../detail/swap-view';
 import { subjectReview } from '../reconstruct/subject-review';
 import { photoPinsView, pickPinPoint, refitPinnedPhoto, setPhotoPins, undoPhotoPins } from '../reconstruct/photo-pin-edits';
 import { deleteExpression, listExpressions, saveExpression } from '../expression/expression-api';
+import { createClipFromPhotos, updateClip } from '../expression/clip-library';
+import { startClipFromFrames } from '../expression/start-clip-from-frames';
+import { workerArkitService } from '../expression/arkit-solve-service';
+import { workerPhotoExpressions } from '../expression/photo-expression-source';
 import type { Studio } from './studio';
 
 /**
@@ -169,6 +173,23 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     'expressions.list': (req) => listExpressions(studio, req),
     'expressions.save': async (req) => saveExpression(studio, req),
     'expressions.delete': async ({ id }) => deleteExpression(studio, id),
+    'clips.list': async () => library().clips.list(),
+    'clips.create': async ({ name, photoIds, fps, smooth }) => {
+      const clip = await createClipFromPhotos(studio.requireProject(), name, photoIds, { fps, smooth, source: workerPhotoExpressions(studio.models, studio.pool) });
+      changed(null);
+      return clip;
+    },
+    'clips.update': async ({ id, name, edits }) => {
+      const clip = updateClip(studio.requireProject(), id, { name, edits });
+      changed(null);
+      return clip;
+    },
+    'clips.createFromFrames': async (req) => ({ jobId: startClipFromFrames(studio, req, workerArkitService(studio.models, studio.pool)) }),
+    'clips.delete': async ({ id }) => {
+      library().clips.remove(id);
+      changed(null);
+      return null;
+    },
     'jobs.list': async () => library().reads.listJobs(),
     'jobs.get': async ({ id }) => {
       const lib = library();

@@ -9,7 +9,10 @@ import numpy
 numpy.bool = numpy.bool_  # Blender 3.4's glTF importer still uses the removed alias
 import bpy  # noqa: E402
 
-path = sys.argv[sys.argv.index("--") + 1]
+args = sys.argv[sys.argv.index("--") + 1 :]
+path = args[0]
+# "--curves": also every F-curve's keyframes (frame, value), for checking animation values.
+want_curves = "--curves" in args[1:]
 bpy.ops.wm.read_factory_settings(use_empty=True)
 if path.lower().endswith(".fbx"):
     bpy.ops.import_scene.fbx(filepath=path)
@@ -21,8 +24,17 @@ armatures = [o for o in bpy.context.scene.objects if o.type == "ARMATURE"]
 out = {"meshes": [], "armatures": [], "images": sorted(i.name for i in bpy.data.images), "actions": sorted(a.name for a in bpy.data.actions)}
 # What the animation moves: every F-curve's target, e.g. 'key_blocks["jawOpen"].value' or 'pose.bones["jaw"].rotation_quaternion'.
 out["animated"] = sorted({fc.data_path for a in bpy.data.actions for fc in a.fcurves})
+if want_curves:
+    out["fps"] = bpy.context.scene.render.fps / bpy.context.scene.render.fps_base
+    out["curves"] = [
+        {"action": a.name, "path": fc.data_path, "index": fc.array_index, "keys": [[k.co[0], k.co[1]] for k in fc.keyframe_points]}
+        for a in bpy.data.actions
+        for fc in a.fcurves
+    ]
 for arm in armatures:
-    out["armatures"].append({"name": arm.name, "bones": [b.name for b in arm.data.bones]})
+    # The pose the file puts each bone in (rest: identity), as Blender reads it (w, x, y, z).
+    pose = {b.name: list(b.rotation_quaternion) for b in arm.pose.bones}
+    out["armatures"].append({"name": arm.name, "bones": [b.name for b in arm.data.bones], "pose": pose})
 for ob in meshes:
     me = ob.data
     me.calc_loop_triangles()
@@ -40,6 +52,9 @@ for ob in meshes:
         "armature_modifier": any(m.type == "ARMATURE" for m in ob.modifiers),
         "vertex_groups": [g.name for g in ob.vertex_groups],
     }
+    # How far the file's pose (bones and shape-key values) moves the mesh from its rest shape, world units.
+    evaluated = ob.evaluated_get(bpy.context.evaluated_depsgraph_get()).to_mesh()
+    info["posed_max_move"] = max(((ob.matrix_world @ e.co) - (ob.matrix_world @ v.co)).length for e, v in zip(evaluated.vertices, me.vertices))
     if me.shape_keys:
         keys = me.shape_keys.key_blocks
         info["shape_keys"] = [k.name for k in keys[1:]]

@@ -15,23 +15,29 @@ export interface BlenderMesh {
   armature_modifier: boolean;
   vertex_groups: string[];
   jaw_open_max?: { length: number; delta: [number, number, number]; at: [number, number, number] };
+  /** How far the file's pose (bones, shape-key values) moves the mesh from rest, in Blender's world units. */
+  posed_max_move: number;
 }
 
 export interface BlenderReport {
   meshes: BlenderMesh[];
-  armatures: { name: string; bones: string[] }[];
+  /** `pose`: each bone's rotation in the file's pose, as Blender reads it (w, x, y, z). */
+  armatures: { name: string; bones: string[]; pose: Record<string, [number, number, number, number]> }[];
   images: string[];
   actions: string[];
   /** Every animated target (F-curve data path) of every action, sorted and without repeats. */
   animated: string[];
+  /** With `curves: true`: the scene's frame rate and every F-curve's keys as [frame, value]. */
+  fps?: number;
+  curves?: { action: string; path: string; index: number; keys: [number, number][] }[];
 }
 
 export const HAVE_BLENDER = existsSync('/usr/bin/blender');
 
 /** Imports a GLB or FBX into headless Blender (Debian's 3.4) and reports what it sees. */
-export function inspectInBlender(file: string): BlenderReport {
+export function inspectInBlender(file: string, options: { curves?: boolean } = {}): BlenderReport {
   const script = path.join(REPO_ROOT, 'tests/export-readers/blender-inspect.py');
-  const r = spawnSync('blender', ['-b', '--factory-startup', '--python', script, '--', file], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 180_000 });
+  const r = spawnSync('blender', ['-b', '--factory-startup', '--python', script, '--', file, ...(options.curves ? ['--curves'] : [])], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 180_000 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('INSPECT '));
   if (!line) throw new Error(`Blender did not import ${file}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
   return JSON.parse(line.slice('INSPECT '.length)) as BlenderReport;

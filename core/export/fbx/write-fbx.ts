@@ -131,7 +131,7 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
       properties70(prop70('Size', 'double', 'Number', '', 1)),
       node('TypeFlags', [P.str('Skeleton')]),
     ]));
-    add('Model', modelNode(jointIds[j]!, joint.name, 'LimbNode', local));
+    add('Model', modelNode(jointIds[j]!, joint.name, 'LimbNode', local, joint.rotation && quaternionToEulerXyz(...joint.rotation)));
     connections.push(connectOO(attrId, jointIds[j]!), connectOO(jointIds[j]!, joint.parent >= 0 ? jointIds[joint.parent]! : 0n));
 
     const indexes: number[] = [];
@@ -278,11 +278,13 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
   ], { deflate: opts.deflate });
 }
 
-function modelNode(id: bigint, name: string, type: 'Mesh' | 'LimbNode', translation: [number, number, number]): FbxNode {
+/** A Model node; `rotationDeg` (XYZ Euler, degrees) poses a joint away from its bind pose. */
+function modelNode(id: bigint, name: string, type: 'Mesh' | 'LimbNode', translation: [number, number, number], rotationDeg?: [number, number, number]): FbxNode {
   return node('Model', [P.i64(id), objectName(name, 'Model'), P.str(type)], [
     node('Version', [P.i32(232)]),
     properties70(
       prop70('Lcl Translation', 'Lcl Translation', '', 'A', ...translation),
+      ...(rotationDeg ? [prop70('Lcl Rotation', 'Lcl Rotation', '', 'A', ...rotationDeg)] : []),
       prop70('InheritType', 'enum', '', '', 1),
       prop70('DefaultAttributeIndex', 'int', 'Integer', '', 0),
     ),

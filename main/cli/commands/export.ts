@@ -2,15 +2,23 @@ import path from 'node:path';
 import { APP_VERSION, appDataDir } from '../../app-paths';
 import { exportHeadFile } from '../../export/export-head-file';
 import { Studio } from '../../services/studio';
-import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { writeClipCsv, writeExpressionCsv } from '../../expression/clip-library';
+import { openProject } from '../../project/project';
+import { CliUsageError, EXIT, type CliCommand, type CliIO } from '../cli-command';
 import { headParamArgs } from '../head-param-args';
 import { subjectOption } from '../subject-option';
 
-/** `deca-studio export [<project> --subject NAME] --pack <id> [--shape …] [--expr …] --format glb|fbx --out FILE` */
+/**
+ * `deca-studio export [<project> --subject NAME] --pack <id> [--shape …] [--expr …] --format glb|fbx --out FILE`, and with a
+ * project `--clip NAME` (the clip as the head's animation) or `--expression-from PHOTO_ID` (the head posed with that photo's
+ * expression); `--format arkit-csv` writes the clip (or the one expression) alone in Live Link Face's CSV layout.
+ */
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'Export a rigged head (skeleton, named blendshapes, textures, optional demo animation) as GLB or binary FBX',
-  usage: 'export [<project> --subject NAME] --pack ID [--shape K=W,…] [--expr NAME=W,…] --format glb|fbx --out FILE [--animation demo] [--no-blendshapes] [--no-textures] [--texture-size PX]',
+  usage:
+    'export [<project> --subject NAME] --pack ID [--shape K=W,…] [--expr NAME=W,…] --format glb|fbx --out FILE [--animation demo] [--no-blendshapes] [--no-textures] [--texture-size PX]\n' +
+    '       export <project> --subject NAME (--clip NAME | --expression-from PHOTO_ID) --format glb|fbx|arkit-csv --out FILE',
   options: {
     pack: { type: 'string' },
     subject: { type: 'string' },
@@ -19,6 +27,8 @@ export const exportCommand: CliCommand = {
     format: { type: 'string' },
     out: { type: 'string' },
     animation: { type: 'string' },
+    clip: { type: 'string' },
+    'expression-from': { type: 'string' },
     'no-blendshapes': { type: 'boolean' },
     'no-textures': { type: 'boolean' },
     'texture-size': { type: 'string' },
@@ -26,10 +36,16 @@ export const exportCommand: CliCommand = {
   async run({ positionals, values }, io) {
     if (positionals.length > 1) throw new CliUsageError(`Unexpected argument "${positionals[1]}"`);
     const subjectName = typeof values.subject === 'string' ? values.subject : null;
-    if ((positionals.length === 1) !== (subjectName !== null)) throw new CliUsageError('A subject is exported from a project: give both <project> and --subject NAME');
     if (typeof values.out !== 'string') throw new CliUsageError('Give --out FILE');
-    const format = (values.format ?? path.extname(values.out).slice(1)).toString().toLowerCase();
-    if (format !== 'glb' && format !== 'fbx') throw new CliUsageError('--format must be glb or fbx');
+    const format = (values.format ?? (path.extname(values.out).toLowerCase() === '.csv' ? 'arkit-csv' : path.extname(values.out).slice(1))).toString().toLowerCase();
+    if (format !== 'glb' && format !== 'fbx' && format !== 'arkit-csv') throw new CliUsageError('--format must be glb, fbx or arkit-csv');
+    const clipName = typeof values.clip === 'string' ? values.clip : undefined;
+    const fromPhoto = values['expression-from'] === undefined ? undefined : Number(values['expression-from']);
+    if (fromPhoto !== undefined && !(Number.isSafeInteger(fromPhoto) && fromPhoto > 0)) throw new CliUsageError('--expression-from takes a photo id (see: deca-studio photos <project> --json)');
+    if (clipName !== undefined && fromPhoto !== undefined) throw new CliUsageError('Give --clip NAME or --expression-from PHOTO_ID, not both');
+    if ((clipName !== undefined || fromPhoto !== undefined) && positionals.length !== 1) throw new CliUsageError('Clips and photo expressions come from a project: give <project>');
+    if (format === 'arkit-csv') return exportCsv(positionals[0], subjectName, clipName, fromPhoto, values.out, io);
+    if ((positionals.length === 1) !== (subjectName !== null)) throw new CliUsageError('A subject is exported from a project: give both <project> and --subject NAME');
     if (values.animation !== undefined && values.animation !== 'demo' && values.animation !== 'none') throw new CliUsageError('--animation is "demo" or "none"');
     const textureSize = values['texture-size'] === undefined ? 1024 : Number(values['texture-size']);
     if (!Number.isInteger(textureSize) || textureSize < 16 || textureSize > 8192) throw new CliUsageError('--texture-size must be 16…8192');
@@ -56,6 +72,8 @@ export const exportCommand: CliCommand = {
           blendshapes: values['no-blendshapes'] !== true,
           textures: values['no-textures'] !== true,
           animation: values.animation === 'demo' ? 'demo' : 'none',
+          clip: clipName,
+          expressionFromPhotoId: fromPhoto,
           textureSize,
         },
         values.out,
@@ -68,3 +86,22 @@ export const exportCommand: CliCommand = {
     }
   },
 };
+
+/** `--format arkit-csv`: the clip (or one photo's expression as a one-frame clip) alone, in Live Link Face's CSV layout. */
+async function exportCsv(projectDir: string | undefined, subjectName: string | null, clipName: string | undefined, fromPhoto: number | undefined, out: string, io: CliIO): Promise<number> {
+  if (clipName === undefined && fromPhoto === undefined) throw new CliUsageError('--format arkit-csv writes a clip: give <project> and --clip NAME (or --expression-from PHOTO_ID)');
+  const project = await openProject(projectDir!, { readonly: true });
+  try {
+    // The subject does not change an ARKit CSV (it carries weights, not a head), but a wrong name is still an error.
+    subjectOption(project, subjectName);
+    const t0 = performance.now();
+    const written =
+      clipName !== undefined
+        ? await writeClipCsv(project, clipName, out)
+        : await writeExpressionCsv(project, fromPhoto!, out);
+    io.out(`Wrote ${written.path} (ARKit CSV, Live Link Face layout: ${written.rows} rows, ${written.bytes} bytes) in ${(performance.now() - t0).toFixed(0)} ms`);
+    return EXIT.ok;
+  } finally {
+    await project.close();
+  }
+}

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { analyzeCommand } from './analyze';
+import { clipCreateCommand, clipListCommand } from './clip';
 import { detailCommand, detailInstallCommand } from './detail';
 import { encoderEncodeCommand, encoderInstallCommand } from './encoder';
 import { exportCommand } from './export';
@@ -26,4 +27,4 @@ export const COMMANDS: readonly CliCommand[] = [projectCreateCommand, importComm
   packsListCommand, packsImportCommand, packsInfoCommand, packsRenderCommand, packsRemoveCommand,
   landmarksCommand, analyzeCommand, exportCommand, reconstructCommand, detailCommand, swapCommand, metricsCommand, renderCommand,
   encoderInstallCommand, encoderEncodeCommand, detailInstallCommand,
-  pinsSetCommand, pinsGetCommand, pinsUndoCommand, pinsClearCommand, pinsRefitCommand, expressionsCommand];
+  pinsSetCommand, pinsGetCommand, pinsUndoCommand, pinsClearCommand, pinsRefitCommand, expressionsCommand, clipCreateCommand, clipListCommand];

@@ -6,6 +6,7 @@ import { migration004FaceAnalyses } from './004-face-analyses';
 import { migration005SubjectAlbedos } from './005-subject-albedos';
 import { migration006ResultsRepository } from './006-results-repository';
 import { migration007Expressions } from './007-expressions';
+import { migration008Clips } from './008-clips';
 import { migration009PhotoPins } from './009-photo-pins';
 
 /** A numbered schema step. `up` runs inside a transaction; the version lives in PRAGMA user_version. */
@@ -16,7 +17,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Jobs, migration003Reconstructions, migration004FaceAnalyses, migration005SubjectAlbedos, migration006ResultsRepository, migration007Expressions, migration009PhotoPins];
+export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Jobs, migration003Reconstructions, migration004FaceAnalyses, migration005SubjectAlbedos, migration006ResultsRepository, migration007Expressions, migration008Clips, migration009PhotoPins];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
