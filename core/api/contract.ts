@@ -544,6 +544,8 @@ export interface ApiMethods {
   'expressions.delete': { req: { id: number }; res: null };
   /** The project's animation clips. */
   'clips.list': { req: Record<string, never>; res: ClipSummary[] };
+  /** One clip with its keys, for playing it in the viewer (ARKit weights in ARKit's order and the jaw per key). */
+  'clips.get': { req: { id: number }; res: ClipSummary & { keys: { time: number; arkit: number[]; jawPose: AxisAngle }[] } };
   /** A clip from fitted photos' expressions, one key per photo in the order given, `fps` keys per second (default 2). */
   'clips.create': { req: { name: string; photoIds: number[]; fps?: number; smooth?: number }; res: ClipSummary };
   /** Edits a clip's keys (applied in order) and/or renames it. */

@@ -241,6 +241,7 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   }),
   'expressions.delete': object({ id: { check: id } }),
   'clips.list': empty,
+  'clips.get': object({ id: { check: id } }),
   'clips.create': object({ name: { check: text(1, 200) }, photoIds: { check: list(id, 36_000) }, fps: { check: fps, optional: true }, smooth: { check: smoothRadius, optional: true } }),
   'clips.update': object({ id: { check: id }, name: { check: text(1, 200), optional: true }, edits: { check: list(clipEdit, 1000), optional: true } }),
   'clips.delete': object({ id: { check: id } }),

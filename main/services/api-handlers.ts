@@ -174,6 +174,12 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
     'expressions.save': async (req) => saveExpression(studio, req),
     'expressions.delete': async ({ id }) => deleteExpression(studio, id),
     'clips.list': async () => library().clips.list(),
+    'clips.get': async ({ id }) => {
+      const stored = library().clips.get(id);
+      if (!stored) throw new ApiError('not-found', `No clip with id ${id}`);
+      const { clip, ...summary } = stored;
+      return { ...summary, keys: clip.keys.map((k) => ({ time: k.time, arkit: Array.from(k.expression.arkit), jawPose: k.expression.jawPose })) };
+    },
     'clips.create': async ({ name, photoIds, fps, smooth }) => {
       const clip = await createClipFromPhotos(studio.requireProject(), name, photoIds, { fps, smooth, source: workerPhotoExpressions(studio.models, studio.pool) });
       changed(null);

@@ -50,6 +50,7 @@ const VALID: Record<ApiMethod, Record<string, unknown>> = {
   'expressions.save': { name: 'smile', arkit: Array.from({ length: 52 }, (_, k) => (k === 23 ? 0.8 : 0)), jawPose: [0.1, 0, 0], eyePose: { left: [0, 0.1, 0], right: [0, 0.1, 0] }, sourcePhotoId: 2 },
   'expressions.delete': { id: 1 },
   'clips.list': {},
+  'clips.get': { id: 1 },
   'clips.create': { name: 'talk', photoIds: [1, 2, 3], fps: 4, smooth: 1 },
   'clips.update': { id: 1, name: 'talk 2', edits: [{ op: 'drop', index: 0 }, { op: 'retime', index: 1, time: 0.75 }, { op: 'respace', fps: 8 }, { op: 'smooth', radius: 2 }] },
   'clips.delete': { id: 1 },
