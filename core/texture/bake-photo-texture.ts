@@ -45,6 +45,9 @@ export interface BakedTexture {
   /** The template (unposed) position of every covered texel, for filling by symmetry. */
   position: Float32Array;
   covered: Uint8Array;
+  /** Each texel's triangle (−1 where none) and barycentrics (b, c): where it lies on the mesh, for filling over the surface. */
+  triangle: Int32Array;
+  bary: Float32Array;
 }
 
 /**
@@ -89,7 +92,7 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
     rgb[i * 3 + 1] = sum[i * 3 + 1]! * k + 0.5;
     rgb[i * 3 + 2] = sum[i * 3 + 2]! * k + 0.5;
   }
-  return { size: N, rgb, weight, position, covered };
+  return { size: N, rgb, weight, position, covered, triangle: texels.triangle, bary: texels.bary };
 }
 
 /** Per-vertex values of one view that texels interpolate: photo position u, v, depth z, normal x, y, z. */

@@ -56,6 +56,8 @@ describe('photo texture baking', () => {
       weight: new Float32Array(size * size),
       position: new Float32Array(size * size * 3),
       covered: new Uint8Array(size * size),
+      triangle: new Int32Array(size * size).fill(-1),
+      bary: new Float32Array(size * size * 2),
     };
     // Texel 0 saw red at x = +0.03; texel 1 is its unseen mirror at x = −0.03; texel 2 is unseen, unmirrored.
     baked.rgb.set([200, 10, 10], 0);
@@ -64,7 +66,7 @@ describe('photo texture baking', () => {
     baked.position.set([-0.03, 0, 0], 3);
     baked.position.set([0, 0.2, 0], 6);
     baked.covered.set([1, 1, 1]);
-    const rgb = fillTextureHoles(baked);
+    const rgb = fillTextureHoles(baked, twoQuads());
     expect([...rgb.subarray(3, 6)]).toEqual([200, 10, 10]);
     // Everything else takes the only known colours by push-pull: no black left anywhere.
     for (let i = 0; i < size * size; i++) expect(rgb[i * 3]).toBeGreaterThan(0);
