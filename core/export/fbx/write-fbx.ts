@@ -2,7 +2,6 @@ import { morphTracks } from '../animation-clip';
 import type { ExportHead } from '../export-head';
 import { detailMaterialProperties, writeMaterialTextures } from './fbx-material-textures';
 import { headMaterialGroups } from '../head-materials';
-import { HEAD_PART } from '../../head-model/triangle-parts';
 import { encodeFbx, FBX_CREATION_TIME, FBX_FILE_ID, node, P, type FbxNode, type ZlibDeflate } from './fbx-binary';
 import {
   animationCurve,
@@ -52,7 +51,12 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
 
   // Geometry: positions in file units, polygons as triangles (last index of each stored as ~i).
   const geometryId = newId();
-  const polygonIndex = Int32Array.from(head.indices, (v, i) => (i % 3 === 2 ? ~v : v));
+  // Polygons grouped by material (skin first, see `headMaterials`; see-through overlays are not written).
+  const groups = headMaterialGroups(head);
+  const polygons = new Uint32Array(groups.reduce((n, g) => n + g.indices.length, 0));
+  const polygonMaterial = new Int32Array(polygons.length / 3);
+  groups.reduce((at, g, k) => (polygons.set(g.indices, at), polygonMaterial.fill(k, at / 3, (at + g.indices.length) / 3), at + g.indices.length), 0);
+  const polygonIndex = Int32Array.from(polygons, (v, i) => (i % 3 === 2 ? ~v : v));
   const layers: FbxNode[] = [node('LayerElement', [], [node('Type', [P.str('LayerElementNormal')]), node('TypedIndex', [P.i32(0)])])];
   const geometryChildren: FbxNode[] = [
     node('Vertices', [P.f64s(head.positions.map((v) => v * s))]),
@@ -74,22 +78,19 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
         node('MappingInformationType', [P.str('ByPolygonVertex')]),
         node('ReferenceInformationType', [P.str('IndexToDirect')]),
         node('UV', [P.f64s(head.uvs)]),
-        node('UVIndex', [P.i32s(head.indices)]),
+        node('UVIndex', [P.i32s(polygons)]),
       ]),
     );
     layers.push(node('LayerElement', [], [node('Type', [P.str('LayerElementUV')]), node('TypedIndex', [P.i32(0)])]));
   }
-  // One material per part (skin first, see `headMaterials`): each polygon's index into the model's materials, in connection order.
-  const groups = headMaterialGroups(head);
-  const materialOfPart = new Int32Array(8);
-  groups.forEach((g, k) => (materialOfPart[HEAD_PART[g.material.part]] = k));
+  // One material per part: each polygon's index into the model's materials, in connection order.
   geometryChildren.push(
     node('LayerElementMaterial', [P.i32(0)], [
       node('Version', [P.i32(101)]),
       node('Name', [P.str('')]),
       node('MappingInformationType', [P.str(groups.length > 1 ? 'ByPolygon' : 'AllSame')]),
       node('ReferenceInformationType', [P.str('IndexToDirect')]),
-      node('Materials', [P.i32s(groups.length > 1 ? Int32Array.from(head.parts, (p) => materialOfPart[p]!) : [0])]),
+      node('Materials', [P.i32s(groups.length > 1 ? polygonMaterial : [0])]),
     ]),
     node('Layer', [P.i32(0)], [
       node('Version', [P.i32(100)]),
