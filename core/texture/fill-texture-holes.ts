@@ -6,9 +6,15 @@ import { skinTone, surfaceFill, SURFACE_FILL_DEFAULTS, type SurfaceFillOptions }
 export interface FillTextureOptions extends SurfaceFillOptions {
   /** How far (metres) the mirror image of a point may be from a seen point to lend its colour. */
   mirrorRadius: number;
+  /**
+   * Bake weight (Σ facing² × how well lit, over the photos) from which a texel's photo colour is fully
+   * trusted; below it the colour is blended with the surface fill in proportion (one photo seeing the
+   * surface at 60° from its normal weighs 0.25).
+   */
+  trustedWeight: number;
 }
 
-export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006, ...SURFACE_FILL_DEFAULTS };
+export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006, trustedWeight: 0.25, ...SURFACE_FILL_DEFAULTS };
 
 /**
  * Completes a baked texture: a texel no photo saw takes the colour of its mirror image across the
@@ -16,7 +22,7 @@ export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006, 
  * side of the same surface); what is still unseen — scalp, back of the head, under the chin, inside
  * the ears — is filled over the head's surface from the person's own skin (`surfaceFill`: the seen
  * edge's colours fading into their skin tone, continuous across UV seams, nothing copied from
- * unrelated charts). Only then the space between UV islands, which no surface owns, is filled by
+ * unrelated charts), and texels seen only weakly (weight below `trustedWeight`) are blended with it. Only then the space between UV islands, which no surface owns, is filled by
  * push-pull (average down a pyramid, fill back up), so filtering never bleeds black at the islands'
  * edges.
  *
@@ -31,8 +37,10 @@ export function fillTextureHoles(baked: BakedTexture, model: HeadModel, options:
   const known = new Uint8Array(N * N);
   for (let i = 0; i < N * N; i++) known[i] = baked.weight[i]! > 0 ? 1 : 0;
   const tone = skinTone(rgb, known);
-  mirrorFill(baked, rgb, known, o.mirrorRadius);
-  surfaceFill(model, baked, rgb, known, baked.covered, tone, o);
+  const confidence = Float32Array.from(baked.weight, (w) => Math.min(1, w / o.trustedWeight));
+  mirrorFill(baked, rgb, known, o.mirrorRadius, confidence);
+  surfaceFill(model, baked, rgb, confidence, baked.covered, tone, o);
+  for (let i = 0; i < N * N; i++) known[i] = confidence[i]! > 0 ? 1 : 0;
   pushPullFill(rgb, known, N);
   const out = new Uint8Array(N * N * 3);
   for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(rgb[i]!)));
@@ -43,7 +51,7 @@ export function fillTextureHoles(baked: BakedTexture, model: HeadModel, options:
  * Mirror step: each unseen covered texel takes the colour of the seen texel nearest its mirror image
  * (see `mirrorTexels`), and is known from then on.
  */
-function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, radius: number): void {
+function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, radius: number, confidence: Float32Array): void {
   const queries = new Uint8Array(known.length);
   for (let i = 0; i < known.length; i++) queries[i] = !known[i] && baked.covered[i] ? 1 : 0;
   const partner = mirrorTexels(baked.position, known, queries, radius);
@@ -54,6 +62,7 @@ function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, r
     rgb[i * 3 + 1] = rgb[p * 3 + 1]!;
     rgb[i * 3 + 2] = rgb[p * 3 + 2]!;
     known[i] = 1;
+    confidence[i] = confidence[p]!;
   }
 }
 

@@ -24,25 +24,28 @@ export interface TexelSurface {
 
 /**
  * Fills the texels no photo saw with colour diffused over the head's surface, not over the UV
- * square: known texels give their mesh vertices a colour, the unknown vertices solve a screened
- * diffusion over the mesh's edges (min Σ w_ij (c_i − c_j)² + Σ λ_i (c_i − tone)², with the known
- * vertices fixed, w = 1 / edge length and λ scaled so colours fade into `tone` over `decayLength`
- * whatever the mesh's density), and each unknown texel interpolates its triangle's vertex colours.
+ * square: texels give their mesh vertices a colour weighted by their confidence (1: seen well; 0:
+ * not seen), the vertices seen too little solve a screened diffusion over the mesh's edges
+ * (min Σ w_ij (c_i − c_j)² + Σ λ_i (c_i − tone)², with the seen vertices fixed, w = 1 / edge length
+ * and λ scaled so colours fade into `tone` over `decayLength` whatever the mesh's density), and each
+ * texel becomes confidence × its colour + (1 − confidence) × its triangle's interpolated vertex
+ * colours — unseen texels are filled, and surfaces seen only at a grazing angle or in deep shadow
+ * (whose de-lit colour is least sure: a scalp seen edge-on comes out white) lean on their surroundings.
  * Mesh edges join UV charts across their seams, so the fill is continuous on the head; no colour is
  * carried between places that are merely neighbours in UV space (the ear's chart next to the
  * cheek's), and nothing is copied: far from what the photos saw only the tone is left.
- * Returns the number of texels filled; `rgb` and `known` are updated in place.
+ * Returns the number of texels changed; `rgb` is updated in place and `confidence` set to 1 where filled.
  *
  * ```ts
- * const tone = skinTone(rgb, known);
- * surfaceFill(model, texels, rgb, known, covered, tone);
+ * const tone = skinTone(rgb, seen);
+ * surfaceFill(model, texels, rgb, confidence, covered, tone);
  * ```
  */
 export function surfaceFill(
   model: HeadModel,
   texels: TexelSurface,
   rgb: Float32Array,
-  known: Uint8Array,
+  confidence: Float32Array,
   covered: Uint8Array,
   tone: readonly [number, number, number],
   options: Partial<SurfaceFillOptions> = {},
@@ -52,7 +55,7 @@ export function surfaceFill(
   const tri = model.triangles;
   // Per vertex: barycentric-weighted colour of the known texels around it, and its share of all texels.
   const sum = new Float64Array(V * 3), seenW = new Float64Array(V), allW = new Float64Array(V);
-  const N = known.length;
+  const N = confidence.length;
   for (let i = 0; i < N; i++) {
     const t = texels.triangle[i]!;
     if (t < 0 || !covered[i]) continue;
@@ -61,9 +64,10 @@ export function surfaceFill(
     for (let k = 0; k < 3; k++) {
       const v = tri[t * 3 + k]!;
       allW[v] += w[k]!;
-      if (!known[i]) continue;
-      seenW[v] += w[k]!;
-      for (let c = 0; c < 3; c++) sum[v * 3 + c] += w[k]! * rgb[i * 3 + c]!;
+      const wk = w[k]! * confidence[i]!;
+      if (!(wk > 0)) continue;
+      seenW[v] += wk;
+      for (let c = 0; c < 3; c++) sum[v * 3 + c] += wk * rgb[i * 3 + c]!;
     }
   }
   const fixed = new Uint8Array(V);
@@ -78,11 +82,12 @@ export function surfaceFill(
   let filled = 0;
   for (let i = 0; i < N; i++) {
     const t = texels.triangle[i]!;
-    if (known[i] || t < 0 || !covered[i]) continue;
+    const q = Math.min(1, Math.max(0, confidence[i]!));
+    if (q >= 1 || t < 0 || !covered[i]) continue;
     const wb = texels.bary[i * 2]!, wc = texels.bary[i * 2 + 1]!, wa = 1 - wb - wc;
     const a = tri[t * 3]! * 3, b = tri[t * 3 + 1]! * 3, c = tri[t * 3 + 2]! * 3;
-    for (let k = 0; k < 3; k++) rgb[i * 3 + k] = wa * colour[a + k]! + wb * colour[b + k]! + wc * colour[c + k]!;
-    known[i] = 1;
+    for (let k = 0; k < 3; k++) rgb[i * 3 + k] = q * rgb[i * 3 + k]! + (1 - q) * (wa * colour[a + k]! + wb * colour[b + k]! + wc * colour[c + k]!);
+    confidence[i] = 1;
     filled++;
   }
   return filled;
