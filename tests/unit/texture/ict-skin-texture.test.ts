@@ -88,7 +88,7 @@ describe.skipIf(!existsSync(ZIP))('ICT-FaceKit skin texture: one atlas, no eye o
     // Back of the skull: skin vertices of the head-and-neck mesh behind the ears and above the nape.
     let zmax = -Infinity, zmin = Infinity;
     for (let i = 2; i < pos.length; i += 3) (zmax = Math.max(zmax, pos[i]!)), (zmin = Math.min(zmin, pos[i]!));
-    const used = new Set(prim.getIndices()!.getArray()!);
+    const used = new Set<number>(prim.getIndices()!.getArray()!);
     let back = 0, blue = 0, worst = 0;
     for (const v of used) {
       if (pos[v * 3 + 2]! > zmin + 0.3 * (zmax - zmin) || pos[v * 3 + 1]! < 0) continue;
