@@ -69,7 +69,8 @@ export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}):
     const decaStudio = m.part === 'skin' && head.uvs ? detailExtras(doc, head.textures) : null;
     if (decaStudio) material.setExtras({ decaStudio });
     const primitive = doc.createPrimitive().setIndices(accessor('SCALAR', indices)).setMaterial(material);
-    for (const [name, a] of attributes) primitive.setAttribute(name, a);
+    // Tangents only where a normal map uses them (the skin): the validator flags unused ones.
+    for (const [name, a] of attributes) if (name !== 'TANGENT' || m.part === 'skin') primitive.setAttribute(name, a);
     for (const [name, a] of targets) primitive.addTarget(doc.createPrimitiveTarget(name).setAttribute('POSITION', a));
     return primitive;
   });
