@@ -20,17 +20,18 @@ export interface HeadMaterial {
 /**
  * The materials of every part a head can have. Eyes are moist (low roughness) and carry their own
  * texture (sclera, the person's iris, pupil: see `eyeTexture`); teeth are an off-white enamel; the
- * mouth (socket, gums, tongue, ICT's eye sockets) a dark red; lashes near black. ICT-FaceKit's
- * lacrimal fluid, eye blend and eye occlusion meshes are made for game-engine shaders: any plain
- * material draws them as a film over the eyes, so the writers leave them out (`written: false`;
- * their vertices stay, unused, so the export keeps the model's vertices and triangles).
+ * mouth (socket, gums, tongue, ICT's eye sockets) a dark red. ICT-FaceKit's lacrimal fluid, eye
+ * blend and eye occlusion meshes, and its eyelash strips, are made for game-engine shaders and
+ * alpha-textured cards: any plain material draws them as a film or a dark band over the eyes (the
+ * lower lash strip covers half the eye), so the writers leave them out (`written: false`; their
+ * vertices stay, unused, so the export keeps the model's vertices and triangles).
  */
 export const HEAD_MATERIALS: Readonly<Record<HeadPart, HeadMaterial>> = {
   skin: { written: true, name: 'head', part: 'skin', baseColor: [1, 1, 1, 1], roughness: 0.6, texture: 'albedo', blend: false },
   eyes: { written: true, name: 'eyes', part: 'eyes', baseColor: [1, 1, 1, 1], roughness: 0.2, texture: 'eye', blend: false },
   teeth: { written: true, name: 'teeth', part: 'teeth', baseColor: [0.8, 0.76, 0.66, 1], roughness: 0.35, texture: null, blend: false },
   mouth: { written: true, name: 'mouth', part: 'mouth', baseColor: [0.3, 0.09, 0.08, 1], roughness: 0.5, texture: null, blend: false },
-  lashes: { written: true, name: 'lashes', part: 'lashes', baseColor: [0.02, 0.017, 0.015, 1], roughness: 0.7, texture: null, blend: false },
+  lashes: { written: false, name: 'lashes', part: 'lashes', baseColor: [0.02, 0.017, 0.015, 1], roughness: 0.7, texture: null, blend: false },
   overlay: { written: false, name: 'eye_overlay', part: 'overlay', baseColor: [1, 1, 1, 0], roughness: 0.1, texture: null, blend: true },
 };
 

@@ -113,15 +113,15 @@ describe.skipIf(!existsSync(ZIP))('ICT-FaceKit skin texture: one atlas, no eye o
     expect(report.issues.numWarnings).toBe(0);
     const doc = await new NodeIO().readBinary(glb);
     const materials = doc.getRoot().listMaterials();
-    expect(materials.map((m) => m.getName())).toEqual(['head', 'eyes', 'teeth', 'mouth', 'lashes']);
+    expect(materials.map((m) => m.getName())).toEqual(['head', 'eyes', 'teeth', 'mouth']);
     const byName = new Map(materials.map((m) => [m.getName(), m]));
     expect(byName.get('eyes')!.getBaseColorTexture()!.getName()).toBe('eye');
     expect(byName.get('eyes')!.getRoughnessFactor()).toBeLessThan(0.3);
     expect(byName.get('teeth')!.getBaseColorTexture()).toBeNull();
-    // Every triangle is in exactly one primitive, but the see-through overlays (a film over the eyes in any plain material).
+    // Every triangle is in exactly one primitive, but the see-through overlays and the lash strips (a film and dark bands over the eyes in any plain material).
     const prims = doc.getRoot().listMeshes()[0]!.listPrimitives();
-    const overlays = triangleParts(model).filter((p) => p === HEAD_PART.overlay).length;
-    expect(overlays).toBe(1224);
-    expect(prims.reduce((s, p) => s + p.getIndices()!.getCount() / 3, 0)).toBe(model.triangles.length / 3 - overlays);
+    const left = triangleParts(model).filter((p) => p === HEAD_PART.overlay || p === HEAD_PART.lashes).length;
+    expect(left).toBe(1224 + 2160);
+    expect(prims.reduce((s, p) => s + p.getIndices()!.getCount() / 3, 0)).toBe(model.triangles.length / 3 - left);
   });
 });
