@@ -61,11 +61,12 @@ export function eyePlace(eye: Eyeball, x: number, y: number, z: number): { r: nu
 
 /**
  * A person's eye colours from the per-vertex albedo of their eyeballs (photos ÷ shading, see
- * `bakeVertexAlbedo`), using only vertices some photo saw (`seen` > 0): the iris is the median of
- * the seen iris ring (between pupil and limbus, at the fitted gaze, since the views pose the eyes), the
- * sclera the mean of the brightest 40 % of the seen sclera beside the iris (the rest is lid, lash and
- * shadow). An eye is white-ish whatever the photo: the sclera is lifted to a luminance of at least
- * 0.7 and half desaturated, and the iris kept darker than it. Either falls back to
+ * `bakeVertexAlbedo`), using only vertices some photo saw (`seen` > 0): the iris is the mean of the
+ * darker part (10th…40th percentile of luminance) of the seen iris ring (between pupil and limbus, at
+ * the fitted gaze, since the views pose the eyes), the sclera the mean of the brightest 40 % of the
+ * seen sclera beside the iris (the rest is lid, lash and shadow). An eye is white-ish whatever the
+ * photo: the sclera is lifted to a luminance of at least 0.7 and 70 % desaturated, and the iris kept
+ * darker than it. Either falls back to
  * `DEFAULT_EYE_COLOURS` when fewer than 3 of its vertices were seen.
  *
  * ```ts
@@ -92,22 +93,20 @@ export function eyeColours(model: HeadModel, albedo: ArrayLike<number>, seen: Ar
     const bright = sclera.sort((a, b) => lum(b) - lum(a)).slice(0, Math.max(3, Math.ceil(sclera.length * 0.4)));
     const m = [0, 1, 2].map((k) => bright.reduce((acc, c) => acc + c[k]!, 0) / bright.length);
     const l = lum(m);
-    // Half-way to grey of the same luminance, then lifted to at least 0.7.
-    const d = m.map((x) => (x + l) / 2);
+    // Mostly grey of the same luminance (lids and blood vessels tint the samples pink), then lifted to at least 0.7.
+    const d = m.map((x) => 0.3 * x + 0.7 * l);
     const lift = Math.max(1, 0.7 / Math.max(lum(d), 1e-3));
     s = d.map((x) => Math.min(0.95, x * lift)) as [number, number, number];
   }
   let i: [number, number, number] = [...DEFAULT_EYE_COLOURS.iris];
   if (iris.length >= 3) {
-    i = [0, 1, 2].map((k) => median(iris.map((c) => c[k]!))) as [number, number, number];
+    // The darker part of the ring: an iris is darker than the lid skin and sclera that a fit a little
+    // off lets into its samples (the mean of the 10th…40th percentile by luminance).
+    const sorted = iris.sort((a, b) => lum(a) - lum(b));
+    const band = sorted.slice(Math.floor(sorted.length * 0.1), Math.max(Math.floor(sorted.length * 0.1) + 1, Math.ceil(sorted.length * 0.4)));
+    i = [0, 1, 2].map((k) => band.reduce((acc, c) => acc + c[k]!, 0) / band.length) as [number, number, number];
     const cap = 0.6 * lum(s);
     if (lum(i) > cap) i = i.map((x) => (x * cap) / lum(i)) as [number, number, number];
   }
   return { sclera: s, iris: i };
-}
-
-function median(x: number[]): number {
-  const s = x.sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -14,7 +14,9 @@ import { ICT_RANGES } from '../../../core/head-model/ict-skeleton';
 import { HEAD_PART, triangleParts } from '../../../core/head-model/triangle-parts';
 import { readZip } from '../../../core/head-model/zip-read';
 import { bakePhotoTexture } from '../../../core/texture/bake-photo-texture';
-import { eyeballs } from '../../../core/texture/eye-colours';
+import { EYE_PROPORTIONS, eyeballs, eyePlace } from '../../../core/texture/eye-colours';
+import { eyeTexture } from '../../../core/texture/eye-texture';
+import { rasterizeUv } from '../../../core/geometry/rasterize-uv';
 import { fillTextureHoles } from '../../../core/texture/fill-texture-holes';
 import { SHARED_DIR } from '../../helpers/temp-dir';
 
@@ -123,5 +125,33 @@ describe.skipIf(!existsSync(ZIP))('ICT-FaceKit skin texture: one atlas, no eye o
     const left = triangleParts(model).filter((p) => p === HEAD_PART.overlay || p === HEAD_PART.lashes).length;
     expect(left).toBe(1224 + 2160);
     expect(prims.reduce((s, p) => s + p.getIndices()!.getCount() / 3, 0)).toBe(model.triangles.length / 3 - left);
+  });
+
+  it('paints pupil, iris and sclera where they are on the eyeball (ICT lays the eyeball over the whole UV square)', () => {
+    const size = 256;
+    const rgb = eyeTexture(model, { sclera: [0.9, 0.9, 0.9], iris: [0.1, 0.3, 0.6] }, { size });
+    const mask = Uint8Array.from(triangleParts(model), (p) => (p === HEAD_PART.eyes ? 1 : 0));
+    const texels = rasterizeUv(model.uv!, size, { triangleMask: mask });
+    const P = model.template, tri = model.triangles;
+    const eyes = eyeballs(model);
+    const seen = { pupil: [] as number[], iris: [] as number[], sclera: [] as number[] };
+    for (let i = 0; i < size * size; i++) {
+      const t = texels.triangle[i]!;
+      if (t < 0) continue;
+      const wb = texels.bary[i * 2]!, wc = texels.bary[i * 2 + 1]!, wa = 1 - wb - wc;
+      const p = [0, 1, 2].map((k) => wa * P[tri[t * 3]! * 3 + k]! + wb * P[tri[t * 3 + 1]! * 3 + k]! + wc * P[tri[t * 3 + 2]! * 3 + k]!);
+      const { r, front } = eyePlace(p[0]! >= 0 ? eyes[0]! : eyes[1]!, p[0]!, p[1]!, p[2]!);
+      if (!front) continue;
+      const blue = rgb[i * 3 + 2]!, lum = (rgb[i * 3]! + rgb[i * 3 + 1]! + rgb[i * 3 + 2]!) / 3;
+      if (r < EYE_PROPORTIONS.pupil * 0.6) seen.pupil.push(lum);
+      else if (r > EYE_PROPORTIONS.pupil * 1.5 && r < EYE_PROPORTIONS.iris * 0.7) seen.iris.push(blue - rgb[i * 3]!);
+      else if (r > EYE_PROPORTIONS.iris * 1.3 && r < 0.9) seen.sclera.push(lum);
+    }
+    const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
+    console.log(`eye texels: pupil ${seen.pupil.length}, iris ${seen.iris.length}, sclera ${seen.sclera.length}`);
+    expect([seen.pupil.length, seen.iris.length, seen.sclera.length].every((n) => n > 0)).toBe(true);
+    expect(mean(seen.pupil)).toBeLessThan(20);
+    expect(mean(seen.iris)).toBeGreaterThan(80); // the iris's blue, far bluer than red
+    expect(mean(seen.sclera)).toBeGreaterThan(200);
   });
 });
