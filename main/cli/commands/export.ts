@@ -31,8 +31,9 @@ export const exportCommand: CliCommand = {
     const format = (values.format ?? path.extname(values.out).slice(1)).toString().toLowerCase();
     if (format !== 'glb' && format !== 'fbx') throw new CliUsageError('--format must be glb or fbx');
     if (values.animation !== undefined && values.animation !== 'demo' && values.animation !== 'none') throw new CliUsageError('--animation is "demo" or "none"');
-    const textureSize = values['texture-size'] === undefined ? 1024 : Number(values['texture-size']);
-    if (!Number.isInteger(textureSize) || textureSize < 16 || textureSize > 8192) throw new CliUsageError('--texture-size must be 16…8192');
+    // Unset: a subject's stored albedo size (1024², or 2048² after reconstruct --texture-size 2048); 1024 for a pack head.
+    const textureSize = values['texture-size'] === undefined ? undefined : Number(values['texture-size']);
+    if (textureSize !== undefined && (!Number.isInteger(textureSize) || textureSize < 16 || textureSize > 8192)) throw new CliUsageError('--texture-size must be 16…8192');
     const t0 = performance.now();
     const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
     try {
