@@ -9,15 +9,17 @@ export interface AtlasTile {
 }
 
 /**
- * The skin atlas's layout: tile 0 (the face) keeps ¾ of the square at the top left; tiles 1…3 (the
- * rest of the head: scalp, ears, neck — mostly filled rather than photographed, so they need fewer
- * texels) are ¼-scale squares down the right column.
+ * The skin atlas's layout: tile 0 (the face, with ICT-FaceKit's ears and front of the neck) keeps 0.8
+ * of the square's side at the top left, so the face and the detail maps laid over it lose little
+ * resolution; tiles 1…4 (the rest of the head: scalp, back of the head and neck — mostly filled
+ * rather than photographed, so they need few texels) are 0.2-scale squares down the right column.
  */
 export const SKIN_ATLAS_TILES: readonly AtlasTile[] = [
-  { u0: 0, v0: 0.25, scale: 0.75 },
-  { u0: 0.75, v0: 0.75, scale: 0.25 },
-  { u0: 0.75, v0: 0.5, scale: 0.25 },
-  { u0: 0.75, v0: 0.25, scale: 0.25 },
+  { u0: 0, v0: 0.2, scale: 0.8 },
+  { u0: 0.8, v0: 0.8, scale: 0.2 },
+  { u0: 0.8, v0: 0.6, scale: 0.2 },
+  { u0: 0.8, v0: 0.4, scale: 0.2 },
+  { u0: 0.8, v0: 0.2, scale: 0.2 },
 ];
 
 /**
