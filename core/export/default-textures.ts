@@ -3,6 +3,8 @@ import { encodePng, type RasterImage } from './png-encode';
 /** PNG-encoded texture maps of a head. */
 export interface HeadTextures {
   albedo?: Uint8Array;
+  /** The eyeballs' albedo (sclera, iris, pupil; see `eyeTexture`) in the model's UV layout, for the `eyes` material. */
+  eye?: Uint8Array;
   /** Tangent-space normal map (OpenGL convention: +X along +u, +Y along +v, up the image). */
   normal?: Uint8Array;
   /** 16-bit greyscale displacement (0.5 = no offset), when a detail layer exists. */

@@ -3,6 +3,10 @@ import { HeadModelEvaluator, type HeadParams } from '../head-model/head-model-ev
 import type { AnimationClip } from './animation-clip';
 import { exportShapes } from '../expression/arkit-names';
 import { defaultTextures, type HeadTextures } from './default-textures';
+import { triangleParts } from '../head-model/triangle-parts';
+import { DEFAULT_EYE_COLOURS, eyeballs, type EyeColours } from '../texture/eye-colours';
+import { EYE_TEXTURE_DEFAULTS, eyeTexture } from '../texture/eye-texture';
+import { encodePng } from './png-encode';
 
 /** One joint of the exported rig, at rest (no rotation), positions in metres. */
 export interface ExportJoint {
@@ -39,6 +43,8 @@ export interface ExportHead {
   indices: Uint32Array;
   /** Model vertex each exported vertex came from. */
   sourceVertex: Uint32Array;
+  /** Each triangle's part (`HEAD_PART`: skin, eyes, teeth, …), which decides its material (see `headMaterials`). */
+  parts: Uint8Array;
   joints: ExportJoint[];
   /** N×4 joint indices and weights (weights sum to 1). */
   skinJoints: Uint16Array;
@@ -55,6 +61,11 @@ export interface ExportHeadOptions {
   textures?: HeadTextures | null;
   /** Side of generated default textures, in pixels. */
   textureSize?: number;
+  /**
+   * The person's eye colours for the eyes' texture (measured by the light/albedo stage); the default
+   * eyes without. The eye texture is added to any textures that have an albedo, when the model has eyes.
+   */
+  eyeColours?: EyeColours | null;
   animations?: AnimationClip[];
 }
 
@@ -105,9 +116,18 @@ export function buildExportHead(model: HeadModel, params: HeadParams = {}, optio
     skinJoints,
     skinWeights,
     morphs,
-    textures: options.textures ?? defaultTextures(opts.textureSize),
+    parts: triangleParts(model),
+    textures: withEyeTexture(model, options.textures ?? defaultTextures(opts.textureSize), options.eyeColours ?? null),
     animations: opts.animations ?? [],
   };
+}
+
+/** The textures with the eyes' texture added, when the model has eyes and the textures an albedo (not a textureless export). */
+function withEyeTexture(model: HeadModel, textures: HeadTextures, colours: EyeColours | null): HeadTextures {
+  if (!textures.albedo || textures.eye || !model.uv || eyeballs(model).length === 0) return textures;
+  const size = EYE_TEXTURE_DEFAULTS.size;
+  const data = eyeTexture(model, colours ?? DEFAULT_EYE_COLOURS, { size });
+  return { ...textures, eye: encodePng({ width: size, height: size, channels: 3, data }) };
 }
 
 function clamp01(x: number): number {

@@ -1,8 +1,9 @@
-import { Document, type GLTF, type Node as GltfNode } from '@gltf-transform/core';
+import { Document, type GLTF, type Node as GltfNode, type Texture } from '@gltf-transform/core';
 import { morphTracks } from './animation-clip';
 import type { HeadTextures } from './default-textures';
 import type { ExportHead } from './export-head';
 import { writeGlbWithExtraTextures } from './gltf-extra-textures';
+import { headMaterialGroups } from './head-materials';
 import { vertexTangents } from './vertex-tangents';
 
 export interface WriteGlbOptions {
@@ -14,8 +15,9 @@ export const WRITE_GLB_DEFAULTS = { generator: 'DECA Studio' };
 
 /**
  * Writes a head as binary glTF: one skinned mesh with morph targets (names in
- * `mesh.extras.targetNames`), the skeleton as a node tree with inverse bind matrices, a PBR
- * material with albedo and normal textures, and animation clips. Metres, +Y up, +Z forward.
+ * `mesh.extras.targetNames`), the skeleton as a node tree with inverse bind matrices, one primitive
+ * per material (see `headMaterials`: the skin's PBR material `head` with albedo and normal textures,
+ * and where the model has them eyes, teeth, mouth, lashes and see-through overlays), and animation clips. Metres, +Y up, +Z forward.
  * A detail layer's maps, which glTF has no material slot for, are textures of the file that the
  * material's `extras.decaStudio` lists (see {@link detailExtras}).
  *
@@ -31,13 +33,12 @@ export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}):
   const accessor = (type: GLTF.AccessorType, array: Float32Array | Uint32Array | Uint16Array) =>
     doc.createAccessor().setType(type).setArray(array).setBuffer(buffer);
 
-  const primitive = doc
-    .createPrimitive()
-    .setAttribute('POSITION', accessor('VEC3', head.positions))
-    .setAttribute('NORMAL', accessor('VEC3', head.normals))
-    .setAttribute('JOINTS_0', accessor('VEC4', head.skinJoints))
-    .setAttribute('WEIGHTS_0', accessor('VEC4', head.skinWeights))
-    .setIndices(accessor('SCALAR', head.indices));
+  const attributes: [string, ReturnType<typeof accessor>][] = [
+    ['POSITION', accessor('VEC3', head.positions)],
+    ['NORMAL', accessor('VEC3', head.normals)],
+    ['JOINTS_0', accessor('VEC4', head.skinJoints)],
+    ['WEIGHTS_0', accessor('VEC4', head.skinWeights)],
+  ];
   if (head.uvs) {
     // glTF puts the UV origin at the top left: flip v.
     const uv = new Float32Array(head.uvs.length);
@@ -45,29 +46,38 @@ export async function writeGlb(head: ExportHead, options: WriteGlbOptions = {}):
       uv[i] = head.uvs[i]!;
       uv[i + 1] = 1 - head.uvs[i + 1]!;
     }
-    primitive.setAttribute('TEXCOORD_0', accessor('VEC2', uv));
+    attributes.push(['TEXCOORD_0', accessor('VEC2', uv)]);
     // Tangents from the unflipped UVs: the bitangent then points up the image (+v), glTF's +Y. With
     // the flipped ones it would point down, and a normal map's green channel would light upside down.
-    if (head.textures.normal) primitive.setAttribute('TANGENT', accessor('VEC4', vertexTangents(head.positions, head.normals, head.uvs, head.indices)));
+    if (head.textures.normal) attributes.push(['TANGENT', accessor('VEC4', vertexTangents(head.positions, head.normals, head.uvs, head.indices))]);
   }
+  const targets = head.morphs.map((m) => [m.name, accessor('VEC3', m.deltas)] as const);
 
-  const material = doc.createMaterial('head').setRoughnessFactor(0.6).setMetallicFactor(0);
-  if (head.uvs && head.textures.albedo) {
-    material.setBaseColorTexture(doc.createTexture('albedo').setImage(head.textures.albedo).setMimeType('image/png').setURI('albedo.png'));
-  }
-  if (head.uvs && head.textures.normal) {
-    material.setNormalTexture(doc.createTexture('normal').setImage(head.textures.normal).setMimeType('image/png').setURI('normal.png'));
-  }
-  const decaStudio = head.uvs ? detailExtras(doc, head.textures) : null;
-  if (decaStudio) material.setExtras({ decaStudio });
-  primitive.setMaterial(material);
+  // One primitive per material (skin first), all on the same vertex accessors: the skin's albedo,
+  // normal and detail maps; the eyes' own texture; constant teeth, mouth, lashes and see-through overlays.
+  const textures = new Map<string, Texture>();
+  const texture = (name: 'albedo' | 'normal' | 'eye', png: Uint8Array) => {
+    let t = textures.get(name);
+    if (!t) textures.set(name, (t = doc.createTexture(name).setImage(png).setMimeType('image/png').setURI(`${name}.png`)));
+    return t;
+  };
+  const primitives = headMaterialGroups(head).map(({ material: m, indices }) => {
+    const material = doc.createMaterial(m.name).setBaseColorFactor(m.baseColor).setRoughnessFactor(m.roughness).setMetallicFactor(0);
+    if (m.blend) material.setAlphaMode('BLEND');
+    if (head.uvs && m.texture && head.textures[m.texture]) material.setBaseColorTexture(texture(m.texture, head.textures[m.texture]!));
+    if (m.part === 'skin' && head.uvs && head.textures.normal) material.setNormalTexture(texture('normal', head.textures.normal));
+    const decaStudio = m.part === 'skin' && head.uvs ? detailExtras(doc, head.textures) : null;
+    if (decaStudio) material.setExtras({ decaStudio });
+    const primitive = doc.createPrimitive().setIndices(accessor('SCALAR', indices)).setMaterial(material);
+    // Tangents only where a normal map uses them (the skin): the validator flags unused ones.
+    for (const [name, a] of attributes) if (name !== 'TANGENT' || m.part === 'skin') primitive.setAttribute(name, a);
+    for (const [name, a] of targets) primitive.addTarget(doc.createPrimitiveTarget(name).setAttribute('POSITION', a));
+    return primitive;
+  });
 
-  for (const morph of head.morphs) {
-    primitive.addTarget(doc.createPrimitiveTarget(morph.name).setAttribute('POSITION', accessor('VEC3', morph.deltas)));
-  }
-  const mesh = doc
-    .createMesh(head.name)
-    .addPrimitive(primitive)
+  const mesh = doc.createMesh(head.name);
+  for (const primitive of primitives) mesh.addPrimitive(primitive);
+  mesh
     .setWeights(head.morphs.map((m) => m.weight))
     .setExtras({ targetNames: head.morphs.map((m) => m.name) });
 

@@ -1,3 +1,4 @@
+import { upgradeIctPack } from './ict-facekit-import';
 import { decodeFloat16, encodeFloat16 } from './float16';
 import { validateHeadModel, type HeadModel } from './head-model';
 
@@ -182,7 +183,8 @@ export function decodeHeadPack(manifestValue: unknown, read: (file: string) => U
     regions: Object.fromEntries(m.regions.map((r) => [r, get<Uint32Array>(`region-${r}`, 'uint32')])),
   };
   validateHeadModel(model);
-  return model;
+  // ICT-FaceKit packs installed before the skin atlas: their skin UVs wrap (the skull showed the face).
+  return upgradeIctPack(model);
 }
 
 function assertLittleEndian(): void {

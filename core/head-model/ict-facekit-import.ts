@@ -1,6 +1,7 @@
 import type { HeadModel } from './head-model';
 import { validateHeadModel } from './head-model';
 import { ICT_MEDIAPIPE_468 } from './ict-mediapipe468';
+import { skinUvAtlas, skinUvNeedsAtlas } from './skin-uv-atlas';
 import { buildIctRig, ICT_LANDMARKS_68, ICT_RANGES, type IctRig } from './ict-skeleton';
 import { parseObj } from './obj-parse';
 import { decodeUtf8 } from './text-bytes';
@@ -154,10 +155,34 @@ export function importIctFaceKit(files: SourceFiles, options: Partial<IctImportO
       mouthInterior: concat(span(ICT_RANGES.mouthSocket), span(ICT_RANGES.gumsAndTongue), span(ICT_RANGES.teeth)),
       eyes: concat(span(ICT_RANGES.eyeballLeft), span(ICT_RANGES.eyeballRight)),
       overlays: span(ICT_RANGES.eyeOverlays),
+      teeth: span(ICT_RANGES.teeth),
+      lashes: span(ICT_RANGES.eyelashes),
+      eyeSockets: span(ICT_RANGES.eyeSockets),
       // FaceMesh's 468 points on ICT (derived from photos), for the fitter's dense term.
       mediapipe468: Uint32Array.from(ICT_MEDIAPIPE_468),
     },
   };
+  model.uv = model.uv && skinUvNeedsAtlas(model) ? skinUvAtlas(model) : model.uv;
   validateHeadModel(model);
   return { model, rig };
+}
+
+/**
+ * An ICT-FaceKit pack installed before the parts and the skin atlas existed, brought up to date when
+ * it is loaded: the `teeth`, `lashes` and `eyeSockets` regions (materials of their own) and the skin's
+ * two UDIM tiles packed into one square (see `skinUvAtlas`). Other models are returned as they are.
+ *
+ * ```ts
+ * const model = upgradeIctPack(decodeHeadPack(manifest, read));
+ * ```
+ */
+export function upgradeIctPack(model: HeadModel): HeadModel {
+  if (model.id !== 'ict-facekit' || model.vertexCount !== ICT_VERTEX_COUNT) return model;
+  const span = ([a, b]: readonly [number, number]) => Uint32Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  const regions = { ...model.regions };
+  regions.teeth ??= span(ICT_RANGES.teeth);
+  regions.lashes ??= span(ICT_RANGES.eyelashes);
+  regions.eyeSockets ??= span(ICT_RANGES.eyeSockets);
+  const withParts: HeadModel = { ...model, regions };
+  return withParts.uv && skinUvNeedsAtlas(withParts) ? { ...withParts, uv: skinUvAtlas(withParts) } : withParts;
 }

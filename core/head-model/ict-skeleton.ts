@@ -6,6 +6,7 @@ export const ICT_RANGES = {
   face: [0, 9408],
   headAndNeck: [9409, 11247],
   mouthSocket: [11248, 13293],
+  eyeSockets: [13294, 14061],
   gumsAndTongue: [14062, 17038],
   teeth: [17039, 21450],
   lowerTeeth: [19247, 21450],
@@ -15,6 +16,7 @@ export const ICT_RANGES = {
   scleraRight: [23021, 23790],
   /** Lacrimal fluid, eye blend and eye occlusion: see-through overlays for game-engine shaders. */
   eyeOverlays: [24591, 25350],
+  eyelashes: [25351, 26718],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /** Multi-PIE 68-point landmark vertex indices (README, "Facial Landmarks"; 0-based). */

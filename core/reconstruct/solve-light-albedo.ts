@@ -6,6 +6,7 @@ import type { HeadModel } from '../head-model/head-model';
 import { bakePhotoTexture, type TextureView } from '../texture/bake-photo-texture';
 import { bakeVertexAlbedo } from '../texture/bake-vertex-albedo';
 import { bakeableTriangles } from '../texture/bakeable-triangles';
+import { eyeballs, eyeColours, type EyeColours } from '../texture/eye-colours';
 import { fillTextureHoles } from '../texture/fill-texture-holes';
 import { faceTriangleMask, photometricRms, samplePhotometric, sampleUvTexture, type PhotometricSamples, type PhotometricView, type UvTexture } from './photometric-samples';
 import { estimateShLighting } from './sh-lighting';
@@ -37,6 +38,8 @@ export interface LightAlbedoResult {
    * `bakeableTriangles`: e.g. ICT-FaceKit's eyes and teeth); null when every part has its own UVs.
    */
   vertexAlbedo: Float32Array | null;
+  /** The person's sclera and iris colours measured on the eyeballs (see `eyeColours`); null for a model without eyes. */
+  eyes: EyeColours | null;
   /** Share of the UV islands' texels some photo saw. */
   coverage: number;
   /** Per view: 27 SH coefficients such that photo ≈ albedo ⊙ shading. */
@@ -74,7 +77,7 @@ export function solveLightAndAlbedo(model: HeadModel, views: readonly Photometri
   const samples = views.map((v) => samplePhotometric(model, v, faceTris, meshTriangles, { rasterSide: o.rasterSide }));
   const constant = samples.map((s) => estimateShLighting(s.normals, s.colors, o.ridge));
   const rmsConstantAlbedo = constant.map((e) => e.rms);
-  if (!model.uv || views.length === 0) return { albedo: null, vertexAlbedo: null, coverage: 0, lights: constant.map((e) => e.light), rms: rmsConstantAlbedo, samples, rmsConstantAlbedo };
+  if (!model.uv || views.length === 0) return { albedo: null, vertexAlbedo: null, eyes: null, coverage: 0, lights: constant.map((e) => e.light), rms: rmsConstantAlbedo, samples, rmsConstantAlbedo };
   // Shading normalised to a mean of 1 over the face: dividing by it removes the light's direction and
   // fall-off but leaves the mean colour (skin tone) in the albedo.
   let lights = constant.map((e, k) => normaliseLight(e.light, samples[k]!));
@@ -90,7 +93,7 @@ export function solveLightAndAlbedo(model: HeadModel, views: readonly Photometri
     const size = it === iterations - 1 ? o.size : Math.min(o.workingSize, o.size);
     const baked = bakePhotoTexture(model, textureViews(lights), { size });
     coverage = coverageOf(baked.covered, baked.weight);
-    albedo = { size, rgb: fillTextureHoles(baked) };
+    albedo = { size, rgb: fillTextureHoles(baked, model) };
     const next = samples.map((s) => {
       const a = sampleUvTexture(albedo, s.uv!);
       return { light: estimateShLighting(s.normals, s.colors, o.ridge, a).light, albedo: a };
@@ -99,8 +102,9 @@ export function solveLightAndAlbedo(model: HeadModel, views: readonly Photometri
     rms = samples.map((s, k) => photometricRms(s, next[k]!.albedo, lights[k]!));
   }
   const wanted = verticesOutsideTexture(model);
-  const vertexAlbedo = wanted ? bakeVertexAlbedo(model, textureViews(lights), wanted).albedo : null;
-  return { albedo, vertexAlbedo, coverage, lights, rms, rmsConstantAlbedo, samples };
+  const perVertex = wanted ? bakeVertexAlbedo(model, textureViews(lights), wanted) : null;
+  const eyes = perVertex && eyeballs(model).length ? eyeColours(model, perVertex.albedo, perVertex.seen) : null;
+  return { albedo, vertexAlbedo: perVertex?.albedo ?? null, eyes, coverage, lights, rms, rmsConstantAlbedo, samples };
 }
 
 function textureView(v: PhotometricView, light: Float64Array, depth: Raster): TextureView {

@@ -31,9 +31,15 @@ export interface BakeTextureOptions {
   minFacing: number;
   /** Depth tolerance for visibility, in model units (metres). */
   depthTolerance: number;
+  /**
+   * Photo samples within this RGB distance (0…255 units) of a plain backdrop's colour are not baked
+   * (see `plainBackdrop`): where the head model is larger than the person (a skull taller than their
+   * hair, a neck wider than theirs) the photo shows the studio wall, which is no albedo. 0 turns it off.
+   */
+  backdropDistance: number;
 }
 
-export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004 };
+export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004, backdropDistance: 20 };
 
 /** A texture in the model's UV layout (row 0 at v = 1, as images are stored) with per-texel confidence. */
 export interface BakedTexture {
@@ -45,6 +51,9 @@ export interface BakedTexture {
   /** The template (unposed) position of every covered texel, for filling by symmetry. */
   position: Float32Array;
   covered: Uint8Array;
+  /** Each texel's triangle (−1 where none) and barycentrics (b, c): where it lies on the mesh, for filling over the surface. */
+  triangle: Int32Array;
+  bary: Float32Array;
 }
 
 /**
@@ -89,7 +98,7 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
     rgb[i * 3 + 1] = sum[i * 3 + 1]! * k + 0.5;
     rgb[i * 3 + 2] = sum[i * 3 + 2]! * k + 0.5;
   }
-  return { size: N, rgb, weight, position, covered };
+  return { size: N, rgb, weight, position, covered, triangle: texels.triangle, bary: texels.bary };
 }
 
 /** Per-vertex values of one view that texels interpolate: photo position u, v, depth z, normal x, y, z. */
@@ -124,6 +133,8 @@ function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, dep
     facing[t] = hi + g2 * (hi - lo) >= o.minFacing ? 1 : 0;
   }
   const umax = photo.width - 1, vmax = photo.height - 1;
+  const backdrop = o.backdropDistance > 0 ? plainBackdrop(photo) : null;
+  const bd2 = o.backdropDistance ** 2, wall = new Float64Array(3);
   const zbuf = depth.depth!, dW = depth.width, dH = depth.height, dInv = 1 / depth.step, dx0 = depth.originX, dy0 = depth.originY;
   const rgb = new Float64Array(3), shade = new Float64Array(3);
   const TX = texels.triangle, B = texels.bary;
@@ -140,6 +151,10 @@ function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, dep
     const dx = Math.floor((u - dx0) * dInv), dy = Math.floor((v - dy0) * dInv);
     if (dx >= 0 && dy >= 0 && dx < dW && dy < dH && wa * rec[a + 2]! + wb * rec[b + 2]! + wc * rec[c + 2]! < zbuf[dy * dW + dx]! - o.depthTolerance) continue;
     sampleRgb(photo, u, v, rgb);
+    if (backdrop) {
+      backdropAt(backdrop, u, v, wall);
+      if ((rgb[0]! - wall[0]!) ** 2 + (rgb[1]! - wall[1]!) ** 2 + (rgb[2]! - wall[2]!) ** 2 < bd2) continue;
+    }
     let wt = nz * nz;
     if (f) {
       const nx = wa * rec[a + 3]! + wb * rec[b + 3]! + wc * rec[c + 3]!, ny = wa * rec[a + 4]! + wb * rec[b + 4]! + wc * rec[c + 4]!;
@@ -159,6 +174,96 @@ function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, dep
     sum[i * 3 + 2] += rgb[2]! * wt;
     weight[i] += wt;
   }
+}
+
+/** A plain backdrop's colour over the photo: per channel a quadratic in the pixel position (a studio wall's vignette). */
+export interface Backdrop {
+  /** 3 × 6 coefficients of 1, x, y, x², xy, y² with x, y ∈ [−1, 1] across the photo. */
+  coefficients: Float64Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * A photo's backdrop when it is plain (a studio wall, however vignetted): a quadratic per channel
+ * fitted to the pixels along its top edge and the upper halves of its sides, accepted when at least
+ * 80 % of them are within 12 RGB units of the fit; null for a busy background (a selfie in a room),
+ * where no colour can be told from the person.
+ *
+ * ```ts
+ * const wall = plainBackdrop(photo);
+ * const rgb = wall && backdropAt(wall, 675, 300); // e.g. [190, 192, 191] behind the London heads
+ * ```
+ */
+export function plainBackdrop(photo: RgbImage): Backdrop | null {
+  const { width: W, height: H, data } = photo;
+  const px: number[] = [];
+  const step = Math.max(1, Math.floor(Math.max(W, H) / 400));
+  for (let x = 0; x < W; x += step) px.push(x);
+  for (let y = step; y < H / 2; y += step) px.push(y * W, y * W + W - 1);
+  if (px.length < 16) return null;
+  const basis = (i: number) => {
+    const x = ((i % W) / Math.max(1, W - 1)) * 2 - 1, y = (Math.floor(i / W) / Math.max(1, H - 1)) * 2 - 1;
+    return [1, x, y, x * x, x * y, y * y];
+  };
+  // Normal equations (6 × 6, small ridge), one right-hand side per channel.
+  const A = new Float64Array(36), b = new Float64Array(18);
+  for (const i of px) {
+    const f = basis(i);
+    for (let r = 0; r < 6; r++) {
+      for (let c = 0; c < 6; c++) A[r * 6 + c] += f[r]! * f[c]!;
+      for (let k = 0; k < 3; k++) b[k * 6 + r] += f[r]! * data[i * 3 + k]!;
+    }
+  }
+  for (let r = 0; r < 6; r++) A[r * 6 + r] += 1e-6 * px.length;
+  const coefficients = new Float64Array(18);
+  for (let k = 0; k < 3; k++) coefficients.set(solve6(A, b.subarray(k * 6, k * 6 + 6)), k * 6);
+  const wall: Backdrop = { coefficients, width: W, height: H };
+  let near = 0;
+  const rgb = new Float64Array(3);
+  for (const i of px) {
+    backdropAt(wall, i % W, Math.floor(i / W), rgb);
+    if (Math.hypot(data[i * 3]! - rgb[0]!, data[i * 3 + 1]! - rgb[1]!, data[i * 3 + 2]! - rgb[2]!) < 12) near++;
+  }
+  return near >= 0.8 * px.length ? wall : null;
+}
+
+/** The backdrop's colour at photo pixel (u, v), into `out` (RGB, 0…255); returns `out`. */
+export function backdropAt(wall: Backdrop, u: number, v: number, out: Float64Array = new Float64Array(3)): Float64Array {
+  const x = (u / Math.max(1, wall.width - 1)) * 2 - 1, y = (v / Math.max(1, wall.height - 1)) * 2 - 1;
+  const f = [1, x, y, x * x, x * y, y * y];
+  for (let k = 0; k < 3; k++) {
+    let s = 0;
+    for (let r = 0; r < 6; r++) s += wall.coefficients[k * 6 + r]! * f[r]!;
+    out[k] = s;
+  }
+  return out;
+}
+
+/** Solves the 6 × 6 system A x = b by Gaussian elimination with partial pivoting. */
+function solve6(A0: Float64Array, b0: ArrayLike<number>): Float64Array {
+  const A = Float64Array.from(A0), x = Float64Array.from(b0);
+  for (let c = 0; c < 6; c++) {
+    let p = c;
+    for (let r = c + 1; r < 6; r++) if (Math.abs(A[r * 6 + c]!) > Math.abs(A[p * 6 + c]!)) p = r;
+    if (p !== c) {
+      for (let k = 0; k < 6; k++) [A[c * 6 + k], A[p * 6 + k]] = [A[p * 6 + k]!, A[c * 6 + k]!];
+      [x[c], x[p]] = [x[p]!, x[c]!];
+    }
+    const d = A[c * 6 + c]! || 1e-12;
+    for (let r = c + 1; r < 6; r++) {
+      const m = A[r * 6 + c]! / d;
+      if (!m) continue;
+      for (let k = c; k < 6; k++) A[r * 6 + k] -= m * A[c * 6 + k]!;
+      x[r] -= m * x[c]!;
+    }
+  }
+  for (let r = 5; r >= 0; r--) {
+    let s = x[r]!;
+    for (let k = r + 1; k < 6; k++) s -= A[r * 6 + k]! * x[k]!;
+    x[r] = s / (A[r * 6 + r]! || 1e-12);
+  }
+  return x;
 }
 
 /**

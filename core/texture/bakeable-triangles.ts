@@ -1,6 +1,7 @@
 import { opaqueTriangles } from '../geometry/opaque-triangles';
 import { coverTriangle, triangleCover, type TriangleCover } from '../geometry/rasterize-triangles';
 import type { HeadModel } from '../head-model/head-model';
+import { HEAD_PART, triangleParts } from '../head-model/triangle-parts';
 
 /** Resolution of the UV ownership grid (texels per side). */
 const GRID = 256;
@@ -8,11 +9,12 @@ const GRID = 256;
 const cache = new WeakMap<HeadModel, Uint8Array>();
 
 /**
- * Which triangles may write into the model's texture: 1 for a triangle whose UV area is its own.
- * Packs like ICT-FaceKit lay eyes, teeth, mouth socket and lash overlays over the same UV square as
- * the skin (each part has its own texture there), so baking every triangle would paint the teeth
- * over the cheeks. Triangles claim UV texels in order — the face region first, then the rest by
- * index, see-through overlays never — and one whose texels were mostly claimed already is left out.
+ * Which triangles may write into the model's texture: 1 for a skin triangle whose UV area is its own.
+ * Only skin bakes (see `triangleParts`): eyes, teeth, mouth, lashes and overlays get materials of
+ * their own in exports, and packs like ICT-FaceKit lay them over the same UV square as the skin
+ * (each part has its own texture there), so baking them would paint the teeth over the cheeks.
+ * Skin triangles claim UV texels in order — the face region first, then the rest by index — and one
+ * whose texels were mostly claimed already is left out.
  *
  * ```ts
  * const mask = bakeableTriangles(model); // mask[t] === 1: bake triangle t
@@ -31,12 +33,13 @@ export function bakeableTriangles(model: HeadModel): Uint8Array {
   };
   const isFace = inRegion('face');
   const opaque = opaqueTriangles(model.triangles, model.regions.overlays);
+  const parts = triangleParts(model);
   const order = Array.from({ length: T }, (_, t) => t).sort((a, b) => isFace(b) - isFace(a) || a - b);
   const owner = new Int32Array(GRID * GRID).fill(-1);
   const { coords, triangles: uvTris } = model.uv;
   const cover = triangleCover();
   for (const t of order) {
-    if (!opaque[t]) continue;
+    if (!opaque[t] || parts[t] !== HEAD_PART.skin) continue;
     const n = texelsOf(coords, uvTris, t, cover);
     let claimed = 0;
     for (let k = 0; k < n; k++) if (owner[cover.pixels[k]!]! >= 0) claimed++;

@@ -1,31 +1,47 @@
+import type { HeadModel } from '../head-model/head-model';
 import type { BakedTexture } from './bake-photo-texture';
 import { mirrorTexels } from './mirror-texels';
+import { skinTone, surfaceFill, SURFACE_FILL_DEFAULTS, type SurfaceFillOptions } from './surface-fill';
 
-export interface FillTextureOptions {
+export interface FillTextureOptions extends SurfaceFillOptions {
   /** How far (metres) the mirror image of a point may be from a seen point to lend its colour. */
   mirrorRadius: number;
+  /**
+   * Bake weight (Σ facing² × how well lit, over the photos) from which a texel's photo colour is fully
+   * trusted; below it the colour is blended with the surface fill in proportion (one photo seeing the
+   * surface at 60° from its normal weighs 0.25).
+   */
+  trustedWeight: number;
 }
 
-export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006 };
+export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006, trustedWeight: 0.25, ...SURFACE_FILL_DEFAULTS };
 
 /**
- * Completes a baked texture as DECA's texture fusion does: a texel no photo saw takes the colour of
- * its mirror image across the face's mid-plane (x → −x) when a photo saw that, and whatever is still
- * empty — including the space between UV islands, so filtering never bleeds black — is filled smoothly
- * from its surroundings by push-pull (average down a pyramid, fill back up).
+ * Completes a baked texture: a texel no photo saw takes the colour of its mirror image across the
+ * face's mid-plane (x → −x) when a photo saw that (DECA's texture fusion: the same place on the other
+ * side of the same surface); what is still unseen — scalp, back of the head, under the chin, inside
+ * the ears — is filled over the head's surface from the person's own skin (`surfaceFill`: the seen
+ * edge's colours fading into their skin tone, continuous across UV seams, nothing copied from
+ * unrelated charts), and texels seen only weakly (weight below `trustedWeight`) are blended with it. Only then the space between UV islands, which no surface owns, is filled by
+ * push-pull (average down a pyramid, fill back up), so filtering never bleeds black at the islands'
+ * edges.
  *
  * ```ts
- * const rgb = fillTextureHoles(bakePhotoTexture(model, views));
+ * const rgb = fillTextureHoles(bakePhotoTexture(model, views), model);
  * ```
  */
-export function fillTextureHoles(baked: BakedTexture, options: Partial<FillTextureOptions> = {}): Uint8Array {
+export function fillTextureHoles(baked: BakedTexture, model: HeadModel, options: Partial<FillTextureOptions> = {}): Uint8Array {
   const o = { ...FILL_TEXTURE_DEFAULTS, ...options };
   const N = baked.size;
   const rgb = Float32Array.from(baked.rgb);
   const known = new Uint8Array(N * N);
   for (let i = 0; i < N * N; i++) known[i] = baked.weight[i]! > 0 ? 1 : 0;
-  mirrorFill(baked, rgb, known, o.mirrorRadius);
-  pushPull(rgb, known, N);
+  const tone = skinTone(rgb, known);
+  const confidence = Float32Array.from(baked.weight, (w) => Math.min(1, w / o.trustedWeight));
+  mirrorFill(baked, rgb, known, o.mirrorRadius, confidence);
+  surfaceFill(model, baked, rgb, confidence, baked.covered, tone, o);
+  for (let i = 0; i < N * N; i++) known[i] = confidence[i]! > 0 ? 1 : 0;
+  pushPullFill(rgb, known, N);
   const out = new Uint8Array(N * N * 3);
   for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(rgb[i]!)));
   return out;
@@ -35,7 +51,7 @@ export function fillTextureHoles(baked: BakedTexture, options: Partial<FillTextu
  * Mirror step: each unseen covered texel takes the colour of the seen texel nearest its mirror image
  * (see `mirrorTexels`), and is known from then on.
  */
-function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, radius: number): void {
+function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, radius: number, confidence: Float32Array): void {
   const queries = new Uint8Array(known.length);
   for (let i = 0; i < known.length; i++) queries[i] = !known[i] && baked.covered[i] ? 1 : 0;
   const partner = mirrorTexels(baked.position, known, queries, radius);
@@ -46,11 +62,20 @@ function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, r
     rgb[i * 3 + 1] = rgb[p * 3 + 1]!;
     rgb[i * 3 + 2] = rgb[p * 3 + 2]!;
     known[i] = 1;
+    confidence[i] = confidence[p]!;
   }
 }
 
-/** Push-pull: a pyramid of 2×2 means of the known texels; holes take the coarser level's colour. */
-function pushPull(rgb: Float32Array, mask: Uint8Array, n: number): void {
+/**
+ * Push-pull: a pyramid of 2×2 means of the known texels (`mask`); every other texel of the n × n RGB
+ * image takes the coarser level's colour, in place. For texels no surface owns (between UV islands):
+ * it is blocky by design, and only filtering at the islands' edges ever reads it.
+ *
+ * ```ts
+ * pushPullFill(rgb, known, 1024);
+ * ```
+ */
+export function pushPullFill(rgb: Float32Array, mask: Uint8Array, n: number): void {
   if (n <= 1) return;
   const h = Math.ceil(n / 2);
   const small = new Float32Array(h * h * 3);
@@ -72,7 +97,7 @@ function pushPull(rgb: Float32Array, mask: Uint8Array, n: number): void {
       (small[j * 3] = r / count), (small[j * 3 + 1] = g / count), (small[j * 3 + 2] = b / count);
     }
   }
-  pushPull(small, smallMask, h);
+  pushPullFill(small, smallMask, h);
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
       const i = y * n + x;

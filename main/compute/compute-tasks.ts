@@ -1,4 +1,5 @@
 import type { HeadRigArrays } from '../../core/expression/head-rig';
+import type { EyeColours } from '../../core/texture/eye-colours';
 import type { HeadMesh, HeadMeshRequest } from '../../core/api/contract';
 import type { DecaCode } from '../../core/deca/deca-code';
 import type { DecaDisplacementOptions } from '../../core/deca/deca-displacement';
@@ -51,6 +52,8 @@ export interface AlbedoMaps {
   texture: UvTexture | null;
   vertexAlbedo: Float32Array | null;
   coverage: number;
+  /** The person's sclera and iris colours from the photos (see `eyeColours`); null for a model without eyes. */
+  eyes?: EyeColours | null;
 }
 
 /** A posed head rendered through a photo's camera. */

@@ -67,6 +67,7 @@ export const FIT_TASKS: Handlers = {
       texture: r.albedo,
       vertexAlbedo: r.vertexAlbedo,
       coverage: r.coverage,
+      eyes: r.eyes,
       lights: r.lights.map((l) => Array.from(l)),
       rms: r.rms,
       rmsConstantAlbedo: r.rmsConstantAlbedo,

@@ -5,7 +5,8 @@ import { ApiError } from '../../core/api/api-error';
 import type { ExportHeadRequest } from '../../core/api/contract';
 import { writeFileAtomic } from '../project/atomic-write';
 import type { Project } from '../project/project';
-import { requireSubjectReconstruction } from '../reconstruct/stored-results';
+import { requireSubjectReconstruction, storedEyeColours } from '../reconstruct/stored-results';
+import type { EyeColours } from '../../core/texture/eye-colours';
 import { loadDetail } from '../detail/stored-detail';
 import type { DetailMaps } from '../../core/detail/detail-maps';
 import type { Studio } from '../services/studio';
@@ -41,13 +42,18 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
   let shape = request.shape;
   let albedoPng: Uint8Array | undefined;
   let detail: DetailMaps | undefined;
+  let eyeColours: EyeColours | null = null;
+  let textureSize = request.textureSize;
   let rec = null;
   if (request.subjectId !== undefined) {
     if (!project) throw new ApiError('no-project', 'A subject is exported from a project: open one first');
     rec = requireSubjectReconstruction(project, request.subjectId, request.packId);
     shape = rec.shape;
-    const size = request.textureSize ?? EXPORT_PACK_HEAD_DEFAULTS.textureSize;
     const stored = request.textures === false ? undefined : project.library.maps.get(rec.id, 'albedo');
+    // Without a size asked for, the stored albedo's own (2048² after reconstruct --texture-size 2048).
+    const size = request.textureSize ?? stored?.width ?? EXPORT_PACK_HEAD_DEFAULTS.textureSize;
+    textureSize = size;
+    eyeColours = storedEyeColours(project.library.maps.get(rec.id, 'vertex-albedo')?.meta ?? {});
     if (stored) albedoPng = stored.width === size ? stored.data : await sharp(stored.data).resize(size, size, { kernel: 'lanczos3' }).png().toBuffer();
     // The detail layer, once solved: its normal map replaces the flat one, with the displacement and wrinkle maps.
     if (request.textures !== false) detail = loadDetail(project, rec.id)?.maps;
@@ -73,8 +79,9 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
         pose,
         arkitVia,
         textures: request.textures,
-        textureSize: request.textureSize,
+        textureSize,
         albedoPng,
+        eyeColours,
         detail,
       }),
     },

@@ -13,6 +13,7 @@ import { buildExportHead } from '../../core/export/export-head';
 import { writeFbx } from '../../core/export/fbx/write-fbx';
 import { writeGlb } from '../../core/export/write-glb';
 import type { HeadModel } from '../../core/head-model/head-model';
+import type { EyeColours } from '../../core/texture/eye-colours';
 
 export interface ExportPackHeadOptions {
   format: 'glb' | 'fbx';
@@ -31,6 +32,8 @@ export interface ExportPackHeadOptions {
   /** A PNG albedo in the model's UV layout (e.g. a subject's texture from their photos). */
   albedoPng?: Uint8Array;
   textureSize?: number;
+  /** A subject's eye colours (sclera, iris) measured from their photos, for the eyes' texture; default eyes without. */
+  eyeColours?: EyeColours | null;
   /**
    * A subject's detail layer: the export's normal map becomes its detail normal map, and the file
    * also carries the 16-bit displacement map with its scale and one wrinkle normal map per expression
@@ -68,6 +71,7 @@ export async function exportPackHead(model: HeadModel, options: ExportPackHeadOp
   let head = buildExportHead(model, { shape: opts.shape, expression: opts.expression }, {
     blendshapes: opts.blendshapes,
     textureSize: opts.textureSize,
+    eyeColours: opts.eyeColours ?? null,
     textures: !opts.textures ? {} : opts.albedoPng ? { albedo: opts.albedoPng, normal: flatNormalMap(opts.textureSize) } : undefined,
   });
   if (opts.detail && opts.textures && head.uvs) {

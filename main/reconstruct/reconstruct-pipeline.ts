@@ -15,7 +15,8 @@ import { checkEncoderInit } from './encoder-init';
 import { pinsKey } from './photo-pin-edits';
 
 /** Stored with each result; bump when the fitter's output changes so old results are solved again. */
-export const FITTER_VERSION = 'coarse-lm-7';
+// 8: skin textures filled over the surface, ICT-FaceKit's skin atlas, eye colours (older albedos are solved again).
+export const FITTER_VERSION = 'coarse-lm-8';
 
 export interface ReconstructOptions extends ReconstructionOptions {
   /** Solve again even when the newest reconstruction covers the same photos with the same options. */
@@ -159,7 +160,7 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   const pins: FitPinsRequest | null = pinLists.some((l) => l.length) ? { pack, lists: pinLists.map((l) => (l.length ? l : null)) } : null;
   const wanted: ReconstructionOptions = { init: o.init, refine: o.refine, photometric: o.photometric && o.lighting && usable.length > 1, lighting: o.lighting, identity: o.identity, pins: pinsKey(usable.map((u) => u.photoId), pinLists) };
   const latest = library.reconstructions.latestForSubject(subjectId, packId);
-  if (!o.force && latest && latest.fitter === FITTER_VERSION && latest.packHash === pack.key && sameIds(latest.photoIds, ids) && sameOptions(latest.options, wanted)) {
+  if (!o.force && latest && latest.fitter === FITTER_VERSION && latest.packHash === pack.key && sameIds(latest.photoIds, ids) && sameOptions(latest.options, wanted) && sameAlbedoSize(library, latest.id, o)) {
     summary.reused = usable.length;
     summary.reconstructionId = latest.id;
     const fits = library.reconstructions.fitsOf(latest.id);
@@ -325,6 +326,9 @@ function meanShape(shapes: readonly ArrayLike<number>[], count: number): Float64
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const mean = (a: readonly number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** A reconstruction with lighting is reused only when its stored albedo has the texture size asked for. */
+const sameAlbedoSize = (library: Project['library'], id: number, o: ReconstructOptions) => !o.lighting || (library.maps.get(id, 'albedo')?.width ?? o.albedoSize) === o.albedoSize;
+
 const sameOptions = (a: Partial<ReconstructionOptions>, b: ReconstructionOptions) =>
   (a.pins ?? '') === (b.pins ?? '') &&
   (a.init ?? 'landmarks') === b.init && (b.init !== 'encoder' || a.refine === b.refine) && a.photometric === b.photometric && a.lighting === b.lighting && (!b.identity || a.identity === true);

@@ -1,3 +1,4 @@
+import type { EyeColours } from '../../core/texture/eye-colours';
 import sharp from 'sharp';
 import { ApiError } from '../../core/api/api-error';
 import type { PhotoFit } from '../../core/geometry/ortho-camera';
@@ -25,7 +26,8 @@ export async function albedoMapsOf(albedo: AlbedoMaps, photoIds: readonly number
   const v = albedo.vertexAlbedo;
   if (v) {
     const bytes = Buffer.from(Uint8Array.from(v, (x) => Math.round(Math.min(1, Math.max(0, x)) * 255)));
-    out.push({ kind: 'vertex-albedo', width: v.length / 3, height: 1, format: 'rgb8', data: bytes, meta: {} });
+    // The eye colours travel with the eyes' per-vertex albedo they were measured from (exports paint the eye material with them).
+    out.push({ kind: 'vertex-albedo', width: v.length / 3, height: 1, format: 'rgb8', data: bytes, meta: albedo.eyes ? { eyes: albedo.eyes } : {} });
   }
   return out;
 }
@@ -47,6 +49,7 @@ export async function storedAlbedo(project: Project, reconstructionId: number): 
     texture: tex && rgb ? { size: tex.width, rgb } : null,
     vertexAlbedo: vert ? Float32Array.from(vert.data, (b) => b / 255) : null,
     coverage: tex ? Number(tex.meta.coverage ?? 0) : 0,
+    eyes: vert ? storedEyeColours(vert.meta) : null,
   });
 }
 
@@ -88,4 +91,18 @@ export function requireSubjectReconstruction(project: Project, subjectId: number
   const rec = project.library.reconstructions.latestForSubject(subjectId, packId);
   if (!rec) throw new ApiError('not-found', `“${subject.name}” has no reconstruction${packId ? ` on ${packId}` : ''} yet: reconstruct the subject first`);
   return rec;
+}
+
+/**
+ * The eye colours stored in a vertex-albedo map's meta (see `albedoMapsOf`), checked; null when
+ * absent or malformed (reconstructions from before eye colours were measured).
+ *
+ * ```ts
+ * const eyes = storedEyeColours(project.library.maps.get(rec.id, 'vertex-albedo')?.meta ?? {});
+ * ```
+ */
+export function storedEyeColours(meta: Record<string, unknown>): EyeColours | null {
+  const e = meta.eyes as { sclera?: unknown; iris?: unknown } | undefined;
+  const rgb = (x: unknown): x is [number, number, number] => Array.isArray(x) && x.length === 3 && x.every((c) => typeof c === 'number' && c >= 0 && c <= 1);
+  return e && rgb(e.sclera) && rgb(e.iris) ? { sclera: e.sclera, iris: e.iris } : null;
 }

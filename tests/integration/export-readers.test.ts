@@ -12,6 +12,7 @@ import type { HeadModel } from '../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
 import { importIctFaceKit, zipSourceFiles } from '../../core/head-model/ict-facekit-import';
 import { readZip } from '../../core/head-model/zip-read';
+import { HEAD_PART } from '../../core/head-model/triangle-parts';
 import { buildStarterHead } from '../../core/starter-head/build-starter-head';
 import { readCanonicalFaceMeshAsset } from '../../main/packs/starter-pack';
 import { fbxToGltf, HAVE_BLENDER, inspectInBlender, type BlenderReport } from '../helpers/export-readers';
@@ -120,7 +121,8 @@ describe('GLB export of the starter head', () => {
     const names = (doc.getRoot().listMeshes()[0]!.getExtras() as { targetNames: string[] }).targetNames;
     expect(names).toHaveLength(26);
     expect(names.every((n) => (ARKIT_BLENDSHAPES as readonly string[]).includes(n))).toBe(true);
-    expect(doc.getRoot().listTextures().map((t) => t.getName())).toEqual(['albedo', 'normal']);
+    expect(doc.getRoot().listTextures().map((t) => t.getName())).toEqual(['albedo', 'normal', 'eye']);
+    expect(doc.getRoot().listMaterials().map((m) => m.getName())).toEqual(['head', 'eyes', 'mouth']);
   });
 });
 
@@ -139,7 +141,8 @@ describe.skipIf(!HAVE_BLENDER)('Blender reads our exports', () => {
     const r = report();
     expect(r.meshes).toHaveLength(1);
     const mesh = r.meshes[0]!;
-    expect(mesh.triangles).toBe(head.indices.length / 3);
+    // Every triangle but ICT's see-through eye overlays and lash strips (left out of files, see headMaterials).
+    expect(mesh.triangles).toBe(head.indices.length / 3 - head.parts.filter((p) => p === HEAD_PART.overlay || p === HEAD_PART.lashes).length);
     expect(mesh.shape_keys).toEqual(head.morphs.map((m) => m.name));
     expect(mesh.uv_layers).toBe(1);
     expect(mesh.armature_modifier).toBe(true);
@@ -147,6 +150,9 @@ describe.skipIf(!HAVE_BLENDER)('Blender reads our exports', () => {
     expect(r.armatures[0]!.bones).toEqual(BONES);
     expect(r.images.join(' ')).toMatch(/albedo/);
     expect(r.images.join(' ')).toMatch(/normal/);
+    // The parts' own materials (skin `head` first), the eyes with their own texture.
+    expect(mesh.materials.map((m) => m.replace(/\.\d+$/, ''))).toEqual(['head', 'eyes', 'teeth', 'mouth']);
+    expect(r.images.join(' ')).toMatch(/eye/);
     expect(r.actions.length).toBeGreaterThan(0);
   });
 

@@ -54,14 +54,15 @@ export interface FbxSceneSink {
  * material property that uses it: albedo → DiffuseColor, normal → NormalMap (Blender's importer and
  * the FBX SDK both read it as the normal map), displacement → DisplacementColor (the FBX SDK's
  * standard displacement channel), each wrinkle map → its `DecaStudio_WrinkleMap_<group>` user
- * property (see {@link detailMaterialProperties}).
+ * property (see {@link detailMaterialProperties}). With `only: 'eye'`, just the eyes' texture →
+ * DiffuseColor (the eyes' own material).
  *
  * ```ts
  * writeMaterialTextures(head.textures, materialId, { newId, add, connections });
  * ```
  */
-export function writeMaterialTextures(textures: HeadTextures, materialId: bigint, sink: FbxSceneSink): void {
-  const maps: [string, Uint8Array | undefined, string][] = [
+export function writeMaterialTextures(textures: HeadTextures, materialId: bigint, sink: FbxSceneSink, only?: 'eye'): void {
+  const maps: [string, Uint8Array | undefined, string][] = only === 'eye' ? [['eye', textures.eye, 'DiffuseColor']] : [
     ['albedo', textures.albedo, 'DiffuseColor'],
     ['normal', textures.normal, 'NormalMap'],
     ['displacement', textures.displacement, 'DisplacementColor'],

@@ -1,6 +1,7 @@
 import { morphTracks } from '../animation-clip';
 import type { ExportHead } from '../export-head';
 import { detailMaterialProperties, writeMaterialTextures } from './fbx-material-textures';
+import { headMaterialGroups } from '../head-materials';
 import { encodeFbx, FBX_CREATION_TIME, FBX_FILE_ID, node, P, type FbxNode, type ZlibDeflate } from './fbx-binary';
 import {
   animationCurve,
@@ -50,7 +51,12 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
 
   // Geometry: positions in file units, polygons as triangles (last index of each stored as ~i).
   const geometryId = newId();
-  const polygonIndex = Int32Array.from(head.indices, (v, i) => (i % 3 === 2 ? ~v : v));
+  // Polygons grouped by material (skin first, see `headMaterials`; see-through overlays are not written).
+  const groups = headMaterialGroups(head);
+  const polygons = new Uint32Array(groups.reduce((n, g) => n + g.indices.length, 0));
+  const polygonMaterial = new Int32Array(polygons.length / 3);
+  groups.reduce((at, g, k) => (polygons.set(g.indices, at), polygonMaterial.fill(k, at / 3, (at + g.indices.length) / 3), at + g.indices.length), 0);
+  const polygonIndex = Int32Array.from(polygons, (v, i) => (i % 3 === 2 ? ~v : v));
   const layers: FbxNode[] = [node('LayerElement', [], [node('Type', [P.str('LayerElementNormal')]), node('TypedIndex', [P.i32(0)])])];
   const geometryChildren: FbxNode[] = [
     node('Vertices', [P.f64s(head.positions.map((v) => v * s))]),
@@ -72,18 +78,19 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
         node('MappingInformationType', [P.str('ByPolygonVertex')]),
         node('ReferenceInformationType', [P.str('IndexToDirect')]),
         node('UV', [P.f64s(head.uvs)]),
-        node('UVIndex', [P.i32s(head.indices)]),
+        node('UVIndex', [P.i32s(polygons)]),
       ]),
     );
     layers.push(node('LayerElement', [], [node('Type', [P.str('LayerElementUV')]), node('TypedIndex', [P.i32(0)])]));
   }
+  // One material per part: each polygon's index into the model's materials, in connection order.
   geometryChildren.push(
     node('LayerElementMaterial', [P.i32(0)], [
       node('Version', [P.i32(101)]),
       node('Name', [P.str('')]),
-      node('MappingInformationType', [P.str('AllSame')]),
+      node('MappingInformationType', [P.str(groups.length > 1 ? 'ByPolygon' : 'AllSame')]),
       node('ReferenceInformationType', [P.str('IndexToDirect')]),
-      node('Materials', [P.i32s([0])]),
+      node('Materials', [P.i32s(groups.length > 1 ? polygonMaterial : [0])]),
     ]),
     node('Layer', [P.i32(0)], [
       node('Version', [P.i32(100)]),
@@ -97,21 +104,30 @@ export function writeFbx(head: ExportHead, options: WriteFbxOptions = {}): Uint8
   add('Model', modelNode(meshModelId, head.name, 'Mesh', [0, 0, 0]));
   connections.push(connectOO(meshModelId, 0n), connectOO(geometryId, meshModelId));
 
-  // Material with embedded textures; a detail layer's scale and wrinkle drivers as its user properties.
-  const materialId = newId();
-  add('Material', node('Material', [P.i64(materialId), objectName('head', 'Material'), P.str('')], [
-    node('Version', [P.i32(102)]),
-    node('ShadingModel', [P.str('Phong')]),
-    node('MultiLayer', [P.i32(0)]),
-    properties70(
-      prop70('DiffuseColor', 'Color', '', 'A', 0.8, 0.8, 0.8),
-      prop70('SpecularFactor', 'Number', '', 'A', 0.1),
-      prop70('Shininess', 'Number', '', 'A', 10),
-      ...(head.uvs ? detailMaterialProperties(head.textures) : []),
-    ),
-  ]));
-  connections.push(connectOO(materialId, meshModelId));
-  if (head.uvs) writeMaterialTextures(head.textures, materialId, { newId, add, connections });
+  // Materials: the skin's with embedded textures and a detail layer's scale and wrinkle drivers as its
+  // user properties; the eyes' with their own texture; the others constant (overlays fully transparent).
+  for (const { material: m } of groups) {
+    const materialId = newId();
+    const [r, g, b, a] = m.baseColor;
+    const skin = m.part === 'skin';
+    add('Material', node('Material', [P.i64(materialId), objectName(m.name, 'Material'), P.str('')], [
+      node('Version', [P.i32(102)]),
+      node('ShadingModel', [P.str('Phong')]),
+      node('MultiLayer', [P.i32(0)]),
+      properties70(
+        prop70('DiffuseColor', 'Color', '', 'A', ...(m.texture ? [0.8, 0.8, 0.8] : [r, g, b])),
+        prop70('SpecularFactor', 'Number', '', 'A', skin ? 0.1 : 0.5 * (1 - m.roughness)),
+        // Phong exponent from roughness (Blinn–Phong ≈ 2 / α² − 2 with α = roughness²), capped.
+        prop70('Shininess', 'Number', '', 'A', Math.min(200, Math.max(2, 2 / m.roughness ** 4 - 2))),
+        ...(m.blend ? [prop70('TransparencyFactor', 'Number', '', 'A', 1 - a), prop70('Opacity', 'double', 'Number', '', a)] : []),
+        ...(skin && head.uvs ? detailMaterialProperties(head.textures) : []),
+      ),
+    ]));
+    connections.push(connectOO(materialId, meshModelId));
+    if (!head.uvs) continue;
+    if (skin) writeMaterialTextures(head.textures, materialId, { newId, add, connections });
+    else if (m.texture === 'eye' && head.textures.eye) writeMaterialTextures({ eye: head.textures.eye }, materialId, { newId, add, connections }, 'eye');
+  }
 
   // Skeleton: LimbNode models with local translations, a Skin with one Cluster per joint.
   const jointIds = head.joints.map(() => newId());

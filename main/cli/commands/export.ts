@@ -47,8 +47,9 @@ export const exportCommand: CliCommand = {
     if (format === 'arkit-csv') return exportCsv(positionals[0], subjectName, clipName, fromPhoto, values.out, io);
     if ((positionals.length === 1) !== (subjectName !== null)) throw new CliUsageError('A subject is exported from a project: give both <project> and --subject NAME');
     if (values.animation !== undefined && values.animation !== 'demo' && values.animation !== 'none') throw new CliUsageError('--animation is "demo" or "none"');
-    const textureSize = values['texture-size'] === undefined ? 1024 : Number(values['texture-size']);
-    if (!Number.isInteger(textureSize) || textureSize < 16 || textureSize > 8192) throw new CliUsageError('--texture-size must be 16…8192');
+    // Unset: a subject's stored albedo size (1024², or 2048² after reconstruct --texture-size 2048); 1024 for a pack head.
+    const textureSize = values['texture-size'] === undefined ? undefined : Number(values['texture-size']);
+    if (textureSize !== undefined && (!Number.isInteger(textureSize) || textureSize < 16 || textureSize > 8192)) throw new CliUsageError('--texture-size must be 16…8192');
     const t0 = performance.now();
     const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
     try {

@@ -9,13 +9,13 @@ import { subjectOption } from '../subject-option';
 import { terminalText } from '../terminal-text';
 
 /**
- * `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine] [--no-photometric]`
+ * `deca-studio reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks]  [--no-refine] [--no-photometric] [--texture-size 1024|2048]`
  * (identity: recognition distance of the rendered head; init encoder: DECA's coarse encoder starts the fit, a FLAME pack needed)
  */
 export const reconstructCommand: CliCommand = {
   name: 'reconstruct',
   summary: 'Fit shape, expression, pose and camera to each subject’s photos (one shared shape per subject; a job per subject)',
-  usage: 'reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine] [--no-photometric]',
+  usage: 'reconstruct <project> [--subject NAME] [--pack ID] [--force] [--identity] [--init encoder|landmarks] [--no-refine] [--no-photometric] [--texture-size 1024|2048]',
   options: {
     subject: { type: 'string' },
     pack: { type: 'string' },
@@ -24,11 +24,14 @@ export const reconstructCommand: CliCommand = {
     init: { type: 'string' },
     'no-refine': { type: 'boolean' },
     'no-photometric': { type: 'boolean' },
+    'texture-size': { type: 'string' },
   },
   async run({ positionals, values }, io) {
     if (positionals.length !== 1) throw new CliUsageError('Give exactly one project folder');
     const init = values.init ?? 'landmarks';
     if (init !== 'landmarks' && init !== 'encoder') throw new CliUsageError(`--init is "encoder" or "landmarks", not "${String(init)}"`);
+    const textureSize = values['texture-size'] === undefined ? 1024 : Number(values['texture-size']);
+    if (textureSize !== 1024 && textureSize !== 2048) throw new CliUsageError(`--texture-size is 1024 or 2048, not "${String(values['texture-size'])}"`);
     if (values['no-refine'] === true && init !== 'encoder') throw new CliUsageError('--no-refine needs --init encoder (without a start to keep there is nothing but the fit)');
     const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
     const project = await studio.openProject(positionals[0]!);
@@ -48,6 +51,7 @@ export const reconstructCommand: CliCommand = {
         init,
         refine: values['no-refine'] !== true,
         photometric: values['no-photometric'] !== true,
+        albedoSize: textureSize,
         onItem: (subject, item) => {
           if (item.kind === 'stage') {
             const line = `  ${item.name}: ${item.outcome} in ${(item.seconds ?? 0).toFixed(2)} s${item.message ? ` (${terminalText(item.message)})` : ''}`;

@@ -105,7 +105,8 @@ describe.skipIf(!existsSync(ICT))('detail solve (synthetic truth, ICT-FaceKit)',
     });
     report.push(`normal error ratio (detailed / coarse) ${(detailed / coarse).toFixed(2)}`);
     console.log(report.join('\n'));
-    // measured: 0.59
-    expect(detailed / coarse).toBeLessThan(0.6);
+    // measured: 0.59 with ICT-FaceKit's UDIM face tile as the whole UV square; 0.62 since its skin is one
+    // atlas (see skinUvAtlas: the face tile at 0.8 of the side, so a 256² detail map has 205² texels on it).
+    expect(detailed / coarse).toBeLessThan(0.65);
   }, 180_000);
 });

@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 describe('exportPackHead', () => {
   it('embeds albedo and normal maps by default and none when asked, both validator-clean', async () => {
-    for (const [textures, expected] of [[true, ['albedo', 'normal']], [false, []]] as const) {
+    for (const [textures, expected] of [[true, ['albedo', 'normal', 'eye']], [false, []]] as const) {
       const { bytes, summary } = await exportPackHead(model, { format: 'glb', textures, textureSize: 64 });
       const doc = await new NodeIO().readBinary(bytes);
       expect(doc.getRoot().listTextures().map((t) => t.getName())).toEqual(expected);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HeadModel } from '../../../core/head-model/head-model';
-import { bakePhotoTexture } from '../../../core/texture/bake-photo-texture';
+import { backdropAt, bakePhotoTexture, plainBackdrop } from '../../../core/texture/bake-photo-texture';
 import { fillTextureHoles } from '../../../core/texture/fill-texture-holes';
 
 /**
@@ -34,8 +34,9 @@ describe('photo texture baking', () => {
     const photo = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
     for (let y = 0; y < 100; y++) for (let x = 0; x < 100; x++) photo.data.set([x * 2, y * 2, 77], (y * 100 + x) * 3);
     const normals = new Float32Array(8 * 3).map((_, i) => (i % 3 === 2 ? 1 : 0));
-    // 1000 px per metre: the front quad covers the photo exactly.
-    const baked = bakePhotoTexture(model, [{ photo, vertices: model.template, normals, camera: { scale: 1000, tx: 50, ty: 50 } }], { size: 64 });
+    // 1000 px per metre: the front quad covers the photo exactly. (The photo is one smooth gradient, as a
+    // vignetted studio wall is: with the backdrop test on, all of it would count as wall.)
+    const baked = bakePhotoTexture(model, [{ photo, vertices: model.template, normals, camera: { scale: 1000, tx: 50, ty: 50 } }], { size: 64, backdropDistance: 0 });
     const at = (x: number, y: number) => [...baked.rgb.subarray((y * 64 + x) * 3, (y * 64 + x) * 3 + 3)];
     // Texel (8, 32) is u ≈ 0.13, v ≈ 0.49 on the front quad → photo x ≈ 26, y ≈ 50.
     const [r, g, b] = at(8, 32);
@@ -56,6 +57,8 @@ describe('photo texture baking', () => {
       weight: new Float32Array(size * size),
       position: new Float32Array(size * size * 3),
       covered: new Uint8Array(size * size),
+      triangle: new Int32Array(size * size).fill(-1),
+      bary: new Float32Array(size * size * 2),
     };
     // Texel 0 saw red at x = +0.03; texel 1 is its unseen mirror at x = −0.03; texel 2 is unseen, unmirrored.
     baked.rgb.set([200, 10, 10], 0);
@@ -64,9 +67,32 @@ describe('photo texture baking', () => {
     baked.position.set([-0.03, 0, 0], 3);
     baked.position.set([0, 0.2, 0], 6);
     baked.covered.set([1, 1, 1]);
-    const rgb = fillTextureHoles(baked);
+    const rgb = fillTextureHoles(baked, twoQuads());
     expect([...rgb.subarray(3, 6)]).toEqual([200, 10, 10]);
     // Everything else takes the only known colours by push-pull: no black left anywhere.
     for (let i = 0; i < size * size; i++) expect(rgb[i * 3]).toBeGreaterThan(0);
+  });
+
+  it('does not bake a plain backdrop where the head model is larger than the person', () => {
+    const model = twoQuads();
+    // A grey studio wall with the person (skin) over x = 10…70 of the front quad only.
+    const photo = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
+    // The wall is vignetted: 40 levels brighter in the middle than at the corners, radially.
+    const wallAt = (x: number, y: number) => 120 + 40 * (1 - (((x - 50) / 50) ** 2 + ((y - 50) / 50) ** 2) / 2);
+    for (let y = 0; y < 100; y++) for (let x = 0; x < 100; x++) photo.data.set(x >= 10 && x < 70 && y > 5 ? [200, 150, 128] : [wallAt(x, y), wallAt(x, y) + 2, wallAt(x, y) + 5], (y * 100 + x) * 3);
+    const wall = plainBackdrop(photo)!;
+    expect(wall).not.toBeNull();
+    // Behind the head, where the fit saw none of it, the wall's fit is within a few levels of the truth.
+    const behind = backdropAt(wall, 85, 50);
+    expect(Math.abs(behind[0]! - wallAt(85, 50))).toBeLessThan(8);
+    const normals = new Float32Array(8 * 3).map((_, i) => (i % 3 === 2 ? 1 : 0));
+    const baked = bakePhotoTexture(model, [{ photo, vertices: model.template, normals, camera: { scale: 1000, tx: 50, ty: 50 } }], { size: 64 });
+    // Texel x = 8 (photo x ≈ 26) saw skin; texel x = 28 (photo x ≈ 88) saw the wall and stays unseen, for the fill.
+    expect(baked.weight[32 * 64 + 8]).toBeGreaterThan(0);
+    expect([...baked.rgb.subarray((32 * 64 + 8) * 3, (32 * 64 + 8) * 3 + 3)]).toEqual([200, 150, 128]);
+    expect(baked.weight[32 * 64 + 28]).toBe(0);
+    // A busy background (a room behind a selfie) is no backdrop: nothing is rejected.
+    const busy = { width: 100, height: 100, data: Uint8Array.from({ length: 100 * 100 * 3 }, (_, i) => (i * 7919) % 251) };
+    expect(plainBackdrop(busy)).toBeNull();
   });
 });
