@@ -99,7 +99,7 @@ export interface DetailStageResult {
 export function detailStage(texels: DetailTexels, views: readonly DetailPhotoView[], supports: readonly Uint8Array[], options: Partial<DetailStageOptions> = {}): DetailStageResult {
   const o = { ...DETAIL_STAGE_DEFAULTS, ...options };
   const solved = solveDetail({ texels, observations: views.map((v) => v.observation), activations: views.map((v) => v.activations), supports }, o);
-  const fade = edgeFade(texels, Math.max(1, Math.round((o.fade * texels.size) / 256)));
+  const fade = edgeFade(texels, Math.max(1, Math.round((o.fade * texels.density) / 256)));
   const faded = (m: Float32Array) => m.map((v, t) => v * fade[t]!);
   const joint = { statics: solved.statics.map(faded), wrinkles: solved.wrinkles.map(faded), iterations: solved.iterations };
   const K = texels.texel.length;

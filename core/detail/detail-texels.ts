@@ -1,8 +1,7 @@
 import { rasterizeUv } from '../geometry/rasterize-uv';
 import type { HeadModel } from '../head-model/head-model';
-import { faceMetricRegion } from '../reconstruct/fit-metrics';
-import { bakeableTriangles } from '../texture/bakeable-triangles';
 import { mirrorTexels } from '../texture/mirror-texels';
+import { DETAIL_REGION_RADIUS, detailTriangles, faceUvScale } from './detail-region';
 
 /**
  * The texels of a detail map that carry detail: those of the model's skin (triangles that own their
@@ -13,6 +12,12 @@ import { mirrorTexels } from '../texture/mirror-texels';
 export interface DetailTexels {
   /** Texels per side of the map (256 by default). */
   size: number;
+  /**
+   * Texels per side of the face's own UV square: `size` on a plain layout, `size` × 0.8 on a skin
+   * atlas (see `detailMapSize`). The solve's constants counted in texels (patches, smoothness, the
+   * edge fade) are per this density, so a map over an atlas behaves as one over the face's square.
+   */
+  density: number;
   /** Map texel (row-major, row 0 at v = 1) → compact index, or −1 outside the detail region. */
   index: Int32Array;
   /** Compact index → map texel. */
@@ -41,7 +46,7 @@ export interface DetailTexelOptions {
   mirrorRadius: number;
 }
 
-export const DETAIL_TEXEL_DEFAULTS: DetailTexelOptions = { size: 256, radius: 0.095, mirrorRadius: 0.004 };
+export const DETAIL_TEXEL_DEFAULTS: DetailTexelOptions = { size: 256, radius: DETAIL_REGION_RADIUS, mirrorRadius: 0.004 };
 
 /**
  * The detail region of a model's UV layout (see {@link DetailTexels}). Null when the model has no UVs.
@@ -54,15 +59,7 @@ export function detailTexels(model: HeadModel, options: Partial<DetailTexelOptio
   if (!model.uv) return null;
   const o = { ...DETAIL_TEXEL_DEFAULTS, ...options };
   const N = o.size;
-  const inRegion = new Uint8Array(model.vertexCount);
-  for (const v of faceMetricRegion(model, o.radius)) inRegion[v] = 1;
-  const bakeable = bakeableTriangles(model);
-  const T = model.triangles.length / 3;
-  const mask = new Uint8Array(T);
-  for (let t = 0; t < T; t++) {
-    const a = model.triangles[t * 3]!, b = model.triangles[t * 3 + 1]!, c = model.triangles[t * 3 + 2]!;
-    mask[t] = bakeable[t]! & inRegion[a]! & inRegion[b]! & inRegion[c]!;
-  }
+  const mask = detailTriangles(model, o.radius);
   const raster = rasterizeUv(model.uv, N, { triangleMask: mask });
   const index = new Int32Array(N * N).fill(-1);
   let count = 0;
@@ -90,7 +87,7 @@ export function detailTexels(model: HeadModel, options: Partial<DetailTexelOptio
   }
   const all = new Uint8Array(count).fill(1);
   const mirror = mirrorTexels(position, all, all, o.mirrorRadius);
-  return { size: N, index, texel, triangle, bary, position, mirror, neighbours };
+  return { size: N, density: N * faceUvScale(model), index, texel, triangle, bary, position, mirror, neighbours };
 }
 
 /**

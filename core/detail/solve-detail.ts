@@ -254,7 +254,7 @@ export function solveDetail(input: DetailSolveInput, options: Partial<DetailSolv
 
   // Regulariser weights: L1 by reweighting (|x| from the previous round), smoothness, symmetry.
   const l1 = Array.from({ length: blocks }, () => new Float64Array(K).fill(o.sparsity / L1_FLOOR));
-  const patches = o.lowFrequency > 0 ? patchGrids(texels, Math.max(2, Math.round((o.lowFrequencyPatch * texels.size) / 256))) : [];
+  const patches = o.lowFrequency > 0 ? patchGrids(texels, Math.max(2, Math.round((o.lowFrequencyPatch * texels.density) / 256))) : [];
   const patchMean = new Float64Array(patches.reduce((m, p) => Math.max(m, p.count.length), 0));
   const V = Array.from({ length: n }, () => new Float64Array(K)), Z = Array.from({ length: n }, () => new Float64Array(K));
   const D = new Float64Array(K), Y = new Float64Array(K);
@@ -305,7 +305,7 @@ export function solveDetail(input: DetailSolveInput, options: Partial<DetailSolv
   };
   // Smoothness on neighbour differences (a graph Laplacian): central differences, which the data
   // terms use, cannot see a texel-sized checkerboard, so the prior must.
-  const nbr = texels.neighbours, lap = o.smoothness * texels.size * texels.size;
+  const nbr = texels.neighbours, lap = o.smoothness * texels.density * texels.density;
   const regularise = (x: Float64Array, out: Float64Array, w1: Float64Array, extra: number) => {
     for (let t = 0; t < K; t++) {
       let acc = (w1[t]! + extra) * x[t]!;

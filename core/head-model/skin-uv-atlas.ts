@@ -22,6 +22,42 @@ export const SKIN_ATLAS_TILES: readonly AtlasTile[] = [
   { u0: 0.8, v0: 0.2, scale: 0.2 },
 ];
 
+const scaleCache = new WeakMap<UvLayout, number>();
+
+/**
+ * The side of the face's UV square as a fraction of the texture's: the atlas's face tile scale (0.8)
+ * when the model's skin is laid out as {@link skinUvAtlas} packs it — the skin in tile 0 and in the
+ * right column only — else 1. Texel counts tuned on a face square
+ * (ownership grids, detail maps) scale by 1 / this to keep the face's density.
+ *
+ * ```ts
+ * skinAtlasFaceScale(ictModel); // 0.8
+ * ```
+ */
+export function skinAtlasFaceScale(model: HeadModel): number {
+  const uv = model.uv;
+  if (!uv) return 1;
+  const known = scaleCache.get(uv);
+  if (known !== undefined) return known;
+  const face = SKIN_ATLAS_TILES[0]!, eps = 1e-4;
+  const parts = triangleParts(model);
+  const inTile = (u: number, v: number) => u >= face.u0 - eps && u <= face.u0 + face.scale + eps && v >= face.v0 - eps && v <= face.v0 + face.scale + eps;
+  let atlas = true, others = 0;
+  for (let t = 0; atlas && t < parts.length; t++) {
+    if (parts[t] !== HEAD_PART.skin) continue;
+    for (let k = 0; k < 3; k++) {
+      const c = uv.triangles[t * 3 + k]! * 2, u = uv.coords[c]!, v = uv.coords[c + 1]!;
+      if (inTile(u, v)) continue;
+      // Outside tile 0 an atlas has skin only in the right column (the rest of the head), within the square.
+      if (u < face.u0 + face.scale - eps || u > 1 + eps || v < -eps || v > 1 + eps) atlas = false;
+      others++;
+    }
+  }
+  const scale = atlas && others > 0 ? face.scale : 1;
+  scaleCache.set(uv, scale);
+  return scale;
+}
+
 /**
  * True when the skin's UVs span more than the unit square (UDIM tiles, as ICT-FaceKit lays the face
  * in u ∈ [0, 1] and the head and neck in u ∈ [1, 2]).

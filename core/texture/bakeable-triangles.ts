@@ -1,10 +1,11 @@
 import { opaqueTriangles } from '../geometry/opaque-triangles';
 import { coverTriangle, triangleCover, type TriangleCover } from '../geometry/rasterize-triangles';
 import type { HeadModel } from '../head-model/head-model';
+import { skinAtlasFaceScale } from '../head-model/skin-uv-atlas';
 import { HEAD_PART, triangleParts } from '../head-model/triangle-parts';
 
-/** Resolution of the UV ownership grid (texels per side). */
-const GRID = 256;
+/** Resolution of the UV ownership grid: texels per side of the face's UV square (more on the texture of a skin atlas, see `skinAtlasFaceScale`). */
+const FACE_GRID = 256;
 
 const cache = new WeakMap<HeadModel, Uint8Array>();
 
@@ -35,12 +36,15 @@ export function bakeableTriangles(model: HeadModel): Uint8Array {
   const opaque = opaqueTriangles(model.triangles, model.regions.overlays);
   const parts = triangleParts(model);
   const order = Array.from({ length: T }, (_, t) => t).sort((a, b) => isFace(b) - isFace(a) || a - b);
-  const owner = new Int32Array(GRID * GRID).fill(-1);
+  // The face keeps the grid's density on a skin atlas: its small triangles (eyelids, nostrils) are not
+  // left out for sharing coarser cells, which would make holes in the albedo and the detail region.
+  const grid = Math.round(FACE_GRID / skinAtlasFaceScale(model));
+  const owner = new Int32Array(grid * grid).fill(-1);
   const { coords, triangles: uvTris } = model.uv;
   const cover = triangleCover();
   for (const t of order) {
     if (!opaque[t] || parts[t] !== HEAD_PART.skin) continue;
-    const n = texelsOf(coords, uvTris, t, cover);
+    const n = texelsOf(coords, uvTris, t, grid, cover);
     let claimed = 0;
     for (let k = 0; k < n; k++) if (owner[cover.pixels[k]!]! >= 0) claimed++;
     if (claimed > n / 2) continue;
@@ -52,7 +56,7 @@ export function bakeableTriangles(model: HeadModel): Uint8Array {
 }
 
 /** Grid texels whose centres a UV triangle covers, or the one holding its centroid when it covers none; their count, in `cover`. */
-function texelsOf(coords: ArrayLike<number>, uvTris: ArrayLike<number>, t: number, cover: TriangleCover): number {
+function texelsOf(coords: ArrayLike<number>, uvTris: ArrayLike<number>, t: number, GRID: number, cover: TriangleCover): number {
   const a = uvTris[t * 3]! * 2, b = uvTris[t * 3 + 1]! * 2, c = uvTris[t * 3 + 2]! * 2;
   const ax = coords[a]! * GRID, ay = (1 - coords[a + 1]!) * GRID, bx = coords[b]! * GRID, by = (1 - coords[b + 1]!) * GRID, cx = coords[c]! * GRID, cy = (1 - coords[c + 1]!) * GRID;
   const n = coverTriangle(ax, ay, bx, by, cx, cy, GRID, GRID, 0, cover);

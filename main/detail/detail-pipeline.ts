@@ -1,3 +1,4 @@
+import { detailMapSize } from '../../core/detail/detail-map-size';
 import { ApiError } from '../../core/api/api-error';
 import type { DetailPhoto, DetailStageOptions } from '../../core/detail/detail-stage';
 import { observationOf } from '../../core/reconstruct/stages/perceive-stage';
@@ -62,7 +63,10 @@ export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: num
   if (o.size !== 256 && o.size !== 512) throw new ApiError('bad-request', `Detail maps are 256 or 512 texels a side, not ${String(o.size)}`);
   const t0 = performance.now();
   // The method first: a DECA method that cannot run on the pack fails before the coarse stage.
-  const chosen = await resolveDetailMethod(o.method, (await ctx.models.pack(packId)).model, o.size, o.detailDir || installedDetailDir());
+  const packModel = (await ctx.models.pack(packId)).model;
+  const chosen = await resolveDetailMethod(o.method, packModel, o.size, o.detailDir || installedDetailDir());
+  // The maps' side keeps the face's texel density on a skin atlas (256 → 320 on ICT-FaceKit's).
+  const mapSize = detailMapSize(packModel, o.size);
   const method = chosen.method;
   const networks = chosen.method === 'deca' ? await detailNetworksStamp(chosen.install) : undefined;
   // The coarse pipeline's steps plus this stage's: solve and store.
@@ -76,7 +80,7 @@ export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: num
   const mean = (a: readonly number[]) => a.reduce((s, x) => s + x, 0) / a.length;
   const stageItem = (outcome: 'done' | 'skipped' | 'failed', message: string, seconds: number | null) =>
     ctx.item({ kind: 'stage', name: 'detail', outcome, subjectId, photoId: null, code: outcome === 'failed' ? 'stage-failed' : outcome === 'skipped' ? 'reused' : null, message, seconds });
-  if (existing && existing.meta.size === o.size && detailMethodOf(existing.meta) === method && existing.meta.networks === networks && !o.force) {
+  if (existing && existing.meta.size === mapSize && detailMethodOf(existing.meta) === method && existing.meta.networks === networks && !o.force) {
     const m = fits.map((f) => f.metrics.detail);
     stageItem('skipped', `reused: the reconstruction already has ${method} detail from this version of the stage`, null);
     ctx.setTotal(coarseTotal + 1);
@@ -110,7 +114,7 @@ export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: num
         return { image: decoded.image, k: decoded.k, fit: photoFitOf(f), light: f.fit.light!, meshPoints: (face && observationOf(face)?.mesh) ?? null };
       }),
     );
-    const others = method === 'fitted' ? peopleDetail(ctx.project, packId, o.size, subjectId) : [];
+    const others = method === 'fitted' ? peopleDetail(ctx.project, packId, mapSize, subjectId) : [];
     const r =
       chosen.method === 'deca'
         ? await decaDetailStage(ctx, {
@@ -129,7 +133,7 @@ export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: num
           })
         : await ctx.pool.run(
             'detail.solve',
-            { pack, size: o.size, shape: rec.shape, photos, albedo: albedo.texture, others: others.map((p) => p.detail.stored), options: o.solve },
+            { pack, size: mapSize, shape: rec.shape, photos, albedo: albedo.texture, others: others.map((p) => p.detail.stored), options: o.solve },
             { signal: ctx.signal },
           );
     ctx.step();
@@ -138,7 +142,7 @@ export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: num
       version: DETAIL_VERSIONS[method],
       method,
       ...(networks ? { networks } : {}),
-      size: o.size,
+      size: mapSize,
       groups: r.groups,
       evidence: r.evidence,
       codes: Object.fromEntries(fits.map((f, i) => [String(f.photoId), r.codes[i]!.map(round6)])),
@@ -158,7 +162,7 @@ export async function detailSubjectPipeline(ctx: PipelineContext, subjectId: num
     ctx.step();
     const summary: DetailSummary = { reconstructionId: rec.id, solved: true, photos: fits.length, rmsCoarse: mean(r.rmsCoarse), rmsDetail: mean(r.rmsDetail), codeLength: r.codeLength, method, seconds: (performance.now() - t0) / 1000 };
     const source = method === 'deca' ? "DECA's detail networks" : `${others.length + 1} ${others.length ? 'people' : 'person'} on the pack at this size`;
-    stageItem('done', `${fits.length} photos at ${o.size}², photometric RMS ${summary.rmsCoarse.toFixed(4)} coarse → ${summary.rmsDetail.toFixed(4)} with detail; code length ${r.codeLength} (${source})`, seconds);
+    stageItem('done', `${fits.length} photos at ${mapSize}², photometric RMS ${summary.rmsCoarse.toFixed(4)} coarse → ${summary.rmsDetail.toFixed(4)} with detail; code length ${r.codeLength} (${source})`, seconds);
     return summary;
   } catch (error) {
     if (!ctx.signal.aborted) stageItem('failed', (error as Error).message, (performance.now() - s0) / 1000);

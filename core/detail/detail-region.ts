@@ -1,0 +1,40 @@
+import type { HeadModel } from '../head-model/head-model';
+import { skinAtlasFaceScale } from '../head-model/skin-uv-atlas';
+import { faceMetricRegion } from '../reconstruct/fit-metrics';
+import { bakeableTriangles } from '../texture/bakeable-triangles';
+
+/** The face crop's radius around the nose tip (metres) that bounds the detail region. */
+export const DETAIL_REGION_RADIUS = 0.095;
+
+/**
+ * 1 for each triangle of the detail region: the skin's (triangles that own their UV space, see
+ * `bakeableTriangles`) with all three corners inside the face crop (`faceMetricRegion`, `radius` metres).
+ *
+ * ```ts
+ * const mask = detailTriangles(model, 0.095);
+ * ```
+ */
+export function detailTriangles(model: HeadModel, radius = DETAIL_REGION_RADIUS): Uint8Array {
+  const inRegion = new Uint8Array(model.vertexCount);
+  for (const v of faceMetricRegion(model, radius)) inRegion[v] = 1;
+  const bakeable = bakeableTriangles(model);
+  const T = model.triangles.length / 3;
+  const mask = new Uint8Array(T);
+  for (let t = 0; t < T; t++) {
+    const a = model.triangles[t * 3]!, b = model.triangles[t * 3 + 1]!, c = model.triangles[t * 3 + 2]!;
+    mask[t] = bakeable[t]! & inRegion[a]! & inRegion[b]! & inRegion[c]!;
+  }
+  return mask;
+}
+
+/**
+ * The side of the face's UV square as a fraction of the texture's: 0.8 on a skin atlas (the face tile,
+ * see `skinUvAtlas`), 1 on a plain layout.
+ *
+ * ```ts
+ * faceUvScale(ictModel); // 0.8
+ * ```
+ */
+export function faceUvScale(model: HeadModel): number {
+  return skinAtlasFaceScale(model);
+}
