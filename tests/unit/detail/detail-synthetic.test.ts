@@ -111,7 +111,7 @@ describe.skipIf(!existsSync(ICT))('detail solve (synthetic truth, ICT-FaceKit)',
     });
     report.push(`normal error ratio (detailed / coarse) ${(detailed / coarse).toFixed(3)}`);
     console.log(report.join('\n'));
-    // measured: 0.594 on ICT-FaceKit's UDIM face square; 0.597 on its skin atlas with the map at 320² (the
+    // measured: 0.594 on ICT-FaceKit's UDIM face square; 0.599 on its skin atlas with the map at 320² (the
     // face tile's 256²) and the ownership grid at the face's density (0.62 with both at the atlas's 256²).
     expect(detailed / coarse).toBeLessThan(0.6);
   }, 180_000);
