@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../helpers/cli';
@@ -178,4 +179,55 @@ describe('posing a subject’s head in the renderer', () => {
     await expect.poll(() => page.locator('[data-testid^="apply-expression-saved-"]').allTextContents()).toContain("Ben's smile");
     expect(unexpectedProblems(studio.watched)).toEqual([]);
   });
+
+  it('makes a clip from a video of Ben (decoded by Chromium), plays it on his head, and makes one from his photos', async () => {
+    const { page } = studio.watched;
+    // A 3 s WebM of Ben: smiling, neutral, smiling (ffmpeg only here, in the test).
+    const video = path.join(tmp.dir, 'ben.webm');
+    const still = (f: string) => ['-loop', '1', '-t', '1', '-i', path.join(SHARED_PHOTOS, 'london_frl/p002', f)];
+    const made = spawnSync('ffmpeg', ['-y', '-loglevel', 'error', ...still('002_08_smiling_front.jpg'), ...still('002_03_neutral_front.jpg'), ...still('002_08_smiling_front.jpg'),
+      '-filter_complex', '[0:v][1:v][2:v]concat=n=3:v=1:a=0,scale=480:-2,fps=10[v]', '-map', '[v]', '-c:v', 'libvpx', '-b:v', '2M', video]);
+    expect(made.status, made.stderr?.toString()).toBe(0);
+
+    await page.getByTestId('subject-item').filter({ hasText: 'Ben' }).click();
+    await page.getByTestId('tab-animate').click();
+    const animate = page.getByTestId('subject-animate');
+    await animate.getByTestId('pose-panel').waitFor({ timeout: 60_000 });
+    await animate.getByTestId('clip-video-every').selectOption('250');
+    await animate.getByTestId('clip-video-file').setInputFiles(video);
+    await animate.getByTestId('clip-video-name').fill('ben video');
+    await animate.getByTestId('clip-video-make').click();
+    await expect.poll(() => animate.getByTestId('clip-video-status').getAttribute('data-phase'), { timeout: 180_000, interval: 1000 }).toMatch(/done|failed/);
+    const status = (await animate.getByTestId('clip-video-status').textContent()) ?? '';
+    console.log(`clip from video: ${status}`);
+    expect(await animate.getByTestId('clip-video-status').getAttribute('data-phase')).toBe('done');
+    // 12 frames at 250 ms over 3 s; each has Ben's face.
+    expect(status).toMatch(/^12 frames made keys/);
+    await expect.poll(() => animate.getByTestId('clip-clock').textContent()).toMatch(/0\.00 \/ 2\.75 s/);
+
+    // Smiling at 0.5 s, neutral at 1.5 s: the mouth moves between them.
+    await animate.getByTestId('clip-time').fill('0.5');
+    await page.waitForTimeout(1500);
+    await grab(page, 'clip-smile');
+    await screenshot(page, 'pose-04-clip-from-video-smiling');
+    await animate.getByTestId('clip-time').fill('1.5');
+    await page.waitForTimeout(1500);
+    await grab(page, 'clip-neutral');
+    await screenshot(page, 'pose-05-clip-from-video-neutral');
+    const d = await difference(page, 'clip-smile', 'clip-neutral');
+    expect(d.changed).toBeGreaterThan(0.005);
+    expect(d.top).toBeGreaterThan(0.3);
+
+    // Playing moves the clock.
+    await animate.getByTestId('clip-play').click();
+    await page.waitForTimeout(1500);
+    await animate.getByTestId('clip-play').click();
+    expect(Number(/^([\d.]+)/.exec((await animate.getByTestId('clip-clock').textContent()) ?? '')![1])).toBeGreaterThan(0);
+
+    // A clip from his two photos.
+    await animate.getByTestId('clip-photos-name').fill('ben photos');
+    await animate.getByTestId('clip-photos-make').click();
+    await expect.poll(() => animate.locator('[data-testid^="clip-ben"]').allTextContents()).toEqual(expect.arrayContaining(['ben video', 'ben photos']));
+    expect(unexpectedProblems(studio.watched)).toEqual([]);
+  }, 300_000);
 });
