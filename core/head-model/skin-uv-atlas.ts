@@ -45,13 +45,19 @@ export function skinAtlasFaceScale(model: HeadModel): number {
   let atlas = true, others = 0;
   for (let t = 0; atlas && t < parts.length; t++) {
     if (parts[t] !== HEAD_PART.skin) continue;
+    let inFace = 0;
     for (let k = 0; k < 3; k++) {
       const c = uv.triangles[t * 3 + k]! * 2, u = uv.coords[c]!, v = uv.coords[c + 1]!;
-      if (inTile(u, v)) continue;
+      if (inTile(u, v)) {
+        inFace++;
+        continue;
+      }
       // Outside tile 0 an atlas has skin only in the right column (the rest of the head), within the square.
       if (u < face.u0 + face.scale - eps || u > 1 + eps || v < -eps || v > 1 + eps) atlas = false;
       others++;
     }
+    // An atlas's triangles keep to one tile; a continuous layout (FLAME's, DECA's) has triangles across u = 0.8.
+    if (inFace !== 0 && inFace !== 3) atlas = false;
   }
   const scale = atlas && others > 0 ? face.scale : 1;
   scaleCache.set(uv, scale);
