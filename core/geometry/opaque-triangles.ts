@@ -19,3 +19,18 @@ export function opaqueTriangles(triangles: ArrayLike<number>, overlays: ArrayLik
   for (let t = 0; t < T; t++) if (hidden[triangles[t * 3]!] || hidden[triangles[t * 3 + 1]!] || hidden[triangles[t * 3 + 2]!]) mask[t] = 0;
   return mask;
 }
+
+/**
+ * The triangles the studio draws of a head: its opaque ones (see {@link opaqueTriangles}) without its
+ * lash strips (`lashes` region): drawn solid with the skin's colours they are dark bands over the
+ * eyes, so the renders and 3D views leave them out, as the exported files do.
+ *
+ * ```ts
+ * const mask = drawnTriangles(model);
+ * ```
+ */
+export function drawnTriangles(model: { triangles: ArrayLike<number>; regions: Record<string, ArrayLike<number> | undefined> }): Uint8Array {
+  const overlays = model.regions.overlays, lashes = model.regions.lashes;
+  if (!lashes?.length) return opaqueTriangles(model.triangles, overlays);
+  return opaqueTriangles(model.triangles, [...Array.from(overlays ?? []), ...Array.from(lashes)]);
+}

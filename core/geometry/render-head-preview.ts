@@ -1,5 +1,5 @@
 import type { HeadModel } from '../head-model/head-model';
-import { opaqueTriangles } from './opaque-triangles';
+import { drawnTriangles } from './opaque-triangles';
 import { renderMesh, type RenderMeshOptions } from './render-mesh';
 
 /** Region colours for previews (linear RGB); skin elsewhere. */
@@ -22,5 +22,5 @@ export function renderHeadPreview(model: HeadModel, vertices: Float32Array, norm
   const skin = options.color ?? [0.86, 0.72, 0.62];
   for (let v = 0; v < V; v++) colors.set(skin, v * 3);
   for (const [region, color] of Object.entries(REGION_COLORS)) for (const v of model.regions[region] ?? []) colors.set(color, v * 3);
-  return renderMesh({ vertices, normals, triangles: model.triangles, vertexColors: colors, triangleMask: opaqueTriangles(model.triangles, model.regions.overlays) }, options);
+  return renderMesh({ vertices, normals, triangles: model.triangles, vertexColors: colors, triangleMask: drawnTriangles(model) }, options);
 }

@@ -1,4 +1,4 @@
-import { opaqueTriangles } from '../geometry/opaque-triangles';
+import { drawnTriangles } from '../geometry/opaque-triangles';
 import type { OrthoCamera } from '../geometry/ortho-camera';
 import { rasterizeFit } from '../geometry/rasterize-fit';
 import { interpolateAt } from '../geometry/rasterize-triangles';
@@ -58,7 +58,7 @@ export function renderShadedHead(
   const mask = new Uint8Array(W * H);
   if (win[2] <= win[0] || win[3] <= win[1]) return { rgb, drawn: 0, mask };
   const tris = model.triangles, uvTris = model.uv?.triangles;
-  const triangleMask = o.triangleMask ?? opaqueTriangles(tris, model.regions.overlays);
+  const triangleMask = o.triangleMask ?? drawnTriangles(model);
   const raster = rasterizeFit(vertices, tris, camera, W, H, { window: win, maxSide: Math.min(o.maxSide, Math.max(win[2] - win[0], win[3] - win[1])), triangleMask });
   const n = new Float64Array(3), t2 = new Float64Array(2), va = new Float64Array(3), texel = new Float64Array(3);
   const f = foldShLight(light), shade = new Float64Array(3);

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { renderHeadPreview } from '../../core/geometry/render-head-preview';
 import { fitLandmarks } from '../../core/reconstruct/fit-photos';
 import { poseHead } from '../../core/geometry/pose-head';
-import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
+import { drawnTriangles } from '../../core/geometry/opaque-triangles';
 import { renderFitOverlay } from '../../core/reconstruct/render-overlay';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
 import { cornerTangents } from '../../core/export/vertex-tangents';
@@ -64,7 +64,7 @@ export const MEDIA_TASKS: Handlers = {
 
   'head.rig': ({ pack, shape, arkitToExpression }, _ctx, state) => {
     const { model } = state.pack(pack);
-    const keep = opaqueTriangles(model.triangles, model.regions.overlays);
+    const keep = drawnTriangles(model);
     const corners: number[] = [];
     for (let t = 0; t < keep.length; t++) if (keep[t]) corners.push(model.triangles[t * 3]!, model.triangles[t * 3 + 1]!, model.triangles[t * 3 + 2]!);
     return { rig: buildHeadRig(model, shape, { arkitToExpression }), cornerVertices: Uint32Array.from(corners) };
@@ -75,7 +75,7 @@ export const MEDIA_TASKS: Handlers = {
     const psi = expression ? Float64Array.from(expression) : new Float64Array(model.expression.count);
     // Facing forward: the photo's head turn is left to the viewer's orbit camera.
     const out = poseHead(evaluator, model, shape, { rotation: [0, 0, 0], jaw: (jaw ?? [0, 0, 0]) as [number, number, number], expression: psi });
-    const keep = opaqueTriangles(model.triangles, model.regions.overlays);
+    const keep = drawnTriangles(model);
     let T = 0;
     for (let t = 0; t < keep.length; t++) T += keep[t]!;
     const positions = new Float32Array(T * 9), normals = new Float32Array(T * 9);
