@@ -41,7 +41,7 @@ export const detailSuite: BenchSuite = {
       const decode = await decodeTimes(ict);
       return [
         { group: 'detail', name: 'CLI detail, 6 London photos on ICT-FaceKit (coarse stage reused)', value: run.ms / 1000, unit: 's', note: 'process start, photo decode, solve and storing' },
-        { group: 'detail', name: 'detail stage (solve, codes, errors) per 6-photo subject', value: stage, unit: 's', note: '320² maps on ICT-FaceKit's atlas (the face's 256²), 20 k texels, 2 rounds × 100 CG iterations' },
+        { group: 'detail', name: 'detail stage (solve, codes, errors) per 6-photo subject', value: stage, unit: 's', note: '320² maps on the ICT-FaceKit atlas (256² on its face tile), 20 k texels, 2 rounds × 100 CG iterations' },
         { group: 'detail', name: 'detail stage per photo', value: stage / 6, unit: 's', note: 'goal ≤ 1.5 s on 2 cores' },
         { group: 'detail', name: 'CLI swap with a render', value: swap.ms / 1000, unit: 's', note: 'both photos measured, the target rendered at 1350²' },
         { group: 'detail', name: 'CLI export GLB with the detail layer', value: glb, unit: 's', note: 'detail normal map 1024², displacement, wrinkle maps; process start included' },
