@@ -10,6 +10,7 @@ import { fitPhotos, type FitResult } from '../../../core/reconstruct/fit-photos'
 import { buildFitPoints } from '../../../core/reconstruct/fit-points';
 import { photometricObservation } from '../../../core/reconstruct/photometric-term';
 import { renderShadedHead } from '../../../core/reconstruct/render-shaded-head';
+import { opaqueTriangles } from '../../../core/geometry/opaque-triangles';
 import { parseCanonicalFaceMesh } from '../../../core/starter-head/canonical-face-mesh';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
 import { photometricPoints, photometricRefineStage } from '../../../core/reconstruct/stages/photometric-refine-stage';
@@ -92,7 +93,8 @@ describe.skipIf(!existsSync(ZIP))('coarse fit against synthetic truth (ICT-FaceK
       if (jawJ > 0) pose.set(v.jaw, jawJ * 3);
       const out = ev.evaluate({ shape: person.shape, expression: v.expression, pose });
       const grey = { width: 640, height: 600, data: new Uint8Array(640 * 600 * 3).fill(90) };
-      return { width: 640, height: 600, data: renderShadedHead(model, Float32Array.from(out.vertices), Float32Array.from(out.normals), v.camera, grey, truth, light).rgb };
+      // The synthetic person has lashes: drawn into the photos (the studio's own renders leave the strips out).
+      return { width: 640, height: 600, data: renderShadedHead(model, Float32Array.from(out.vertices), Float32Array.from(out.normals), v.camera, grey, truth, light, { triangleMask: opaqueTriangles(model.triangles, model.regions.overlays) }).rgb };
     });
     const pp = photometricPoints(model)!;
     const errors = (fit: FitResult) => person.views.map((w, i) => faceError(model, { shape: person.shape, expression: w.expression, jaw: w.jaw }, fit, i));
