@@ -1,5 +1,5 @@
 import type { HeadModel } from '../head-model/head-model';
-import { faceUvScale } from './detail-region';
+import { skinAtlasFaceScale } from '../head-model/skin-uv-atlas';
 
 /**
  * The side of a model's detail maps for a nominal size (256 or 512: the texel density of a map whose
@@ -14,5 +14,5 @@ import { faceUvScale } from './detail-region';
  * ```
  */
 export function detailMapSize(model: HeadModel, nominal: number): number {
-  return Math.round(nominal / faceUvScale(model));
+  return Math.round(nominal / skinAtlasFaceScale(model));
 }

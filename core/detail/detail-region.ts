@@ -1,5 +1,4 @@
 import type { HeadModel } from '../head-model/head-model';
-import { skinAtlasFaceScale } from '../head-model/skin-uv-atlas';
 import { faceMetricRegion } from '../reconstruct/fit-metrics';
 import { bakeableTriangles } from '../texture/bakeable-triangles';
 
@@ -25,16 +24,4 @@ export function detailTriangles(model: HeadModel, radius = DETAIL_REGION_RADIUS)
     mask[t] = bakeable[t]! & inRegion[a]! & inRegion[b]! & inRegion[c]!;
   }
   return mask;
-}
-
-/**
- * The side of the face's UV square as a fraction of the texture's: 0.8 on a skin atlas (the face tile,
- * see `skinUvAtlas`), 1 on a plain layout.
- *
- * ```ts
- * faceUvScale(ictModel); // 0.8
- * ```
- */
-export function faceUvScale(model: HeadModel): number {
-  return skinAtlasFaceScale(model);
 }

@@ -1,7 +1,8 @@
 import { rasterizeUv } from '../geometry/rasterize-uv';
 import type { HeadModel } from '../head-model/head-model';
 import { mirrorTexels } from '../texture/mirror-texels';
-import { DETAIL_REGION_RADIUS, detailTriangles, faceUvScale } from './detail-region';
+import { skinAtlasFaceScale } from '../head-model/skin-uv-atlas';
+import { DETAIL_REGION_RADIUS, detailTriangles } from './detail-region';
 
 /**
  * The texels of a detail map that carry detail: those of the model's skin (triangles that own their
@@ -87,7 +88,7 @@ export function detailTexels(model: HeadModel, options: Partial<DetailTexelOptio
   }
   const all = new Uint8Array(count).fill(1);
   const mirror = mirrorTexels(position, all, all, o.mirrorRadius);
-  return { size: N, density: N * faceUvScale(model), index, texel, triangle, bary, position, mirror, neighbours };
+  return { size: N, density: N * skinAtlasFaceScale(model), index, texel, triangle, bary, position, mirror, neighbours };
 }
 
 /**

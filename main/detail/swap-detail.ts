@@ -46,14 +46,7 @@ export async function swapDetail(studio: Studio, project: Project, request: Swap
   const own = loadDetail(project, target.reconstruction.id);
   if (own && detailMethodOf(own.meta) === 'deca') {
     // The target's detail came from DECA's networks: swap codes through them (D(δ_j, ψ_i, jaw_i)).
-    const r = await decaSwapDetail(studio, project, target, source, { render: request.render === true }, signal);
-    return {
-      photo: request.photoId,
-      detailFrom: request.fromPhotoId,
-      samePerson: target.reconstruction.subjectId === source.reconstruction.subjectId,
-      photometricRms: { coarse: round6(r.coarse), own: round6(r.own), swapped: round6(r.swapped) },
-      png: r.png,
-    };
+    return swapResult(request, target, source, await decaSwapDetail(studio, project, target, source, { render: request.render === true }, signal));
   }
   const people = peopleDetail(project, packId);
   const size = own?.meta.size ?? people[0]?.detail.meta.size;
@@ -80,6 +73,16 @@ export async function swapDetail(studio: Studio, project: Project, request: Swap
     { pack, size, people: decoderPeople.map((p) => p.detail.stored), target: t, source: s ?? t, render: request.render === true },
     { signal },
   );
+  return swapResult(request, target, source, r);
+}
+
+/** The instrument's answer from either method's three errors (rounded as printed) and render. */
+function swapResult(
+  request: SwapDetailRequest,
+  target: { reconstruction: { subjectId: number } },
+  source: { reconstruction: { subjectId: number } },
+  r: { coarse: number; own: number; swapped: number; png: Uint8Array | null },
+): SwapDetailResult {
   return {
     photo: request.photoId,
     detailFrom: request.fromPhotoId,
