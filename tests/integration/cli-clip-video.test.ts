@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARKIT_BLENDSHAPES } from '../../core/expression/arkit-names';
@@ -109,15 +109,27 @@ describe.skipIf(!existsSync(BEN) || !HAVE_FFMPEG || !HAVE_BROWSER)('clip create 
     expect(clips()).toEqual(before);
   }, 120_000);
 
-  it('a video Chromium opens but cannot decode (cut short mid-stream) stops with its reason and stores nothing', () => {
+  it('a codec Chromium does not decode, and a video cut short mid-stream, stop with the decoder\'s reason and store nothing', () => {
     const before = clips();
-    const cut = path.join(tmp.dir, 'cut.webm');
+    // MPEG-4 Part 2 in an MP4: the container opens, Chromium has no decoder for the stream.
+    const mpeg4 = path.join(tmp.dir, 'mpeg4.mp4');
+    const made = spawnSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=s=320x240:d=1:r=10', '-c:v', 'mpeg4', mpeg4]);
+    expect(made.status, made.stderr?.toString()).toBe(0);
+    const codec = cli('clip', 'create', proj, '--name', 'mpeg4', '--from-video', mpeg4);
+    expect(codec.code).toBe(1);
+    expect(codec.stderr).toMatch(/^Error: mpeg4\.mp4 cannot be decoded here \(.+\): use MP4 \(H\.264\) or WebM$/m);
+    expect(codec.stderr).not.toMatch(/^\s+at /m);
     // The WebM's header and first frames only: Chromium opens it, then its demuxer fails on a later seek.
+    const cut = path.join(tmp.dir, 'cut.webm');
     writeFileSync(cut, spawnSync('head', ['-c', '6000', video]).stdout);
     const r = cli('clip', 'create', proj, '--name', 'cut', '--from-video', cut, '--every-ms', '100');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: cut\.webm (could not be decoded at [\d.]+ s|cannot be decoded here) \(.+\)/);
+    expect(r.stdout).toMatch(/^Decoded frame 1 of \d+$/m);
+    expect(r.stderr).toMatch(/^Error: cut\.webm could not be decoded at [\d.]+ s \(.+\): the file may be damaged or cut short$/m);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(clips()).toEqual(before);
+    // The frames decoded before the failure were staged, and are gone.
+    const staging = path.join(proj, 'tmp', 'staging');
+    expect(existsSync(staging) ? readdirSync(staging) : []).toEqual([]);
   }, 120_000);
 });
