@@ -24,7 +24,8 @@ export async function electronDecodeHost(): Promise<DecodePageHost> {
   const failed = new Promise<never>((_resolve, reject) => (fail = reject));
   failed.catch(() => undefined);
   win.webContents.on('render-process-gone', (_event, details) => fail(new ApiError('internal', `The decode window's renderer ended (${details.reason}) before the video was decoded`)));
-  win.on('closed', () => fail(new ApiError('internal', 'The decode window closed before the video was decoded')));
+  const onClosed = () => fail(new ApiError('internal', 'The decode window closed before the video was decoded'));
+  win.on('closed', onClosed);
   return {
     name: `Electron ${process.versions.electron}`,
     failed,
@@ -33,7 +34,7 @@ export async function electronDecodeHost(): Promise<DecodePageHost> {
       await win.loadURL(url);
     },
     close: async () => {
-      win.removeAllListeners('closed');
+      win.off('closed', onClosed);
       if (!win.isDestroyed()) win.destroy();
     },
   };

@@ -19,6 +19,8 @@ export async function browserDecodeHost(executablePath: string): Promise<DecodeP
     browser = await chromium.launch({
       executablePath,
       headless: true,
+      // Ctrl-C is the CLI's to handle (it cancels the run, which closes the browser).
+      handleSIGINT: false,
       chromiumSandbox: process.getuid?.() !== 0,
       args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--mute-audio'],
     });

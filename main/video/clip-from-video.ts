@@ -72,15 +72,22 @@ export async function createClipFromVideo(studio: Studio, project: Project, requ
   }
   const t1 = performance.now();
 
+  if (options.signal?.aborted) {
+    await studio.staging.release(studio.staging.take(stagedIds));
+    throw new ApiError('bad-request', 'Cancelled');
+  }
   const jobId = startClipFromFrames(studio, { name: request.name, subjectId: request.subjectId, packId: request.packId, stagedIds, everyMs: request.everyMs }, workerArkitService(studio.models, studio.pool));
   const off = studio.events.subscribe((m) => {
     if (m.event === 'job.updated' && m.payload.job.id === jobId && m.payload.job.total > 0 && m.payload.item === null) onProgress?.('fit', m.payload.job.done, m.payload.job.total);
   });
+  const cancel = () => studio.jobs.cancel(jobId);
+  options.signal?.addEventListener('abort', cancel, { once: true });
   let job;
   try {
     job = await studio.jobs.whenDone(jobId);
   } finally {
     off();
+    options.signal?.removeEventListener('abort', cancel);
   }
   if (job.state !== 'done') throw new ApiError('bad-request', job.error ?? `The clip job was ${job.state}`);
   const items: JobItem[] = project.library.reads.listJobItems(jobId);

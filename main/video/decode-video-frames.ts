@@ -26,6 +26,8 @@ export interface DecodeVideoOptions {
   onFrame(jpeg: Buffer, index: number, total: number): Promise<void>;
   /** Where the decode page's script is (built to out/video-decode/). */
   pageScript: string;
+  /** Stops the decode (Ctrl-C): the page's host is closed and nothing more is handed on. */
+  signal?: AbortSignal;
   /** The host the page runs in (tests); default: Electron's window in Electron, else a headless browser. */
   host?: () => Promise<DecodePageHost>;
 }
@@ -99,8 +101,13 @@ export async function decodeVideoFrames(file: string, options: Partial<DecodeVid
         if (performance.now() - server.lastActivity() > o.idleTimeoutMs) reject(new ApiError('internal', `Decoding ${name} stalled: no frame for ${Math.round(o.idleTimeoutMs / 1000)} s`));
       }, 1000);
     });
+    const cancelled = new Promise<never>((_resolve, reject) => {
+      const stop = () => reject(new ApiError('bad-request', `Decoding ${name} was cancelled`));
+      if (o.signal?.aborted) stop();
+      o.signal?.addEventListener('abort', stop, { once: true });
+    });
     const opened = host.open(server.url);
-    const decoded = await Promise.race([server.result, host.failed, stalled, opened.then(() => server.result)]);
+    const decoded = await Promise.race([server.result, host.failed, stalled, cancelled, opened.then(() => server.result)]);
     return { ...decoded, host: host.name };
   } finally {
     clearInterval(timer);

@@ -57,7 +57,9 @@ async function clipFromVideo(projectDir: string, name: string, file: string, val
   const everyMs = values['every-ms'] === undefined ? EVERY_MS.default : Number(values['every-ms']);
   if (!(Number.isInteger(everyMs) && everyMs >= EVERY_MS.min && everyMs <= EVERY_MS.max)) throw new CliUsageError(`--every-ms must be a whole number of milliseconds from ${EVERY_MS.min} to ${EVERY_MS.max}, not "${String(values['every-ms'])}"`);
   const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
-  const onSignal = () => studio.jobs.cancelAll();
+  // Ctrl-C stops the decode (closing the browser) or the clip job; staged frames are released, nothing is stored.
+  const cancel = new AbortController();
+  const onSignal = () => cancel.abort();
   process.once('SIGINT', onSignal);
   try {
     const project = await studio.openProject(projectDir);
@@ -73,6 +75,7 @@ async function clipFromVideo(projectDir: string, name: string, file: string, val
       { name, file, subjectId, packId: typeof values.pack === 'string' ? values.pack : undefined, everyMs },
       {
         browser: typeof values.browser === 'string' ? values.browser : undefined,
+        signal: cancel.signal,
         // A line per tenth of the way (and the last), so a long video does not flood the terminal.
         onProgress: (phase, done, total) => {
           const step = `${phase} ${done === total ? 'last' : Math.floor((10 * done) / total)}`;
