@@ -7,6 +7,7 @@ import { requireSubjectReconstruction } from '../reconstruct/stored-results';
 import type { Studio } from '../services/studio';
 import { decodeVideoFrames, type DecodeVideoOptions } from './decode-video-frames';
 
+/** Which video, which clip name, and whose head fits its frames. */
 export interface ClipFromVideoRequest {
   /** The clip's name (unique in the project, any case). */
   name: string;
@@ -20,11 +21,13 @@ export interface ClipFromVideoRequest {
   everyMs: number;
 }
 
+/** Decoding options (the browser, a cancel signal) and progress. */
 export interface ClipFromVideoOptions extends Partial<Omit<DecodeVideoOptions, 'onFrame' | 'everyMs'>> {
   /** Told as frames are decoded (`decode`) and then fitted (`fit`): how many of how many. */
   onProgress?: (phase: 'decode' | 'fit', done: number, total: number) => void;
 }
 
+/** The stored clip and the run's figures. */
 export interface ClipFromVideoResult {
   clip: ClipSummary;
   /** Frames decoded (sampled), and those without a usable face (left out of the clip). */

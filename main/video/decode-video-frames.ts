@@ -9,6 +9,7 @@ import { inElectronMain, type DecodePageHost } from './decode-page-host';
 import { findChromiumBrowser } from './find-chromium-browser';
 import { startVideoDecodeServer, type DecodedVideo } from './video-decode-server';
 
+/** How decodeVideoFrames samples a video, where the page runs, and where the frames go. */
 export interface DecodeVideoOptions {
   /** Milliseconds between sampled frames (10…60000, as the Animate tab samples). */
   everyMs: number;
@@ -32,7 +33,7 @@ export interface DecodeVideoOptions {
   host?: () => Promise<DecodePageHost>;
 }
 
-// The Animate tab's defaults (renderer/src/lib/video-frames.ts VIDEO_FRAME_DEFAULTS): the same frames from the same video.
+/** The Animate tab's sampling (renderer/src/lib/video-frames.ts VIDEO_FRAME_DEFAULTS): the same frames from the same video. */
 export const DECODE_VIDEO_DEFAULTS: Omit<DecodeVideoOptions, 'onFrame'> = {
   everyMs: 100,
   maxFrames: 600,
@@ -42,7 +43,13 @@ export const DECODE_VIDEO_DEFAULTS: Omit<DecodeVideoOptions, 'onFrame'> = {
   pageScript: path.join(__dirname, '..', 'video-decode', 'decode-page.js'),
 };
 
-/** Leading bytes of the containers Chromium opens: MP4/MOV (ftyp box), WebM/Matroska (EBML), Ogg. */
+/**
+ * The container named by a file's leading bytes, among those Chromium opens: MP4/MOV (ftyp box), WebM/Matroska (EBML), Ogg; null for anything else.
+ *
+ * ```ts
+ * videoContainerOf(await readHead('talk.webm')); // 'WebM'
+ * ```
+ */
 export function videoContainerOf(head: Uint8Array): string | null {
   const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
   if (head.length >= 12 && ascii(4, 8) === 'ftyp') return 'MP4';

@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../core/api/api-error';
 
+/** Where findChromiumBrowser looks (all injectable, so tests can stand in any system). */
 export interface FindBrowserOptions {
   /** A browser named by the user (`--browser PATH`); wins over everything else. */
   explicit?: string;
@@ -11,6 +12,7 @@ export interface FindBrowserOptions {
   isExecutable: (file: string) => boolean;
 }
 
+/** This process's environment, platform and file system. */
 export const FIND_BROWSER_DEFAULTS: FindBrowserOptions = { env: process.env, platform: process.platform, isExecutable };
 
 /** Command names of Chromium-family browsers looked up on PATH, in order of preference. */

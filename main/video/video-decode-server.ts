@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../../core/api/api-error';
 import { INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
+import { sendFile } from '../server/static-files';
 import { guardUpload } from '../server/upload-guard';
 
 /** What the decode page samples (lib/video-frames.ts's options) and the name its messages use. */
@@ -15,6 +15,7 @@ export interface DecodePageConfig {
   name: string;
 }
 
+/** What the decode server serves and where the frames it receives go. */
 export interface VideoDecodeServerOptions {
   /** The video file, served to the page as `./video` (the page never sees its path). */
   file: string;
@@ -33,6 +34,7 @@ export interface DecodedVideo {
   height: number;
 }
 
+/** A running decode server: the page's URL, the run's outcome, and how to stop it. */
 export interface VideoDecodeServer {
   /** The page to open: `http://127.0.0.1:<port>/<token>/`. */
   url: string;
@@ -87,9 +89,10 @@ export async function startVideoDecodeServer(options: VideoDecodeServerOptions):
     last = performance.now();
     const route = `${req.method} ${url.pathname.slice(prefix.length)}`;
     if (route === 'GET ') return answer(res, 200, PAGE_HTML, 'text/html; charset=utf-8');
-    if (route === 'GET decode-page.js') return sendFile(res, options.pageScript, 'text/javascript; charset=utf-8');
+    if (route === 'GET decode-page.js') return void ((await sendFile(options.pageScript, res, HEADERS)) || answer(res, 404, 'The decode page is not built'));
     if (route === 'GET config') return answer(res, 200, JSON.stringify(options.config), 'application/json');
-    if (route === 'GET video') return sendFile(res, options.file, 'application/octet-stream');
+    // Served as application/octet-stream whatever its name: Chromium's media pipeline sniffs the container itself.
+    if (route === 'GET video') return void ((await sendFile(options.file, res, { ...HEADERS, 'Content-Type': 'application/octet-stream' })) || answer(res, 404, 'The video is gone'));
     if (route === 'POST frame') {
       const index = Number(url.searchParams.get('index'));
       const total = Number(url.searchParams.get('total'));
@@ -143,12 +146,6 @@ export async function startVideoDecodeServer(options: VideoDecodeServerOptions):
 function answer(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { ...HEADERS, 'Content-Type': type });
   res.end(body);
-}
-
-async function sendFile(res: ServerResponse, file: string, type: string): Promise<void> {
-  const { size } = await fs.stat(file);
-  res.writeHead(200, { ...HEADERS, 'Content-Type': type, 'Content-Length': String(size) });
-  await new Promise<void>((resolve, reject) => createReadStream(file).on('error', reject).on('close', resolve).pipe(res));
 }
 
 /** A request body (or guarded upload) as one Buffer, refused past `max` bytes. */
