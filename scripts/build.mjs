@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const external = ['electron', 'better-sqlite3', 'sharp', 'onnxruntime-node', 'ws', 'bufferutil', 'utf-8-validate'];
+const external = ['electron', 'better-sqlite3', 'sharp', 'onnxruntime-node', 'ws', 'bufferutil', 'utf-8-validate', 'playwright-core'];
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', external, logLevel: 'warning', absWorkingDir: root };
 
@@ -18,6 +18,8 @@ await build({
   outdir: path.join(root, 'out'),
   outExtension: { '.js': '.cjs' },
 });
+// The CLI's video decode page (renderer code: the Animate tab's sampler), served by main/video/video-decode-server.ts.
+await build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: { 'video-decode/decode-page': 'renderer/src/video-decode/decode-page.ts' }, outdir: path.join(root, 'out') });
 await build({ ...common, entryPoints: { 'preload/preload': 'preload/preload.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
 await build({ ...common, entryPoints: { 'bench/bench': 'bench/run-benchmarks.ts' }, outdir: path.join(root, 'out'), outExtension: { '.js': '.cjs' } });
 

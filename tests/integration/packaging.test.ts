@@ -32,7 +32,9 @@ describe('electron-builder Linux directory target (offline)', () => {
   it('packs the built main, preload and renderer, and no sources, tests or maps', () => {
     const archive = path.join(app, 'resources/app.asar');
     const files = asar.listPackage(archive, { isPack: false }).map((f) => f.replace(/\\/g, '/'));
-    for (const f of ['/out/main/electron-main.cjs', '/out/main/cli.cjs', '/out/preload/preload.cjs', '/out/renderer/index.html', '/package.json']) {
+    for (const f of ['/out/main/electron-main.cjs', '/out/main/cli.cjs', '/out/preload/preload.cjs', '/out/renderer/index.html', '/package.json',
+      // The CLI's video decode page and the runtime dependency that drives a system Chromium with it.
+      '/out/video-decode/decode-page.js', '/node_modules/playwright-core/package.json']) {
       expect(files).toContain(f);
     }
     const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString()) as { main: string };

@@ -1,13 +1,17 @@
+import { APP_VERSION, appDataDir } from '../../app-paths';
 import { createClipFromPhotos } from '../../expression/clip-library';
 import { openProject } from '../../project/project';
-import { CliUsageError, EXIT, type CliCommand } from '../cli-command';
+import { Studio } from '../../services/studio';
+import { createClipFromVideo } from '../../video/clip-from-video';
+import { CliUsageError, EXIT, type CliArgs, type CliCommand, type CliIO } from '../cli-command';
+import { subjectOption } from '../subject-option';
 import { terminalText } from '../terminal-text';
 
-/** `deca-studio clip create <project> --name NAME (--from-photos ID,ID,… [--fps N] | --from-video FILE [--every-ms N]) [--smooth R]` */
+/** `deca-studio clip create <project> --name NAME (--from-photos ID,ID,… [--fps N] [--smooth R] | --from-video FILE [--every-ms N] [--subject NAME] [--pack ID] [--browser PATH])` */
 export const clipCreateCommand: CliCommand = {
   name: 'clip create',
-  summary: "Make an animation clip from fitted photos' expressions (one key per photo, in order)",
-  usage: 'clip create <project> --name NAME (--from-photos ID,ID,… [--fps N] | --from-video FILE [--every-ms N]) [--smooth R]',
+  summary: "Make an animation clip from fitted photos' expressions (one key per photo, in order) or from a video of a reconstructed subject (one key per sampled frame)",
+  usage: 'clip create <project> --name NAME (--from-photos ID,ID,… [--fps N] [--smooth R] | --from-video FILE [--every-ms N] [--subject NAME] [--pack ID] [--browser PATH])',
   options: {
     name: { type: 'string' },
     'from-photos': { type: 'string' },
@@ -15,6 +19,9 @@ export const clipCreateCommand: CliCommand = {
     fps: { type: 'string' },
     'every-ms': { type: 'string' },
     smooth: { type: 'string' },
+    subject: { type: 'string' },
+    pack: { type: 'string' },
+    browser: { type: 'string' },
   },
   async run({ positionals, values }, io) {
     if (positionals.length !== 1) throw new CliUsageError('Give exactly one project folder');
@@ -22,11 +29,8 @@ export const clipCreateCommand: CliCommand = {
     const fromPhotos = values['from-photos'];
     const fromVideo = values['from-video'];
     if ((typeof fromPhotos === 'string') === (typeof fromVideo === 'string')) throw new CliUsageError('Give --from-photos ID,ID,… or --from-video FILE');
-    if (typeof fromVideo === 'string') {
-      // Video frames are decoded by Chromium's own decoder in the studio (no ffmpeg at run time); the CLI has none.
-      io.err('clip create --from-video: video clips are made in the studio, whose renderer decodes the video; not available from the command line yet');
-      return EXIT.failed;
-    }
+    if (typeof fromVideo === 'string') return clipFromVideo(positionals[0]!, values.name, fromVideo, values, io);
+    for (const o of ['subject', 'pack', 'browser', 'every-ms'] as const) if (values[o] !== undefined) throw new CliUsageError(`--${o} goes with --from-video`);
     const photoIds = String(fromPhotos).split(',').map((s) => s.trim());
     if (photoIds.some((s) => !/^[1-9]\d{0,15}$/.test(s))) throw new CliUsageError('--from-photos takes photo ids separated by commas, e.g. 3,4,5 (see: deca-studio photos <project> --json)');
     const fps = values.fps === undefined ? undefined : Number(values.fps);
@@ -43,6 +47,55 @@ export const clipCreateCommand: CliCommand = {
     }
   },
 };
+
+/** Whole milliseconds between sampled frames, as the Animate tab offers them (10 ms = 100 frames per second at most). */
+const EVERY_MS = { min: 10, max: 60_000, default: 100 };
+
+/** `clip create --from-video`: Chromium decodes the video (no ffmpeg), the studio's clip job fits each frame. */
+async function clipFromVideo(projectDir: string, name: string, file: string, values: CliArgs['values'], io: CliIO): Promise<number> {
+  for (const o of ['fps', 'smooth', 'from-photos'] as const) if (values[o] !== undefined) throw new CliUsageError(`--${o} goes with --from-photos, not --from-video`);
+  const everyMs = values['every-ms'] === undefined ? EVERY_MS.default : Number(values['every-ms']);
+  if (!(Number.isInteger(everyMs) && everyMs >= EVERY_MS.min && everyMs <= EVERY_MS.max)) throw new CliUsageError(`--every-ms must be a whole number of milliseconds from ${EVERY_MS.min} to ${EVERY_MS.max}, not "${String(values['every-ms'])}"`);
+  const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
+  // Ctrl-C stops the decode (closing the browser) or the clip job; staged frames are released, nothing is stored.
+  const cancel = new AbortController();
+  const onSignal = () => cancel.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const project = await studio.openProject(projectDir);
+    const subjects = project.library.reads.listSubjects();
+    const subjectId = subjectOption(project, values.subject) ?? (subjects.length === 1 ? subjects[0]!.id : undefined);
+    if (subjectId === undefined) {
+      throw new CliUsageError(subjects.length ? `Say who the video shows with --subject NAME (the project has: ${subjects.map((s) => terminalText(s.name)).join(', ')})` : 'The project has no subjects: import and reconstruct the person in the video first');
+    }
+    let shown = '';
+    const made = await createClipFromVideo(
+      studio,
+      project,
+      { name, file, subjectId, packId: typeof values.pack === 'string' ? values.pack : undefined, everyMs },
+      {
+        browser: typeof values.browser === 'string' ? values.browser : undefined,
+        signal: cancel.signal,
+        // A line per tenth of the way (and the last), so a long video does not flood the terminal.
+        onProgress: (phase, done, total) => {
+          const step = `${phase} ${done === total ? 'last' : Math.floor((10 * done) / total)}`;
+          if (step === shown) return;
+          shown = step;
+          io.out(`${phase === 'decode' ? 'Decoded' : 'Fitted'} frame ${done} of ${total}`);
+        },
+      },
+    );
+    const s = made.seconds;
+    io.out(`Decoded ${made.frames} frames of ${terminalText(file)} with ${terminalText(made.decoder)} in ${s.decode.toFixed(1)} s (${(made.frames / s.decode).toFixed(1)} frames/s)`);
+    for (const k of made.skipped) io.out(`  skipped ${k.name}: ${terminalText(k.message)}`);
+    io.out(`Fitted in ${s.fit.toFixed(1)} s: ${terminalText(made.jobMessage)}`);
+    io.out(`Clip "${terminalText(made.clip.name)}": ${made.clip.keyCount} keys over ${made.clip.duration.toFixed(2)} s at ${made.clip.fps} fps from ${made.frames} frames, ${(made.frames / (s.decode + s.fit)).toFixed(2)} frames/s overall (${terminalText(made.clip.source)})`);
+    return EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+    await studio.dispose();
+  }
+}
 
 /** `deca-studio clip list <project> [--json]` */
 export const clipListCommand: CliCommand = {

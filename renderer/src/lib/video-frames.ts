@@ -12,6 +12,11 @@ export interface VideoFrameOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stops between frames when aborted. */
   signal?: AbortSignal;
+  /**
+   * Given each frame's JPEG bytes as soon as it is encoded (awaited before the next seek), so a caller
+   * can hand frames on one by one (the CLI's decode page posts them to its host) instead of after the last.
+   */
+  onFrame?: (jpeg: Uint8Array, index: number, total: number) => void | Promise<void>;
 }
 
 export const VIDEO_FRAME_DEFAULTS: VideoFrameOptions = { everyMs: 100, maxFrames: 600, maxSide: 960, quality: 0.9 };
@@ -51,11 +56,13 @@ export async function sampleVideoFrames(file: Blob & { name?: string }, options:
     const frames: Uint8Array[] = [];
     for (let i = 0; i < times.length; i++) {
       if (o.signal?.aborted) throw new DOMException('Sampling the video was cancelled', 'AbortError');
-      await seek(video, times[i]!);
+      await seek(video, times[i]!, file.name ?? 'the video');
       ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
       const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', o.quality));
       if (!blob) throw new Error(`Frame ${i} of ${file.name ?? 'the video'} could not be encoded`);
-      frames.push(new Uint8Array(await blob.arrayBuffer()));
+      const jpeg = new Uint8Array(await blob.arrayBuffer());
+      frames.push(jpeg);
+      await o.onFrame?.(jpeg, i, times.length);
       o.onProgress?.(i + 1, times.length);
     }
     return { frames, times, width: canvas.width, height: canvas.height };
@@ -66,15 +73,15 @@ export async function sampleVideoFrames(file: Blob & { name?: string }, options:
   }
 }
 
-/** Seeks and waits until the frame at `t` is the one shown. */
-function seek(video: HTMLVideoElement, t: number): Promise<void> {
+/** Seeks and waits until the frame at `t` is the one shown; a failure names the file and the decoder's reason. */
+function seek(video: HTMLVideoElement, t: number, name: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = () => {
       video.removeEventListener('seeked', done);
       video.removeEventListener('error', failed);
       resolve();
     };
-    const failed = () => reject(new Error(`Seeking to ${t.toFixed(2)} s failed`));
+    const failed = () => reject(new Error(`${name} could not be decoded at ${t.toFixed(2)} s (${video.error?.message || 'seeking failed'}): the file may be damaged or cut short`));
     video.addEventListener('seeked', done);
     video.addEventListener('error', failed);
     video.currentTime = t;
