@@ -84,10 +84,11 @@ export function syntheticFaceAlbedo(model: HeadModel, size = 512): { texture: Uv
   }
   // The skin into the UV texture: each texel's point on the mesh, its vertices' colours interpolated.
   const raster = rasterizeUv(model.uv!, size, { triangleMask: bakeableTriangles(model), grow: 0.01 });
-  const rgb = new Uint8Array(size * size * 3).fill(Math.round(SKIN[0]! * 255));
+  const rgb = new Uint8Array(size * size * 3);
   const at = new Float64Array(3);
   for (let i = 0; i < size * size; i++) {
-    if (!interpolateAt(raster, model.triangles, out, 3, i, at)) continue;
+    // Texels no skin triangle owns stay skin (a render's bilinear sample may reach them).
+    if (!interpolateAt(raster, model.triangles, out, 3, i, at)) at.set(SKIN);
     for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(Math.max(0, Math.min(1, at[c]!)) * 255);
   }
   return { texture: { size, rgb }, vertexAlbedo: out };

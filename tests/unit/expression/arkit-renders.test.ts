@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ARKIT_BLENDSHAPES } from '../../../core/expression/arkit-names';
 import { arkitToPack } from '../../../core/expression/arkit-to-pack';
 import { createArkitSolver } from '../../../core/expression/solve-arkit';
-import { opaqueTriangles } from '../../../core/geometry/opaque-triangles';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { faceToJson } from '../../../core/perception/face-json';
@@ -56,15 +55,14 @@ describe.skipIf(!existsSync(ICT_ZIP))('ARKit weights recovered from renders of I
       return t;
     });
     const expressions = truth.map((w) => ({ expression: arkitToPack({ arkit: w }, ict).expression, jaw: [0, 0, 0] as [number, number, number] }));
-    // Only its poses and cameras are used: the landmarks come from the images.
-    const person = syntheticPerson(ict, 3, truth.length, { maxYawDeg: 15, noisePx: 0, shapeStd: 1, scale: 2000, expressions });
+    // Only its poses and cameras are used: the landmarks come from the images. Identity within ±0.5σ:
+    // at 1σ this seed's eyeballs show through ICT's closed lids (the blink is not a closed eye).
+    const person = syntheticPerson(ict, 3, truth.length, { maxYawDeg: 15, noisePx: 0, shapeStd: 0.5, scale: 2000, expressions });
     const { texture, vertexAlbedo } = syntheticFaceAlbedo(ict);
     const ev = new HeadModelEvaluator(ict);
     const J = ict.joints.names.length;
     const light = new Float64Array(27);
     for (let c = 0; c < 3; c++) (light[c] = 2.4), (light[3 + c] = 0.3), (light[6 + c] = 0.35), (light[9 + c] = 0.6);
-    // The synthetic person has lashes (drawn dark): the renderer's default leaves ICT's strips out.
-    const triangleMask = opaqueTriangles(ict.triangles, ict.regions.overlays);
     const analyzer = new FaceAnalyzer({ modelDir: TEST_MODEL_DIR, provider: 'cpu' });
     const observations = [];
     try {
@@ -73,7 +71,7 @@ describe.skipIf(!existsSync(ICT_ZIP))('ARKit weights recovered from renders of I
         pose.set(v.rotation, 0);
         const out = ev.evaluate({ shape: person.shape, expression: v.expression, pose });
         const background = { width: 640, height: 600, data: new Uint8Array(640 * 600 * 3).fill(90) };
-        const image = { width: 640, height: 600, data: renderShadedHead(ict, Float32Array.from(out.vertices), Float32Array.from(out.normals), v.camera, background, texture, light, { triangleMask }, vertexAlbedo).rgb };
+        const image = { width: 640, height: 600, data: renderShadedHead(ict, Float32Array.from(out.vertices), Float32Array.from(out.normals), v.camera, background, texture, light, {}, vertexAlbedo).rgb };
         const faces = await analyzer.analyzeImage(image);
         expect(faces.selected).not.toBeNull();
         const face = faceToJson(faces.faces[faces.selected!]!);
@@ -94,13 +92,14 @@ describe.skipIf(!existsSync(ICT_ZIP))('ARKit weights recovered from renders of I
       return `${CASES[i]![0]} (yaw ${person.views[i]!.yawDeg.toFixed(0)}°): MAE ${errors[i]!.toFixed(3)} (all-zero ${zero[i]!.toFixed(3)}) | ${shown.join(', ')}`;
     });
     console.log(`ARKit from renders → perception → joint fit → solve: mean MAE ${overall.toFixed(3)}\n${rows.join('\n')}`);
-    // #12's goal, per expression and overall. Measured: 0.031–0.078 per expression, 0.054 overall.
+    // #12's goal, per expression and overall. Measured: 0.030–0.065 per expression, 0.050 overall.
     errors.forEach((e) => expect(e).toBeLessThanOrEqual(0.1));
     expect(overall).toBeLessThanOrEqual(0.1);
-    // What the images carry is read: the open jaw as jawOpen (measured 0.54 of 0.6), the smile as
-    // mouthSmile well above the neutral photo's (0.52 against 0.00 for left + right), and the funnel's
-    // opening. Not yet: blink, brows and pucker sink under a bias every fitted face of this pack
-    // shares (mouthPucker ≈ 0.4, cheekPuff ≈ 0.3 on the neutral render, as on the London photos).
+    // What the images carry is read: the open jaw as jawOpen (measured 0.55 of 0.6, the neutral 0.00)
+    // and the smile as mouthSmile well above the neutral render's (0.49 against 0.00, left + right).
+    // Not yet: closed eyes (both nets see the closed lids of these renders about 20 % open less, not
+    // shut), brows (0.19–0.31 of 0.7–0.8) and pucker, under a bias every fitted face of this pack
+    // shares (mouthPucker ≈ 0.4–0.6, cheekPuff ≈ 0.3 on the neutral render, as on the London photos).
     const s = (i: number, ...names: string[]) => names.reduce((a, n) => a + solved[i]![at(n)]!, 0);
     expect(s(2, 'jawOpen')).toBeGreaterThan(0.4);
     expect(s(1, 'mouthSmileLeft', 'mouthSmileRight') - s(0, 'mouthSmileLeft', 'mouthSmileRight')).toBeGreaterThan(0.3);
