@@ -13,7 +13,7 @@ import { observationOf } from '../../../core/reconstruct/stages/perceive-stage';
 import { syntheticPerson } from '../../../core/reconstruct/synthetic-views';
 import { FaceAnalyzer } from '../../../main/perception/face-analyzer';
 import { ICT_ZIP, installedIctPack } from '../../helpers/ict-pack';
-import { TEST_MODEL_DIR } from '../../helpers/perception';
+import { TEST_MODEL_DIR, testModelFiles } from '../../helpers/perception';
 import { syntheticFaceAlbedo } from '../../helpers/synthetic-face-albedo';
 
 const K = ARKIT_BLENDSHAPES.length;
@@ -46,7 +46,8 @@ describe.skipIf(!existsSync(ICT_ZIP))('ARKit weights recovered from renders of I
   let ict: HeadModel;
   beforeAll(async () => {
     ict = await installedIctPack();
-  }, 180_000);
+    testModelFiles();
+  }, 300_000);
 
   it('recovers the weights ICT-FaceKit was posed with within 0.1 mean absolute error over the 52', async () => {
     const truth = CASES.map(([, w]) => {
