@@ -141,7 +141,10 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('deca-studio reconstruc
 
   it("retargeting keeps the person: another person's smile on each head is still recognised as that head's person", async () => {
     // #12: ARKit weights captured from person j's smiling photo, retargeted onto person i's head
-    // (ICT-FaceKit, through the names) and rendered in i's frontal photo as the identity check renders.
+    // (ICT-FaceKit, through the names) and rendered in i's frontal photo as the identity check renders
+    // (its camera, light and albedo, over the photo). The unposed head is the head as retargeting
+    // poses it — i's shape with no expression and the jaw at rest (the subject's rig) — and the posed
+    // head the same with the retargeted ψ and jaw (`arkitToPack`: the jaw at rest, the opening is jawOpen).
     const studio = new Studio({ mode: 'cli', version: 'test', settingsDir: env.DECA_STUDIO_HOME, workers: 1 });
     const analyzer = new FaceAnalyzer();
     try {
@@ -151,17 +154,18 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('deca-studio reconstruc
       const records = await photoExpressions(project, { packId: 'ict-facekit' }, workerArkitService(studio.models, studio.pool));
       const smiles = PEOPLE.map((p) => records.find((r) => r.subjectName === p && r.fileName.includes('08_smiling_front'))!);
       const rows: string[] = [];
-      const results: { smile: number; unposed: number; posed: number }[] = [];
+      const results: { smile: number; unposed: number; posed: number; fitted: number }[] = [];
+      const embedding = (photoId: number) => {
+        const a = project.library.faces.get(photoId)!;
+        return a.faces[a.selectedFace!]!.embedding!;
+      };
       for (let i = 0; i < PEOPLE.length; i++) {
         const front = records.find((r) => r.subjectName === PEOPLE[i] && r.fileName.includes('03_neutral_front'))!;
         const fit = project.library.reconstructions.latestFitOfPhoto(front.photoId, 'ict-facekit')!;
         const photo = project.library.reads.getPhoto(fit.photoId)!;
         const { image, k } = await studio.photoCache.get(project, photo);
         // Their own photos: every fitted view of theirs (neutral and smiling), as the recognition net sees them.
-        const own = records.filter((r) => r.subjectName === PEOPLE[i]).map((r) => {
-          const a = project.library.faces.get(r.photoId)!;
-          return a.faces[a.selectedFace!]!.embedding!;
-        });
+        const own = records.filter((r) => r.subjectName === PEOPLE[i]).map((r) => embedding(r.photoId));
         const albedo = await storedAlbedo(project, fit.reconstructionId);
         const distance = async (f: ReturnType<typeof photoFitOf>) => {
           const png = await studio.pool.run('render.fit', { pack, tables: null, shape: fit.reconstruction.shape, fit: f, width: image.width, height: image.height, k, style: 'shaded', albedo, light: fit.fit.light!, background: image, opacity: 1, markers: null });
@@ -169,25 +173,29 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('deca-studio reconstruc
           const face = (await analyzer.analyzeImage({ width: image.width, height: image.height, data: new Uint8Array(data) })).faces[0]!;
           return own.reduce((sum, e) => sum + embeddingDistance(face.embedding!, e), 0) / own.length;
         };
-        const unposed = await distance(photoFitOf(fit));
+        const rest: ReturnType<typeof photoFitOf> = { ...photoFitOf(fit), expression: new Float64Array(model.expression.count), jaw: [0, 0, 0] };
+        const unposed = await distance(rest);
         // The broadest smile among the other people (p005's closed-mouth smile is faint).
         const smileOf = (r: (typeof smiles)[number]) => r.arkit[ARKIT_BLENDSHAPES.indexOf('mouthSmileLeft')]! + r.arkit[ARKIT_BLENDSHAPES.indexOf('mouthSmileRight')]!;
         const donor = smiles.filter((_, j) => j !== i).reduce((a, b) => (smileOf(b) > smileOf(a) ? b : a));
         const smile = smileOf(donor);
-        const retargeted = arkitToPack(donor, model);
-        // The jaw stays where this person's fit has it (ICT fits close it past rest for a neutral bite); the opening is jawOpen's.
-        const posed = await distance({ ...photoFitOf(fit), expression: retargeted.expression });
-        rows.push(`${PEOPLE[i]} wearing ${donor.subjectName}'s smile (mouthSmileL+R ${smile.toFixed(2)}): ${unposed.toFixed(3)} → ${posed.toFixed(3)}`);
-        results.push({ smile, unposed, posed });
+        const posed = await distance({ ...rest, ...arkitToPack(donor, model) });
+        // For reference: the head as fitted to the photo (its own ψ and jaw), which the albedo was solved on.
+        const fitted = await distance(photoFitOf(fit));
+        rows.push(`${PEOPLE[i]} wearing ${donor.subjectName}'s smile (mouthSmileL+R ${smile.toFixed(2)}): ${unposed.toFixed(3)} → ${posed.toFixed(3)} (${posed - unposed >= 0 ? '+' : ''}${(posed - unposed).toFixed(3)}; as fitted ${fitted.toFixed(3)})`);
+        results.push({ smile, unposed, posed, fitted });
       }
       console.log(`mean identity distance to their own 6 photos, the head unposed → wearing another person's smile:\n${rows.join('\n')}`);
-      // measured: +0.051, +0.051, +0.020, −0.018 (the issue's goal is 0.05 for each: two are just over).
+      // measured: −0.031, +0.005, −0.006, −0.107 (p025, half of whose own photos smile broadly, is
+      // nearer wearing a broad smile). The issue's goal: no head further from its person by 0.05 or
+      // more; nearer is not a loss of the person. (The head as fitted to the photo is nearer still,
+      // 0.40–0.50: its fitted expression carries part of the likeness, see the README's Expressions.)
       for (const r of results) {
         expect(r.smile).toBeGreaterThan(0.3);
         expect(r.unposed).toBeLessThan(0.6);
-        expect(Math.abs(r.posed - r.unposed)).toBeLessThan(0.08);
+        expect(r.posed).toBeLessThan(0.6);
+        expect(r.posed - r.unposed).toBeLessThan(0.05);
       }
-      expect(results.reduce((s, r) => s + Math.abs(r.posed - r.unposed), 0) / results.length).toBeLessThan(0.05);
     } finally {
       await analyzer.dispose();
       await studio.dispose();
