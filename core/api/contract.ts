@@ -304,6 +304,16 @@ export interface HeadRig {
   /** V×J Float32. */
   skinWeights: string;
   pose: { indices: string; deltas: string; scale: number }[] | null;
+  /**
+   * The subject's detail layer, when solved (and the pack has UVs): the static detail normal map and
+   * per expression group a wrinkle normal map (static + that group's wrinkles at activation 1), base64
+   * PNGs in the mesh's UV layout against `mesh.tangents`, each group with what drives it (rig expression
+   * indices; see core/export/rig-detail-textures.ts). The viewer blends them per pose itself.
+   */
+  detail: {
+    normal: string;
+    wrinkles: { group: string; normal: string; drivers: { expression: number; weight: number }[]; jawOpening: number }[];
+  } | null;
 }
 
 /** An installed head-model pack, as the UI lists it. */
