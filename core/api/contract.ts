@@ -359,6 +359,8 @@ export interface HeadMesh {
 }
 
 export type ExportFormat = 'glb' | 'fbx';
+/** What an export job writes: a head (GLB, FBX), or a clip / one expression alone as an ARKit CSV (Live Link Face's layout). */
+export type ExportFileFormat = ExportFormat | 'arkit-csv';
 
 /** A stored animation clip without its keys (see core/expression/expression-clip.ts). */
 export interface ClipSummary {
@@ -387,7 +389,8 @@ export interface ExportHeadRequest {
   packId: string;
   /** Export this subject's reconstructed head: its shared shape on `packId` replaces `shape`. */
   subjectId?: number;
-  format: ExportFormat;
+  /** `arkit-csv`: the `clip` (or the photo's expression, one row) alone, no head; pack and subject do not change it. */
+  format: ExportFileFormat;
   /** Identity coefficients β (baked into the mesh) and expression ψ (initial blendshape weights). */
   shape?: number[];
   expression?: number[];
