@@ -137,6 +137,42 @@ describe('the Animate tab: detail and wrinkles on the posed head, clip editing, 
     const before = await blends();
     for (const s of ['browInnerUp', 'browOuterUpLeft', 'browOuterUpRight', 'mouthSmileLeft', 'mouthSmileRight']) await animate.getByTestId(`pose-${s}`).fill('1');
     await expect.poll(blends).toBeGreaterThan(before);
+    // A slider move to the wrinkle map blended and drawn (the pose, the GPU pass, the next frame), in
+    // SwiftShader's software WebGL: the median of 6 moves of eyeSquintLeft (the
+    // crow's feet; the groups already on are at their cap), back to 0 at the end.
+    const blendMs = await animate.getByTestId('pose-eyeSquintLeft').evaluate(async (el) => {
+      const input = el as HTMLInputElement;
+      const canvas = input.closest('[data-testid="subject-animate"]')!.querySelector('[data-testid="head-viewport"]')!;
+      const times: number[] = [];
+      let missed = 0;
+      for (let i = 0; i < 6; i++) {
+        const t0 = performance.now();
+        const drawn = new Promise<void>((resolve) => {
+          const seen = new MutationObserver(() => (seen.disconnect(), resolve()));
+          setTimeout(() => (seen.disconnect(), missed++, resolve()), 20_000);
+          seen.observe(canvas, { attributes: true, attributeFilter: ['data-blends'] });
+        });
+        input.value = String(i % 2 ? 0 : 0.5);
+        input.dispatchEvent(new Event('input'));
+        await drawn;
+        times.push(performance.now() - t0);
+      }
+      times.sort((x, y) => x - y);
+      return { ms: (times[2]! + times[3]!) / 2, missed };
+    });
+    // For scale: one frame of the page at rest in SwiftShader (the render loop draws every frame).
+    const frameMs = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let n = 0;
+          const t0 = performance.now();
+          const tick = () => (++n, performance.now() - t0 < 2000 ? requestAnimationFrame(tick) : resolve((performance.now() - t0) / n));
+          requestAnimationFrame(tick);
+        }),
+    );
+    console.log(`slider move → wrinkles blended and drawn: ${blendMs.ms.toFixed(0)} ms (median of 6, SwiftShader; a frame at rest takes ${frameMs.toFixed(0)} ms there)`);
+    // Every move that changes a group's weight blends the map again.
+    expect(blendMs.missed).toBe(0);
     await page.waitForTimeout(1500);
     await grab(page, 'wrinkles-on');
     await screenshot(page, 'animate-ui-02-brows-smile-wrinkles-on');
