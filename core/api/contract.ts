@@ -304,6 +304,16 @@ export interface HeadRig {
   /** V×J Float32. */
   skinWeights: string;
   pose: { indices: string; deltas: string; scale: number }[] | null;
+  /**
+   * The subject's detail layer, when solved (and the pack has UVs): the static detail normal map and
+   * per expression group a wrinkle normal map (static + that group's wrinkles at activation 1), base64
+   * PNGs in the mesh's UV layout against `mesh.tangents`, each group with what drives it (rig expression
+   * indices; see core/export/rig-detail-textures.ts). The viewer blends them per pose itself.
+   */
+  detail: {
+    normal: string;
+    wrinkles: { group: string; normal: string; drivers: { expression: number; weight: number }[]; jawOpening: number }[];
+  } | null;
 }
 
 /** An installed head-model pack, as the UI lists it. */
@@ -349,6 +359,8 @@ export interface HeadMesh {
 }
 
 export type ExportFormat = 'glb' | 'fbx';
+/** What an export job writes: a head (GLB, FBX), or a clip / one expression alone as an ARKit CSV (Live Link Face's layout). */
+export type ExportFileFormat = ExportFormat | 'arkit-csv';
 
 /** A stored animation clip without its keys (see core/expression/expression-clip.ts). */
 export interface ClipSummary {
@@ -377,7 +389,8 @@ export interface ExportHeadRequest {
   packId: string;
   /** Export this subject's reconstructed head: its shared shape on `packId` replaces `shape`. */
   subjectId?: number;
-  format: ExportFormat;
+  /** `arkit-csv`: the `clip` (or the photo's expression, one row) alone, no head; pack and subject do not change it. */
+  format: ExportFileFormat;
   /** Identity coefficients β (baked into the mesh) and expression ψ (initial blendshape weights). */
   shape?: number[];
   expression?: number[];

@@ -213,7 +213,7 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'export.start': object({
     packId: { check: packId },
     subjectId: { check: id, optional: true },
-    format: { check: oneOf('glb', 'fbx') },
+    format: { check: oneOf('glb', 'fbx', 'arkit-csv') },
     shape: { check: coefficients, optional: true },
     expression: { check: coefficients, optional: true },
     blendshapes: { check: bool, optional: true },

@@ -1,4 +1,5 @@
 import type { HeadRigArrays } from '../../core/expression/head-rig';
+import type { RigDetailTextures } from '../../core/export/rig-detail-textures';
 import type { EyeColours } from '../../core/texture/eye-colours';
 import type { HeadMesh, HeadMeshRequest } from '../../core/api/contract';
 import type { DecaCode } from '../../core/deca/deca-code';
@@ -200,7 +201,10 @@ export interface ComputeTasks {
   'render.fit': { req: FitRenderRequest; res: Uint8Array };
   /** The reconstructed head for a 3D view: per-corner positions, normals and UVs (see ReconstructedHeadMesh). */
   /** A subject's head as a rig (their shape baked in) the viewer poses itself, with the drawn corners' rig vertices. */
-  'head.rig': { req: { pack: PackRef; shape: number[]; arkitToExpression: Float32Array | null }; res: { rig: HeadRigArrays; cornerVertices: Uint32Array } };
+  'head.rig': {
+    req: { pack: PackRef; shape: number[]; arkitToExpression: Float32Array | null; detail?: DetailMaps | null; textureSize?: number };
+    res: { rig: HeadRigArrays; cornerVertices: Uint32Array; detail?: RigDetailTextures | null };
+  };
   'head.mesh': { req: { pack: PackRef; shape: number[]; expression: number[] | null; jaw: number[] | null }; res: { triangleCount: number; positions: Float32Array; normals: Float32Array; uvs: Float32Array | null; tangents: Float32Array | null } };
   /** A pack head evaluated and rendered by the preview rasteriser, as PNG bytes. */
   'pack.render': { req: { pack: PackRef; shape: number[]; expression: number[]; pose: number[]; size: number; yawDeg: number; pitchDeg: number }; res: Uint8Array };

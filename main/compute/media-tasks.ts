@@ -1,4 +1,6 @@
+import { deflateSync } from 'node:zlib';
 import { buildHeadRig } from '../../core/expression/head-rig';
+import { rigDetailTextures } from '../../core/export/rig-detail-textures';
 import path from 'node:path';
 import sharp from 'sharp';
 import { renderHeadPreview } from '../../core/geometry/render-head-preview';
@@ -62,12 +64,14 @@ export const MEDIA_TASKS: Handlers = {
     return raw(renderHeadPreview(model, vertices, normals, { width: W, height: H, view: { scale: camera.scale, offsetX: camera.tx, offsetY: camera.ty }, transparent: true }), 4);
   },
 
-  'head.rig': ({ pack, shape, arkitToExpression }, _ctx, state) => {
+  'head.rig': ({ pack, shape, arkitToExpression, detail, textureSize }, _ctx, state) => {
     const { model } = state.pack(pack);
     const keep = drawnTriangles(model);
     const corners: number[] = [];
     for (let t = 0; t < keep.length; t++) if (keep[t]) corners.push(model.triangles[t * 3]!, model.triangles[t * 3 + 1]!, model.triangles[t * 3 + 2]!);
-    return { rig: buildHeadRig(model, shape, { arkitToExpression }), cornerVertices: Uint32Array.from(corners) };
+    // The detail layer's maps as the export bakes them (native zlib at level 1, as the export's PNGs).
+    const textures = detail && model.uv ? rigDetailTextures(model, shape, detail, { textureSize, deflate: (b) => deflateSync(b, { level: 1 }) }) : null;
+    return { rig: buildHeadRig(model, shape, { arkitToExpression }), cornerVertices: Uint32Array.from(corners), detail: textures };
   },
 
   'head.mesh': ({ pack, shape, expression, jaw }, _ctx, state) => {

@@ -14,7 +14,7 @@ import type { ExpressionClip } from '../../core/expression/expression-clip';
 import { exportShapes } from '../../core/expression/arkit-names';
 import { drivenByArkitNames } from '../../core/export/clip-animation';
 import type { ExpressionRecord } from '../../core/expression/expression-record';
-import { requireClip } from '../expression/clip-library';
+import { requireClip, writeClipCsv, writeExpressionCsv } from '../expression/clip-library';
 import { recordsOfPhotos, workerPhotoExpressions, type PhotoExpressionSource } from '../expression/photo-expression-source';
 import { EXPORT_PACK_HEAD_DEFAULTS } from './export-pack-head';
 
@@ -38,6 +38,8 @@ export interface ExportedFile {
  * ```
  */
 export async function exportHeadFile(studio: Studio, project: Project | null, request: ExportHeadRequest, outPath: string, signal?: AbortSignal): Promise<ExportedFile> {
+  if (request.format === 'arkit-csv') return exportArkitCsv(studio, project, request, outPath);
+  const format = request.format;
   await studio.ensureStarterPack();
   let shape = request.shape;
   let albedoPng: Uint8Array | undefined;
@@ -70,7 +72,7 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
       pack,
       // Unset choices are left out, so the export's defaults apply (a spread undefined would override them).
       options: definedOnly({
-        format: request.format,
+        format,
         shape,
         expression: request.expression,
         blendshapes: request.blendshapes,
@@ -91,6 +93,23 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
   await fs.mkdir(path.dirname(out), { recursive: true });
   await writeFileAtomic(out, bytes, path.dirname(out));
   return { path: out, summary, reconstructionId: rec?.id ?? null, photoCount: rec?.photoIds.length ?? 0 };
+}
+
+/**
+ * `format: 'arkit-csv'`: the request's clip, or its photo's expression as a one-row clip, alone in
+ * Live Link Face's CSV layout — the writers the `export --format arkit-csv` CLI uses. No head is
+ * built: an ARKit CSV carries weights, so the pack and subject do not change it.
+ */
+async function exportArkitCsv(studio: Studio, project: Project | null, request: ExportHeadRequest, outPath: string): Promise<ExportedFile> {
+  if (request.clip === undefined && request.expressionFromPhotoId === undefined) throw new ApiError('bad-request', "An ARKit CSV carries a clip or one expression: give a clip or a photo's expression");
+  if (!project) throw new ApiError('no-project', 'Clips and photo expressions are read from a project: open one first');
+  if (request.clip !== undefined && request.expressionFromPhotoId !== undefined) throw new ApiError('bad-request', 'Give a clip or a photo expression, not both');
+  const written =
+    request.clip !== undefined
+      ? await writeClipCsv(project, request.clip, outPath)
+      : await writeExpressionCsv(project, request.expressionFromPhotoId!, outPath, workerPhotoExpressions(studio.models, studio.pool));
+  const what = request.clip !== undefined ? `clip "${request.clip}"` : `photo ${request.expressionFromPhotoId}'s expression`;
+  return { path: written.path, summary: `ARKit CSV (Live Link Face layout), ${written.rows} rows, ${written.bytes} bytes: ${what}`, reconstructionId: null, photoCount: 0 };
 }
 
 /**

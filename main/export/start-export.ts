@@ -18,7 +18,7 @@ import { exportHeadFile } from './export-head-file';
  */
 export function startExportJob(studio: Studio, request: ExportHeadRequest, onDone?: (item: JobItem) => void): number {
   const project = studio.requireProject();
-  const ext = `.${request.format}`;
+  const ext = request.format === 'arkit-csv' ? '.csv' : `.${request.format}`;
   if (request.outPath && (!path.isAbsolute(request.outPath) || path.extname(request.outPath).toLowerCase() !== ext)) {
     throw new ApiError('bad-request', `outPath must be an absolute path ending in ${ext}`);
   }
@@ -27,6 +27,9 @@ export function startExportJob(studio: Studio, request: ExportHeadRequest, onDon
   }
   if (request.subjectId !== undefined) requireSubjectReconstruction(project, request.subjectId, request.packId);
   if (request.clip !== undefined) requireClip(project, request.clip);
+  if (request.format === 'arkit-csv' && request.clip === undefined && request.expressionFromPhotoId === undefined) {
+    throw new ApiError('bad-request', "An ARKit CSV carries a clip or one expression: choose a clip or a photo's expression");
+  }
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const subjectName = request.subjectId === undefined ? '' : `${slug(project.library.reads.getSubject(request.subjectId)!.name)}-`;
   const out = request.outPath ?? path.join(request.outDir ?? path.join(project.dir, 'exports'), `${subjectName}${request.packId}-${stamp}${ext}`);

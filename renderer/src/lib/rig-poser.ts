@@ -4,6 +4,7 @@ import { ARKIT_BLENDSHAPES } from '../../../core/expression/arkit-names';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { poseHead } from '../../../core/geometry/pose-head';
+import { wrinkleActivations } from '../../../core/export/rig-detail-textures';
 import { decodeBase64 } from './base64';
 
 /** A pose of a rig: ARKit's 52 weights (ARKIT_BLENDSHAPES order) and the jaw rotation (axis-angle, radians). */
@@ -19,7 +20,7 @@ export interface RigPose {
  *
  * ```ts
  * const poser = new RigPoser(await api().call('subjects.rig', { subjectId }));
- * const { positions, normals } = poser.pose({ arkit: weights, jaw: [0.2, 0, 0] });
+ * const { positions, normals, wrinkles } = poser.pose({ arkit: weights, jaw: [0.2, 0, 0] });
  * ```
  */
 export class RigPoser {
@@ -32,6 +33,9 @@ export class RigPoser {
   private readonly psi: Float64Array<ArrayBuffer>;
   readonly positions: Float32Array;
   readonly normals: Float32Array;
+  /** Per wrinkle map of the rig's detail (`rig.detail.wrinkles` order): its blend weight in the last pose, 0…1. */
+  readonly wrinkles: Float32Array;
+  private readonly wrinkleDrivers: NonNullable<HeadRig['detail']>['wrinkles'];
   /** Milliseconds the last `pose` took (evaluation and the corners' copy). */
   lastMs = 0;
 
@@ -67,17 +71,23 @@ export class RigPoser {
     this.psi = new Float64Array(this.model.expression.count);
     this.positions = new Float32Array(this.corners.length * 3);
     this.normals = new Float32Array(this.corners.length * 3);
+    this.wrinkleDrivers = rig.detail?.wrinkles ?? [];
+    this.wrinkles = new Float32Array(this.wrinkleDrivers.length);
   }
 
-  /** The head in a pose, per drawn corner (the mesh's order). */
-  pose(p: RigPose): { positions: Float32Array; normals: Float32Array } {
+  /**
+   * The head in a pose, per drawn corner (the mesh's order), and the wrinkle maps' blend weights
+   * from the same ψ and jaw (the drivers the export writes: see `rigDetailTextures`).
+   */
+  pose(p: RigPose): { positions: Float32Array; normals: Float32Array; wrinkles: Float32Array } {
     const t0 = performance.now();
     if (p.arkit.length !== ARKIT_BLENDSHAPES.length) throw new Error(`A pose needs ${ARKIT_BLENDSHAPES.length} ARKit weights`);
     arkitToRigExpression(this.map, p.arkit, this.psi.length, this.psi);
     const out = poseHead(this.evaluator, this.model, [], { rotation: [0, 0, 0], jaw: [p.jaw[0], p.jaw[1], p.jaw[2]], expression: this.psi });
     cornerValues(out.vertices, this.corners, this.positions);
     cornerValues(out.normals, this.corners, this.normals);
+    wrinkleActivations(this.wrinkleDrivers, this.psi, p.jaw, this.wrinkles);
     this.lastMs = performance.now() - t0;
-    return { positions: this.positions, normals: this.normals };
+    return { positions: this.positions, normals: this.normals, wrinkles: this.wrinkles };
   }
 }

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ClipSummary, ExpressionView, JobInfo } from '../../../core/api/contract';
+import type { ClipEditRequest, ClipSummary, ExpressionView, JobInfo } from '../../../core/api/contract';
 import type { ExpressionClip } from '../../../core/expression/expression-clip';
 import { followJob } from '../lib/follow-job';
 import { sampleVideoFrames } from '../lib/video-frames';
@@ -66,6 +66,10 @@ export const useAnimateStore = defineStore('animate', () => {
   const clips = ref<ClipSummary[]>([]);
   /** The clip chosen for playing, as data (the one sampler the exports use plays it: `sampleClip`). */
   const clip = ref<ExpressionClip | null>(null);
+  /** The chosen clip's id (what edits and exports name). */
+  const clipId = ref<number | null>(null);
+  /** An edit of the chosen clip is on its way to the studio. */
+  const editing = ref(false);
   /** A clip from a video being made: its phase and progress (0…1). */
   const videoJob = ref<{ phase: 'sampling' | 'uploading' | 'fitting' | 'done' | 'failed'; progress: number; message: string } | null>(null);
 
@@ -80,6 +84,7 @@ export const useAnimateStore = defineStore('animate', () => {
   async function chooseClip(id: number): Promise<void> {
     try {
       const got = await api().call('clips.get', { id });
+      clipId.value = got.id;
       clip.value = {
         name: got.name,
         fps: got.fps,
@@ -87,6 +92,30 @@ export const useAnimateStore = defineStore('animate', () => {
       };
     } catch (e) {
       error.value = errorMessage(e);
+    }
+  }
+
+  /**
+   * Edits the chosen clip in the studio (drop, retime, respace, smooth: `clips.update`, applied in
+   * order and checked there), then plays the stored result: what is shown is what was saved.
+   * Returns false, with `error` set, when the studio refused the edit (the clip is then unchanged).
+   */
+  async function editClip(edits: ClipEditRequest[]): Promise<boolean> {
+    const id = clipId.value;
+    if (id === null || !edits.length) return false;
+    editing.value = true;
+    try {
+      await api().call('clips.update', { id, edits });
+      error.value = null;
+      return true;
+    } catch (e) {
+      error.value = errorMessage(e);
+      return false;
+    } finally {
+      // Refused or not, show the stored clip (a refused edit leaves it as it was).
+      await chooseClip(id);
+      await loadClips();
+      editing.value = false;
     }
   }
 
@@ -132,5 +161,5 @@ export const useAnimateStore = defineStore('animate', () => {
     }
   }
 
-  return { expressions, groups, error, loading, loadExpressions, save, remove, clips, clip, videoJob, loadClips, chooseClip, clipFromPhotos, clipFromVideo };
+  return { expressions, groups, error, loading, loadExpressions, save, remove, clips, clip, clipId, editing, videoJob, loadClips, chooseClip, editClip, clipFromPhotos, clipFromVideo };
 });

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { ExportFormat, JobInfo, PackInfo, SubjectReconstruction } from '../../../core/api/contract';
+import type { ClipSummary, ExportFileFormat, ExpressionView, JobInfo, PackInfo, SubjectReconstruction } from '../../../core/api/contract';
 import { api, desktopBridge } from '../api/client';
 import { errorMessage } from '../lib/errors';
 import { followJob } from '../lib/follow-job';
@@ -11,13 +11,24 @@ import { useStudioStore } from './studio';
 /** The export dialog's choices. */
 export interface ExportChoices {
   packId: string;
-  format: ExportFormat;
+  /** GLB or FBX (a head), or `arkit-csv`: the chosen clip or expression alone (Live Link Face's CSV). */
+  format: ExportFileFormat;
   blendshapes: boolean;
   animation: 'none' | 'demo';
   textures: boolean;
   textureSize: number;
   /** Export the library's selected subject: its reconstructed shape on the pack. */
   useSubject: boolean;
+  /** A stored clip (by name) as the head's animation, or alone as an ARKit CSV; not with the test animation. */
+  clip: string | null;
+  /** Pose the head with this photo's captured expression (or write it alone as an ARKit CSV); not with a clip. */
+  expressionFromPhotoId: number | null;
+}
+
+/** What the export can start from besides the head: a clip, or one photo's expression. */
+export interface ExportPreset {
+  clip?: string;
+  expressionFromPhotoId?: number;
 }
 
 /** Where an export stands, as the dialog shows it: a failure is never shown as done. */
@@ -39,7 +50,12 @@ export const useExportStore = defineStore('export', () => {
   const open = ref(false);
   const packs = ref<PackInfo[]>([]);
   let defaultsApplied = false;
-  const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textures: true, textureSize: 1024, useSubject: false });
+  const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textures: true, textureSize: 1024, useSubject: false, clip: null, expressionFromPhotoId: null });
+  /** The project's clips and its photos' captured expressions, for the dialog's animation and pose choices. */
+  const clips = ref<ClipSummary[]>([]);
+  const photoExpressions = ref<ExpressionView[]>([]);
+  /** An ARKit CSV carries weights only: it needs a clip or an expression, and ignores the head's options. */
+  const csv = computed(() => choices.value.format === 'arkit-csv');
   const library = useLibraryStore();
   const studio = useStudioStore();
   /** The subject an export can be made of (the one selected in the library). */
@@ -69,24 +85,59 @@ export const useExportStore = defineStore('export', () => {
     return null;
   });
   /** The dialog's title: whose head is exported. */
-  const title = computed(() => (choices.value.useSubject && subject.value && subjectReconstruction.value ? `Export ${subject.value.name}’s head` : `Export the generic head (${packName(choices.value.packId)})`));
+  const title = computed(() => {
+    const c = choices.value;
+    if (c.format === 'arkit-csv') return c.clip !== null ? `Export clip “${c.clip}” as ARKit CSV` : c.expressionFromPhotoId !== null ? 'Export an expression as ARKit CSV' : 'Export an ARKit CSV';
+    return c.useSubject && subject.value && subjectReconstruction.value ? `Export ${subject.value.name}’s head` : `Export the generic head (${packName(c.packId)})`;
+  });
+  /** Why the export cannot start with these choices; null when it can. */
+  const blocked = computed(() => {
+    const c = choices.value;
+    if (c.format === 'arkit-csv' && c.clip === null && c.expressionFromPhotoId === null) return 'An ARKit CSV carries a clip or one expression: choose one above.';
+    if (c.format !== 'arkit-csv' && (c.clip !== null || c.expressionFromPhotoId !== null) && !c.blendshapes) return 'A clip or an expression drives the blendshapes: keep them on.';
+    return null;
+  });
+
+  // A clip, the test animation and an expression pose exclude each other: choosing one clears the others.
+  watch(
+    () => choices.value.clip,
+    (clip) => clip !== null && ((choices.value.animation = 'none'), (choices.value.expressionFromPhotoId = null)),
+  );
+  watch(
+    () => choices.value.expressionFromPhotoId,
+    (id) => id !== null && (choices.value.clip = null),
+  );
+  watch(
+    () => choices.value.animation,
+    (a) => a === 'demo' && (choices.value.clip = null),
+  );
 
   // The person's face is the default wherever they have a reconstruction; a pack or person without
   // one falls back to the generic head (and the dialog says why).
   watch([() => subject.value?.id, () => choices.value.packId, reconstructions], () => (choices.value.useSubject = subjectReconstruction.value !== null));
 
-  async function show(): Promise<void> {
+  /** Opens the dialog; `preset` chooses a clip or a photo's expression (the Animate tab's "Export…"). */
+  async function show(preset: ExportPreset = {}): Promise<void> {
     open.value = true;
     error.value = null;
     if (phase.value !== 'running') clearResult();
     try {
-      const [list, recs, settings] = await Promise.all([
+      const [list, recs, settings, clipList, expressions] = await Promise.all([
         api().call('packs.list', {}),
         subject.value ? api().call('subjects.reconstructions', { subjectId: subject.value.id }) : Promise.resolve([]),
         useSettingsStore().load(),
+        studio.project ? api().call('clips.list', {}) : Promise.resolve([]),
+        studio.project ? api().call('expressions.list', {}) : Promise.resolve([]),
       ]);
       packs.value = list;
       reconstructions.value = recs;
+      clips.value = clipList;
+      photoExpressions.value = expressions.filter((e) => e.kind === 'photo' && e.source);
+      // A clip or expression gone since (deleted, another project) is not kept as a choice.
+      if (choices.value.clip !== null && !clipList.some((c) => c.name === choices.value.clip)) choices.value.clip = null;
+      if (choices.value.expressionFromPhotoId !== null && !photoExpressions.value.some((e) => e.source!.photoId === choices.value.expressionFromPhotoId)) choices.value.expressionFromPhotoId = null;
+      if (preset.clip !== undefined && clipList.some((c) => c.name === preset.clip)) choices.value.clip = preset.clip;
+      if (preset.expressionFromPhotoId !== undefined) choices.value.expressionFromPhotoId = preset.expressionFromPhotoId;
       // The settings' defaults, the first time the dialog opens (later the user's last choices stay).
       if (settings && !defaultsApplied) {
         defaultsApplied = true;
@@ -127,16 +178,23 @@ export const useExportStore = defineStore('export', () => {
     phase.value = 'running';
     const c = choices.value;
     try {
-      const { jobId } = await api().call('export.start', {
-        packId: c.packId,
-        format: c.format,
-        blendshapes: c.blendshapes,
-        animation: c.animation,
-        textures: c.textures,
-        textureSize: c.textureSize,
-        ...(c.useSubject && subject.value ? { subjectId: subject.value.id } : {}),
-        ...(outDir.value ? { outDir: outDir.value } : {}),
-      });
+      const motion = { ...(c.clip !== null ? { clip: c.clip } : {}), ...(c.expressionFromPhotoId !== null ? { expressionFromPhotoId: c.expressionFromPhotoId } : {}) };
+      const { jobId } = await api().call(
+        'export.start',
+        c.format === 'arkit-csv'
+          ? { packId: c.packId, format: c.format, ...motion, ...(outDir.value ? { outDir: outDir.value } : {}) }
+          : {
+              packId: c.packId,
+              format: c.format,
+              blendshapes: c.blendshapes,
+              animation: c.clip !== null ? 'none' : c.animation,
+              textures: c.textures,
+              textureSize: c.textureSize,
+              ...motion,
+              ...(c.useSubject && subject.value ? { subjectId: subject.value.id } : {}),
+              ...(outDir.value ? { outDir: outDir.value } : {}),
+            },
+      );
       const followed = followJob(jobId, { onUpdate: (update) => (job.value = update) });
       const final = await followed.finished;
       job.value = final;
@@ -158,7 +216,7 @@ export const useExportStore = defineStore('export', () => {
   }
 
   return {
-    open, packs, choices, subject, reconstructions, subjectReconstruction, subjectUnavailable, title, outDir, destination, isDesktop,
+    open, packs, choices, clips, photoExpressions, csv, blocked, subject, reconstructions, subjectReconstruction, subjectUnavailable, title, outDir, destination, isDesktop,
     job, phase, busy, writtenPath, summary, error, downloadUrl, show, hide, start, chooseFolder,
   };
 });

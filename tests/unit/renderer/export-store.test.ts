@@ -35,6 +35,13 @@ const bridge: DecaStudioBridge = {
         return startError ? { ok: false, error: startError } : ok({ jobId: 9 });
       case 'jobs.get':
         return ok({ job: exportJob, items: exportItems });
+      case 'clips.list':
+        return ok([{ id: 1, name: 'smiles', fps: 2, keyCount: 3, duration: 1, source: '', createdAt: '', updatedAt: '' }]);
+      case 'expressions.list':
+        return ok([
+          { kind: 'photo', id: null, name: 'smiling.jpg', arkit: [], jawPose: [0, 0, 0], eyePose: null, source: { photoId: 12, packId: 'ict-facekit' }, subject: { id: 3, name: 'Ann' } },
+          { kind: 'saved', id: 5, name: 'mine', arkit: [], jawPose: [0, 0, 0], eyePose: null, source: null, subject: null },
+        ]);
       default:
         return ok(null);
     }
@@ -121,5 +128,40 @@ describe('export store (Electron bridge)', () => {
     expect(store.phase).toBe('failed');
     expect(store.job).toBeNull();
     expect(store.error).toMatch(/no reconstruction/);
+  });
+
+  it('offers the clips and the photos\' expressions; a clip, the test animation and a pose exclude each other; an ARKit CSV sends the clip alone', async () => {
+    reconstructions = [{ packId: 'ict-facekit', reconstructionId: 4, photoCount: 6, createdAt: '' }];
+    const store = useExportStore();
+    await store.show({ clip: 'smiles' });
+    expect(store.clips.map((c) => c.name)).toEqual(['smiles']);
+    // Saved expressions have no photo: the export path poses from a photo's expression.
+    expect(store.photoExpressions.map((e) => e.source!.photoId)).toEqual([12]);
+    expect(store.choices.clip).toBe('smiles');
+    store.choices.animation = 'demo';
+    await Promise.resolve();
+    expect(store.choices.clip).toBeNull();
+    store.choices.clip = 'smiles';
+    await Promise.resolve();
+    expect(store.choices.animation).toBe('none');
+    await store.start();
+    expect(calls.find((c) => c.method === 'export.start')!.req).toMatchObject({ packId: 'ict-facekit', format: 'glb', clip: 'smiles', animation: 'none', subjectId: 3 });
+
+    store.choices.expressionFromPhotoId = 12;
+    await Promise.resolve();
+    expect(store.choices.clip).toBeNull();
+    store.choices.format = 'arkit-csv';
+    expect(store.title).toBe('Export an expression as ARKit CSV');
+    calls.length = 0;
+    await store.start();
+    // Weights only: no head options, no subject.
+    expect(calls.find((c) => c.method === 'export.start')!.req).toEqual({ packId: 'ict-facekit', format: 'arkit-csv', expressionFromPhotoId: 12 });
+
+    store.choices.expressionFromPhotoId = null;
+    expect(store.blocked).toMatch(/An ARKit CSV carries a clip or one expression/);
+    store.choices.format = 'glb';
+    store.choices.clip = 'smiles';
+    store.choices.blendshapes = false;
+    expect(store.blocked).toMatch(/keep them on/);
   });
 });
