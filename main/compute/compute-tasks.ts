@@ -201,7 +201,11 @@ export interface ComputeTasks {
   /** The reconstructed head for a 3D view: per-corner positions, normals and UVs (see ReconstructedHeadMesh). */
   /** A subject's head as a rig (their shape baked in) the viewer poses itself, with the drawn corners' rig vertices. */
   'head.rig': { req: { pack: PackRef; shape: number[]; arkitToExpression: Float32Array | null }; res: { rig: HeadRigArrays; cornerVertices: Uint32Array } };
-  'head.mesh': { req: { pack: PackRef; shape: number[]; expression: number[] | null; jaw: number[] | null }; res: { triangleCount: number; positions: Float32Array; normals: Float32Array; uvs: Float32Array | null; tangents: Float32Array | null } };
+  /** A head for the 3D views, per drawn corner, with each drawn triangle's part and the eyes' texture (PNG; `eyeColours` or the default eyes). */
+  'head.mesh': {
+    req: { pack: PackRef; shape: number[]; expression: number[] | null; jaw: number[] | null; eyeColours?: EyeColours | null };
+    res: { triangleCount: number; positions: Float32Array; normals: Float32Array; uvs: Float32Array | null; tangents: Float32Array | null; parts: Uint8Array; eyeTexture: Uint8Array | null };
+  };
   /** A pack head evaluated and rendered by the preview rasteriser, as PNG bytes. */
   'pack.render': { req: { pack: PackRef; shape: number[]; expression: number[]; pose: number[]; size: number; yawDeg: number; pitchDeg: number }; res: Uint8Array };
   /** The forward model for the head-model page's sliders. */
