@@ -100,7 +100,8 @@ export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<Head
   const resetView = () => {
     camera.alpha = Math.PI / 2;
     camera.beta = Math.PI / 2;
-    camera.radius = o.radius;
+    // Orthographic: the distance only has to keep the whole head past the near plane.
+    camera.radius = ortho ? 1 : o.radius;
     // The photo's camera looks at the origin: its bounds are measured from there.
     camera.target = new Vector3(0, ortho ? 0 : o.targetY, 0);
   };
