@@ -98,12 +98,17 @@ export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<Head
   });
   resized.observe(canvas);
   const resetView = () => {
+    // A drag's leftover inertia would otherwise keep turning the camera after the reset.
+    camera.inertialAlphaOffset = camera.inertialBetaOffset = camera.inertialRadiusOffset = 0;
+    camera.inertialPanningX = camera.inertialPanningY = 0;
+    // The target first: setting it re-derives alpha, beta and radius from the camera's last position,
+    // which would undo them (a reset from an orbited view came back tilted).
+    // The photo's camera looks at the origin: its bounds are measured from there.
+    camera.target = new Vector3(0, ortho ? 0 : o.targetY, 0);
     camera.alpha = Math.PI / 2;
     camera.beta = Math.PI / 2;
     // Orthographic: the distance only has to keep the whole head past the near plane.
     camera.radius = ortho ? 1 : o.radius;
-    // The photo's camera looks at the origin: its bounds are measured from there.
-    camera.target = new Vector3(0, ortho ? 0 : o.targetY, 0);
   };
   const state = (): CameraState => ({ alpha: camera.alpha, beta: camera.beta, radius: camera.radius, target: [camera.target.x, camera.target.y, camera.target.z] });
   return {
@@ -118,10 +123,11 @@ export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<Head
     },
     camera: state,
     setCamera: (s) => {
+      // The target first (see resetView).
+      camera.target = new Vector3(...s.target);
       camera.alpha = s.alpha;
       camera.beta = s.beta;
       camera.radius = s.radius;
-      camera.target = new Vector3(...s.target);
     },
     onCameraMoved: (listener) => {
       const observer = camera.onViewMatrixChangedObservable.add(() => listener(state()));
