@@ -223,6 +223,7 @@ describe('comparing reconstructions in the subject review', () => {
     const front = (await callApi<{ id: number; originalName: string }[]>(page, 'photos.list', {})).find((p) => p.originalName === FRONT)!.id;
     expect(await page.locator('[data-testid="compare-b"] [data-testid="compare-nme"]').textContent()).toBe(starter.photos.find((p) => p.photoId === front)!.nme!.toFixed(4));
     await page.getByTestId('review-compare').screenshot({ path: path.join(E2E_TMP, 'review-compare-02b-views.png') });
+    await page.getByTestId('metrics-table').screenshot({ path: path.join(E2E_TMP, 'review-compare-02c-metrics-both.png') });
 
     // Orbit the left view: the right one turns with it.
     const box = (await canvasIn(page, 'compare-a').boundingBox())!;
