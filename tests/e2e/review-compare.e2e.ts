@@ -9,8 +9,8 @@ import { E2E_TMP, openStudioPage, screenshot, unexpectedProblems, type StudioPag
 // reconstructions of one person side by side (two 3D views that differ where the heads differ, their
 // cameras linked), and the 3D head beside its photo through the photo's fitted camera (its silhouette
 // against the server's render of the same fit). Ann (a front view, a three-quarter view and a profile
-// the fit rejects) is reconstructed on the starter head (geometry only), then on ICT-FaceKit (with
-// light and albedo), her newest pack.
+// the fit rejects) is reconstructed on the starter head (without the photometric refinement), then on
+// ICT-FaceKit, her newest pack.
 
 let tmp: ReturnType<typeof makeTempDir>;
 let studio: StudioPage;
@@ -33,7 +33,7 @@ beforeAll(async () => {
   };
   ok(['project', 'create', projectDir, '--name', 'Compare']);
   ok(['import', projectDir, '--subject', 'Ann', ...[FRONT, THREE_QUARTER, PROFILE].map((f) => path.join(P002, f))]);
-  // The starter head without the light/albedo stage (faster; its head is drawn untextured, its photometric column empty).
+  // The starter head without the photometric refinement of the fit (faster; light and albedo are still solved).
   ok(['reconstruct', projectDir, '--pack', 'starter-head', '--no-photometric']);
   ok(['packs', 'import', path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip')]);
   ok(['reconstruct', projectDir, '--subject', 'Ann', '--pack', 'ict-facekit']);
