@@ -280,6 +280,29 @@ export interface ReconstructedHeadMesh {
   hasAlbedo: boolean;
   /** The reconstruction has a solved detail layer and the pack UVs: its normal map is at `ApiClient.detailNormalUrl`. */
   hasDetail: boolean;
+  /**
+   * Each drawn triangle's part (base64 of T bytes, `HEAD_PART`: skin, eyes, teeth, mouth), which
+   * decides its material as in exports (`HEAD_MATERIALS`); absent: all skin.
+   */
+  parts?: string | null;
+  /** The eyes' texture (sclera, the person's iris, pupil; see `eyeTexture`), base64 PNG in the pack's UV layout, when the pack has eyeballs and UVs. */
+  eyeTexture?: string | null;
+  /** For a photo's head: how it sits in the photo (the fit's head rotation and camera), to line a 3D view up with the photo. */
+  photoView?: PhotoHeadView | null;
+}
+
+/**
+ * Where a photo's fitted head sits in the photo: `R·x` (R the rotation's matrix, about the origin) turns
+ * the forward-facing head into the photo's pose, and the orthographic camera maps it to pixels of the
+ * upright photo (u = scale·x + tx, v = −scale·y + ty).
+ */
+export interface PhotoHeadView {
+  /** Axis-angle (radians) of the head's turn in the photo. */
+  rotation: [number, number, number];
+  camera: { scale: number; tx: number; ty: number };
+  /** The upright photo's size in pixels. */
+  width: number;
+  height: number;
 }
 
 /**

@@ -205,7 +205,11 @@ export interface ComputeTasks {
     req: { pack: PackRef; shape: number[]; arkitToExpression: Float32Array | null; detail?: DetailMaps | null; textureSize?: number };
     res: { rig: HeadRigArrays; cornerVertices: Uint32Array; detail?: RigDetailTextures | null };
   };
-  'head.mesh': { req: { pack: PackRef; shape: number[]; expression: number[] | null; jaw: number[] | null }; res: { triangleCount: number; positions: Float32Array; normals: Float32Array; uvs: Float32Array | null; tangents: Float32Array | null } };
+  /** A head for the 3D views, per drawn corner, with each drawn triangle's part and the eyes' texture (PNG; `eyeColours` or the default eyes). */
+  'head.mesh': {
+    req: { pack: PackRef; shape: number[]; expression: number[] | null; jaw: number[] | null; eyeColours?: EyeColours | null };
+    res: { triangleCount: number; positions: Float32Array; normals: Float32Array; uvs: Float32Array | null; tangents: Float32Array | null; parts: Uint8Array; eyeTexture: Uint8Array | null };
+  };
   /** A pack head evaluated and rendered by the preview rasteriser, as PNG bytes. */
   'pack.render': { req: { pack: PackRef; shape: number[]; expression: number[]; pose: number[]; size: number; yawDeg: number; pitchDeg: number }; res: Uint8Array };
   /** The forward model for the head-model page's sliders. */

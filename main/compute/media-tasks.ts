@@ -7,6 +7,9 @@ import { renderHeadPreview } from '../../core/geometry/render-head-preview';
 import { fitLandmarks } from '../../core/reconstruct/fit-photos';
 import { poseHead } from '../../core/geometry/pose-head';
 import { drawnTriangles } from '../../core/geometry/opaque-triangles';
+import { triangleParts } from '../../core/head-model/triangle-parts';
+import { DEFAULT_EYE_COLOURS, eyeballs } from '../../core/texture/eye-colours';
+import { EYE_TEXTURE_DEFAULTS, eyeTexture as eyeTextureOf } from '../../core/texture/eye-texture';
 import { renderFitOverlay } from '../../core/reconstruct/render-overlay';
 import { renderShadedHead } from '../../core/reconstruct/render-shaded-head';
 import { cornerTangents } from '../../core/export/vertex-tangents';
@@ -74,7 +77,7 @@ export const MEDIA_TASKS: Handlers = {
     return { rig: buildHeadRig(model, shape, { arkitToExpression }), cornerVertices: Uint32Array.from(corners), detail: textures };
   },
 
-  'head.mesh': ({ pack, shape, expression, jaw }, _ctx, state) => {
+  'head.mesh': async ({ pack, shape, expression, jaw, eyeColours }, _ctx, state) => {
     const { model, evaluator } = state.pack(pack);
     const psi = expression ? Float64Array.from(expression) : new Float64Array(model.expression.count);
     // Facing forward: the photo's head turn is left to the viewer's orbit camera.
@@ -88,9 +91,12 @@ export const MEDIA_TASKS: Handlers = {
     // scaled by the UV layout's stretch and would weaken the detail across stretched UVs.
     const allTangents = model.uv ? cornerTangents(out.vertices, out.normals, model.triangles, model.uv.triangles, model.uv.coords) : null;
     const tangents = allTangents ? new Float32Array(T * 12) : null;
+    // Each drawn triangle's part: the views give eyes, teeth and mouth the exports' materials.
+    const allParts = triangleParts(model), parts = new Uint8Array(T);
     let n = 0;
     for (let t = 0; t < keep.length; t++) {
       if (!keep[t]) continue;
+      parts[n / 3] = allParts[t]!;
       for (let c = 0; c < 3; c++, n++) {
         const v = model.triangles[t * 3 + c]!;
         for (let d = 0; d < 3; d++) (positions[n * 3 + d] = out.vertices[v * 3 + d]!), (normals[n * 3 + d] = out.normals[v * 3 + d]!);
@@ -102,7 +108,12 @@ export const MEDIA_TASKS: Handlers = {
         if (tangents && allTangents) tangents.set(allTangents.subarray((t * 3 + c) * 4, (t * 3 + c) * 4 + 4), n * 4);
       }
     }
-    return { triangleCount: T, positions, normals, uvs, tangents };
+    // The exports' eye texture (same builder, same size), for the eyes' material.
+    const size = EYE_TEXTURE_DEFAULTS.size;
+    const eyeTexture = model.uv && eyeballs(model).length
+      ? new Uint8Array(await sharp(Buffer.from(eyeTextureOf(model, eyeColours ?? DEFAULT_EYE_COLOURS, { size })), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer())
+      : null;
+    return { triangleCount: T, positions, normals, uvs, tangents, parts, eyeTexture };
   },
 
   'pack.evaluate': ({ pack, request }, _ctx, state) => evaluatePackMesh(state.pack(pack), request),

@@ -3,7 +3,7 @@ import { fitLandmarks } from '../../core/reconstruct/fit-photos';
 import type { PhotoFitWithReconstruction, StoredReconstruction } from '../library/reconstructions-table';
 import { detailStamp, loadDetail } from '../detail/stored-detail';
 import type { Studio } from '../services/studio';
-import { photoFitOf, storedAlbedo } from './stored-results';
+import { photoFitOf, storedAlbedo, storedEyeColours } from './stored-results';
 
 export interface FitImageOptions {
   /** Longest side of the image (the photo's own size when smaller). */
@@ -108,7 +108,10 @@ export async function fitImage(studio: Studio, photoId: number, options: Partial
 export async function photoHeadMesh(studio: Studio, photoId: number, packId?: string): Promise<ReconstructedHeadMesh | null> {
   const fit = studio.requireProject().library.reconstructions.latestFitOfPhoto(photoId, packId);
   if (!fit) return null;
-  return headMesh(studio, fit.reconstruction, photoId, fit.fit.expression, fit.fit.jaw);
+  const mesh = await headMesh(studio, fit.reconstruction, photoId, fit.fit.expression, fit.fit.jaw);
+  const photo = studio.requireProject().library.reads.getPhoto(photoId);
+  const { rotation, camera } = photoFitOf(fit);
+  return { ...mesh, photoView: photo ? { rotation, camera: { scale: camera.scale, tx: camera.tx, ty: camera.ty }, width: photo.width, height: photo.height } : null };
 }
 
 /**
@@ -126,18 +129,22 @@ export async function subjectHeadMesh(studio: Studio, subjectId: number, packId?
 }
 
 async function headMesh(studio: Studio, rec: StoredReconstruction, photoId: number | null, expression: number[] | null, jaw: number[] | null): Promise<ReconstructedHeadMesh> {
+  const project = studio.requireProject();
+  // The person's eye colours come with the albedo: the key says which ones the eye texture was painted with.
+  const eyeColours = storedEyeColours(project.library.maps.get(rec.id, 'vertex-albedo')?.meta ?? {});
   // The geometry is made once; whether a texture is stored is read each time (maps can be added later).
   const mesh = await studio.views.get(
-    `mesh:${rec.id}:${photoId ?? 'neutral'}`,
+    `mesh:${rec.id}:${photoId ?? 'neutral'}:${eyeColours ? [...eyeColours.sclera, ...eyeColours.iris].join(',') : 'default-eyes'}`,
     async () => {
       const pack = await studio.models.pack(rec.packId);
-      const m = await studio.pool.run('head.mesh', { pack, shape: rec.shape, expression, jaw });
+      const m = await studio.pool.run('head.mesh', { pack, shape: rec.shape, expression, jaw, eyeColours });
       const b64 = { positions: base64(m.positions), normals: base64(m.normals), uvs: m.uvs && base64(m.uvs), tangents: m.tangents && base64(m.tangents) };
-      return { packId: rec.packId, subjectId: rec.subjectId, photoId, reconstructionId: rec.id, triangleCount: m.triangleCount, ...b64 };
+      const parts = Buffer.from(m.parts.buffer, m.parts.byteOffset, m.parts.byteLength).toString('base64');
+      const eyeTexture = m.eyeTexture && Buffer.from(m.eyeTexture.buffer, m.eyeTexture.byteOffset, m.eyeTexture.byteLength).toString('base64');
+      return { packId: rec.packId, subjectId: rec.subjectId, photoId, reconstructionId: rec.id, triangleCount: m.triangleCount, ...b64, parts, eyeTexture };
     },
-    (m) => m.positions.length * 2 + (m.uvs?.length ?? 0) + (m.tangents?.length ?? 0),
+    (m) => m.positions.length * 2 + (m.uvs?.length ?? 0) + (m.tangents?.length ?? 0) + m.parts.length + (m.eyeTexture?.length ?? 0),
   );
-  const project = studio.requireProject();
   const hasDetail = !!mesh.uvs && detailStamp(project, rec.id) !== null;
   // Tangents serve the detail normal map alone: a head without one is not sent them.
   return { ...mesh, tangents: hasDetail ? mesh.tangents : null, hasAlbedo: project.library.maps.has(rec.id, 'albedo'), hasDetail };

@@ -1,4 +1,5 @@
 import { ArcRotateCamera } from '@babylonjs/core/Cameras/arcRotateCamera';
+import { Camera } from '@babylonjs/core/Cameras/camera';
 import { Engine } from '@babylonjs/core/Engines/engine';
 import { DirectionalLight } from '@babylonjs/core/Lights/directionalLight';
 import { HemisphericLight } from '@babylonjs/core/Lights/hemisphericLight';
@@ -25,12 +26,32 @@ export const HEAD_SCENE_DEFAULTS: HeadSceneOptions = { radius: 0.7, targetY: 0, 
  */
 export type HeadLighting = 'studio' | 'flat' | 'raking';
 
+/** Where the orbit camera is: enough to put another view's camera at the same place. */
+export interface CameraState {
+  alpha: number;
+  beta: number;
+  radius: number;
+  target: [number, number, number];
+}
+
+/** Orthographic bounds (metres, camera space) for a canvas of the given width ÷ height (see `photoFrame`). */
+export type OrthoBounds = (aspect: number) => { left: number; right: number; bottom: number; top: number };
+
 export interface HeadScene {
   engine: Engine;
   scene: Scene;
-  /** Back to the camera the view opened with (facing the head). */
+  /** Back to the camera the view opened with (facing the head; the photo's camera while one is set). */
   resetView(): void;
   setLighting(lighting: HeadLighting): void;
+  /**
+   * Looks through a photo's orthographic camera (bounds per canvas shape, kept as the canvas resizes),
+   * from the front; null: back to the perspective orbit camera. Orbiting still works; reset returns here.
+   */
+  setPhotoCamera(bounds: OrthoBounds | null): void;
+  camera(): CameraState;
+  setCamera(state: CameraState): void;
+  /** Calls `listener` whenever the camera moves (orbit, zoom, reset); returns the unsubscribe. */
+  onCameraMoved(listener: (state: CameraState) => void): () => void;
   dispose(): void;
 }
 
@@ -60,18 +81,57 @@ export function createHeadScene(canvas: HTMLCanvasElement, options: Partial<Head
   const key = new DirectionalLight('key', new Vector3(0.35, -0.45, -0.82), scene);
   key.intensity = o.key;
   engine.runRenderLoop(() => scene.render());
+  let ortho: OrthoBounds | null = null;
+  const fitOrtho = () => {
+    if (!ortho) return;
+    const b = ortho(engine.getRenderWidth() / Math.max(1, engine.getRenderHeight()));
+    camera.orthoLeft = b.left;
+    camera.orthoRight = b.right;
+    camera.orthoBottom = b.bottom;
+    camera.orthoTop = b.top;
+  };
   // Watch the canvas itself, not the window: a canvas created inside a closed <dialog> (or any hidden
   // box) has no size yet, and would otherwise stay at its 300×150 default, stretched, after showModal.
-  const resized = new ResizeObserver(() => engine.resize());
+  const resized = new ResizeObserver(() => {
+    engine.resize();
+    fitOrtho();
+  });
   resized.observe(canvas);
+  const resetView = () => {
+    // A drag's leftover inertia would otherwise keep turning the camera after the reset.
+    camera.inertialAlphaOffset = camera.inertialBetaOffset = camera.inertialRadiusOffset = 0;
+    camera.inertialPanningX = camera.inertialPanningY = 0;
+    // The target first: setting it re-derives alpha, beta and radius from the camera's last position,
+    // which would undo them (a reset from an orbited view came back tilted).
+    // The photo's camera looks at the origin: its bounds are measured from there.
+    camera.target = new Vector3(0, ortho ? 0 : o.targetY, 0);
+    camera.alpha = Math.PI / 2;
+    camera.beta = Math.PI / 2;
+    // Orthographic: the distance only has to keep the whole head past the near plane.
+    camera.radius = ortho ? 1 : o.radius;
+  };
+  const state = (): CameraState => ({ alpha: camera.alpha, beta: camera.beta, radius: camera.radius, target: [camera.target.x, camera.target.y, camera.target.z] });
   return {
     engine,
     scene,
-    resetView: () => {
-      camera.alpha = Math.PI / 2;
-      camera.beta = Math.PI / 2;
-      camera.radius = o.radius;
-      camera.target = new Vector3(0, o.targetY, 0);
+    resetView,
+    setPhotoCamera: (bounds) => {
+      ortho = bounds;
+      camera.mode = bounds ? Camera.ORTHOGRAPHIC_CAMERA : Camera.PERSPECTIVE_CAMERA;
+      fitOrtho();
+      resetView();
+    },
+    camera: state,
+    setCamera: (s) => {
+      // The target first (see resetView).
+      camera.target = new Vector3(...s.target);
+      camera.alpha = s.alpha;
+      camera.beta = s.beta;
+      camera.radius = s.radius;
+    },
+    onCameraMoved: (listener) => {
+      const observer = camera.onViewMatrixChangedObservable.add(() => listener(state()));
+      return () => camera.onViewMatrixChangedObservable.remove(observer);
     },
     setLighting: (lighting) => {
       sky.intensity = lighting === 'flat' ? 1 : lighting === 'raking' ? 0.15 : o.sky;

@@ -58,10 +58,20 @@ export const useReviewStore = defineStore('review', () => {
   /** Plain data, megabytes of base64: shallow, never deep-reactive (Babylon builds its mesh from it). */
   const headMesh = shallowRef<ReconstructedHeadMesh | null>(null);
   const showDetail3d = ref(true);
+  /** The 3D head beside the photo, seen through the photo's fitted camera. */
+  const photoCamera3d = ref(false);
+  /** A second reconstruction (pack) of the subject to compare with the reviewed one; null: no comparison. */
+  const comparePack = ref<string | null>(null);
+  const compareReview = ref<SubjectReview | null>(null);
+  /** The chosen photo's head on the compared pack (plain data, like `headMesh`). */
+  const compareMesh = shallowRef<ReconstructedHeadMesh | null>(null);
+  const compareError = ref<string | null>(null);
 
   const selected = computed<PhotoReview | null>(() => review.value?.photos.find((p) => p.photoId === selectedId.value) ?? null);
   const headTexture = computed(() => (headMesh.value?.hasAlbedo ? api().albedoUrl(headMesh.value.reconstructionId) : null));
   const headDetail = computed(() => (headMesh.value?.hasDetail ? api().detailNormalUrl(headMesh.value.reconstructionId, headMesh.value.photoId) : null));
+  const compareTexture = computed(() => (compareMesh.value?.hasAlbedo ? api().albedoUrl(compareMesh.value.reconstructionId) : null));
+  const compareDetail = computed(() => (compareMesh.value?.hasDetail ? api().detailNormalUrl(compareMesh.value.reconstructionId, compareMesh.value.photoId) : null));
   const swapUrl = computed(() => (swap.value ? api().swapUrl(swap.value.photoId, swap.value.fromPhotoId, swap.value.packId) : null));
 
   function setWorkspace(w: SubjectWorkspace): void {
@@ -77,6 +87,8 @@ export const useReviewStore = defineStore('review', () => {
       subjectId.value = id;
       review.value = null;
       selectedId.value = null;
+      comparePack.value = null;
+      compareReview.value = null;
       clearPhoto();
     }
     const path = studio.project?.path ?? '';
@@ -97,6 +109,9 @@ export const useReviewStore = defineStore('review', () => {
       if (subjectId.value !== id) return;
       review.value = next;
       error.value = null;
+      // A comparison with the reviewed pack itself, or with a pack the subject no longer has, ends.
+      if (comparePack.value && (comparePack.value === next.packId || !reconstructions.value.some((r) => r.packId === comparePack.value))) comparePack.value = null;
+      compareReview.value = comparePack.value ? await api().call('subjects.review', { subjectId: id, packId: comparePack.value }) : null;
       const keep = next.photos.find((p) => p.photoId === selectedId.value);
       const first = next.photos.find((p) => p.state === 'fitted') ?? next.photos[0];
       await select(keep?.photoId ?? first?.photoId ?? null, true);
@@ -115,7 +130,40 @@ export const useReviewStore = defineStore('review', () => {
     await reload();
   }
 
+  /** Compares the reviewed reconstruction with the subject's one on `pack` (null: stop comparing). */
+  async function compareWith(pack: string | null): Promise<void> {
+    const id = subjectId.value;
+    comparePack.value = pack;
+    compareReview.value = null;
+    compareMesh.value = null;
+    compareError.value = null;
+    if (id === null || pack === null) return;
+    try {
+      const next = await api().call('subjects.review', { subjectId: id, packId: pack });
+      if (comparePack.value !== pack) return;
+      compareReview.value = next;
+      await loadCompareMesh();
+    } catch (e) {
+      if (comparePack.value === pack) compareError.value = errorMessage(e);
+    }
+  }
+
+  /** The chosen photo's head on the compared pack, when it is fitted there. */
+  async function loadCompareMesh(): Promise<void> {
+    const pack = comparePack.value, photoId = selectedId.value;
+    compareMesh.value = null;
+    if (!pack || photoId === null || workspace.value !== 'review') return;
+    if (compareReview.value?.photos.find((p) => p.photoId === photoId)?.state !== 'fitted') return;
+    try {
+      const mesh = await api().call('photos.head', { photoId, packId: pack });
+      if (comparePack.value === pack && selectedId.value === photoId) compareMesh.value = mesh;
+    } catch (e) {
+      if (comparePack.value === pack) compareError.value = errorMessage(e);
+    }
+  }
+
   function clearPhoto(): void {
+    compareMesh.value = null;
     faces.value = null;
     swapFrom.value = null;
     swap.value = null;
@@ -139,6 +187,7 @@ export const useReviewStore = defineStore('review', () => {
       if (selectedId.value !== photoId) return;
       faces.value = f;
       headMesh.value = mesh;
+      await loadCompareMesh();
     } catch (e) {
       error.value = errorMessage(e);
     }
@@ -168,11 +217,14 @@ export const useReviewStore = defineStore('review', () => {
     review.value = null;
     reconstructions.value = [];
     selectedId.value = null;
+    comparePack.value = null;
+    compareReview.value = null;
     clearPhoto();
   }
 
   return {
     workspace, setWorkspace, subjectId, reconstructions, packId, review, loading, error, selectedId, selected, faces, swapFrom, swap, swapping, swapError,
-    swapUrl, headMesh, headTexture, headDetail, showDetail3d, open, reload, choosePack, select, swapWith, reset,
+    swapUrl, headMesh, headTexture, headDetail, showDetail3d, photoCamera3d, comparePack, compareReview, compareMesh, compareTexture, compareDetail, compareError,
+    open, reload, choosePack, select, swapWith, compareWith, reset,
   };
 });

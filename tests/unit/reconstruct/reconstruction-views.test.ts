@@ -8,6 +8,8 @@ import { vertexTangents } from '../../../core/export/vertex-tangents';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
+import { rotationMatrix } from '../../../core/geometry/ortho-camera';
+import { poseHead } from '../../../core/geometry/pose-head';
 import type { DetailSolveResult } from '../../../main/compute/compute-tasks';
 import { DETAIL_VERSION, detailMapsOf, type DetailMeta } from '../../../main/detail/stored-detail';
 import type { PhotoFitMetrics, PhotoFitValues } from '../../../main/library/reconstructions-table';
@@ -146,6 +148,24 @@ describe('reconstruction views', () => {
       if ([0, 1, 2].some((c) => textured.regions.overlays!.includes(textured.triangles[t * 3 + c]!))) continue;
       for (let c = 0; c < 3; c++, corner++) expect([uv[corner * 2], uv[corner * 2 + 1]]).toEqual([textured.uv!.coords[(t * 3 + c) * 2], textured.uv!.coords[(t * 3 + c) * 2 + 1]]);
     }
+  });
+
+  it("says how a photo's head sits in its photo: turned by the fit's rotation, it is the posed head the fit's camera projects", async () => {
+    const photoId = photoIds[1]!;
+    const h = (await api['photos.head']({ photoId })) as ReconstructedHeadMesh;
+    const photo = studio.requireProject().library.reads.getPhoto(photoId)!;
+    expect(h.photoView).toEqual({ rotation: [0.1, 0.6, -0.05], camera: { scale: 2000, tx: 600, ty: 600 }, width: photo.width, height: photo.height });
+    // R·x of the forward-facing corners is the head posed as the fit has it (the renders' and the landmarks' head).
+    const p = parameters(textured, photoIds, { rotation: [0.1, 0.6, -0.05], jaw: [0.25, 0, 0], expression: [0.8, -0.5, 0.3, 0] });
+    const posed = poseHead(new HeadModelEvaluator(textured, { simd: false }), textured, p.shape, { rotation: [0.1, 0.6, -0.05], jaw: [0.25, 0, 0], expression: Float64Array.from(p.expression) });
+    const R = rotationMatrix([0.1, 0.6, -0.05]), front = f32(h.positions);
+    const turned = front.map((_, i) => { const c = i - (i % 3), a = i % 3; return R[a * 3]! * front[c]! + R[a * 3 + 1]! * front[c + 1]! + R[a * 3 + 2]! * front[c + 2]!; });
+    expect(maxDifference(turned, perCorner(textured, posed.vertices))).toBeLessThan(1e-5);
+    // A pack without eyes, teeth or mouth regions: every drawn triangle is skin, and no eye texture.
+    expect(Array.from(Buffer.from(h.parts!, 'base64'))).toEqual(new Array(h.triangleCount).fill(0));
+    expect(h.eyeTexture).toBeNull();
+    // The shared head is in no photo.
+    expect((await api['subjects.head']({ subjectId, packId: textured.id }))!.photoView).toBeUndefined();
   });
 
   it("draws the subject's shared head neutral on the newest pack, or on the pack asked for", async () => {
