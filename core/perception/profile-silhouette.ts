@@ -83,7 +83,7 @@ export function profileSilhouette(image: RgbImage, box: readonly number[], facin
       const d = Math.hypot(data[p]! - bg[0]!, data[p + 1]! - bg[1]!, data[p + 2]! - bg[2]!);
       count = d > thr ? count + 1 : 0;
       if (count === o.run) {
-        const edge = x + facing * (o.run - 1);
+        const edge = x - facing * (o.run - 1);
         raw[y - y0] = facing === 1 ? back - edge : edge - back;
         break;
       }
@@ -98,11 +98,20 @@ export function profileSilhouette(image: RgbImage, box: readonly number[], facin
 
 /** The landmarks the profile line shows: (iBUG index, pixel) pairs and the scale they imply. */
 export interface ProfileLandmarks {
-  /** iBUG-68 indices with their pixels: nasion/sellion 27, nose tip 30, subnasale 33, upper lip 51, lower lip 57, chin 8. */
+  /**
+   * iBUG-68 indices with their pixels: sellion 27 (the deepest notch between brow and nose; its row
+   * is the least certain, the notch being shallow), nose tip 30, subnasale 33, upper lip 51, lower
+   * lip 57 (when the line shows it), chin 8.
+   */
   points: { landmark: number; x: number; y: number }[];
+  /** The deepest point between brow and nose (pixels). */
+  sellion: { x: number; y: number };
   /** The outer-eye-corner distance the face's proportions imply (pixels): the fit's landmark noise scale. */
   eyeDistancePx: number;
 }
+
+/** Slope (forward pixels lost per row) at which the line under the chin marks the chin landmark: 60° from the vertical. */
+const CHIN_SLOPE = Math.sqrt(3);
 
 /**
  * Outer-eye-corner distance ÷ sellion (27) to chin (8) height of an average adult face (≈ 95 mm ÷ 120 mm):
@@ -113,7 +122,7 @@ export const EYE_TO_FACE_HEIGHT = 0.78;
 /**
  * The midline landmarks of a profile read off its silhouette line: the nose tip is the line's most
  * forward point in the box's middle, the sellion the deepest notch above it; the chin landmark
- * (iBUG 8, under the chin) is where the line, below the mouth, turns back towards the neck at 45°;
+ * (iBUG 8, under the chin) is where the line, below the mouth, turns back towards the neck at 60°;
  * between them the line alternates notch and bump: subnasale, upper lip, (mouth, lower lip,)
  * (mentolabial fold, the chin's bump). Null when the line does not show that sequence.
  *
@@ -136,7 +145,7 @@ export function profileLandmarks(image: RgbImage, box: readonly number[], facing
   const nose = argExt(row(by + 0.2 * bh), row(by + 0.75 * bh), 1);
   if (nose < 0) return null;
   const sellion = argExt(nose - Math.round(0.4 * bh), nose - Math.round(0.1 * bh), -1);
-  // The chin landmark: where the line, below the mouth, turns back towards the neck at 45° or more.
+  // The chin landmark: where the line, below the mouth, turns back towards the neck at 60° or more.
   const win = Math.max(2, Math.round(0.02 * bh));
   let chin = -1;
   // The lower lip's underside turns back as steeply, but the line comes forward again to the chin;
@@ -144,7 +153,7 @@ export function profileLandmarks(image: RgbImage, box: readonly number[], facing
   const reach = Math.round(0.1 * bh);
   for (let r = nose + Math.round(0.25 * bh); r + reach < f.length; r++) {
     if (Number.isNaN(f[r + reach]!)) break;
-    if ((f[r]! - f[r + win]!) / win < 1) continue;
+    if ((f[r]! - f[r + win]!) / win < CHIN_SLOPE) continue;
     let ahead = -Infinity;
     for (let k = win; k <= reach; k++) ahead = Math.max(ahead, f[r + k]!);
     if (ahead < f[r]! && f[r]! - f[r + reach]! >= 0.15 * bh) {
@@ -159,7 +168,12 @@ export function profileLandmarks(image: RgbImage, box: readonly number[], facing
   if (ext.length < 2 || ext[0]!.kind !== -1 || ext[1]!.kind !== 1) return null;
   const subnasale = ext[0]!.r, upperLip = ext[1]!.r;
   const lower = ext.slice(2).find((e) => e.kind === 1 && e.r < chin - 0.15 * bh);
-  const lowerLip = lower ? lower.r : -1;
+  // iBUG 57 is the lower lip's lower edge: below its most forward point, where the line turns back at 45°.
+  let lowerLip = -1;
+  if (lower) for (let r = lower.r; r + win < chin; r++) if ((f[r]! - f[r + win]!) / win >= 1) {
+    lowerLip = r;
+    break;
+  }
   const points = [
     { landmark: 27, ...at(sellion) },
     { landmark: 30, ...at(nose) },
@@ -168,7 +182,7 @@ export function profileLandmarks(image: RgbImage, box: readonly number[], facing
     ...(lowerLip >= 0 ? [{ landmark: 57, ...at(lowerLip) }] : []),
     { landmark: 8, ...at(chin) },
   ];
-  return { points, eyeDistancePx: EYE_TO_FACE_HEIGHT * Math.hypot(f[chin]! - f[sellion]!, chin - sellion) };
+  return { points, sellion: at(sellion), eyeDistancePx: EYE_TO_FACE_HEIGHT * Math.hypot(f[chin]! - f[sellion]!, chin - sellion) };
 }
 
 /** Alternating local minima (−1) and maxima (+1) of f on (a, b] with at least `prom` between neighbours. */

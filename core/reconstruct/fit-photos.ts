@@ -85,7 +85,7 @@ export const FIT_DEFAULTS: FitOptions = {
   shapeRegularization: 0.5,
   expressionRegularization: 10,
   jawRegularization: 50,
-  maskedPoseRegularization: Number(globalThis.process?.env?.MPR ?? 30),
+  maskedPoseRegularization: 30,
   huber: 3,
   pinWeight: PIN_WEIGHT,
   contourYawDeg: 25,
