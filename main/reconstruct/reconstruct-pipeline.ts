@@ -143,7 +143,14 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   );
   ctx.signal.throwIfAborted();
 
-  const { usable, rejected } = usablePhotos(photos.map((p) => ({ photoId: p.id, analysis: library.faces.get(p.id) ?? null })));
+  // Profiles are fitted from their silhouette or their pins; DECA's encoder needs a frontal crop, so
+  // an encoder start leaves them out.
+  const found = usablePhotos(photos.map((p) => ({ photoId: p.id, analysis: library.faces.get(p.id) ?? null, pins: pinsForPack(library.pins.current(p.id), packId) })));
+  const usable = o.init === 'encoder' ? found.usable.filter((u) => !u.profile) : found.usable;
+  const rejected = [
+    ...found.rejected,
+    ...found.usable.filter((u) => !usable.includes(u)).map((u) => ({ photoId: u.photoId, code: 'no-usable-face' as const, message: 'a profile: the DECA encoder needs a frontal face (reconstruct with --init landmarks to fit it)' })),
+  ];
   const byId = new Map(photos.map((p) => [p.id, p]));
   for (const r of rejected) {
     if (r.code === 'not-analyzed') continue; // already reported as failed
