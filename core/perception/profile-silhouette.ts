@@ -104,8 +104,6 @@ export interface ProfileLandmarks {
    * lip 57 (when the line shows it), chin 8.
    */
   points: { landmark: number; x: number; y: number }[];
-  /** The deepest point between brow and nose (pixels). */
-  sellion: { x: number; y: number };
   /** The outer-eye-corner distance the face's proportions imply (pixels): the fit's landmark noise scale. */
   eyeDistancePx: number;
 }
@@ -182,7 +180,7 @@ export function profileLandmarks(image: RgbImage, box: readonly number[], facing
     ...(lowerLip >= 0 ? [{ landmark: 57, ...at(lowerLip) }] : []),
     { landmark: 8, ...at(chin) },
   ];
-  return { points, sellion: at(sellion), eyeDistancePx: EYE_TO_FACE_HEIGHT * Math.hypot(f[chin]! - f[sellion]!, chin - sellion) };
+  return { points, eyeDistancePx: EYE_TO_FACE_HEIGHT * Math.hypot(f[chin]! - f[sellion]!, chin - sellion) };
 }
 
 /** Alternating local minima (−1) and maxima (+1) of f on (a, b] with at least `prom` between neighbours. */
