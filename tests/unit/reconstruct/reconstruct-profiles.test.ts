@@ -36,7 +36,7 @@ describe.skipIf(!existsSync(DIR))('profiles in a reconstruction (Studio → pipe
 
   async function reconstruct(): Promise<JobItem[]> {
     const items: JobItem[] = [];
-    const [job] = studio.startReconstruct({ subjectId, packId: 'starter-head', photometric: false, onItem: (_s, item) => items.push(item) });
+    const [job] = studio.startReconstruct({ subjectId, packId: 'starter-head', onItem: (_s, item) => items.push(item) });
     expect((await studio.jobs.whenDone(job!)).state).toBe('done');
     return items;
   }
