@@ -1,6 +1,7 @@
 import type { Point2, Point3 } from './face-crops';
 import type { Affine2D } from './image-warp';
 import type { HeadPose } from './head-pose';
+import type { ProfileLandmarks } from './profile-silhouette';
 
 /**
  * Why a face has (or lacks) points: 'ok' — everything was measured; 'too_small' — the face is below
@@ -25,6 +26,11 @@ export interface FaceResult {
   decaCrop: { center: Point2; size: number; toCrop: Affine2D; toImage: Affine2D } | null;
   /** Rough yaw from the detector's key points (degrees, + = towards image left), the basis of 'profile'. */
   detectorYaw: number;
+  /**
+   * A 'profile' face's midline landmarks read off its silhouette against a plain backdrop
+   * (profile-silhouette.ts); null (or absent: analyses before it) when it could not be read.
+   */
+  profile?: ProfileLandmarks | null;
 }
 
 /** Every face of one photo, largest first; `selected` is the one later stages use. */

@@ -132,10 +132,12 @@ function gramSet(pts: FitPoints, items: [number, number][][], points: boolean): 
   return { cross, first, sum };
 }
 
-/** The combined tables of a fit, with and without the dense points (null: not needed). */
+/** The combined tables of a fit, with and without the dense points, and for masked photos (null: not needed). */
 export interface FitTables {
   withDense: CombinedGram | null;
   withoutDense: CombinedGram | null;
+  /** Landmarks alone (no dense points, no eyelids): photos with a landmark mask (profiles). */
+  withoutEyelids?: CombinedGram | null;
 }
 
 /**

@@ -16,6 +16,10 @@ export interface FitInit {
 interface StartObservation {
   landmarks: ArrayLike<number>;
   yawDeg?: number;
+  /** 68 flags, 1 where observed (a profile's few points); absent: all. */
+  landmarkMask?: Uint8Array | null;
+  /** Pins: pinned landmarks count as observed, pinned surface points (fit-point indices, x, y pairs) join the start's centre and spread. */
+  pins?: { landmarks: Uint8Array; points: Int32Array; xy: Float64Array } | null;
 }
 
 /**
@@ -55,12 +59,25 @@ export function startState(
   }
   const proj = createProjection(pts, false);
   projectPoints(pts, beta, st, 68, false, proj);
-  let mx = 0, my = 0, ox = 0, oy = 0;
-  for (let l = 0; l < 68; l++) (mx += proj.pred[l * 2]! / 68), (my += proj.pred[l * 2 + 1]! / 68), (ox += ph.landmarks[l * 2]! / 68), (oy += ph.landmarks[l * 2 + 1]! / 68);
-  let sm = 0, so = 0;
+  // Predicted and observed pixels of what the photo shows: every landmark, or with a mask (a
+  // profile) the observed and pinned ones and the pinned surface points.
+  const pred: number[] = [], obs: number[] = [];
   for (let l = 0; l < 68; l++) {
-    sm += (proj.pred[l * 2]! - mx) ** 2 + (proj.pred[l * 2 + 1]! - my) ** 2;
-    so += (ph.landmarks[l * 2]! - ox) ** 2 + (ph.landmarks[l * 2 + 1]! - oy) ** 2;
+    if (ph.landmarkMask && ph.landmarkMask[l] !== 1 && ph.pins?.landmarks[l] !== 1) continue;
+    pred.push(proj.pred[l * 2]!, proj.pred[l * 2 + 1]!);
+    obs.push(ph.landmarks[l * 2]!, ph.landmarks[l * 2 + 1]!);
+  }
+  if (ph.landmarkMask && ph.pins?.points.length) {
+    projectPoints(pts, beta, st, 0, false, proj, ph.pins.points);
+    ph.pins.points.forEach((p, q) => (pred.push(proj.pred[p * 2]!, proj.pred[p * 2 + 1]!), obs.push(ph.pins!.xy[q * 2]!, ph.pins!.xy[q * 2 + 1]!)));
+  }
+  const n = pred.length / 2;
+  let mx = 0, my = 0, ox = 0, oy = 0;
+  for (let i = 0; i < n; i++) (mx += pred[i * 2]! / n), (my += pred[i * 2 + 1]! / n), (ox += obs[i * 2]! / n), (oy += obs[i * 2 + 1]! / n);
+  let sm = 0, so = 0;
+  for (let i = 0; i < n; i++) {
+    sm += (pred[i * 2]! - mx) ** 2 + (pred[i * 2 + 1]! - my) ** 2;
+    so += (obs[i * 2]! - ox) ** 2 + (obs[i * 2 + 1]! - oy) ** 2;
   }
   // projectPoints used scale 1 and no shift: scale the spreads, then match the centres.
   st.scale = Math.sqrt(so / sm);

@@ -12,12 +12,17 @@ export const OUTER_EYE_CORNERS = [36, 45] as const;
  * const nme = normalizedLandmarkError(projected68, photoLandmarks68); // e.g. 0.03
  * ```
  */
-export function normalizedLandmarkError(predicted: ArrayLike<number>, observed: ArrayLike<number>): number {
+export function normalizedLandmarkError(predicted: ArrayLike<number>, observed: ArrayLike<number>, only?: { mask: Uint8Array | null; eyeDistancePx: number | null } | null): number {
   const [a, b] = OUTER_EYE_CORNERS;
-  const iod = Math.hypot(observed[a * 2]! - observed[b * 2]!, observed[a * 2 + 1]! - observed[b * 2 + 1]!);
-  let sum = 0;
-  for (let l = 0; l < 68; l++) sum += Math.hypot(predicted[l * 2]! - observed[l * 2]!, predicted[l * 2 + 1]! - observed[l * 2 + 1]!);
-  return sum / 68 / iod;
+  // A profile's few observed landmarks (`only.mask`) are measured against the eye distance its proportions imply.
+  const iod = only?.eyeDistancePx ?? Math.hypot(observed[a * 2]! - observed[b * 2]!, observed[a * 2 + 1]! - observed[b * 2 + 1]!);
+  let sum = 0, n = 0;
+  for (let l = 0; l < 68; l++) {
+    if (only?.mask && only.mask[l] !== 1) continue;
+    sum += Math.hypot(predicted[l * 2]! - observed[l * 2]!, predicted[l * 2 + 1]! - observed[l * 2 + 1]!);
+    n++;
+  }
+  return sum / n / iod;
 }
 
 /**

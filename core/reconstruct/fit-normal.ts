@@ -26,6 +26,8 @@ export interface PhotoTerms {
   contourWeights: Float64Array;
   /** The artist's pins (pinned landmarks' pixels are in `landmarks`); none when absent. */
   pins?: FitPins | null;
+  /** 68 flags, 1 where the landmark is observed; the others cost nothing (no eyelid or dense terms then). Null: all observed. */
+  mask?: Uint8Array | null;
   /** The photo's projections and observed moments, reused between calls (`createPhotoCache`). */
   cache: PhotoCache;
 }
@@ -125,7 +127,8 @@ export function photoNormalEquations(
 ): number {
   const full = stage === 'full';
   const dense = full && terms.useDense;
-  const eyelids = full && o.eyelidWeight > 0;
+  const mask = terms.mask ?? null;
+  const eyelids = full && o.eyelidWeight > 0 && !mask;
   const photometric = full ? terms.photometric : null;
   const picks = terms.picks, sigma = terms.sigma, L = terms.landmarks, pc = terms.cache;
   const pins = terms.pins ?? null, pinned = pins?.landmarks ?? null;
@@ -144,17 +147,20 @@ export function photoNormalEquations(
   let cost = 0, outliers = 0;
   const W2 = (o.pinWeight ?? PIN_WEIGHT) ** 2;
   const term = (t: number, ox: number, oy: number, w: number, pin: boolean) => {
-    const p = which[t]!, s = w / sigma;
+    const p = which[t]!, s = (w || 1) / sigma;
     const ru = (P[p * 2]! - ox) * s, rv = (P[p * 2 + 1]! - oy) * s;
     const e2 = ru * ru + rv * rv, e = Math.sqrt(e2);
-    const omega = pin ? W2 : e <= o.huber ? 1 : o.huber / e;
-    cost += pin ? W2 * e2 : e <= o.huber ? e2 : 2 * o.huber * e - o.huber * o.huber;
+    // An unobserved landmark (w = 0) costs nothing: weight 0, so in the full stage its Gram-table
+    // share is taken back by its row at weight −1, as an outlier's excess is.
+    const omega = w === 0 ? 0 : pin ? W2 : e <= o.huber ? 1 : o.huber / e;
+    if (w !== 0) cost += pin ? W2 * e2 : e <= o.huber ? e2 : 2 * o.huber * e - o.huber * o.huber;
     sc.termPoint[t] = p, sc.termScale[t] = s, sc.termRu[t] = ru, sc.termRv[t] = rv, sc.termOmega[t] = omega;
     if (omega !== 1 && t >= 17 && t < nFixed) outliers++;
   };
   for (let l = 0; l < 68; l++) {
     const pin = !!pinned && pinned[l] === 1;
-    term(l, L[l * 2]!, L[l * 2 + 1]!, l < 17 && !pin ? terms.contourWeights[l]! : 1, pin);
+    const seen = !mask || mask[l] === 1 || pin;
+    term(l, L[l * 2]!, L[l * 2 + 1]!, !seen ? 0 : l < 17 && !pin ? terms.contourWeights[l]! : 1, pin);
   }
   const se = o.eyelidWeight / sigma;
   const lid = (k: number, d: number) => {
@@ -213,8 +219,8 @@ export function photoNormalEquations(
     for (let c = 0; c < LOCAL_FIXED; c++) ju9[c] -= jb9[c]!;
     addRigid(H, Cl, g, se, ju9, lid(k, d), null, 0);
   }
-  const table = (dense ? tables?.withDense : tables?.withoutDense) ?? null;
-  if (!table) throw new Error(`photoNormalEquations: no Gram table ${dense ? 'with' : 'without'} the dense points`);
+  const table = (mask ? tables?.withoutEyelids : dense ? tables?.withDense : tables?.withoutDense) ?? null;
+  if (!table) throw new Error(`photoNormalEquations: no Gram table ${mask ? 'without the eyelids (a masked photo)' : dense ? 'with the dense points' : 'without the dense points'}`);
   const key = [dense ? 1 : 0, o.denseWeight, eyelids ? o.eyelidWeight : 0];
   if (!pc.observed || key.some((v, i) => v !== pc.observedKey[i])) {
     pc.observed = observedMoments(pts, L, dense ? mesh : null, o.denseWeight, key[2]!);

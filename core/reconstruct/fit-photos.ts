@@ -23,6 +23,14 @@ export interface PhotoObservation {
   photometric?: PhotometricObservation | null;
   /** The artist's pins, joined by `pinnedFitInputs` (fit-pin-points.ts). */
   pins?: FitPins | null;
+  /**
+   * 68 flags, 1 where the landmark was observed (its pixel in `landmarks`); absent: all 68. A profile
+   * shows only some (its silhouette's midline points, pins): the others, and the eyelid and dense
+   * terms, are left out of this photo's cost (see profile-observation.ts).
+   */
+  landmarkMask?: Uint8Array | null;
+  /** Outer-eye-corner distance (pixels) that sets the landmark noise when landmarks 36 and 45 are not both observed. */
+  eyeDistancePx?: number | null;
 }
 
 export interface FitOptions {
@@ -36,6 +44,11 @@ export interface FitOptions {
   shapeRegularization: number;
   expressionRegularization: number;
   jawRegularization: number;
+  /**
+   * Factor on the expression and jaw regularisers of a photo with a landmark mask (a profile): its
+   * few midline points cannot tell an expression from the shape, so it keeps to a neutral face.
+   */
+  maskedPoseRegularization: number;
   /** Huber threshold in normalised residual units (robustness to a few wrong landmarks). */
   huber: number;
   /** Residual weight of a pin relative to a landmark; pins are not down-weighted by the Huber loss. */
@@ -72,6 +85,7 @@ export const FIT_DEFAULTS: FitOptions = {
   shapeRegularization: 0.5,
   expressionRegularization: 10,
   jawRegularization: 50,
+  maskedPoseRegularization: 30,
   huber: 3,
   pinWeight: PIN_WEIGHT,
   contourYawDeg: 25,
@@ -136,11 +150,12 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
     landmarks: ph.landmarks,
     mesh: ph.mesh,
     photometric: ph.photometric,
-    sigma: o.landmarkSigma * Math.max(1, Math.hypot(ph.landmarks[72]! - ph.landmarks[90]!, ph.landmarks[73]! - ph.landmarks[91]!)),
-    useDense: pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936,
+    sigma: o.landmarkSigma * Math.max(1, ph.eyeDistancePx ?? Math.hypot(ph.landmarks[72]! - ph.landmarks[90]!, ph.landmarks[73]! - ph.landmarks[91]!)),
+    useDense: pts.denseCount === 468 && !!ph.mesh && ph.mesh.length >= 936 && !ph.landmarkMask,
     picks: Int32Array.from({ length: 17 }, (_, l) => l),
     contourWeights: new Float64Array(17),
     pins: ph.pins ?? null,
+    mask: maskOf(ph),
     cache: createPhotoCache(pts),
   }));
   const ctx: Ctx = {
@@ -148,6 +163,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
     tables: {
       withDense: terms.some((t) => t.useDense) ? tablesOf(gram, o.denseWeight, o.eyelidWeight, true) : null,
       withoutDense: terms.some((t) => !t.useDense) ? tablesOf(gram, o.denseWeight, o.eyelidWeight, false) : null,
+      withoutEyelids: terms.some((t) => t.mask) ? tablesOf(gram, o.denseWeight, 0, false) : null,
     },
     proj: photos.map(() => createProjection(pts, false)),
     scratch: createNormalScratch(pts),
@@ -168,6 +184,9 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
     for (let i = 0; i < photos.length; i++) {
       const b = Kb + i * Lp;
       for (let c = 0; c < 6; c++) active[b + c] = 1;
+      // A masked photo (a profile) holds its start's turn about the head's vertical axis: its
+      // midline points cannot tell a turn from a shorter nose, and are the silhouette only at 90°.
+      if (terms[i]!.mask) active[b + 1] = 0;
       if (stage === 'full') {
         if (o.fitJaw && pts.hasJaw) for (let c = 6; c < 9; c++) active[b + c] = 1;
         for (let c = LOCAL_FIXED; c < Lp; c++) active[b + c] = 1;
@@ -184,6 +203,8 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
         const t = ctx.terms[i]!;
         contourWeights(pts, st, o, t.contourWeights);
         const old = Int32Array.from(t.picks);
+        // A masked photo (a profile) names its points by what they are: no silhouette marching.
+        if (t.mask) return;
         const fr = frameOf(pts, beta, st);
         pickContour(pts, beta, st, ctx.proj[i]!, t.picks, (which) => (projectCached(pts, beta, st, fr, which, t.cache, ctx.scratch.beta), t.cache.pred));
         changed ||= old.some((p, l) => p !== t.picks[l]);
@@ -251,8 +272,8 @@ interface Ctx {
   Lp: number;
   N: number;
   bounds: [number, number] | null;
-  /** The fit's Gram tables (weights applied). */
-  tables: { withDense: CombinedGram | null; withoutDense: CombinedGram | null };
+  /** The fit's Gram tables (weights applied); `withoutEyelids` for photos with a landmark mask. */
+  tables: { withDense: CombinedGram | null; withoutDense: CombinedGram | null; withoutEyelids: CombinedGram | null };
   /** Per photo: observations, σ, and the jaw contour's picks (dynamic contour / marching) and weights. */
   terms: PhotoTerms[];
   proj: Projection[];
@@ -261,6 +282,19 @@ interface Ctx {
   local: Float64Array[];
   localG: Float64Array[];
   work: ArrowWork;
+}
+
+/** A photo's landmark mask, or null when every landmark is observed (an all-ones mask is no mask). */
+function maskOf(ph: PhotoObservation): Uint8Array | null {
+  const m = ph.landmarkMask;
+  if (!m) return null;
+  if (m.length !== 68) throw new Error(`fitPhotos: a landmark mask has 68 flags (got ${m.length})`);
+  let seen = 0, all = 0;
+  for (let l = 0; l < 68; l++) (seen += m[l] ? 1 : 0), (all += m[l] || ph.pins?.landmarks[l] ? 1 : 0);
+  if (seen === 68) return null;
+  all += ph.pins?.points.length ?? 0;
+  if (all < 3) throw new Error(`fitPhotos: a photo showing ${all} landmarks and pinned points cannot be fitted (3 at least)`);
+  return m;
 }
 
 const gramCache = new WeakMap<FitPoints, FitGram>();
@@ -319,11 +353,12 @@ function regularizerCost(ctx: Ctx, beta: Float64Array, st: PhotoState[], stage: 
   const { o } = ctx;
   let c = 0;
   for (let k = 0; k < ctx.Kb; k++) c += o.shapeRegularization * beta[k]! ** 2;
-  for (const s of st) {
-    for (let k = 0; k < ctx.Ke; k++) c += o.expressionRegularization * s.expression[k]! ** 2;
+  st.forEach((s, i) => {
+    const f = ctx.terms[i]!.mask ? o.maskedPoseRegularization : 1;
+    for (let k = 0; k < ctx.Ke; k++) c += f * o.expressionRegularization * s.expression[k]! ** 2;
     const j = axisAngle(s.jaw);
-    c += o.jawRegularization * (j[0] ** 2 + j[1] ** 2 + j[2] ** 2);
-  }
+    c += f * o.jawRegularization * (j[0] ** 2 + j[1] ** 2 + j[2] ** 2);
+  });
   return c;
 }
 
@@ -348,16 +383,17 @@ function linearize(ctx: Ctx, beta: Float64Array, states: PhotoState[], stage: 'r
       for (let b = a; b < Kb; b++) shared[so + b] += H[ho + b]!;
     }
     if (stage === 'full') {
+      const f = ctx.terms[i]!.mask ? o.maskedPoseRegularization : 1;
       for (let k = 0; k < Ke; k++) {
         const c = LOCAL_FIXED + k;
-        H[c * C + c] += o.expressionRegularization;
-        g[c] += o.expressionRegularization * st.expression[k]!;
+        H[c * C + c] += f * o.expressionRegularization;
+        g[c] += f * o.expressionRegularization * st.expression[k]!;
       }
       const j = axisAngle(st.jaw);
       for (let d = 0; d < 3; d++) {
         const c = 6 + d;
-        H[c * C + c] += o.jawRegularization;
-        g[c] += o.jawRegularization * j[d]!;
+        H[c * C + c] += f * o.jawRegularization;
+        g[c] += f * o.jawRegularization * j[d]!;
       }
     }
   });
@@ -393,18 +429,18 @@ function mul3(A: Float64Array, B: Float64Array): Float64Array {
 
 /**
  * The 68 landmarks of a fitted photo projected into it (x, y pairs), as the fitter sees them (the
- * jaw contour where it follows the silhouette).
+ * jaw contour where it follows the silhouette, unless `contour` is false: a profile's fixed points).
  *
  * ```ts
  * const nme = normalizedLandmarkError(fitLandmarks(points, fit.shape, fit.photos[0]), observed);
  * ```
  */
-export function fitLandmarks(pts: FitPoints, shape: ArrayLike<number>, photo: PhotoFit): Float64Array {
+export function fitLandmarks(pts: FitPoints, shape: ArrayLike<number>, photo: PhotoFit, contour = true): Float64Array {
   const proj = createProjection(pts, false);
   const beta = Float64Array.from({ length: pts.shapeCount }, (_, k) => shape[k] ?? 0);
   const st: PhotoState = { R: rotationMatrix(photo.rotation), jaw: rotationMatrix(photo.jaw), scale: photo.camera.scale, tx: photo.camera.tx, ty: photo.camera.ty, expression: Float64Array.from({ length: pts.expressionCount }, (_, k) => photo.expression[k] ?? 0) };
-  const picks = new Int32Array(17);
-  pickContour(pts, beta, st, proj, picks);
+  const picks = Int32Array.from({ length: 17 }, (_, l) => l);
+  if (contour) pickContour(pts, beta, st, proj, picks);
   projectPoints(pts, beta, st, 68, false, proj);
   projectPoints(pts, beta, st, 0, false, proj, picks);
   const out = proj.pred.slice(0, 136);

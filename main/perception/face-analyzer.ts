@@ -5,6 +5,7 @@ import type { FaceResult, PhotoFaces } from '../../core/perception/face-analysis
 import { FACE_CROP_DEFAULTS, decaCrop, landmarkCropFromBox, landmarksToImage, meshCrop, meshToImage, pointsBox, recognitionChip, type Point2 } from '../../core/perception/face-crops';
 import { poseFromMesh, yawFromKeypoints } from '../../core/perception/head-pose';
 import { refineLandmarks68 } from '../../core/perception/refine-landmarks';
+import { profileLandmarks } from '../../core/perception/profile-silhouette';
 import { buildPyramid, squareCrop, warpFromPyramid, type RgbImage } from '../../core/perception/image-warp';
 import { ensureModels, modelsUpToDate } from '../../native-models/ensure-models';
 import type { ModelId } from '../../native-models/model-catalog';
@@ -122,7 +123,7 @@ export class FaceAnalyzer {
     const detectorYaw = yawFromKeypoints(det.keypoints, det.box[2]);
     const base: FaceResult = { box: det.box, score: det.score, status: 'ok', landmarks68: null, mesh468: null, pose: null, embedding: null, decaCrop: null, detectorYaw };
     if (Math.min(det.box[2], det.box[3]) < this.opts.minFaceSize) return { ...base, status: 'too_small' };
-    if (Math.abs(detectorYaw) > this.opts.maxYaw) return { ...base, status: 'profile' };
+    if (Math.abs(detectorYaw) > this.opts.maxYaw) return this.profile(pyramid, base);
 
     // Pass 1 frames the crop on the detector box; pass 2 on pass 1's points, as the net was trained.
     // Points that collapse or leave the detector's box mean the net did not find this face.
@@ -140,7 +141,7 @@ export class FaceAnalyzer {
       if (o.face_flag!.data[0]! >= 0.5) {
         mesh468 = meshToImage(o.mesh!.data, crop);
         pose = poseFromMesh(mesh468);
-        if (Math.abs(pose.yaw) > this.opts.maxYaw) return { ...base, status: 'profile', detectorYaw };
+        if (Math.abs(pose.yaw) > this.opts.maxYaw) return this.profile(pyramid, base);
       }
     }
 
@@ -158,6 +159,11 @@ export class FaceAnalyzer {
       embedding: Array.from(r.descriptor!.data),
       decaCrop: { center: crop.center, size: crop.size, toCrop: crop.toCrop, toImage: crop.toImage },
     };
+  }
+
+  /** A face turned too far for the landmark nets: its midline landmarks from the silhouette, when the backdrop is plain. */
+  private profile(pyramid: RgbImage[], base: FaceResult): FaceResult {
+    return { ...base, status: 'profile', profile: profileLandmarks(pyramid[0]!, base.box, base.detectorYaw > 0 ? 1 : -1) };
   }
 
   private async landmarks(pyramid: RgbImage[], crop: ReturnType<typeof landmarkCropFromBox>): Promise<Point2[]> {

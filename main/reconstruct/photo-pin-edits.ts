@@ -95,10 +95,11 @@ export async function refitPinnedPhoto(studio: Studio, photoId: number, packId?:
   const photo = requirePhoto(project, photoId);
   const stored = requirePhotoFit(project, photoId, packId);
   const rec = stored.reconstruction;
-  const { usable, rejected } = usablePhotos([{ photoId, analysis: project.library.faces.get(photoId) ?? null }]);
+  const given = preview === undefined ? null : parsePhotoPins(preview, { width: photo.width, height: photo.height, triangles: null });
+  // A profile whose silhouette was not read is seen through its pins alone.
+  const { usable, rejected } = usablePhotos([{ photoId, analysis: project.library.faces.get(photoId) ?? null, pins: pinsForPack(given ?? project.library.pins.current(photoId), rec.packId) }]);
   if (!usable[0]) throw new ApiError('conflict', `Photo ${photoId} cannot be refitted: ${rejected[0]?.message ?? 'no usable face'}`);
   const pack = await studio.models.pack(rec.packId);
-  const given = preview === undefined ? null : parsePhotoPins(preview, { width: photo.width, height: photo.height, triangles: null });
   // Surface pins on this pack are checked against its mesh (the pack is loaded now anyway).
   if (given?.pack === rec.packId) parsePhotoPins(preview, { width: photo.width, height: photo.height, triangles: pack.model.triangles.length / 3 });
   const pins = pinsForPack(given ?? project.library.pins.current(photoId), rec.packId);

@@ -143,7 +143,17 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   );
   ctx.signal.throwIfAborted();
 
-  const { usable, rejected } = usablePhotos(photos.map((p) => ({ photoId: p.id, analysis: library.faces.get(p.id) ?? null })));
+  // Profiles are fitted from their silhouette or their pins, but only beside an ordinary view (their
+  // few midline points alone do not make a head); DECA's encoder needs a frontal crop, so an encoder
+  // start leaves them out.
+  const found = usablePhotos(photos.map((p) => ({ photoId: p.id, analysis: library.faces.get(p.id) ?? null, pins: pinsForPack(library.pins.current(p.id), packId) })));
+  const profilesOnly = !found.usable.some((u) => !u.profile);
+  const usable = o.init === 'encoder' || profilesOnly ? found.usable.filter((u) => !u.profile) : found.usable;
+  const why = o.init === 'encoder' ? 'the DECA encoder needs a frontal face (reconstruct with --init landmarks to fit it)' : 'it joins a fit beside a frontal or 3/4 photo of the person';
+  const rejected = [
+    ...found.rejected,
+    ...found.usable.filter((u) => !usable.includes(u)).map((u) => ({ photoId: u.photoId, code: 'no-usable-face' as const, message: `no usable face (a profile: ${why})` })),
+  ];
   const byId = new Map(photos.map((p) => [p.id, p]));
   for (const r of rejected) {
     if (r.code === 'not-analyzed') continue; // already reported as failed

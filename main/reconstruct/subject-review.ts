@@ -1,6 +1,7 @@
 import { ApiError } from '../../core/api/api-error';
 import type { PhotoReview, SubjectReview, SwapControl } from '../../core/api/contract';
 import { usablePhotos } from '../../core/reconstruct/stages/perceive-stage';
+import { pinsForPack, type Pin } from '../../core/reconstruct/photo-pins';
 import type { StoredFaceAnalysis } from '../library/face-analyses-table';
 import type { StoredReconstruction } from '../library/reconstructions-table';
 import { detailStamp } from '../detail/stored-detail';
@@ -8,7 +9,7 @@ import type { Project } from '../project/project';
 
 /** Why a detected face gives no landmarks, in the words the filmstrip shows. */
 const FACE_STATUS_REASON: Record<string, string> = {
-  profile: 'too far in profile',
+  profile: 'a profile whose silhouette could not be read: pin it (3 or more pins) to fit it',
   too_small: 'face too small',
   landmarks_failed: 'landmarks could not be placed',
 };
@@ -34,13 +35,14 @@ export function subjectReview(project: Project, subjectId: number, packId?: stri
   const photos = lib.reads.listPhotos(subjectId).map((photo): PhotoReview => {
     const none = { nme: null, photometricRms: null, identityDistance: null, detail: null };
     const fit = fits.get(photo.id);
+    const pins = pinsForPack(lib.pins.current(photo.id), rec?.packId ?? packId ?? '');
     if (fit) {
       const m = fit.metrics;
-      return { photoId: photo.id, state: 'fitted', reason: null, nme: m.nme, photometricRms: m.photometricRms ?? null, identityDistance: m.identityDistance ?? null, detail: m.detail ?? null };
+      return { photoId: photo.id, state: 'fitted', reason: profileNote(lib.faces.get(photo.id) ?? null, pins), nme: m.nme, photometricRms: m.photometricRms ?? null, identityDistance: m.identityDistance ?? null, detail: m.detail ?? null };
     }
     const analysis = lib.faces.get(photo.id) ?? null;
     if (!analysis) return { photoId: photo.id, state: 'imported', reason: null, ...none };
-    const reason = rejection(analysis) ?? failedFits.get(photo.id) ?? null;
+    const reason = rejection(analysis, pins) ?? failedFits.get(photo.id) ?? null;
     if (reason) return { photoId: photo.id, state: 'rejected', reason, ...none };
     return { photoId: photo.id, state: 'analysed', reason: rec ? `not in the ${rec.packId} reconstruction: reconstruct again to fit it` : null, ...none };
   });
@@ -48,11 +50,17 @@ export function subjectReview(project: Project, subjectId: number, packId?: stri
 }
 
 /** Why a photo's analysis gives the fitter nothing, or null when it has a usable face. */
-function rejection(analysis: StoredFaceAnalysis): string | null {
-  const { rejected } = usablePhotos([{ photoId: analysis.photoId, analysis }]);
+function rejection(analysis: StoredFaceAnalysis, pins: readonly Pin[]): string | null {
+  const { rejected } = usablePhotos([{ photoId: analysis.photoId, analysis, pins }]);
   if (!rejected.length) return null;
   if (!analysis.faces.length) return 'no face found';
   return [...new Set(analysis.faces.map((f) => FACE_STATUS_REASON[f.status] ?? f.status.replace(/_/g, ' ')))].join(', ');
+}
+
+/** How a fitted profile was seen (its silhouette or its pins); null for an ordinary face. */
+function profileNote(analysis: StoredFaceAnalysis | null, pins: readonly Pin[]): string | null {
+  const side = analysis ? usablePhotos([{ photoId: analysis.photoId, analysis, pins }]).usable[0]?.profile : undefined;
+  return side === 'silhouette' ? 'a profile, fitted from its silhouette' : side === 'pins' ? 'a profile, fitted from its pins' : null;
 }
 
 /** Photos the reconstruction's job reported as failed (a fit that did not converge, a photo that could not be read). */

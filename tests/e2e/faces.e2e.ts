@@ -212,7 +212,7 @@ describe('face analysis in the library UI', () => {
     const cliOut = path.join(tmp.dir, 'ann.fbx');
     const cli = runCli(['export', projectDir, '--subject', 'Ann', '--format', 'fbx', '--out', cliOut], env);
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.stdout).toMatch(/Ann's shape from 2 photos/);
+    expect(cli.stdout).toMatch(/Ann's shape from 3 photos/);
     const none = runCli(['export', projectDir, '--subject', 'Ann', '--pack', 'ict-facekit', '--format', 'glb', '--out', path.join(tmp.dir, 'x.glb')], env);
     expect(none.code).toBe(1);
     // ICT-FaceKit is not installed here: that is the first thing the CLI says.

@@ -86,7 +86,7 @@ describe('reconstruction jobs in the library', () => {
     expect(await page.getByTestId('export-pack').inputValue()).toBe('starter-head');
     expect(await page.getByTestId('export-use-subject').isChecked()).toBe(true);
     expect(await page.getByTestId('export-use-subject').isEnabled()).toBe(true);
-    expect(await dialog.textContent()).toMatch(/Ann’s reconstructed face\s*\(from 6 photos\)/);
+    expect(await dialog.textContent()).toMatch(/Ann’s reconstructed face\s*\(from 8 photos\)/);
     expect(await page.getByTestId('export-subject-why').count()).toBe(0);
     // Browser mode says where the file goes and that it is downloaded.
     expect(await page.getByTestId('export-destination').textContent()).toMatch(/Browser mode: .*Jobs\.decastudio\/exports.*download/s);

@@ -7,7 +7,7 @@ import { E2E_TMP, openStudioPage, screenshot, unexpectedProblems, type StudioPag
 // The subject review workspace: the filmstrip's states (fitted, rejected and why) and error badges,
 // the pack choice remembered across a reload, the detail swap (pixels of the swapped render against
 // the own-code render, numbers against the API) with a same-person and a control source, and the
-// 3D head's detail toggle. Ann (3 usable views and a profile) and Bob (2 views) have detail on the
+// 3D head's detail toggle. Ann (3 views and a profile, fitted from its silhouette) and Bob (2 views) have detail on the
 // starter head; Ann is also reconstructed on ICT-FaceKit afterwards, so ICT is her newest pack.
 
 let tmp: ReturnType<typeof makeTempDir>;
@@ -33,7 +33,7 @@ beforeAll(async () => {
   ok(['import', projectDir, '--subject', 'Ann', ...[SMILING, NEUTRAL, '002_07_smiling_left_3quarter.jpg', PROFILE].map((f) => path.join(LONDON, 'p002', f))]);
   ok(['import', projectDir, '--subject', 'Bob', ...['005_03_neutral_front.jpg', '005_08_smiling_front.jpg'].map((f) => path.join(LONDON, 'p005', f))]);
   // Coarse stage then detail, both people (~30 s on 2 cores); then Ann's coarse fit on ICT-FaceKit (~25 s with the install).
-  expect(ok(['detail', projectDir, '--pack', 'starter-head'])).toMatch(/Ann: detail solved for 3 photos/);
+  expect(ok(['detail', projectDir, '--pack', 'starter-head'])).toMatch(/Ann: detail solved for 4 photos/);
   ok(['packs', 'import', path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip')]);
   ok(['reconstruct', projectDir, '--subject', 'Ann', '--pack', 'ict-facekit', '--no-photometric']);
   studio = await openStudioPage(env, projectDir);
@@ -129,17 +129,18 @@ describe('the subject review workspace', () => {
     // The photo grid (the subject's first view) carries each photo's state on the newest reconstruction too.
     await page.getByText('Ann', { exact: true }).first().click();
     const card = (name: string) => page.locator(`[data-testid="photo-card"][data-photo-name="${name}"]`);
-    await expect.poll(() => card(PROFILE).getByTestId('photo-state').textContent().catch(() => null), { timeout: 20_000 }).toBe('rejected');
-    expect(await card(PROFILE).getByTestId('photo-reason').textContent()).toBe('too far in profile');
+    // The profile joins the fit through its silhouette (issue #13), and says so.
+    await expect.poll(() => card(PROFILE).getByTestId('photo-state').textContent().catch(() => null), { timeout: 20_000 }).toMatch(/^fitted · NME 0\.\d{3}$/);
+    expect(await card(PROFILE).getByTestId('photo-reason').textContent()).toBe('a profile, fitted from its silhouette');
     expect(await card(SMILING).getByTestId('photo-state').textContent()).toMatch(/^fitted · NME 0\.\d{3}$/);
     await screenshot(page, 'subject-review-00-grid-states');
     await openReview(page);
     // ICT-FaceKit is Ann's newest reconstruction: shown first, without detail.
     await expect.poll(() => page.getByTestId('review-pack').inputValue(), { timeout: 20_000 }).toBe('ict-facekit');
-    await expect.poll(() => page.getByTestId('review-summary').textContent()).toMatch(/3 fitted, 1 rejected, no detail yet/);
+    await expect.poll(() => page.getByTestId('review-summary').textContent()).toMatch(/4 fitted, 0 rejected, no detail yet/);
     for (const name of [SMILING, NEUTRAL]) expect(await film(page, name).getAttribute('data-state')).toBe('fitted');
-    expect(await film(page, PROFILE).getAttribute('data-state')).toBe('rejected');
-    expect(await film(page, PROFILE).getByTestId('film-reason').textContent()).toMatch(/too far in profile/);
+    expect(await film(page, PROFILE).getAttribute('data-state')).toBe('fitted');
+    expect(await film(page, PROFILE).getByTestId('film-reason').textContent()).toMatch(/a profile, fitted from its silhouette/);
     const nme = Number((await film(page, SMILING).getByTestId('badge-nme').textContent())!.replace(/^NME /, ''));
     const api = await callApi<{ photos: { photoId: number; nme: number | null }[] }>(page, 'subjects.review', { subjectId: 1, packId: 'ict-facekit' });
     expect(api.photos.filter((p) => p.nme !== null).map((p) => p.nme!.toFixed(3))).toContain(nme.toFixed(3));
@@ -150,7 +151,7 @@ describe('the subject review workspace', () => {
     expect(ictRender).toMatch(/pack=ict-facekit/);
 
     await page.getByTestId('review-pack').selectOption('starter-head');
-    await expect.poll(() => page.getByTestId('review-summary').textContent(), { timeout: 20_000 }).toMatch(/3 fitted, 1 rejected, detail solved/);
+    await expect.poll(() => page.getByTestId('review-summary').textContent(), { timeout: 20_000 }).toMatch(/4 fitted, 0 rejected, detail solved/);
     await expect.poll(() => page.getByTestId('coarse-image').getAttribute('href'), { timeout: 20_000 }).toMatch(/pack=starter-head/);
     // The two packs' renders of the same photo are different heads (not the newest one twice).
     const packs = await renderDifference(page, ictRender, (await page.getByTestId('coarse-image').getAttribute('href'))!, [0, 0, 0, 0]);

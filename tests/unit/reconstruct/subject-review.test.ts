@@ -67,7 +67,7 @@ beforeAll(async () => {
   ids = library.reads.listPhotos(ann).map((p) => p.id);
   bobIds = library.reads.listPhotos(bob).map((p) => p.id);
   expect(ids).toHaveLength(6);
-  // 0, 1: fitted; 2: a face too far in profile; 3: no face at all; 4: a usable face whose fit failed in the job; 5: not analysed.
+  // 0, 1: fitted; 2: a profile whose silhouette was not read (and no pins); 3: no face at all; 4: a usable face whose fit failed in the job; 5: not analysed.
   library.faces.save(ids[0]!, [face('ok')], 0, 'test');
   library.faces.save(ids[1]!, [face('ok')], 0, 'test');
   library.faces.save(ids[2]!, [face('profile')], null, 'test');
@@ -93,7 +93,7 @@ describe('subject review', () => {
     expect(r.photos.map((p) => [p.photoId, p.state, p.reason, p.nme])).toEqual([
       [ids[0], 'fitted', null, 0.031],
       [ids[1], 'fitted', null, 0.027],
-      [ids[2], 'rejected', 'too far in profile', null],
+      [ids[2], 'rejected', 'a profile whose silhouette could not be read: pin it (3 or more pins) to fit it', null],
       [ids[3], 'rejected', 'no face found', null],
       [ids[4], 'rejected', 'the fit failed: did not converge', null],
       [ids[5], 'imported', null, null],
