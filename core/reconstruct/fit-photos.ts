@@ -185,7 +185,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
         contourWeights(pts, st, o, t.contourWeights);
         const old = Int32Array.from(t.picks);
         const fr = frameOf(pts, beta, st);
-        pickContour(pts, beta, st, ctx.proj[i]!, t.picks, (which) => (projectCached(pts, beta, st, fr, which, t.cache, ctx.scratch.beta), t.cache.pred));
+        pickContour(pts, beta, st, ctx.proj[i]!, t.picks, (which) => (projectCached(pts, beta, st, fr, which, t.cache, ctx.scratch.beta), t.cache.pred), t.landmarks);
         changed ||= old.some((p, l) => p !== t.picks[l]);
       });
       return changed;
@@ -393,18 +393,19 @@ function mul3(A: Float64Array, B: Float64Array): Float64Array {
 
 /**
  * The 68 landmarks of a fitted photo projected into it (x, y pairs), as the fitter sees them (the
- * jaw contour where it follows the silhouette).
+ * jaw contour where it follows the silhouette; with the photo's `observed` landmarks, the turned-away
+ * side's contour points are the silhouette points the fit matched to them, see `pickContour`).
  *
  * ```ts
  * const nme = normalizedLandmarkError(fitLandmarks(points, fit.shape, fit.photos[0]), observed);
  * ```
  */
-export function fitLandmarks(pts: FitPoints, shape: ArrayLike<number>, photo: PhotoFit): Float64Array {
+export function fitLandmarks(pts: FitPoints, shape: ArrayLike<number>, photo: PhotoFit, observed?: ArrayLike<number> | null): Float64Array {
   const proj = createProjection(pts, false);
   const beta = Float64Array.from({ length: pts.shapeCount }, (_, k) => shape[k] ?? 0);
   const st: PhotoState = { R: rotationMatrix(photo.rotation), jaw: rotationMatrix(photo.jaw), scale: photo.camera.scale, tx: photo.camera.tx, ty: photo.camera.ty, expression: Float64Array.from({ length: pts.expressionCount }, (_, k) => photo.expression[k] ?? 0) };
   const picks = new Int32Array(17);
-  pickContour(pts, beta, st, proj, picks);
+  pickContour(pts, beta, st, proj, picks, undefined, observed);
   projectPoints(pts, beta, st, 68, false, proj);
   projectPoints(pts, beta, st, 0, false, proj, picks);
   const out = proj.pred.slice(0, 136);
