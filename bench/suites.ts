@@ -7,8 +7,9 @@ import { headModelSuite } from './head-model.bench';
 import { importSuite } from './import.bench';
 import { perceptionSuite } from './perception.bench';
 import { pipelineSuite } from './pipeline.bench';
+import { pinsSuite } from './pins.bench';
 import { poseSuite } from './pose.bench';
 import { reconstructSuite } from './reconstruct.bench';
 
 /** Every benchmark suite. A new suite: `bench/<topic>.bench.ts` and one line here. */
-export const SUITES: readonly BenchSuite[] = [pipelineSuite, detailSuite, importSuite, exportSuite, headModelSuite, perceptionSuite, reconstructSuite, poseSuite, expressionSuite, clipsSuite];
+export const SUITES: readonly BenchSuite[] = [pipelineSuite, detailSuite, importSuite, exportSuite, headModelSuite, perceptionSuite, reconstructSuite, pinsSuite, poseSuite, expressionSuite, clipsSuite];

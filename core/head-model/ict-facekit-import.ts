@@ -2,7 +2,7 @@ import type { HeadModel } from './head-model';
 import { validateHeadModel } from './head-model';
 import { ICT_MEDIAPIPE_468 } from './ict-mediapipe468';
 import { skinUvAtlas, skinUvNeedsAtlas } from './skin-uv-atlas';
-import { buildIctRig, ICT_LANDMARKS_68, ICT_RANGES, type IctRig } from './ict-skeleton';
+import { buildIctRig, ICT_FIT_LIP_LANDMARKS, ICT_LANDMARKS_68, ICT_RANGES, type IctRig } from './ict-skeleton';
 import { parseObj } from './obj-parse';
 import { decodeUtf8 } from './text-bytes';
 import type { ZipArchive } from './zip-read';
@@ -117,10 +117,11 @@ export function importIctFaceKit(files: SourceFiles, options: Partial<IctImportO
   if (jawIdx < 0) throw new Error('ICT-FaceKit: jawOpen expression is needed to rig the jaw');
   const rig = buildIctRig(template, expression.subarray(jawIdx * n, (jawIdx + 1) * n));
 
-  // Landmarks as (triangle, barycentric) on a triangle that has the landmark vertex as a corner.
+  // Landmarks as (triangle, barycentric) on a triangle that has the landmark vertex as a corner;
+  // the lips where a detector marks them (ICT_FIT_LIP_LANDMARKS).
   const F = neutral.triangles.length / 3;
   const faces = new Uint32Array(68), barycentric = new Float32Array(68 * 3);
-  ICT_LANDMARKS_68.forEach((v, l) => {
+  ICT_LANDMARKS_68.map((v, l) => ICT_FIT_LIP_LANDMARKS[l] ?? v).forEach((v, l) => {
     for (let f = 0; f < F; f++) {
       const c = [0, 1, 2].findIndex((k) => neutral.triangles[f * 3 + k] === v);
       if (c >= 0) {

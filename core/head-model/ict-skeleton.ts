@@ -26,6 +26,20 @@ export const ICT_LANDMARKS_68: readonly number[] = [
   3725, 3732, 5708, 5695, 2081, 0, 4275, 6200, 6213, 6346, 6461, 5518, 5957, 5841, 5702, 5711, 5533, 6216, 6207, 6470, 5517, 5966,
 ];
 
+/**
+ * Lip landmarks the fitter uses instead of ICT's own (iBUG index → ICT vertex): ICT places the lower
+ * lip's outer points (55–59) wider and lower, the inner lip points (60–67) nearer the corners and
+ * the upper lip's peaks (49, 53) nearer the middle than a 68-point detector does, so a fitted head's
+ * mouth stayed 0.004–0.005 of the eye-corner distance further from the detections (and from dlib's
+ * points) than the detections themselves. Each vertex is the one whose projection best matched
+ * DECA Studio's detected landmarks over jointly fitted photos (London set, front and 3/4 views),
+ * mirrored to stay symmetric; fitted on two people it held on the other two (3/4 mouth against dlib
+ * 0.043 → 0.040 on both halves).
+ */
+export const ICT_FIT_LIP_LANDMARKS: Readonly<Record<number, number>> = {
+  49: 5665, 53: 6170, 55: 6357, 56: 6480, 57: 5945, 58: 5976, 59: 5852, 60: 5646, 61: 5736, 62: 5526, 63: 6241, 64: 6151, 65: 6485, 67: 5981,
+};
+
 export interface IctRig {
   joints: Skeleton;
   skinWeights: Float32Array;

@@ -206,7 +206,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
         // A masked photo (a profile) names its points by what they are: no silhouette marching.
         if (t.mask) return;
         const fr = frameOf(pts, beta, st);
-        pickContour(pts, beta, st, ctx.proj[i]!, t.picks, (which) => (projectCached(pts, beta, st, fr, which, t.cache, ctx.scratch.beta), t.cache.pred));
+        pickContour(pts, beta, st, ctx.proj[i]!, t.picks, (which) => (projectCached(pts, beta, st, fr, which, t.cache, ctx.scratch.beta), t.cache.pred), t.landmarks);
         changed ||= old.some((p, l) => p !== t.picks[l]);
       });
       return changed;
@@ -429,18 +429,20 @@ function mul3(A: Float64Array, B: Float64Array): Float64Array {
 
 /**
  * The 68 landmarks of a fitted photo projected into it (x, y pairs), as the fitter sees them (the
- * jaw contour where it follows the silhouette, unless `contour` is false: a profile's fixed points).
+ * jaw contour where it follows the silhouette; with the photo's `observed` landmarks, the turned-away
+ * side's contour points are the silhouette points the fit matched to them, see `pickContour`; unless
+ * `contour` is false: a profile's fixed points).
  *
  * ```ts
  * const nme = normalizedLandmarkError(fitLandmarks(points, fit.shape, fit.photos[0]), observed);
  * ```
  */
-export function fitLandmarks(pts: FitPoints, shape: ArrayLike<number>, photo: PhotoFit, contour = true): Float64Array {
+export function fitLandmarks(pts: FitPoints, shape: ArrayLike<number>, photo: PhotoFit, observed?: ArrayLike<number> | null, contour = true): Float64Array {
   const proj = createProjection(pts, false);
   const beta = Float64Array.from({ length: pts.shapeCount }, (_, k) => shape[k] ?? 0);
   const st: PhotoState = { R: rotationMatrix(photo.rotation), jaw: rotationMatrix(photo.jaw), scale: photo.camera.scale, tx: photo.camera.tx, ty: photo.camera.ty, expression: Float64Array.from({ length: pts.expressionCount }, (_, k) => photo.expression[k] ?? 0) };
   const picks = Int32Array.from({ length: 17 }, (_, l) => l);
-  if (contour) pickContour(pts, beta, st, proj, picks);
+  if (contour) pickContour(pts, beta, st, proj, picks, undefined, observed);
   projectPoints(pts, beta, st, 68, false, proj);
   projectPoints(pts, beta, st, 0, false, proj, picks);
   const out = proj.pred.slice(0, 136);

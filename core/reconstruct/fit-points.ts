@@ -213,7 +213,7 @@ function marchCandidates(model: HeadModel, landmarks: PointCorners[], band: numb
   const result: Int32Array[] = [];
   const added = new Map<number, number>();
   for (let i = 0; i < 17; i++) {
-    if (!region || (i >= 6 && i <= 10)) {
+    if (!region || (i >= 7 && i <= 9)) {
       result.push(new Int32Array(0));
       continue;
     }

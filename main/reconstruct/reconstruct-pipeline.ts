@@ -10,13 +10,14 @@ import { analyzePhotos } from '../perception/analyze-photos';
 import type { Project } from '../project/project';
 import type { ModelService } from '../services/model-service';
 import type { PhotoCache } from '../services/photo-cache';
-import { albedoMapsOf } from './stored-results';
+import { albedoMapsOf, photoFitOf } from './stored-results';
 import { checkEncoderInit } from './encoder-init';
 import { pinsKey } from './photo-pin-edits';
 
 /** Stored with each result; bump when the fitter's output changes so old results are solved again. */
 // 8: skin textures filled over the surface, ICT-FaceKit's skin atlas, eye colours (older albedos are solved again).
-export const FITTER_VERSION = 'coarse-lm-8';
+// 9: the turned-away jaw contour matched to the silhouette point nearest each detected landmark.
+export const FITTER_VERSION = 'coarse-lm-9';
 
 export interface ReconstructOptions extends ReconstructionOptions {
   /** Solve again even when the newest reconstruction covers the same photos with the same options. */
@@ -199,7 +200,10 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
         })
       : null;
   const fitOptions: Partial<FitOptions> = { ...o.fit, ...(enc && !o.refine ? { rigidIterations: 0, fullIterations: 0 } : {}) };
-  const jointInit: FitInit | null = enc ? { shape: meanShape(enc.map((e) => e.shape), pack.model.shape.count), photos: enc.map((e) => e.fit) } : null;
+  // Only the pins changed since the stored fit: start from it (a pin moves the head a little; a
+  // cold start takes ~1.7× the Levenberg–Marquardt work and may settle in another minimum).
+  const pinsOnly = !enc && !!latest && latest.fitter === FITTER_VERSION && latest.packHash === pack.key && sameIds(latest.photoIds, ids) && (latest.options.pins ?? '') !== wanted.pins && sameOptions({ ...latest.options, pins: wanted.pins }, wanted);
+  const jointInit: FitInit | null = enc ? { shape: meanShape(enc.map((e) => e.shape), pack.model.shape.count), photos: enc.map((e) => e.fit) } : pinsOnly ? storedInit(library, latest!.id, usable.map((u) => u.photoId), latest!.shape) : null;
 
   // Each photo alone runs on the other worker while the joint fit and the photometric stages run;
   // it is stopped when a stage before the metrics fails.
@@ -331,6 +335,13 @@ function meanShape(shapes: readonly ArrayLike<number>[], count: number): Float64
   const out = new Float64Array(count);
   for (const s of shapes) for (let k = 0; k < count; k++) out[k] += (s[k] ?? 0) / shapes.length;
   return out;
+}
+
+/** A stored reconstruction as a fit's start, its photos in `photoIds` order (null if one is missing). */
+function storedInit(library: Project['library'], reconstructionId: number, photoIds: readonly number[], shape: readonly number[]): FitInit | null {
+  const fits = new Map(library.reconstructions.fitsOf(reconstructionId).map((f) => [f.photoId, f]));
+  const photos = photoIds.map((id) => fits.get(id));
+  return photos.every((f) => f) ? { shape, photos: photos.map((f) => photoFitOf(f!)) } : null;
 }
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;

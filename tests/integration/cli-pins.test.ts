@@ -110,4 +110,20 @@ describe('deca-studio pins', () => {
     expect(human.stdout).toMatch(/landmark 8 → /);
     expect(readFileSync(path.join(tmp.dir, 'chin.json'), 'utf8')).toContain('"landmark":8');
   });
+
+  it('solves a subject whose pins alone changed from its stored fit', () => {
+    const id = String(photo.id);
+    const stored = json<PhotoPinsView>(cli('pins', 'get', project, '--photo', id, '--json'));
+    expect(stored.fitStale).toBe(false);
+    const moved = stored.pins.map((p) => ({ ...p, y: p.y + 6 }));
+    expect(cli('pins', 'set', project, '--photo', id, '--file', pinsFile('moved.json', { pins: moved })).code).toBe(0);
+    // The same options as the stored reconstruction, other pins: a warm start; --force starts cold.
+    const steps = (out: string) => Number(/landmark-fit: done .*, (\d+) iterations/.exec(out)?.[1]);
+    const warm = cli('reconstruct', project);
+    expect(warm.code, warm.stderr).toBe(0);
+    const cold = cli('reconstruct', project, '--force');
+    expect(cold.code, cold.stderr).toBe(0);
+    console.log(`reconstruct after a pin moved 6 px: ${steps(warm.stdout)} LM steps from the stored fit, ${steps(cold.stdout)} from scratch`);
+    expect(steps(warm.stdout)).toBeLessThan(steps(cold.stdout));
+  });
 });

@@ -14,7 +14,7 @@ import type { FitPoints } from '../fit-points';
 export function landmarkMetrics(points: FitPoints, fit: FitResult, observations: readonly PhotoObservation[]): { nme: number[]; landmarks68: number[][][] } {
   const nme: number[] = [], landmarks68: number[][][] = [];
   observations.forEach((o, i) => {
-    const p = fitLandmarks(points, fit.shape, fit.photos[i]!, !o.landmarkMask);
+    const p = fitLandmarks(points, fit.shape, fit.photos[i]!, o.landmarks, !o.landmarkMask);
     nme.push(normalizedLandmarkError(p, o.landmarks, o.landmarkMask ? { mask: o.landmarkMask, eyeDistancePx: o.eyeDistancePx ?? null } : null));
     landmarks68.push(Array.from({ length: 68 }, (_, l) => [round2(p[l * 2]!), round2(p[l * 2 + 1]!)]));
   });

@@ -184,7 +184,7 @@ describe.skipIf(!existsSync(ZIP) || !existsSync(path.join(SHARED_DIR, 'photos/lo
       // Against the hand-placed points, ÷ their sellion-to-chin distance.
       const hand = new Map(p.hand.map((q) => [q.landmark, q]));
       const scale = Math.hypot(hand.get(27)!.x - hand.get(8)!.x, hand.get(27)!.y - hand.get(8)!.y);
-      const proj = fitLandmarks(pts, fit.shape, fit.photos[0]!, false);
+      const proj = fitLandmarks(pts, fit.shape, fit.photos[0]!, null, false);
       const dist = (q: ProfilePoint) => Math.hypot(proj[q.landmark * 2]! - q.x, proj[q.landmark * 2 + 1]! - q.y) / scale;
       const seen = new Set(found.points.map((q) => q.landmark));
       const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;

@@ -108,8 +108,13 @@ describe.skipIf(!existsSync(ZIP))('coarse fit against synthetic truth (ICT-FaceK
     const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
     console.log(`photometric refinement, 5 views: ${before.map((e) => (e * 1000).toFixed(2)).join(' ')} mm → ${after.map((e) => (e * 1000).toFixed(2)).join(' ')} mm`);
     for (const o of observations) expect(o.photometric.points.length).toBeGreaterThan(300);
-    // measured: mean 1.16 → 0.99 mm with the stage's 256² working albedo (0.98 with a 512² one)
-    expect(mean(after)).toBeLessThan(0.9 * mean(before));
+    // measured: mean 1.16 → 0.99 mm with the stage's 256² working albedo (0.98 with a 512² one) while
+    // the turned-away jaw contour was matched at the model's rest heights — the rule these synthetic
+    // landmarks are drawn with. Matched to the nearest silhouette point (as detectors mark it on real
+    // photos, see contour-pick.ts) the landmark fit starts nearer (1.12 mm) and the stage gains less
+    // (→ 1.10 mm): the far contour's points slide along the outline and pin the pose less.
+    expect(mean(after)).toBeLessThan(mean(before));
+    expect(mean(after)).toBeLessThan(0.00115);
     after.forEach((e) => expect(e).toBeLessThan(0.0015));
   }, 120_000);
 
