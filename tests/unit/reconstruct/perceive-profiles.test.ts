@@ -44,7 +44,7 @@ describe('profiles in the perceive stage', () => {
 
   it("stores a profile's silhouette points with the face, and none on other faces", () => {
     const base = { box: [1, 2, 3, 4] as [number, number, number, number], score: 0.9, landmarks68: null, mesh468: null, pose: null, embedding: null, decaCrop: null, detectorYaw: 80 };
-    const json = faceToJson({ ...base, status: 'profile', profile: { points: [{ landmark: 30, x: 10.123, y: 20 }], eyeDistancePx: 99.999 } });
+    const json = faceToJson({ ...base, status: 'profile', profile: { points: [{ landmark: 30, x: 10.123, y: 20 }], eyeDistancePx: 99.999, curve: [] } });
     expect(json.profile).toEqual({ points: [[30, 10.12, 20]], eyeDistancePx: 100 });
     expect(faceToJson({ ...base, status: 'profile', profile: null }).profile).toBeNull();
     expect('profile' in faceToJson({ ...base, status: 'too_small' })).toBe(false);
