@@ -31,7 +31,8 @@ export const PROFILE_OBSERVATION_DEFAULTS: ProfileObservationOptions = { yawDeg:
  * mask cancels; with no points, the centroid of `surfacePins`, the pixels of the photo's surface
  * pins, which join the fit through `pinnedFitInputs`). The landmark noise scales with
  * `eyeDistancePx`, by default 0.78 × the sellion-to-chin height, else half the extent of the points
- * and surface pins.
+ * and surface pins. With a silhouette `curve` the observation carries it (`silhouette`, joined by
+ * `profileContourInputs`) and only the sellion (27) and chin (8) stay observed landmarks.
  *
  * ```ts
  * const obs = profileObservation([{ landmark: 30, x: 276, y: 760 }, { landmark: 8, x: 405, y: 996 }, { landmark: 27, x: 345, y: 608 }], { yawDeg: 84 });

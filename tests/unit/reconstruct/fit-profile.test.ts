@@ -203,8 +203,10 @@ describe.skipIf(!existsSync(ZIP) || !existsSync(path.join(SHARED_DIR, 'photos/lo
     rows.push(`fitted ${fitted.length} of ${fixture.photos.length}; mean error vs hand points: all ${(mean('all') * 100).toFixed(1)}%, not given by the silhouette ${(mean('unseen') * 100).toFixed(1)}%, silhouette points themselves ${(mean('found') * 100).toFixed(1)}% of the sellion–chin distance`);
     console.log(rows.join('\n'));
     // Measured: 7 of 8 (005_01's lips and chin do not give the notch-bump sequence); fitted head vs
-    // hand points 5.0% of the sellion–chin distance (11.5% for the points the silhouette does not
-    // give: the visible eye and mouth corners), the silhouette's points 3.3%.
+    // hand points 6.8% of the sellion–chin distance (13.3% for the points the silhouette does not
+    // give: the visible eye and mouth corners), the silhouette's points 3.3%. (5.0% when the nose
+    // tip, subnasale and lips were held as landmarks: the head's landmarks now follow its contour
+    // onto the silhouette rather than onto these points, which a hand puts where iBUG says.)
     expect(fitted.length).toBeGreaterThanOrEqual(6);
     expect(mean('found')).toBeLessThan(0.05);
     expect(mean('all')).toBeLessThan(0.08);
