@@ -15,8 +15,8 @@ export interface FaceJson {
   embedding: number[] | null;
   decaCrop: { center: number[]; size: number; toCrop: Affine2D } | null;
   detectorYaw: number;
-  /** A profile's silhouette landmarks ([iBUG index, x, y]) and the eye distance they imply; absent on other faces and older analyses. */
-  profile?: { points: number[][]; eyeDistancePx: number } | null;
+  /** A profile's silhouette landmarks ([iBUG index, x, y]), the eye distance they imply and its silhouette curve (x, y pairs; absent in older analyses); absent on other faces and older analyses. */
+  profile?: { points: number[][]; eyeDistancePx: number; curve?: number[] } | null;
 }
 
 /**
@@ -38,6 +38,6 @@ export function faceToJson(f: FaceResult): FaceJson {
     embedding: f.embedding?.map(r6) ?? null,
     decaCrop: f.decaCrop ? { center: f.decaCrop.center.map(r2), size: r2(f.decaCrop.size), toCrop: f.decaCrop.toCrop } : null,
     detectorYaw: r2(f.detectorYaw),
-    ...(f.status === 'profile' ? { profile: f.profile ? { points: f.profile.points.map((p) => [p.landmark, r2(p.x), r2(p.y)]), eyeDistancePx: r2(f.profile.eyeDistancePx) } : null } : {}),
+    ...(f.status === 'profile' ? { profile: f.profile ? { points: f.profile.points.map((p) => [p.landmark, r2(p.x), r2(p.y)]), eyeDistancePx: r2(f.profile.eyeDistancePx), curve: f.profile.curve.map(r2) } : null } : {}),
   };
 }

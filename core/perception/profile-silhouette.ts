@@ -17,6 +17,12 @@ export interface ProfileSilhouetteOptions {
   smoothing: number;
   /** Least prominence of a bump or notch of the line (fraction of the box height). */
   prominence: number;
+  /** Row spacing of the returned silhouette curve (fraction of the box height). */
+  curveStep: number;
+  /** How far the curve reaches above the sellion, up the forehead (fraction of the box height): its slope holds the head's pitch. */
+  curveAbove: number;
+  /** How far the curve reaches below the chin landmark, under the chin (fraction of the box height). */
+  curveBelow: number;
 }
 
 export const PROFILE_SILHOUETTE_DEFAULTS: ProfileSilhouetteOptions = {
@@ -28,6 +34,9 @@ export const PROFILE_SILHOUETTE_DEFAULTS: ProfileSilhouetteOptions = {
   below: 0.2,
   smoothing: 0.006,
   prominence: 0.006,
+  curveStep: 0.01,
+  curveAbove: 0,
+  curveBelow: 0,
 };
 
 /**
@@ -106,6 +115,12 @@ export interface ProfileLandmarks {
   points: { landmark: number; x: number; y: number }[];
   /** The outer-eye-corner distance the face's proportions imply (pixels): the fit's landmark noise scale. */
   eyeDistancePx: number;
+  /**
+   * The silhouette line itself from the sellion to the chin landmark, x, y pairs (pixels) every
+   * `curveStep` of the box height: the head model's own occluding contour is matched to it
+   * (profile-contour.ts), where the six points above name only a few places of it.
+   */
+  curve: number[];
 }
 
 /** Slope (forward pixels lost per row) at which the line under the chin marks the chin landmark: 60° from the vertical. */
@@ -180,7 +195,12 @@ export function profileLandmarks(image: RgbImage, box: readonly number[], facing
     ...(lowerLip >= 0 ? [{ landmark: 57, ...at(lowerLip) }] : []),
     { landmark: 8, ...at(chin) },
   ];
-  return { points, eyeDistancePx: EYE_TO_FACE_HEIGHT * Math.hypot(f[chin]! - f[sellion]!, chin - sellion) };
+  const curve: number[] = [];
+  const step = Math.max(1, Math.round(o.curveStep * bh));
+  const top = Math.max(0, sellion - Math.round(((sellion - Math.max(0, sellion - Math.round(o.curveAbove * bh))) / step)) * step);
+  const bottom = Math.min(f.length - 1, chin + Math.round(o.curveBelow * bh));
+  for (let r = top; r <= bottom; r += step) if (!Number.isNaN(f[r]!)) curve.push(line.x(f[r]!), line.y0 + r);
+  return { points, eyeDistancePx: EYE_TO_FACE_HEIGHT * Math.hypot(f[chin]! - f[sellion]!, chin - sellion), curve };
 }
 
 /** Alternating local minima (−1) and maxima (+1) of f on (a, b] with at least `prom` between neighbours. */

@@ -5,6 +5,7 @@ import type { FitPoints } from './fit-points';
 import { createBetaCache, frameOf, projectCached, type BetaCache, type PhotoCache } from './fit-project';
 import { pivotTerms, pointRows, rigidEntries, singleRow, type RowSource } from './fit-rows';
 import type { FitPins } from './fit-pin-points';
+import type { SilhouetteTerm } from './profile-contour';
 import { addProducts, addTransposedProduct } from './normal-kernels';
 import { photometricPointIndices, photometricResiduals, type PhotometricObservation } from './photometric-term';
 export { createPhotoCache, type PhotoCache } from './fit-project';
@@ -28,6 +29,8 @@ export interface PhotoTerms {
   pins?: FitPins | null;
   /** 68 flags, 1 where the landmark is observed; the others cost nothing (no eyelid or dense terms then). Null: all observed. */
   mask?: Uint8Array | null;
+  /** A profile's silhouette curve and the contour points matched to it (point-to-curve rows, both stages). */
+  silhouette?: SilhouetteTerm | null;
   /** The photo's projections and observed moments, reused between calls (`createPhotoCache`). */
   cache: PhotoCache;
 }
@@ -134,11 +137,20 @@ export function photoNormalEquations(
   const pins = terms.pins ?? null, pinned = pins?.landmarks ?? null;
   const nFixed = 68 + (dense ? pts.denseCount : 0);
   const nTerms = nFixed + (pins ? pins.points.length : 0);
-  const which = new Int32Array(nTerms + (photometric ? photometric.points.length : 0));
+  let which = new Int32Array(nTerms + (photometric ? photometric.points.length : 0));
   for (let l = 0; l < 68; l++) which[l] = l < 17 ? picks[l]! : l;
   for (let m = 68; m < nFixed; m++) which[m] = pts.denseStart + m - 68;
   if (pins) which.set(pins.points, nFixed);
   if (photometric) which.set(photometricPointIndices(pts, photometric), nTerms);
+  const sil = terms.silhouette ?? null, nSil = sil ? sil.picks.length : 0;
+  const nPhoto = photometric ? photometric.points.length : 0;
+  const silAt = nTerms + nPhoto;
+  if (sil) {
+    const w2 = new Int32Array(silAt + nSil);
+    w2.set(which);
+    w2.set(sil.picks, silAt);
+    which = w2;
+  }
   const fr = frameOf(pts, beta, st);
   projectCached(pts, beta, st, fr, which, pc, sc.beta);
 
@@ -172,6 +184,16 @@ export function photoNormalEquations(
   for (let m = 0; m < nFixed - 68; m++) term(68 + m, mesh[m * 2]!, mesh[m * 2 + 1]!, o.denseWeight, false);
   for (let q = 0; q < nTerms - nFixed; q++) term(nFixed + q, pins!.xy[q * 2]!, pins!.xy[q * 2 + 1]!, 1, true);
   if (photometric) cost += photometricResiduals(pts, photometric, P, o.huber, out ? sc.photo : null);
+  // The silhouette: each sample's matched point's distance along the curve's normal (the point slides along it).
+  const silRes = sil ? new Float64Array(nSil * 2) : null;
+  for (let q = 0; q < nSil; q++) {
+    const p = which[silAt + q]!;
+    const r = ((P[p * 2]! - sil!.samples[q * 2]!) * sil!.normals[q * 2]! + (P[p * 2 + 1]! - sil!.samples[q * 2 + 1]!) * sil!.normals[q * 2 + 1]!) / sigma;
+    const e = Math.abs(r), huber = o.huber;
+    cost += sil!.weight ** 2 * (e <= huber ? r * r : 2 * huber * e - huber * huber);
+    silRes![q * 2] = sil!.weight * r;
+    silRes![q * 2 + 1] = sil!.weight ** 2 * (e <= huber ? 1 : huber / e);
+  }
   if (!out) return cost;
 
   // Row block: in the rigid stage every landmark row; in the full stage the jaw contour's rows,
@@ -179,7 +201,8 @@ export function photoNormalEquations(
   // photometric rows.
   const { H, g } = out, Cl = sc.columns;
   const C = full ? Cl : LOCAL_FIXED;
-  const n = 2 * ((full ? 17 + outliers : 68) + nTerms - nFixed) + (photometric ? photometric.points.length : 0);
+  const n = 2 * ((full ? 17 + outliers : 68) + nTerms - nFixed) + (photometric ? photometric.points.length : 0) + nSil;
+  if (sc.J.length < Cl * n) (sc.J = new Float64Array(Cl * n)), (sc.w = new Float64Array(n)), (sc.e = new Float64Array(n));
   const { J, w: wt, e } = sc;
   if (full) pivotTerms(pts, fr, sc.pu, sc.pv);
   const src: RowSource = { fr, posed: pc.posed, offset: pc.offset, pu: sc.pu, pv: sc.pv };
@@ -199,6 +222,13 @@ export function photoNormalEquations(
     singleRow(pts, src, which[nTerms + q]!, ph[q * 4 + 2]!, ph[q * 4 + 3]!, J, n, r, C);
     wt[r] = ph[q * 4 + 1]!;
     e[r] = ph[q * 4 + 1]! * ph[q * 4]!;
+  }
+  for (let q = 0; q < nSil; q++, r++) {
+    const s = sil!.weight / sigma;
+    singleRow(pts, src, which[silAt + q]!, s * sil!.normals[q * 2]!, s * sil!.normals[q * 2 + 1]!, J, n, r, C);
+    // Rows carry the unit-weight Jacobian of s·r; the weight (Huber ω, no extra w²) goes into wt.
+    wt[r] = silRes![q * 2 + 1]! / sil!.weight ** 2;
+    e[r] = wt[r]! * silRes![q * 2]!;
   }
   addProducts(H, Cl, J, J, n, 0, n, wt, 0, LOCAL_FIXED, 0, C, true);
   addTransposedProduct(g, J, n, C, e);

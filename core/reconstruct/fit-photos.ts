@@ -9,6 +9,7 @@ import type { FitPoints } from './fit-points';
 import type { FitPins } from './fit-pin-points';
 import { frameOf, projectCached } from './fit-project';
 import type { PhotometricObservation } from './photometric-term';
+import { pickSilhouette, type SilhouetteTerm } from './profile-contour';
 import { axisAngle, rotationMatrix, type PhotoFit } from '../geometry/ortho-camera';
 
 /** What the fitter sees of one photo (pixels of the upright photo). */
@@ -31,6 +32,10 @@ export interface PhotoObservation {
   landmarkMask?: Uint8Array | null;
   /** Outer-eye-corner distance (pixels) that sets the landmark noise when landmarks 36 and 45 are not both observed. */
   eyeDistancePx?: number | null;
+  /** A profile's silhouette curve from sellion to chin (x, y pairs), joined to the fit by `profileContourInputs`. */
+  silhouette?: ArrayLike<number> | null;
+  /** The curve as `profileContourInputs` joined it: matched to the head's occluding contour (profile-contour.ts). */
+  silhouetteTerm?: SilhouetteTerm | null;
 }
 
 export interface FitOptions {
@@ -156,6 +161,7 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
     contourWeights: new Float64Array(17),
     pins: ph.pins ?? null,
     mask: maskOf(ph),
+    silhouette: ph.silhouetteTerm ? { ...ph.silhouetteTerm, picks: Int32Array.from(ph.silhouetteTerm.picks) } : null,
     cache: createPhotoCache(pts),
   }));
   const ctx: Ctx = {
@@ -203,9 +209,14 @@ export function* fitPhotosStepwise(pts: FitPoints, photos: readonly PhotoObserva
         const t = ctx.terms[i]!;
         contourWeights(pts, st, o, t.contourWeights);
         const old = Int32Array.from(t.picks);
-        // A masked photo (a profile) names its points by what they are: no silhouette marching.
-        if (t.mask) return;
         const fr = frameOf(pts, beta, st);
+        // A profile's curve is matched to the midline points nearest it as the head now stands.
+        if (t.silhouette) {
+          projectCached(pts, beta, st, fr, t.silhouette.candidates, t.cache, ctx.scratch.beta);
+          changed = pickSilhouette(t.silhouette, t.cache.pred) || changed;
+        }
+        // A masked photo (a profile) names its landmarks by what they are: no jaw-contour marching.
+        if (t.mask) return;
         pickContour(pts, beta, st, ctx.proj[i]!, t.picks, (which) => (projectCached(pts, beta, st, fr, which, t.cache, ctx.scratch.beta), t.cache.pred), t.landmarks);
         changed ||= old.some((p, l) => p !== t.picks[l]);
       });
@@ -292,7 +303,7 @@ function maskOf(ph: PhotoObservation): Uint8Array | null {
   let seen = 0, all = 0;
   for (let l = 0; l < 68; l++) (seen += m[l] ? 1 : 0), (all += m[l] || ph.pins?.landmarks[l] ? 1 : 0);
   if (seen === 68) return null;
-  all += ph.pins?.points.length ?? 0;
+  all += (ph.pins?.points.length ?? 0) + (ph.silhouetteTerm ? 3 : 0);
   if (all < 3) throw new Error(`fitPhotos: a photo showing ${all} landmarks and pinned points cannot be fitted (3 at least)`);
   return m;
 }

@@ -50,11 +50,19 @@ export function pinnedFitInputs(model: HeadModel, pts: FitPoints, observations: 
     }
     return { ...ob, landmarks, pins: { landmarks: flags, points: Int32Array.from(points), xy: Float64Array.from(xy) } };
   });
-  return { points: corners.length ? appendPoints(model, pts, corners) : pts, observations: out };
+  return { points: corners.length ? appendFitPoints(model, pts, corners) : pts, observations: out };
 }
 
-/** The fit points with more points at the end (the Gram tables, which cover only the fixed sets, are shared). */
-function appendPoints(model: HeadModel, pts: FitPoints, corners: PointCorners[]): FitPoints {
+/**
+ * The fit points with more points at the end (the Gram tables, which cover only the fixed sets, are
+ * shared): surface pins (`asPins`: they become the pin range), or other points (a profile's contour
+ * candidates, profile-contour.ts) that leave the pin range as it is.
+ *
+ * ```ts
+ * const more = appendFitPoints(model, points, [{ v: [12, 12, 12], w: [1, 0, 0] }], false);
+ * ```
+ */
+export function appendFitPoints(model: HeadModel, pts: FitPoints, corners: readonly PointCorners[], asPins = true): FitPoints {
   const Kb = pts.shapeCount, Ke = pts.expressionCount;
   const add = restrictToCorners(model, corners, Kb, Ke);
   const cat = (a: Float64Array, b: Float64Array) => {
@@ -66,8 +74,8 @@ function appendPoints(model: HeadModel, pts: FitPoints, corners: PointCorners[])
   return {
     ...pts,
     count: pts.count + corners.length,
-    pinStart: pts.count,
-    pinCount: corners.length,
+    pinStart: asPins ? pts.count : pts.pinStart,
+    pinCount: asPins ? corners.length : pts.pinCount,
     rest: cat(pts.rest, add.rest),
     shape: cat(pts.shape, add.shape),
     expression: cat(pts.expression, add.expression),

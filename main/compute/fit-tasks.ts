@@ -1,6 +1,7 @@
 import type { PhotoObservation } from '../../core/reconstruct/fit-photos';
 import { buildFitPoints, type FitPoints } from '../../core/reconstruct/fit-points';
 import { pinnedFitInputs } from '../../core/reconstruct/fit-pin-points';
+import { profileContourInputs } from '../../core/reconstruct/profile-contour';
 import { pinRefitStage } from '../../core/reconstruct/stages/pin-refit-stage';
 import { opaqueTriangles } from '../../core/geometry/opaque-triangles';
 import { pickSurface } from '../../core/geometry/pick-surface';
@@ -89,5 +90,8 @@ export const FIT_TASKS: Handlers = {
 
 /** The fit's points and observations with the subject's pins joined (as they are without pins). */
 function withPins(points: FitPoints, observations: PhotoObservation[], pins: FitPinsRequest | null | undefined): { points: FitPoints; observations: PhotoObservation[] } {
-  return pins ? pinnedFitInputs(pins.pack.model, points, observations, pins.lists) : { points, observations };
+  if (!pins) return { points, observations };
+  // Profiles' silhouette curves join the same way (the request comes with no pins then).
+  const p = pinnedFitInputs(pins.pack.model, points, observations, pins.lists);
+  return profileContourInputs(pins.pack.model, p.points, p.observations);
 }

@@ -168,7 +168,9 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   const pack = await packP;
   // The artist's pins join the fit; a reconstruction made with other pins (or none) is not reused.
   const pinLists = usable.map((u) => pinsForPack(library.pins.current(u.photoId), packId));
-  const pins: FitPinsRequest | null = pinLists.some((l) => l.length) ? { pack, lists: pinLists.map((l) => (l.length ? l : null)) } : null;
+  // Profiles' silhouette curves are joined to the fit points with the pins (by the same request).
+  const curves = usable.some((u) => u.observation.silhouette);
+  const pins: FitPinsRequest | null = pinLists.some((l) => l.length) || curves ? { pack, lists: pinLists.map((l) => (l.length ? l : null)) } : null;
   const wanted: ReconstructionOptions = { init: o.init, refine: o.refine, photometric: o.photometric && o.lighting && usable.length > 1, lighting: o.lighting, identity: o.identity, pins: pinsKey(usable.map((u) => u.photoId), pinLists) };
   const latest = library.reconstructions.latestForSubject(subjectId, packId);
   if (!o.force && latest && latest.fitter === FITTER_VERSION && latest.packHash === pack.key && sameIds(latest.photoIds, ids) && sameOptions(latest.options, wanted) && sameAlbedoSize(library, latest.id, o)) {

@@ -83,7 +83,8 @@ export function profileOf(face: FaceJson, pins: readonly Pin[]): { observation: 
   const found = face.profile?.points ?? [];
   if (found.length >= 3) {
     const points = found.map((p) => ({ landmark: p[0]!, x: p[1]!, y: p[2]! }));
-    return { observation: profileObservation(points, { yawDeg, eyeDistancePx: face.profile!.eyeDistancePx }), profile: 'silhouette' };
+    const curve = face.profile!.curve && face.profile!.curve.length >= 4 ? face.profile!.curve : null;
+    return { observation: profileObservation(points, { yawDeg, eyeDistancePx: face.profile!.eyeDistancePx, curve }), profile: 'silhouette' };
   }
   if (pins.length < PROFILE_MIN_PINS) return null;
   const landmarkPins = pins.filter((p) => !isSurfacePin(p)).map((p) => p as { landmark: number; x: number; y: number });

@@ -3,6 +3,7 @@ import type { PhotoFit } from '../../geometry/ortho-camera';
 import { fitPhotos, type FitOptions, type FitResult, type PhotoObservation } from '../fit-photos';
 import type { FitPoints } from '../fit-points';
 import { pinnedFitInputs } from '../fit-pin-points';
+import { profileContourInputs } from '../profile-contour';
 import type { Pin } from '../photo-pins';
 import { landmarkMetrics } from './metrics-stage';
 
@@ -25,7 +26,8 @@ export interface PinRefit {
  * ```
  */
 export function pinRefitStage(model: HeadModel, points: FitPoints, observation: PhotoObservation, pins: readonly Pin[], shape: ArrayLike<number>, start: PhotoFit, options: Partial<FitOptions> = {}): PinRefit {
-  const joined = pinnedFitInputs(model, points, [observation], [pins]);
+  const pinned = pinnedFitInputs(model, points, [observation], [pins]);
+  const joined = profileContourInputs(model, pinned.points, pinned.observations);
   const fit = fitPhotos(joined.points, joined.observations, { ...options, fixedShape: shape, init: { shape, photos: [start] } });
   const m = landmarkMetrics(points, fit, joined.observations);
   return { fit, nme: m.nme[0]!, landmarks68: m.landmarks68[0]! };

@@ -11,6 +11,7 @@ import { fitLandmarks, fitPhotos, type FitResult, type PhotoObservation } from '
 import { buildFitPoints, type FitPoints } from '../../../core/reconstruct/fit-points';
 import { pinnedFitInputs } from '../../../core/reconstruct/fit-pin-points';
 import { profileObservation, type ProfilePoint } from '../../../core/reconstruct/profile-observation';
+import { profileContourInputs } from '../../../core/reconstruct/profile-contour';
 import { renderShadedHead } from '../../../core/reconstruct/render-shaded-head';
 import { rng, syntheticPerson, type SyntheticView } from '../../../core/reconstruct/synthetic-views';
 import { SHARED_DIR } from '../../helpers/temp-dir';
@@ -116,8 +117,9 @@ describe.skipIf(!existsSync(ZIP))('profile photos in the joint fit (ICT-FaceKit,
       // The automatic path: the profiles drawn (grey backdrop), their silhouettes read.
       const auto = profiles.views.map((v) => silhouettePoints(v, profiles.shape));
       autoFound += auto.filter((a) => a !== null).length;
-      const autoObs: PhotoObservation[] = auto.flatMap((a, i) => (a ? [profileObservation(a.points, { yawDeg: profiles.views[i]!.yawDeg, eyeDistancePx: a.eyeDistancePx })] : []));
-      const withAuto = fitPhotos(pts, [...person.views, ...autoObs]);
+      const autoObs: PhotoObservation[] = auto.flatMap((a, i) => (a ? [profileObservation(a.points, { yawDeg: profiles.views[i]!.yawDeg, eyeDistancePx: a.eyeDistancePx, curve: a.curve })] : []));
+      const joined = profileContourInputs(model, pts, [...person.views, ...autoObs]);
+      const withAuto = fitPhotos(joined.points, joined.observations);
       errs.base.push(err(base));
       errs.pins.push(err(withPins));
       errs.auto.push(err(withAuto));
@@ -128,17 +130,19 @@ describe.skipIf(!existsSync(ZIP))('profile photos in the joint fit (ICT-FaceKit,
     for (const [name, e] of Object.entries(errs)) rows.push(`mean ${name}: nose ${(mean(e, 0) * 1000).toFixed(2)} mm, chin ${(mean(e, 1) * 1000).toFixed(2)} mm`);
     console.log(rows.join('\n'));
     expect(autoFound).toBe(6);
-    // Pins (with one on the pogonion) improve both; the silhouette's points the nose only (measured,
-    // mean of 3 people: nose 0.96 → 0.15 mm pinned, → 0.70 mm automatic; chin 1.30 → 0.49 mm pinned,
-    // → 1.73 mm automatic: no iBUG landmark is the chin's most forward point, and the automatic chin
-    // landmark 8 and sellion 27 sit a few pixels from where the model puts them).
+    // Pins (with one on the pogonion) improve both, and so does the silhouette, now matched to the
+    // head's own occluding contour (profile-contour.ts). Measured, mean of 3 people: nose 0.96 →
+    // 0.15 mm pinned, → 0.69 mm automatic; chin 1.30 → 0.49 mm pinned, → 1.28 mm automatic (it was
+    // 1.73 mm with the silhouette's points held to fixed landmarks). The chin gains little: the
+    // silhouette alone cannot tell a head nodded a few degrees from a chin set further back (seed 2
+    // loses, seeds 1 and 3 gain), where pins on the eye and mouth corners hold the nod.
     for (const k of [0, 1]) expect(mean(errs.pins, k)).toBeLessThan(0.7 * mean(errs.base, k));
-    expect(mean(errs.auto, 0)).toBeLessThan(0.9 * mean(errs.base, 0));
-    expect(mean(errs.auto, 1)).toBeLessThan(1.5 * mean(errs.base, 1));
+    expect(mean(errs.auto, 0)).toBeLessThan(0.8 * mean(errs.base, 0));
+    expect(mean(errs.auto, 1)).toBeLessThan(mean(errs.base, 1));
   }, 240_000);
 
   /** A profile view of the truth drawn on a grey backdrop, and the landmarks its silhouette shows. */
-  function silhouettePoints(v: SyntheticView, shape: Float64Array): { points: ProfilePoint[]; eyeDistancePx: number } | null {
+  function silhouettePoints(v: SyntheticView, shape: Float64Array): { points: ProfilePoint[]; eyeDistancePx: number; curve: number[] } | null {
     const full = new HeadModelEvaluator(model);
     const J = model.joints.names.length, jawJ = model.joints.names.indexOf('jaw');
     const pose = new Float64Array(J * 3);
@@ -178,8 +182,9 @@ describe.skipIf(!existsSync(ZIP) || !existsSync(path.join(SHARED_DIR, 'photos/lo
         rows.push(`${p.photo}: silhouette not read`);
         continue;
       }
-      const obs = profileObservation(found.points, { yawDeg: p.detector.detectorYaw, eyeDistancePx: found.eyeDistancePx });
-      const fit = fitPhotos(pts, [obs]);
+      const joined = profileContourInputs(model, pts, [profileObservation(found.points, { yawDeg: p.detector.detectorYaw, eyeDistancePx: found.eyeDistancePx, curve: found.curve })]);
+      const obs = joined.observations[0]!;
+      const fit = fitPhotos(joined.points, [obs]);
       const nme = landmarkMetrics(pts, fit, [obs]).nme[0]!;
       // Against the hand-placed points, ÷ their sellion-to-chin distance.
       const hand = new Map(p.hand.map((q) => [q.landmark, q]));
@@ -198,8 +203,10 @@ describe.skipIf(!existsSync(ZIP) || !existsSync(path.join(SHARED_DIR, 'photos/lo
     rows.push(`fitted ${fitted.length} of ${fixture.photos.length}; mean error vs hand points: all ${(mean('all') * 100).toFixed(1)}%, not given by the silhouette ${(mean('unseen') * 100).toFixed(1)}%, silhouette points themselves ${(mean('found') * 100).toFixed(1)}% of the sellion–chin distance`);
     console.log(rows.join('\n'));
     // Measured: 7 of 8 (005_01's lips and chin do not give the notch-bump sequence); fitted head vs
-    // hand points 5.0% of the sellion–chin distance (11.5% for the points the silhouette does not
-    // give: the visible eye and mouth corners), the silhouette's points 3.3%.
+    // hand points 6.8% of the sellion–chin distance (13.3% for the points the silhouette does not
+    // give: the visible eye and mouth corners), the silhouette's points 3.3%. (5.0% when the nose
+    // tip, subnasale and lips were held as landmarks: the head's landmarks now follow its contour
+    // onto the silhouette rather than onto these points, which a hand puts where iBUG says.)
     expect(fitted.length).toBeGreaterThanOrEqual(6);
     expect(mean('found')).toBeLessThan(0.05);
     expect(mean('all')).toBeLessThan(0.08);

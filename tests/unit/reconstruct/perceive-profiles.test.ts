@@ -25,6 +25,12 @@ describe('profiles in the perceive stage', () => {
     expect(o.yawDeg).toBe(90);
     expect(o.eyeDistancePx).toBe(310);
     expect(o.mesh).toBeNull();
+    expect(o.silhouette).toBeUndefined();
+    // With its silhouette curve (newer analyses), the curve joins and only its ends stay landmarks.
+    const curve = [339, 608, 300, 700, 270, 760, 338, 818, 402, 1000];
+    const withCurve = usablePhotos([{ photoId: 1, analysis: { selectedFace: null, faces: [{ ...profileFace(SILHOUETTE), profile: { points: SILHOUETTE, eyeDistancePx: 310, curve } }] } }]).usable[0]!.observation;
+    expect(Array.from(withCurve.silhouette!)).toEqual(curve);
+    expect(Array.from(withCurve.landmarkMask!).flatMap((m, l) => (m ? [l] : []))).toEqual([8, 27]);
   });
 
   it('takes a profile whose silhouette was not read from its pins (landmark and surface pins), and otherwise says it needs pins', () => {
@@ -44,8 +50,8 @@ describe('profiles in the perceive stage', () => {
 
   it("stores a profile's silhouette points with the face, and none on other faces", () => {
     const base = { box: [1, 2, 3, 4] as [number, number, number, number], score: 0.9, landmarks68: null, mesh468: null, pose: null, embedding: null, decaCrop: null, detectorYaw: 80 };
-    const json = faceToJson({ ...base, status: 'profile', profile: { points: [{ landmark: 30, x: 10.123, y: 20 }], eyeDistancePx: 99.999 } });
-    expect(json.profile).toEqual({ points: [[30, 10.12, 20]], eyeDistancePx: 100 });
+    const json = faceToJson({ ...base, status: 'profile', profile: { points: [{ landmark: 30, x: 10.123, y: 20 }], eyeDistancePx: 99.999, curve: [10.123, 20, 11.456, 21.004] } });
+    expect(json.profile).toEqual({ points: [[30, 10.12, 20]], eyeDistancePx: 100, curve: [10.12, 20, 11.46, 21] });
     expect(faceToJson({ ...base, status: 'profile', profile: null }).profile).toBeNull();
     expect('profile' in faceToJson({ ...base, status: 'too_small' })).toBe(false);
   });
