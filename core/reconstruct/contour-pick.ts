@@ -88,9 +88,11 @@ export function pickContour(
 /**
  * The turned-away side's silhouette from all its landmarks' candidates and the landmarks' own
  * points (binned by image height, the outermost per bin), and for each of `ls` the silhouette
- * point nearest its observed pixel. A landmark keeps its previous pick while that lies within a
- * bin of the nearest: picks flipping between neighbouring samples as the pose moves a little
- * would restart the fitter's convergence every round.
+ * point nearest its observed pixel. A landmark keeps its previous pick while that lies within half
+ * a bin of the nearest: picks flipping between neighbouring samples as the pose moves a little
+ * would restart the fitter's convergence every round. Half, not a whole bin: a bin's slack biased
+ * the far-side contour enough for the fit to pay in expression (a spurious cheekPuff 0.15 on a
+ * synthetic open mouth) and shape (the starter head's synthetic face 0.83 mm off against 0.51 mm).
  */
 function silhouetteNearest(project: (which: Int32Array) => Float64Array, candidates: readonly Int32Array[], ls: readonly number[], side: number, bin: number, observed: ArrayLike<number>, previous: Int32Array, picks: Int32Array): void {
   const seen = new Set<number>(ls);
@@ -117,6 +119,6 @@ function silhouetteNearest(project: (which: Int32Array) => Float64Array, candida
     }
     const old = previous[l]!;
     const dOld = Math.hypot(pred[old * 2]! - ox, pred[old * 2 + 1]! - oy);
-    picks[l] = old !== l && dOld <= Math.sqrt(bestD) + bin ? old : best;
+    picks[l] = old !== l && dOld <= Math.sqrt(bestD) + 0.5 * bin ? old : best;
   }
 }
