@@ -120,6 +120,11 @@ export interface FaceOverlay {
   /** 468 × [x, y, z]. */
   mesh468: number[][] | null;
   pose: { yaw: number; pitch: number; roll: number } | null;
+  /**
+   * A profile's landmarks read off its silhouette ([iBUG index, x, y]); null for a profile whose
+   * silhouette could not be read (it needs pins); absent on other faces.
+   */
+  profile?: { points: number[][] } | null;
 }
 
 export interface PhotoFaces {

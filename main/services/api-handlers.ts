@@ -217,7 +217,11 @@ function toPhotoFaces(stored: StoredFaceAnalysis): PhotoFaces {
     photoId: stored.photoId,
     selectedFace: stored.selectedFace,
     analyzedAt: stored.analyzedAt,
-    faces: stored.faces.map(({ box, score, status, landmarks68, mesh468, pose }) => ({ box, score, status, landmarks68, mesh468, pose })),
+    faces: stored.faces.map(({ box, score, status, landmarks68, mesh468, pose, profile }) => ({
+      box, score, status, landmarks68, mesh468, pose,
+      // The viewer says whether a profile was read (and draws its points) or needs pins.
+      ...(status === 'profile' ? { profile: profile ? { points: profile.points } : null } : {}),
+    })),
   };
 }
 

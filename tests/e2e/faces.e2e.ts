@@ -63,12 +63,15 @@ describe('face analysis in the library UI', () => {
     await page.getByTestId('viewer-close').click();
   });
 
-  it('says why a profile view has no points', async () => {
+  it('says what a profile view gives: its silhouette, no 68 points', async () => {
     const { page } = watched;
     await page.locator('[data-photo-name="002_01_neutral_left_profile.jpg"] [data-testid="photo-open"]').click();
     const info = page.getByTestId('viewer-info');
-    await expect.poll(() => info.textContent(), { timeout: 20_000 }).toMatch(/too far in profile|No face found/);
+    await expect.poll(() => info.textContent(), { timeout: 20_000 }).toMatch(/a profile, read off its silhouette|silhouette could not be read|No face found/);
     expect(await page.locator('[data-testid="landmarks"] circle').count()).toBe(0);
+    // Ann's left profile is read off its silhouette (as in fit-profile.test.ts): its six points are drawn.
+    await expect.poll(() => info.textContent()).toMatch(/a profile, read off its silhouette/);
+    await expect.poll(() => page.locator('[data-testid="profile-points"] circle').count()).toBe(6);
     await screenshot(page, 'faces-02-profile');
     await page.getByTestId('viewer-close').click();
     expect(unexpectedProblems(watched)).toEqual([]);

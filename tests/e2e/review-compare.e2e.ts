@@ -283,7 +283,7 @@ describe('comparing reconstructions in the subject review', () => {
     const box = (await canvasIn(page, 'view-photo-3d').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2, { steps: 3 });
+    await page.mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
     await grab(page, 'view-photo-3d', 'orbited');
     await page.locator('[data-testid="view-photo-3d"] [data-testid="viewport-reset"]').click();
@@ -292,7 +292,8 @@ describe('comparing reconstructions in the subject review', () => {
     const orbited = await silhouetteOverlap(page, 'orbited', render, viewBox, photo.width), reset = await silhouetteOverlap(page, 'reset', render, viewBox, photo.width);
     const moved = await compareGrabs(page, 'aligned', 'orbited'), back = await compareGrabs(page, 'aligned', 'reset');
     console.log(`photo's camera, orbited: IoU ${orbited.iou.toFixed(3)}, ${moved.differ} of ${moved.either} pixels differ; after Reset: IoU ${reset.iou.toFixed(3)}, ${back.differ} of ${back.either} pixels differ`);
-    expect(orbited.iou).toBeLessThan(0.85);
+    // Measured 0.822 and 0.863 for a 60 px drag (how far it turns depends on the frames drawn under load): a 150 px drag, < 0.9.
+    expect(orbited.iou).toBeLessThan(0.9);
     expect(reset.iou).toBeGreaterThan(0.97);
     expect(back.differ).toBe(0);
     expect(unexpectedProblems(watched)).toEqual([]);
