@@ -2,7 +2,8 @@ import { MultiMaterial } from '@babylonjs/core/Materials/multiMaterial';
 import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import { Texture } from '@babylonjs/core/Materials/Textures/texture';
 import { Color3 } from '@babylonjs/core/Maths/math.color';
-import type { Mesh } from '@babylonjs/core/Meshes/mesh';
+import { Mesh } from '@babylonjs/core/Meshes/mesh';
+import { VertexData } from '@babylonjs/core/Meshes/mesh.vertexData';
 import { SubMesh } from '@babylonjs/core/Meshes/subMesh';
 import type { Scene } from '@babylonjs/core/scene';
 import type { ReconstructedHeadMesh } from '../../../core/api/contract';
@@ -78,4 +79,54 @@ function partMaterial(scene: Scene, spec: HeadMaterial, m: ReconstructedHeadMesh
     mat.diffuseTexture = texture;
   }
   return mat;
+}
+
+/** A head drawn per corner: its mesh (updatable, so a pose can move the corners) and its part runs. */
+export function headMeshOf(scene: Scene, mesh: ReconstructedHeadMesh, name: string): { head: Mesh; runs: PartRun[] | null } {
+  const data = new VertexData();
+  data.positions = decodeBase64(mesh.positions, Float32Array);
+  data.normals = decodeBase64(mesh.normals, Float32Array);
+  // Corners come unindexed (UV seams need no split): the index buffer is 0…n−1, grouped by part;
+  // the corners keep their order, so a posed rig still updates them in place.
+  const { indices, runs } = headIndices(mesh);
+  data.indices = indices;
+  if (mesh.uvs) data.uvs = decodeBase64(mesh.uvs, Float32Array);
+  // The frame the detail normal maps were baked in (see HeadViewport.loadDetail for the convention).
+  if (mesh.uvs && mesh.tangents) data.tangents = decodeBase64(mesh.tangents, Float32Array);
+  const head = new Mesh(name, scene);
+  data.applyToMesh(head, true);
+  return { head, runs };
+}
+
+/**
+ * The skin's material: the albedo texture when there is one (our UVs have v up with image row 0 at
+ * v = 1, Babylon's default invertY), else — or when it fails to load — the plain skin colour.
+ * `drawn` is called once the head can be drawn with it.
+ *
+ * ```ts
+ * const skin = skinMaterial(scene, textureUrl, !!mesh.uvs, () => emit('drawn'));
+ * ```
+ */
+export function skinMaterial(scene: Scene, textureUrl: string | null, hasUvs: boolean, drawn: () => void): StandardMaterial {
+  const skin = new StandardMaterial('skin', scene);
+  skin.specularColor = new Color3(0.06, 0.06, 0.06);
+  skin.backFaceCulling = false;
+  const untextured = () => {
+    skin.diffuseColor = new Color3(0.86, 0.72, 0.62);
+    scene.executeWhenReady(drawn);
+  };
+  if (!textureUrl || !hasUvs) {
+    untextured();
+    return skin;
+  }
+  const texture = new Texture(textureUrl, scene, false, true, Texture.TRILINEAR_SAMPLINGMODE, drawn, () => {
+    // A material waits for its texture forever: without this the head would not be drawn at all.
+    if (skin.diffuseTexture !== texture) return;
+    skin.diffuseTexture = null;
+    texture.dispose();
+    untextured();
+  });
+  skin.diffuseTexture = texture;
+  skin.diffuseColor = new Color3(1, 1, 1);
+  return skin;
 }
