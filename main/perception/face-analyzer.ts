@@ -169,9 +169,11 @@ export class FaceAnalyzer {
   private async eyes(pyramid: RgbImage[], landmarks: Point2[], mesh468: FaceResult['mesh468']): Promise<NonNullable<FaceResult['eyes']>> {
     const n = EYE_LIDS_DEFAULTS.inputSize;
     const crops = eyeCrops(landmarks, mesh468);
-    const inputs = crops.map((c) => warpFromPyramid(pyramid, c.toCrop, n, n, { scale: 1 / 255 }));
-    const out = await this.engine.runBatch('iris', 'input_1', inputs, [n, n, 3]);
-    const [right, left] = crops.map((c, i) => eyeLidsFromOutput(out[i]!.eye_points!, c));
+    const input = new Float32Array(crops.length * n * n * 3);
+    crops.forEach((c, i) => input.set(warpFromPyramid(pyramid, c.toCrop, n, n, { scale: 1 / 255 }), i * n * n * 3));
+    const out = (await this.engine.run('iris', { input_1: { data: input, dims: [crops.length, n, n, 3] } })).eye_points!.data;
+    const per = out.length / crops.length;
+    const [right, left] = crops.map((c, i) => eyeLidsFromOutput(out.subarray(i * per, (i + 1) * per), c));
     return { left: left!, right: right! };
   }
 
