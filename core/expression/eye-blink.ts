@@ -1,3 +1,4 @@
+import type { FaceJson } from '../perception/face-json';
 import { ARKIT_BLENDSHAPES } from './arkit-names';
 
 /** Measured lid apertures of one photo (gap ÷ width, core/perception/eye-lids.ts), by the subject's side. */
@@ -58,4 +59,18 @@ export function applyMeasuredBlink(weights: Float32Array, apertures: EyeAperture
   if (Number.isFinite(left)) weights[LEFT] = left;
   if (Number.isFinite(right)) weights[RIGHT] = right;
   return weights;
+}
+
+/**
+ * The lid apertures a stored face analysis measured (perception-4 and later), or null for a face
+ * without them (an older analysis, a face that is not 'ok').
+ *
+ * ```ts
+ * const fit = { expression, jaw, eyeApertures: eyeAperturesOf(analysis.faces[analysis.selectedFace]) };
+ * ```
+ */
+export function eyeAperturesOf(face: Pick<FaceJson, 'eyes'> | null | undefined): EyeApertures | null {
+  const eyes = face?.eyes;
+  if (!eyes || !Number.isFinite(eyes.left?.aperture) || !Number.isFinite(eyes.right?.aperture)) return null;
+  return { left: eyes.left.aperture, right: eyes.right.aperture };
 }
