@@ -6,7 +6,7 @@ import type { OnnxDim } from './onnx/onnx-graph';
 import { readTfjsWeights } from './tfjs-weights';
 
 /** The face models DECA Studio converts from npm-shipped TFJS weights. */
-export type ModelId = 'blazeface' | 'facemesh' | 'landmark68' | 'recognition';
+export type ModelId = 'blazeface' | 'facemesh' | 'iris' | 'landmark68' | 'recognition';
 
 export interface TensorSpec {
   name: string;
@@ -54,6 +54,10 @@ const FACEMESH_OUT: Record<string, TensorSpec> = {
   Identity_2: { name: 'mesh', shape: ['batch', 1404] },
   Identity_1: { name: 'face_flag', shape: ['batch', 1] },
 };
+/** MediaPipe's iris landmark model: 71 eye-contour and brow points, then 5 iris points, x y z each in crop pixels. */
+const IRIS_OUT: Record<string, TensorSpec> = {
+  Identity: { name: 'eye_points', shape: ['batch', 1, 1, 228] },
+};
 
 /**
  * Every model, in pipeline order.
@@ -80,6 +84,15 @@ export const MODEL_CATALOG: readonly ModelSpec[] = [
     outputs: Object.values(FACEMESH_OUT),
     inputNote: 'RGB scaled to 0..1, NHWC, face crop 192×192',
     convert: (dir) => graphModel(dir, 'models/facemesh.json', 'facemesh', FACEMESH_OUT),
+  },
+  {
+    id: 'iris',
+    package: '@vladmandic/human',
+    sources: ['models/iris.json', 'models/iris.bin'],
+    inputs: [{ name: 'input_1', shape: ['batch', 64, 64, 3] }],
+    outputs: Object.values(IRIS_OUT),
+    inputNote: "RGB scaled to 0..1, NHWC, 64×64 crop of one eye as the image's left eye appears (the other eye mirrored)",
+    convert: (dir) => graphModel(dir, 'models/iris.json', 'iris', IRIS_OUT),
   },
   {
     id: 'landmark68',

@@ -4,6 +4,7 @@ import { ARKIT_BLENDSHAPES } from './arkit-names';
 import { arkitColumns, arkitModes, arkitShapeCount } from './arkit-basis';
 import { BOX_QP_DEFAULTS, solveBoxQp, type BoxQpOptions } from './box-least-squares';
 import { correspondingPoints, pointFrame, pointSpread, pointValues, sharedCorrespondence, type CorrespondingPoints } from './corresponding-points';
+import { applyMeasuredBlink, type EyeApertures } from './eye-blink';
 import { createJawPosedPoints } from './jaw-posed-points';
 
 export interface ArkitSolveOptions {
@@ -42,6 +43,8 @@ export type ArkitSolveMethod = 'own-shapes' | 'ict-transfer';
 export interface FittedExpression {
   expression: ArrayLike<number>;
   jaw: ArrayLike<number>;
+  /** The photo's measured lid apertures, when analysed (perception-4): they set eyeBlink (eye-blink.ts). */
+  eyeApertures?: EyeApertures | null;
 }
 
 /** Solves ARKit weights for fitted expressions of one pack (tables built once, reused per photo). */
@@ -165,7 +168,7 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
         if (present[k]) for (let r = 0; r < rows; r++) sum += A[k * rows + r]! * d[r]!;
         b[k] = present[k] ? sum - l1 : 0;
       }
-      return Float32Array.from(solveBoxQp(H, b, K, { ...BOX_QP_DEFAULTS, ...o.qp }));
+      return applyMeasuredBlink(Float32Array.from(solveBoxQp(H, b, K, { ...BOX_QP_DEFAULTS, ...o.qp })), fit.eyeApertures);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { EyeLids } from './eye-lids';
 import type { Point2, Point3 } from './face-crops';
 import type { Affine2D } from './image-warp';
 import type { HeadPose } from './head-pose';
@@ -31,6 +32,11 @@ export interface FaceResult {
    * (profile-silhouette.ts); null (or absent: analyses before it) when it could not be read.
    */
   profile?: ProfileLandmarks | null;
+  /**
+   * Each eye's lids and iris from MediaPipe's iris model (eye-lids.ts), by the subject's side ('left'
+   * is the subject's left eye); absent on faces that are not 'ok' and in analyses before perception-4.
+   */
+  eyes?: { left: EyeLids; right: EyeLids } | null;
 }
 
 /** Every face of one photo, largest first; `selected` is the one later stages use. */

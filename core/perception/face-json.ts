@@ -1,4 +1,5 @@
 import type { FaceResult } from './face-analysis';
+import type { EyeLids } from './eye-lids';
 import type { Affine2D } from './image-warp';
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -17,7 +18,19 @@ export interface FaceJson {
   detectorYaw: number;
   /** A profile's silhouette landmarks ([iBUG index, x, y]), the eye distance they imply and its silhouette curve (x, y pairs; absent in older analyses); absent on other faces and older analyses. */
   profile?: { points: number[][]; eyeDistancePx: number; curve?: number[] } | null;
+  /** Each eye (the subject's left and right): lid aperture (gap ÷ width), the 16-point lid contour (x, y pairs) and the iris centre; absent before perception-4 and on faces that are not 'ok'. */
+  eyes?: { left: EyeJson; right: EyeJson } | null;
 }
+
+/** One eye in JSON: see {@link EyeLids}. */
+export interface EyeJson {
+  aperture: number;
+  lids: number[];
+  iris: number[];
+}
+
+const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
+const eyeToJson = (e: EyeLids): EyeJson => ({ aperture: r4(e.aperture), lids: e.lids.flatMap((p) => p.map(r2)), iris: e.iris.map(r2) });
 
 /**
  * A face in its JSON form: pixels rounded to 0.01, embedding and score to 1e-6 (far below what
@@ -38,6 +51,7 @@ export function faceToJson(f: FaceResult): FaceJson {
     embedding: f.embedding?.map(r6) ?? null,
     decaCrop: f.decaCrop ? { center: f.decaCrop.center.map(r2), size: r2(f.decaCrop.size), toCrop: f.decaCrop.toCrop } : null,
     detectorYaw: r2(f.detectorYaw),
+    ...(f.eyes !== undefined ? { eyes: f.eyes ? { left: eyeToJson(f.eyes.left), right: eyeToJson(f.eyes.right) } : null } : {}),
     ...(f.status === 'profile' ? { profile: f.profile ? { points: f.profile.points.map((p) => [p.landmark, r2(p.x), r2(p.y)]), eyeDistancePx: r2(f.profile.eyeDistancePx), curve: f.profile.curve.map(r2) } : null } : {}),
   };
 }

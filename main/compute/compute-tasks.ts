@@ -253,7 +253,7 @@ export interface ComputeTasks {
   /** A rigged head as GLB or FBX bytes. */
   'export.head': { req: { pack: PackRef; options: ExportPackHeadOptions }; res: { bytes: Uint8Array; summary: string } };
   /** The 52 ARKit weights of fitted expressions on one pack (through `ict`'s ARKit shapes when given and the pack is not ICT). */
-  'expression.arkit': { req: { pack: PackRef; ict: PackRef | null; photos: { shape: number[]; expression: number[]; jaw: number[] }[] }; res: { method: string; weights: Float32Array[] } };
+  'expression.arkit': { req: { pack: PackRef; ict: PackRef | null; photos: { shape: number[]; expression: number[]; jaw: number[]; eyeApertures?: { left: number; right: number } | null }[] }; res: { method: string; weights: Float32Array[] } };
 }
 
 export type TaskName = keyof ComputeTasks;

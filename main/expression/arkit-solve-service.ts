@@ -1,5 +1,6 @@
 import { ApiError } from '../../core/api/api-error';
 import { arkitShapeCount } from '../../core/expression/arkit-basis';
+import type { EyeApertures } from '../../core/expression/eye-blink';
 import { createArkitSolver, type ArkitSolver } from '../../core/expression/solve-arkit';
 import type { HeadModel } from '../../core/head-model/head-model';
 import type { ComputePool } from '../compute/compute-pool';
@@ -10,11 +11,12 @@ import type { ModelService } from '../services/model-service';
 /** The pack whose ARKit shapes other packs' expressions are transferred through (when installed). */
 export const ICT_PACK_ID = 'ict-facekit';
 
-/** One fitted expression to solve: the person's β, the photo's ψ and jaw axis-angle. */
+/** One fitted expression to solve: the person's β, the photo's ψ and jaw axis-angle, and its measured lid apertures when analysed (they set eyeBlink). */
 export interface ArkitSolveInput {
   shape: number[];
   expression: number[];
   jaw: number[];
+  eyeApertures?: EyeApertures | null;
 }
 
 /** Where ARKit weights are solved: in the compute workers (the studio) or in this process. */
@@ -38,7 +40,7 @@ export function workerArkitService(models: ModelService, pool: ComputePool): Ark
       const pack = await models.pack(packId);
       const ict = packId === ICT_PACK_ID ? null : await models.pack(ICT_PACK_ID).catch(() => null);
       requireArkitBasis(pack.model, ict?.model);
-      return pool.run('expression.arkit', { pack, ict, photos: inputs.map((p) => ({ shape: p.shape, expression: p.expression, jaw: p.jaw })) });
+      return pool.run('expression.arkit', { pack, ict, photos: inputs.map((p) => ({ shape: p.shape, expression: p.expression, jaw: p.jaw, eyeApertures: p.eyeApertures ?? null })) });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { ApiError } from '../../core/api/api-error';
 import type { ClipSummary } from '../../core/api/contract';
+import { eyeAperturesOf, type EyeApertures } from '../../core/expression/eye-blink';
 import { checkClip, type ClipKey } from '../../core/expression/expression-clip';
 import { INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
 import type { PhotoFit } from '../../core/geometry/ortho-camera';
@@ -15,7 +16,7 @@ import { storeClip } from './clip-library';
  * `ArkitSolveService` of main/expression/arkit-solve-service.ts, branch arkit: `workerArkitService(studio.models, studio.pool)`).
  */
 export interface FrameArkitSolver {
-  solve(packId: string, inputs: readonly { shape: number[]; expression: number[]; jaw: number[] }[]): Promise<{ weights: Float32Array[] }>;
+  solve(packId: string, inputs: readonly { shape: number[]; expression: number[]; jaw: number[]; eyeApertures?: EyeApertures | null }[]): Promise<{ weights: Float32Array[] }>;
 }
 
 export interface ClipFromFramesRequest {
@@ -83,6 +84,8 @@ export async function createClipFromFrames(studio: Studio, project: Project, req
 
   const observations: PhotoObservation[] = [];
   const frameOf: number[] = [];
+  /** Each fitted frame's measured lid apertures (they set eyeBlink). */
+  const eyesOf: (EyeApertures | null)[] = [];
   const skipped: ClipFromFramesResult['skipped'] = [];
   // Overlapped on two lanes: the next frame decodes while this one is perceived (inference worker), and
   // every FIT_CHUNK frames with a face are fitted (a compute worker) while later frames are perceived.
@@ -109,6 +112,7 @@ export async function createClipFromFrames(studio: Studio, project: Project, req
       if (observation) {
         observations.push(observation);
         frameOf.push(i);
+        eyesOf.push(eyeAperturesOf(face));
         if (observations.length % FIT_CHUNK === 0) fitChunk(observations.length - FIT_CHUNK);
       } else skipped.push({ index: i, reason: result.faces.length ? `no usable face (${result.faces.map((f) => f.status.replace(/_/g, ' ')).join(', ')})` : 'no face found' });
       options.onFrame?.(i, observation !== null);
@@ -127,7 +131,7 @@ export async function createClipFromFrames(studio: Studio, project: Project, req
   const frameFits = fits.map((f) => f.photos[0]!);
   const { weights } = await (options.solver ?? missingSolver).solve(
     rec.packId,
-    frameFits.map((f) => ({ shape: rec.shape, expression: Array.from(f.expression), jaw: [...f.jaw] })),
+    frameFits.map((f, n) => ({ shape: rec.shape, expression: Array.from(f.expression), jaw: [...f.jaw], eyeApertures: eyesOf[n] ?? null })),
   );
   const keys: ClipKey[] = frameFits.map((fit, n) => ({
     time: (frameOf[n]! * request.everyMs) / 1000,

@@ -1,4 +1,5 @@
 import { ApiError } from '../../core/api/api-error';
+import { eyeAperturesOf, type EyeApertures } from '../../core/expression/eye-blink';
 import type { ExpressionRecord } from '../../core/expression/expression-record';
 import type { PhotoFitWithReconstruction } from '../library/reconstructions-table';
 import type { Project } from '../project/project';
@@ -11,7 +12,8 @@ export type PhotoExpression = ExpressionRecord & { photoId: number; subjectId: n
  * Every fitted photo's expression as data: one record per photo (its newest fit, on `packId` or on
  * any pack), named after the photo's file — the 52 ARKit weights solved from the fitted geometry
  * (see core/expression/solve-arkit.ts: the pack's own ARKit shapes on ICT-FaceKit, a transfer
- * through an installed ICT-FaceKit pack's shapes for the starter head and FLAME), the jaw rotation
+ * through an installed ICT-FaceKit pack's shapes for the starter head and FLAME; eyeBlink from the
+ * lids measured on the photo when its analysis has them, core/expression/eye-blink.ts), the jaw rotation
  * as fitted, no eye pose (the fitter solves none), and the source photo and pack. Photos without a
  * fit are left out. The solve runs in `service`: code with a studio passes its compute workers
  * (`workerArkitService(studio.models, studio.pool)`, packs loaded once and current); without one,
@@ -44,7 +46,12 @@ export async function photoExpressions(
   });
   const weights = new Array<Float32Array>(fitted.length);
   for (const [packId, indices] of byPack) {
-    const inputs = indices.map((i) => ({ shape: fitted[i]!.fit.reconstruction.shape, expression: fitted[i]!.fit.fit.expression, jaw: fitted[i]!.fit.fit.jaw }));
+    const inputs = indices.map((i) => ({
+      shape: fitted[i]!.fit.reconstruction.shape,
+      expression: fitted[i]!.fit.fit.expression,
+      jaw: fitted[i]!.fit.fit.jaw,
+      eyeApertures: storedEyeApertures(project, fitted[i]!.photo.id),
+    }));
     const r = await service.solve(packId, inputs);
     indices.forEach((i, j) => (weights[i] = r.weights[j]!));
   }
@@ -59,6 +66,12 @@ export async function photoExpressions(
     subjectName: names.get(photo.subjectId) ?? '',
     fileName: photo.originalName,
   }));
+}
+
+/** The lids measured on a photo's selected face (analyses from perception-4 on); null before. */
+function storedEyeApertures(project: Project, photoId: number): EyeApertures | null {
+  const analysis = project.library.faces.get(photoId);
+  return analysis && analysis.selectedFace !== null ? eyeAperturesOf(analysis.faces[analysis.selectedFace]) : null;
 }
 
 let shared: ArkitSolveService | null = null;

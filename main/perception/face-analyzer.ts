@@ -3,6 +3,7 @@ import path from 'node:path';
 import { decodeBlazeFace, type FaceDetection } from '../../core/perception/blazeface-decode';
 import type { FaceResult, PhotoFaces } from '../../core/perception/face-analysis';
 import { FACE_CROP_DEFAULTS, decaCrop, landmarkCropFromBox, landmarksToImage, meshCrop, meshToImage, pointsBox, recognitionChip, type Point2 } from '../../core/perception/face-crops';
+import { EYE_LIDS_DEFAULTS, eyeCrops, eyeLidsFromOutput } from '../../core/perception/eye-lids';
 import { poseFromMesh, yawFromKeypoints } from '../../core/perception/head-pose';
 import { refineLandmarks68 } from '../../core/perception/refine-landmarks';
 import { profileLandmarks } from '../../core/perception/profile-silhouette';
@@ -51,12 +52,13 @@ export function defaultModelDir(): string {
   return path.join(appDataDir(), 'models', 'onnx');
 }
 
-const MODELS: readonly ModelId[] = ['blazeface', 'landmark68', 'facemesh', 'recognition'];
+const MODELS: readonly ModelId[] = ['blazeface', 'landmark68', 'facemesh', 'iris', 'recognition'];
 
 /**
  * The per-photo face pipeline: decode (EXIF applied) → BlazeFace → for each face: 68 landmarks
  * (two passes, the second framed on the first's points) → FaceMesh → the reported 68 (both nets
- * combined, jaw refined on the image) → recognition embedding → head pose → DECA crop. Models are
+ * combined, jaw refined on the image) → both eyes' lids and iris (MediaPipe's iris model on crops
+ * placed on the eye corners) → recognition embedding → head pose → DECA crop. Models are
  * converted on first use into the cache and kept open.
  *
  * ```ts
@@ -148,6 +150,7 @@ export class FaceAnalyzer {
     // The reported points combine both nets and refine the jaw on the image (see refine-landmarks.ts).
     landmarks = refineLandmarks68(pyramid, landmarks, mesh468);
 
+    const eyes = await this.eyes(pyramid, landmarks, mesh468);
     const chip = warpFromPyramid(pyramid, recognitionChip(landmarks), 150, 150);
     const r = await this.engine.run('recognition', { image: { data: chip, dims: [1, 150, 150, 3] } });
     const crop = decaCrop(landmarks);
@@ -158,7 +161,20 @@ export class FaceAnalyzer {
       pose,
       embedding: Array.from(r.descriptor!.data),
       decaCrop: { center: crop.center, size: crop.size, toCrop: crop.toCrop, toImage: crop.toImage },
+      eyes,
     };
+  }
+
+  /** Both eyes through the iris model in one batch: lid contours, apertures and iris centres. */
+  private async eyes(pyramid: RgbImage[], landmarks: Point2[], mesh468: FaceResult['mesh468']): Promise<NonNullable<FaceResult['eyes']>> {
+    const n = EYE_LIDS_DEFAULTS.inputSize;
+    const crops = eyeCrops(landmarks, mesh468);
+    const input = new Float32Array(crops.length * n * n * 3);
+    crops.forEach((c, i) => input.set(warpFromPyramid(pyramid, c.toCrop, n, n, { scale: 1 / 255 }), i * n * n * 3));
+    const out = (await this.engine.run('iris', { input_1: { data: input, dims: [crops.length, n, n, 3] } })).eye_points!.data;
+    const per = out.length / crops.length;
+    const [right, left] = crops.map((c, i) => eyeLidsFromOutput(out.subarray(i * per, (i + 1) * per), c));
+    return { left: left!, right: right! };
   }
 
   /** A face turned too far for the landmark nets: its midline landmarks from the silhouette, when the backdrop is plain. */

@@ -43,9 +43,9 @@ function stride(node: TfjsGraphNode): number {
 }
 
 /**
- * Converts a TFJS graph model (the kind `@vladmandic/human` ships: BlazeFace, FaceMesh) to ONNX.
+ * Converts a TFJS graph model (the kind `@vladmandic/human` ships: BlazeFace, FaceMesh, Iris) to ONNX.
  * Covers the ops those models use (_FusedConv2D with BiasAdd/Relu/Prelu, DepthwiseConv2dNative,
- * AddV2, Relu, Prelu, Sigmoid, MaxPool, Pad, Reshape, Identity). Activations run in NCHW inside;
+ * AddV2, Relu, Prelu, Sigmoid, MaxPool, Pad, Reshape, ConcatV2, Identity). Activations run in NCHW inside;
  * the input stays NHWC like the original so that both take the same tensor.
  *
  * ```ts
@@ -132,6 +132,15 @@ export function convertTfjsGraph(name: string, nodes: readonly TfjsGraphNode[], 
       case 'Reshape': {
         const shape = Array.from(weight(b).data);
         return { name: g.node('Reshape', [plain(a), g.constInt64('shape', shape)]), layout: 'plain' };
+      }
+      case 'ConcatV2': {
+        // The last input is the axis; activations are concatenated in NCHW, so NHWC's axis moves.
+        const parts = inputs.slice(0, -1);
+        const axis = Number(weight(inputs[inputs.length - 1]!).data[0]);
+        const allNchw = parts.every((p) => values.get(p.split(':')[0]!)?.layout === 'nchw');
+        if (!allNchw) throw new Error(`${node.name}: Concat is only supported between activations`);
+        const nchwAxis = [0, 2, 3, 1][axis < 0 ? axis + 4 : axis]!;
+        return { name: g.node('Concat', parts.map(nchw), { axis: { i: nchwAxis } }), layout: 'nchw' };
       }
       case 'Identity':
         return values.get(a.split(':')[0]!)!;

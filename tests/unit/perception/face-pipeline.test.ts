@@ -2,11 +2,13 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddingDistance, type FaceResult, type PhotoFaces } from '../../../core/perception/face-analysis';
+import { blinkFromAperture } from '../../../core/expression/eye-blink';
+import { pointsBox } from '../../../core/perception/face-crops';
 import { applyAffine, type RgbImage } from '../../../core/perception/image-warp';
 import { decodePhoto } from '../../../main/perception/decode-photo';
 import { FaceAnalyzer } from '../../../main/perception/face-analyzer';
 import { LONDON_PEOPLE, TEST_MODEL_DIR, londonPhoto, testModelFiles } from '../../helpers/perception';
-import { makeTempDir } from '../../helpers/temp-dir';
+import { SHARED_PHOTOS, makeTempDir } from '../../helpers/temp-dir';
 
 const USABLE_VIEWS = ['neutral_front', 'smiling_front', 'neutral_left_3quarter', 'smiling_left_3quarter', 'neutral_right_3quarter', 'smiling_right_3quarter'];
 const PROFILES = ['neutral_left_profile', 'neutral_right_profile'];
@@ -132,6 +134,37 @@ describe('front and 3/4 views of the London set', () => {
     const back = applyAffine(f.decaCrop!.toImage, 111.5, 111.5);
     expect(back[0]).toBeCloseTo((x0 + x1) / 2, 6);
     expect(back[1]).toBeCloseTo((y0 + y1) / 2, 6);
+  });
+
+  it("read each eye's lids on the right eye: open eyes low in eyeBlink, eyes squeezed shut clearly higher", async () => {
+    const open: number[] = [];
+    for (const r of usable()) {
+      const f = only(r);
+      expect(f.eyes, `${r.person} ${r.view}`).toBeTruthy();
+      for (const side of ['left', 'right'] as const) {
+        const eye = f.eyes![side];
+        // The subject's left eye is the image's right one (iBUG 42–47), the right eye iBUG 36–41.
+        const [x0, y0, w, h] = pointsBox(f.landmarks68!.slice(side === 'left' ? 42 : 36, side === 'left' ? 48 : 42));
+        const [cx, cy] = [x0 + w / 2, y0 + h / 2];
+        expect(Math.hypot(eye.iris[0] - cx, eye.iris[1] - cy), `${r.person} ${r.view} ${side} iris`).toBeLessThan(0.5 * w);
+        // Lid corners near the 68-point corners (within 0.3 of the eye's width: the nets differ most on the far eye of a 3/4 view, 0.22).
+        const outer = f.landmarks68![side === 'left' ? 45 : 36]!, inner = f.landmarks68![side === 'left' ? 42 : 39]!;
+        expect(Math.hypot(eye.lids[0]![0] - outer[0], eye.lids[0]![1] - outer[1]), `${r.person} ${r.view} ${side} outer corner`).toBeLessThan(0.3 * w);
+        expect(Math.hypot(eye.lids[8]![0] - inner[0], eye.lids[8]![1] - inner[1]), `${r.person} ${r.view} ${side} inner corner`).toBeLessThan(0.3 * w);
+        if (r.view.endsWith('_front')) open.push(eye.aperture);
+        // Open eyes, frontal or 3/4: eyeBlink at most 0.2 (measured 0–0.12 frontal, 0 on 3/4 views).
+        expect(blinkFromAperture(eye.aperture), `${r.person} ${r.view} ${side}`).toBeLessThanOrEqual(0.2);
+      }
+    }
+    // pexels angry.jpg: eyes squeezed nearly shut in a grimace.
+    const angry = await analyzer.analyzeFile(path.join(SHARED_PHOTOS, 'pexels_max_emotion/angry_man/angry.jpg'));
+    const eyes = angry.faces[angry.selected!]!.eyes!;
+    const shut = [eyes.left.aperture, eyes.right.aperture];
+    console.log(`lid apertures: London frontal ${Math.min(...open).toFixed(3)}–${Math.max(...open).toFixed(3)}, angry ${shut.map((a) => a.toFixed(3)).join('/')} → eyeBlink ${shut.map((a) => blinkFromAperture(a).toFixed(2)).join('/')}`);
+    for (const a of shut) {
+      expect(a).toBeLessThan(0.6 * Math.min(...open));
+      expect(blinkFromAperture(a)).toBeGreaterThanOrEqual(0.5);
+    }
   });
 });
 

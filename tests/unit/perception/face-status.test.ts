@@ -42,6 +42,7 @@ function scriptedEngine(script: Script) {
         return { landmarks: { data: out, dims: [1, 136] } };
       }
       if (id === 'facemesh') return { mesh: { data: new Float32Array(1404 * batch), dims: [batch, 1404] }, face_flag: { data: new Float32Array([script.meshFlag]), dims: [batch, 1] } };
+      if (id === 'iris') return { eye_points: { data: new Float32Array(228 * batch), dims: [batch, 1, 1, 228] } };
       if (id === 'recognition') return { descriptor: { data: new Float32Array(128).fill(0.25), dims: [1, 128] } };
       throw new Error(`unexpected model ${id}`);
     },
@@ -100,6 +101,8 @@ describe('face status rules', () => {
     expect(f.pose).toBeNull();
     expect(f.embedding).toEqual(new Array(128).fill(0.25));
     expect(photo.selected).toBe(0);
-    expect(calls).toEqual(['blazeface', 'landmark68', 'landmark68', 'facemesh', 'recognition']);
+    expect(f.eyes?.left.lids).toHaveLength(16);
+    expect(f.eyes?.right.lids).toHaveLength(16);
+    expect(calls).toEqual(['blazeface', 'landmark68', 'landmark68', 'facemesh', 'iris', 'recognition']);
   });
 });

@@ -3,6 +3,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eyeCrops } from '../../../core/perception/eye-lids';
 import { landmarkCropFromBox, meshCrop, recognitionChip, type Point2 } from '../../../core/perception/face-crops';
 import { buildPyramid, squareCrop, warpFromPyramid, type RgbImage } from '../../../core/perception/image-warp';
 import { decodePhoto } from '../../../main/perception/decode-photo';
@@ -112,6 +113,20 @@ describe('converted models reproduce TensorFlow.js on real photos', () => {
       expect(Math.abs(o.face_flag![0]! - flagRef[i]!)).toBeLessThan(1e-3);
       // Real faces: the mesh net must be sure there is a face in the crop.
       expect(o.face_flag![0]!).toBeGreaterThan(0.9);
+    });
+  });
+
+  it('iris (human graph model, with a channel concat) within 1e-3 on both eyes of two photos', async () => {
+    const iris = await loadGraphModel(path.join(defaultPackageDir('@vladmandic/human'), 'models', 'iris.json'));
+    const inputs = photos.flatMap((p) => eyeCrops(p.landmarks, null).map((c) => warpFromPyramid(p.pyramid, c.toCrop, 64, 64, { scale: 1 / 255 })));
+    const ours = await engine.runBatch('iris', 'input_1', inputs, [64, 64, 3]);
+    const batch = new Float32Array(inputs.length * 64 * 64 * 3);
+    inputs.forEach((x, i) => batch.set(x, i * x.length));
+    const ref = iris.execute(tf.tensor4d(batch, [inputs.length, 64, 64, 3])).dataSync() as Float32Array;
+    ours.forEach((o, i) => {
+      expect(maxAbsDiff(o.eye_points!, ref.subarray(i * 228, (i + 1) * 228))).toBeLessThan(1e-3);
+      // The points land on the eye: the iris centre (point 71) near the crop's middle.
+      expect(Math.hypot(o.eye_points![71 * 3]! - 32, o.eye_points![71 * 3 + 1]! - 32)).toBeLessThan(12);
     });
   });
 });

@@ -9,6 +9,7 @@ import { photoExpressions } from '../../../main/expression/photo-expressions';
 import { workerArkitService } from '../../../main/expression/arkit-solve-service';
 import { arkitToPack } from '../../../core/expression/arkit-to-pack';
 import { ARKIT_BLENDSHAPES } from '../../../core/expression/arkit-names';
+import { blinkFromAperture } from '../../../core/expression/eye-blink';
 import { photoFitOf, storedAlbedo } from '../../../main/reconstruct/stored-results';
 import { Studio } from '../../../main/services/studio';
 import type { MetricsReport } from '../../../main/cli/commands/metrics';
@@ -153,6 +154,17 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('deca-studio reconstruc
       const model = await new PackStore(path.join(env.DECA_STUDIO_HOME, 'packs')).load('ict-facekit');
       const records = await photoExpressions(project, { packId: 'ict-facekit' }, workerArkitService(studio.models, studio.pool));
       const smiles = PEOPLE.map((p) => records.find((r) => r.subjectName === p && r.fileName.includes('08_smiling_front'))!);
+      // #12: eyeBlink is the lids measured on each photo (stored with its analysis), open on all of these.
+      const blinks = records.map((r) => {
+        const a = project.library.faces.get(r.photoId)!;
+        const eyes = a.faces[a.selectedFace!]!.eyes!;
+        const [left, right] = [r.arkit[ARKIT_BLENDSHAPES.indexOf('eyeBlinkLeft')]!, r.arkit[ARKIT_BLENDSHAPES.indexOf('eyeBlinkRight')]!];
+        expect(left).toBeCloseTo(blinkFromAperture(eyes.left.aperture), 6);
+        expect(right).toBeCloseTo(blinkFromAperture(eyes.right.aperture), 6);
+        return Math.max(left, right);
+      });
+      console.log(`eyeBlink of the London photos (ICT-FaceKit): at most ${Math.max(...blinks).toFixed(2)}`);
+      expect(Math.max(...blinks)).toBeLessThanOrEqual(0.2);
       const rows: string[] = [];
       const results: { smile: number; unposed: number; posed: number; fitted: number }[] = [];
       const embedding = (photoId: number) => {
