@@ -109,6 +109,7 @@ describe('pins on profiles in the photo viewer', () => {
     expect(stored.pins.map((p) => ('landmark' in p ? p.landmark : -1))).toEqual([30, 33, 8]);
     await viewer.getByTestId('refit-landmarks').waitFor({ timeout: 30_000 });
     await expect.poll(() => viewer.getByTestId('pins-need').textContent()).toBe('reconstruct the subject to keep this fit');
+    expect(await viewer.getByTestId('face-row').first().textContent()).toMatch(/silhouette could not be read: pinned, reconstruct the subject to fit it/);
     const refitAt = async (l: number) => centre(viewer.locator('[data-testid="refit-landmarks"] circle').nth(l));
     const offBy = async (l: number, at: [number, number]) => {
       const r = await refitAt(l);
@@ -222,6 +223,72 @@ describe('pins on profiles in the photo viewer', () => {
     expect(await viewer.getByTestId('pins-stale').count()).toBe(0);
     expect((await call<Pins>(page, 'pins.get', { photoId: id })).pins).toEqual([]);
     await screenshot(page, 'profile-pins-05-undone');
+    expect(unexpectedProblems(studio.watched)).toEqual([]);
+    await viewer.getByTestId('viewer-close').click();
+  });
+
+  it('reconstructs the subject with the pinned profile: it is fitted from its pins, its head where they are', async () => {
+    const { page } = studio.watched;
+    const id = await openPhoto(page, NEEDS_PINS);
+    const viewer = page.getByTestId('photo-viewer');
+    await expect.poll(() => viewer.getByTestId('pin-count').textContent(), { timeout: 30_000 }).toBe('2');
+    await viewer.getByTestId('toggle-pins').check();
+    // Two more named points (nose tip and subnasale are left): sellion and the visible (left) eye's outer corner, now offered alone on its side.
+    for (const [landmark, at] of [[27, HAND[27]!], [45, [531.5, 611] as [number, number]]] as const) {
+      await viewer.getByTestId('pin-point').selectOption(String(landmark));
+      const [sx, sy] = await onScreen(page, ...at);
+      await page.mouse.click(sx, sy);
+      await expect.poll(async () => (await call<Pins>(page, 'pins.get', { photoId: id })).pins.some((p) => 'landmark' in p && p.landmark === landmark), { timeout: 30_000 }).toBe(true);
+      await waitIdle(page);
+    }
+    expect(await viewer.locator('[data-testid="pin-point"] option').allTextContents()).not.toContain('outer eye corner (right eye)');
+    await viewer.getByTestId('viewer-close').click();
+    await page.getByTestId('reconstruct-subject').click();
+    await page.getByTestId('reconstruction-done').waitFor({ timeout: 120_000 });
+    const review = await call<{ photos: { photoId: number; state: string; reason: string | null; nme: number | null }[] }>(page, 'subjects.review', { subjectId: (await call<{ id: number; subjectId: number }[]>(page, 'photos.list', {})).find((p) => p.id === id)!.subjectId });
+    const row = review.photos.find((p) => p.photoId === id)!;
+    expect([row.state, row.reason]).toEqual(['fitted', 'a profile, fitted from its pins']);
+
+    // The viewer now has the profile's own fit: its head drawn, its landmarks where the pins are.
+    await openPhoto(page, NEEDS_PINS);
+    await expect.poll(() => viewer.locator('[data-testid="model-landmarks"] circle').count(), { timeout: 30_000 }).toBe(68);
+    await viewer.getByTestId('fit-image').waitFor();
+    expect(await viewer.getByTestId('pins-need').count()).toBe(0);
+    expect(await viewer.getByTestId('face-row').first().textContent()).toMatch(/silhouette could not be read, fitted from its pins/);
+    // The rendered head covers the pinned face: the nose tip's and the chin's pixels are drawn.
+    const render = await page.evaluate(
+      async ([url, points]) => {
+        const res = await fetch(url);
+        const bitmap = await createImageBitmap(await res.blob());
+        const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+        ctx.drawImage(bitmap, 0, 0);
+        const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+        let opaque = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque++;
+        // Within 6 px of each point (the silhouette's edge may fall just outside the head).
+        const near = points.map(([x, y]) => {
+          for (let dy = -6; dy <= 6; dy++) for (let dx = -6; dx <= 6; dx++) if (data[((Math.round(y) + dy) * bitmap.width + Math.round(x) + dx) * 4 + 3]! > 0) return true;
+          return false;
+        });
+        return { status: res.status, fraction: opaque / (bitmap.width * bitmap.height), near };
+      },
+      [(await viewer.getByTestId('fit-image').getAttribute('href'))!, [HAND[30]!, HAND[8]!, HAND[27]!]] as [string, [number, number][]],
+    );
+    console.log(`profile pins e2e: the pinned profile's rendered head covers ${(render.fraction * 100).toFixed(1)} % of the photo; nose tip, chin, sellion drawn: ${render.near.join(', ')}`);
+    expect(render.status).toBe(200);
+    expect(render.fraction).toBeGreaterThan(0.03);
+    expect(render.near).toEqual([true, true, true]);
+    const span = Math.hypot(HAND[27]![0] - HAND[8]![0], HAND[27]![1] - HAND[8]![1]);
+    const offs = await Promise.all(
+      (await call<Pins>(page, 'pins.get', { photoId: id })).pins.map(async (p) => {
+        const l = (p as { landmark: number }).landmark;
+        const m = await centre(viewer.locator('[data-testid="model-landmarks"] circle').nth(l));
+        return Math.hypot(m[0] - p.x, m[1] - p.y);
+      }),
+    );
+    console.log(`profile pins e2e: reconstructed with ${offs.length} pins on the left profile: NME ${row.nme!.toFixed(3)}, its landmarks ${offs.map((o) => o.toFixed(1)).join(' / ')} px from the pins (sellion–chin ${span.toFixed(0)} px)`);
+    for (const o of offs) expect(o).toBeLessThan(0.06 * span);
+    await screenshot(page, 'profile-pins-06-fitted-from-pins');
     expect(unexpectedProblems(studio.watched)).toEqual([]);
   });
 });
