@@ -175,8 +175,8 @@ export interface ComputeTasks {
   'fit.alone': { req: { tables: FitTables; observations: PhotoObservation[]; inits: (FitInit | null)[] | null; options: Partial<FitOptions>; pins?: FitPinsRequest | null }; res: { fits: FitResult[]; nme: number[] } };
   /** The surface point (triangle, barycentric) a photo's fitted head shows at pixel (x, y); null off the head. */
   'fit.pick': { req: { pack: PackRef; shape: number[]; fit: PhotoFit; width: number; height: number; x: number; y: number }; res: SurfacePoint | null };
-  /** One pinned photo refitted with the subject's shape held, from its current fit (the pins' fast path). */
-  'fit.refit': { req: { pack: PackRef; tables: FitTables; observation: PhotoObservation; pins: Pin[]; shape: number[]; start: PhotoFit; options: Partial<FitOptions> }; res: PinRefit };
+  /** One pinned photo refitted with the subject's shape held, from its current fit or (null) the rigid guess (the pins' fast path). */
+  'fit.refit': { req: { pack: PackRef; tables: FitTables; observation: PhotoObservation; pins: Pin[]; shape: number[]; start: PhotoFit | null; options: Partial<FitOptions> }; res: PinRefit };
   /** Per-photo SH lighting and the shared albedo for a fit. */
   'light.albedo': {
     req: { pack: PackRef; shape: number[]; photos: StagePhoto[]; options: Partial<LightAlbedoOptions> };

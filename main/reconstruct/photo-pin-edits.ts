@@ -6,7 +6,7 @@ import { usablePhotos } from '../../core/reconstruct/stages/perceive-stage';
 import type { PackStore } from '../packs/pack-store';
 import type { Project } from '../project/project';
 import type { Studio } from '../services/studio';
-import { photoFitOf, requirePhotoFit } from './stored-results';
+import { photoFitOf, requirePhotoFit, requireSubjectReconstruction } from './stored-results';
 
 /**
  * A key of the pins a fit is made with ('' for none): a digest of each pinned photo's id and pins
@@ -81,7 +81,8 @@ export function undoPhotoPins(project: Project, photoId: number): PhotoPinsView 
 
 /**
  * The pins' fast path: the photo refitted with its pins and its subject's shape held, from its
- * newest fit (on `packId`, or any pack), in a compute worker. Not stored: `reconstruct` stores the
+ * newest fit (on `packId`, or any pack; a photo its subject's fit left out, such as a profile that
+ * needed pins, starts from the rigid guess), in a compute worker. Not stored: `reconstruct` stores the
  * subject's fit with the pins (the photo's fit is stale until then). `preview` (the `pins.json`
  * format, checked as `pins set` checks it) replaces the stored pins: the viewer's drag in progress.
  *
@@ -93,8 +94,10 @@ export async function refitPinnedPhoto(studio: Studio, photoId: number, packId?:
   const t0 = performance.now();
   const project = studio.requireProject();
   const photo = requirePhoto(project, photoId);
-  const stored = requirePhotoFit(project, photoId, packId);
-  const rec = stored.reconstruction;
+  // A photo its subject's fit left out (a profile that needed pins, pinned since) has no fit of its
+  // own: it is refitted with the subject's shape from the fitter's rigid guess.
+  const stored = project.library.reconstructions.latestFitOfPhoto(photoId, packId) ?? null;
+  const rec = stored?.reconstruction ?? requireSubjectReconstruction(project, photo.subjectId, packId);
   const given = preview === undefined ? null : parsePhotoPins(preview, { width: photo.width, height: photo.height, triangles: null });
   // A profile whose silhouette was not read is seen through its pins alone.
   const { usable, rejected } = usablePhotos([{ photoId, analysis: project.library.faces.get(photoId) ?? null, pins: pinsForPack(given ?? project.library.pins.current(photoId), rec.packId) }]);
@@ -104,13 +107,13 @@ export async function refitPinnedPhoto(studio: Studio, photoId: number, packId?:
   if (given?.pack === rec.packId) parsePhotoPins(preview, { width: photo.width, height: photo.height, triangles: pack.model.triangles.length / 3 });
   const pins = pinsForPack(given ?? project.library.pins.current(photoId), rec.packId);
   const tables = await studio.models.tables(pack);
-  const r = await studio.pool.run('fit.refit', { pack, tables, observation: usable[0].observation, pins, shape: rec.shape, start: photoFitOf(stored), options: {} });
+  const r = await studio.pool.run('fit.refit', { pack, tables, observation: usable[0].observation, pins, shape: rec.shape, start: stored ? photoFitOf(stored) : null, options: {} });
   const f = r.fit.photos[0]!;
   return {
     photoId,
     packId: rec.packId,
     nme: r.nme,
-    nmeSingle: stored.metrics.nmeSingle,
+    nmeSingle: stored?.metrics.nmeSingle ?? r.nme,
     jointPhotoCount: rec.photoIds.length,
     modelLandmarks68: r.landmarks68,
     photometricRms: null,

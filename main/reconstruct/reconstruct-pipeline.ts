@@ -150,10 +150,12 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   const found = usablePhotos(photos.map((p) => ({ photoId: p.id, analysis: library.faces.get(p.id) ?? null, pins: pinsForPack(library.pins.current(p.id), packId) })));
   const profilesOnly = !found.usable.some((u) => !u.profile);
   const usable = o.init === 'encoder' || profilesOnly ? found.usable.filter((u) => !u.profile) : found.usable;
-  const why = o.init === 'encoder' ? 'the DECA encoder needs a frontal face (reconstruct with --init landmarks to fit it)' : 'it joins a fit beside a frontal or 3/4 photo of the person';
+  const why = o.init === 'encoder' ? 'the DECA encoder start needs frontal faces (reconstruct with --init landmarks to fit it)' : 'a profile joins a fit only beside a frontal or 3/4 photo of the person';
+  // Such a profile is usable (its silhouette was read, or it is pinned): the message says how it would be fitted.
+  const seen = (u: (typeof found.usable)[number]) => (u.profile === 'pins' ? 'a profile fitted from its pins' : 'a profile read off its silhouette');
   const rejected = [
     ...found.rejected,
-    ...found.usable.filter((u) => !usable.includes(u)).map((u) => ({ photoId: u.photoId, code: 'no-usable-face' as const, message: `no usable face (a profile: ${why})` })),
+    ...found.usable.filter((u) => !usable.includes(u)).map((u) => ({ photoId: u.photoId, code: 'no-usable-face' as const, message: `${seen(u)}, left out: ${why}` })),
   ];
   const byId = new Map(photos.map((p) => [p.id, p]));
   for (const r of rejected) {

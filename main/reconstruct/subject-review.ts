@@ -44,7 +44,7 @@ export function subjectReview(project: Project, subjectId: number, packId?: stri
     if (!analysis) return { photoId: photo.id, state: 'imported', reason: null, ...none };
     const reason = rejection(analysis, pins) ?? failedFits.get(photo.id) ?? null;
     if (reason) return { photoId: photo.id, state: 'rejected', reason, ...none };
-    return { photoId: photo.id, state: 'analysed', reason: rec ? `not in the ${rec.packId} reconstruction: reconstruct again to fit it` : null, ...none };
+    return { photoId: photo.id, state: 'analysed', reason: rec ? notInReconstruction(rec, profileSide(analysis, pins)) : null, ...none };
   });
   return { subjectId, packId: rec?.packId ?? null, reconstructionId: rec?.id ?? null, hasDetail, photos, controls: rec && hasDetail ? swapControls(project, subjectId, rec.packId) : [] };
 }
@@ -57,10 +57,27 @@ function rejection(analysis: StoredFaceAnalysis, pins: readonly Pin[]): string |
   return [...new Set(analysis.faces.map((f) => FACE_STATUS_REASON[f.status] ?? f.status.replace(/_/g, ' ')))].join(', ');
 }
 
+/** How a profile is seen (its silhouette or its pins); undefined for an ordinary face or an unusable photo. */
+function profileSide(analysis: StoredFaceAnalysis | null, pins: readonly Pin[]): 'silhouette' | 'pins' | undefined {
+  return analysis ? usablePhotos([{ photoId: analysis.photoId, analysis, pins }]).usable[0]?.profile : undefined;
+}
+
 /** How a fitted profile was seen (its silhouette or its pins); null for an ordinary face. */
 function profileNote(analysis: StoredFaceAnalysis | null, pins: readonly Pin[]): string | null {
-  const side = analysis ? usablePhotos([{ photoId: analysis.photoId, analysis, pins }]).usable[0]?.profile : undefined;
+  const side = profileSide(analysis, pins);
   return side === 'silhouette' ? 'a profile, fitted from its silhouette' : side === 'pins' ? 'a profile, fitted from its pins' : null;
+}
+
+/**
+ * Why a usable photo is not in the reconstruction: made before the photo was analysed (or pinned),
+ * or, for a profile, with DECA's encoder start, which takes frontal faces only.
+ */
+function notInReconstruction(rec: StoredReconstruction, side: 'silhouette' | 'pins' | undefined): string {
+  if (!side) return `not in the ${rec.packId} reconstruction: reconstruct again to fit it`;
+  const seen = side === 'silhouette' ? 'a profile whose silhouette was read' : 'a profile with 3 or more pins';
+  return rec.options.init === 'encoder'
+    ? `${seen}, left out of the ${rec.packId} reconstruction: its DECA encoder start needs frontal faces (reconstruct with --init landmarks to fit it)`
+    : `${seen}, not in the ${rec.packId} reconstruction: reconstruct again to fit it`;
 }
 
 /** Photos the reconstruction's job reported as failed (a fit that did not converge, a photo that could not be read). */

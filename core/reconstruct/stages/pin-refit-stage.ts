@@ -19,13 +19,15 @@ export interface PinRefit {
 /**
  * The pins' fast path: one photo refitted with the subject's shape held (`FitOptions.fixedShape`),
  * from its current fit, with its pins joined as strong constraints — what the studio runs while an
- * artist drags a pin (well under half a second on ICT-FaceKit).
+ * artist drags a pin (well under half a second on ICT-FaceKit). A photo with no fit of its own yet
+ * (`start` null: a profile pinned after its subject was fitted without it) starts from the fitter's
+ * rigid guess.
  *
  * ```ts
  * const r = pinRefitStage(model, points, observation, [{ landmark: 8, x: 412, y: 630 }], shape, storedFit, {});
  * ```
  */
-export function pinRefitStage(model: HeadModel, points: FitPoints, observation: PhotoObservation, pins: readonly Pin[], shape: ArrayLike<number>, start: PhotoFit, options: Partial<FitOptions> = {}): PinRefit {
+export function pinRefitStage(model: HeadModel, points: FitPoints, observation: PhotoObservation, pins: readonly Pin[], shape: ArrayLike<number>, start: PhotoFit | null, options: Partial<FitOptions> = {}): PinRefit {
   const pinned = pinnedFitInputs(model, points, [observation], [pins]);
   const joined = profileContourInputs(model, pinned.points, pinned.observations);
   const fit = fitPhotos(joined.points, joined.observations, { ...options, fixedShape: shape, init: { shape, photos: [start] } });

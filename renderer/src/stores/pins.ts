@@ -8,6 +8,12 @@ import { errorMessage } from '../lib/errors';
 export type PinTarget = { kind: 'landmark'; landmark: number } | { kind: 'surface'; index: number | null; triangle: number; barycentric: [number, number, number] };
 
 /**
+ * Whether a pin change is followed by a refit: always or never, or by the photo's pin count after it
+ * (a profile that needed pins is fitted once it has 3).
+ */
+export type Refits = boolean | ((pinCount: number) => boolean);
+
+/**
  * The photo viewer's pins: the viewed photo's pins (with undo) and the fast refit that shows where
  * the head goes with them (the subject's shape held; `pins.refit`). While a pin is dragged the head
  * is refitted with it (previews, nothing stored); letting go stores the pins and refits; `reconstruct`
@@ -26,6 +32,11 @@ export const usePinsStore = defineStore('pins', () => {
   const refit = ref<PinRefitView | null>(null);
   /** Landmarks are draggable handles, and a press on the head starts a surface pin, while on. */
   const editing = ref(false);
+  /**
+   * A named head point (iBUG index) the next press on the photo places: how a profile, which has no
+   * 68 detected landmarks to drag, gets its landmark pins (null: a press picks a surface point).
+   */
+  const placing = ref<number | null>(null);
   const busy = ref(false);
   const error = ref<string | null>(null);
 
@@ -33,6 +44,7 @@ export const usePinsStore = defineStore('pins', () => {
     photoId.value = id;
     view.value = null;
     refit.value = null;
+    placing.value = null;
     error.value = null;
     try {
       const v = await api().call('pins.get', { photoId: id });
@@ -47,14 +59,15 @@ export const usePinsStore = defineStore('pins', () => {
     view.value = null;
     refit.value = null;
     editing.value = false;
+    placing.value = null;
     error.value = null;
   }
 
   // A stored change (release, undo, clear) starts a new generation: previews of an older one are dropped.
   let generation = 0;
 
-  /** Runs a pin change, then refits (when the photo has a fit to refit). */
-  async function change(work: (id: number) => Promise<PhotoPinsView>, withRefit: boolean): Promise<void> {
+  /** Runs a pin change, then refits (when the photo has a fit to refit, or `withRefit` says its new pins make one). */
+  async function change(work: (id: number) => Promise<PhotoPinsView>, withRefit: Refits): Promise<void> {
     const id = photoId.value;
     if (id === null) return;
     generation++;
@@ -63,7 +76,9 @@ export const usePinsStore = defineStore('pins', () => {
     try {
       view.value = await work(id);
       error.value = null;
-      if (withRefit) refit.value = await api().call('pins.refit', { photoId: id });
+      if (typeof withRefit === 'function' ? withRefit(view.value.pins.length) : withRefit) refit.value = await api().call('pins.refit', { photoId: id });
+      // Too few pins left to fit an unfitted profile: there is no head to show.
+      else refit.value = null;
     } catch (e) {
       error.value = errorMessage(e);
     } finally {
@@ -91,7 +106,7 @@ export const usePinsStore = defineStore('pins', () => {
   }
 
   /** Stores `target` at (x, y) of the photo (a new revision), then refits. */
-  async function place(target: PinTarget, x: number, y: number, withRefit: boolean, pack: string | null = null): Promise<void> {
+  async function place(target: PinTarget, x: number, y: number, withRefit: Refits, pack: string | null = null): Promise<void> {
     const next = withPin(target, x, y, pack);
     if (!next) return;
     await change((id) => api().call('pins.set', { photoId: id, pins: next.pins, ...(next.pack ? { pack: next.pack } : {}) }), withRefit);
@@ -131,13 +146,13 @@ export const usePinsStore = defineStore('pins', () => {
     }
   }
 
-  function undo(withRefit: boolean): Promise<void> {
+  function undo(withRefit: Refits): Promise<void> {
     return change((id) => api().call('pins.undo', { photoId: id }), withRefit);
   }
 
-  function clear(withRefit: boolean): Promise<void> {
+  function clear(withRefit: Refits): Promise<void> {
     return change((id) => api().call('pins.set', { photoId: id, pins: [] }), withRefit);
   }
 
-  return { photoId, view, refit, editing, busy, error, load, reset, place, preview, pick, undo, clear };
+  return { photoId, view, refit, editing, placing, busy, error, load, reset, place, preview, pick, undo, clear };
 });

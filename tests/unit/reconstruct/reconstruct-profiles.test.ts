@@ -59,6 +59,14 @@ describe.skipIf(!existsSync(DIR))('profiles in a reconstruction (Studio → pipe
     // The artist pins the left profile (the hand-placed points of the London fixture).
     const hand = HAND.photos.find((p) => p.photo.endsWith('005_01_neutral_left_profile.jpg'))!.hand;
     await api['pins.set']({ photoId: ids[3]!, pins: hand });
+    // Before the subject is fitted again the viewer's refit already places the head: the subject's
+    // shape, the pose from the fitter's rigid guess (the photo has no fit of its own to start from).
+    const refit = await api['pins.refit']({ photoId: ids[3]! });
+    const off = hand.map((p) => Math.hypot(refit.modelLandmarks68[p.landmark]![0]! - p.x, refit.modelLandmarks68[p.landmark]![1]! - p.y));
+    const span = Math.hypot(hand.find((p) => p.landmark === 27)!.x - hand.find((p) => p.landmark === 8)!.x, hand.find((p) => p.landmark === 27)!.y - hand.find((p) => p.landmark === 8)!.y);
+    console.log(`p005 left profile refit from its ${refit.pinCount} pins (no fit of its own): mean ${(off.reduce((a, b) => a + b, 0) / off.length).toFixed(1)} px, max ${Math.max(...off).toFixed(1)} px from them (sellion–chin ${span.toFixed(0)} px), NME ${refit.nme.toFixed(3)}, ${refit.iterations} iterations`);
+    expect(refit.pinCount).toBe(hand.length);
+    expect(Math.max(...off)).toBeLessThan(0.08 * span);
     await reconstruct();
     review = await api['subjects.review']({ subjectId, packId: 'starter-head' });
     expect(review.photos.map((p) => p.state)).toEqual(['fitted', 'fitted', 'fitted', 'fitted']);

@@ -116,6 +116,29 @@ describe('subject review', () => {
     await expect(api['subjects.review']({ subjectId: 999 })).rejects.toThrow(/No subject with id 999/);
   });
 
+  it('says how a profile left out of an encoder-started reconstruction would be fitted: its silhouette or its pins', async () => {
+    const library = studio.requireProject().library;
+    const cy = library.writes.createSubject('Cy');
+    const files = ['021_03_neutral_front.jpg', '021_05_neutral_right_profile.jpg', '021_01_neutral_left_profile.jpg'];
+    await studio.jobs.whenDone(studio.startImport(cy, files.map((f) => path.join(P021, f)), []));
+    const [front, read, pinned] = library.reads.listPhotos(cy).map((p) => p.id) as [number, number, number];
+    library.faces.save(front, [face('ok')], 0, 'test');
+    library.faces.save(read, [{ ...face('profile'), profile: { points: [[27, 900, 600], [30, 980, 760], [8, 880, 1000]], eyeDistancePx: 120 } }], null, 'test');
+    library.faces.save(pinned, [face('profile')], null, 'test');
+    await api['pins.set']({ photoId: pinned, pins: [{ landmark: 30, x: 380, y: 720 }, { landmark: 33, x: 420, y: 770 }, { landmark: 8, x: 510, y: 960 }] });
+    const project = studio.requireProject();
+    project.library.reconstructions.save(
+      { subjectId: cy, packId: 'starter-head', packHash: '', fitter: 'test', options: { init: 'encoder' }, shape: [0, 0], photoIds: [front], stages: [], jobId: null },
+      [{ photoId: front, faceIndex: 0, fit: fitValues, metrics: { nme: 0.03, nmeSingle: 0.03, secondsPerPhoto: 1 } }],
+    );
+    const r = await api['subjects.review']({ subjectId: cy, packId: 'starter-head' });
+    expect(r.photos.map((p) => [p.state, p.reason])).toEqual([
+      ['fitted', null],
+      ['analysed', 'a profile whose silhouette was read, left out of the starter-head reconstruction: its DECA encoder start needs frontal faces (reconstruct with --init landmarks to fit it)'],
+      ['analysed', 'a profile with 3 or more pins, left out of the starter-head reconstruction: its DECA encoder start needs frontal faces (reconstruct with --init landmarks to fit it)'],
+    ]);
+  });
+
   it('checks the swap’s arguments and says why a swap cannot run', async () => {
     expect(() => validateRequest('detail.swap', { photoId: 1 })).toThrow(/fromPhotoId: is required/);
     expect(() => validateRequest('detail.swap', { photoId: 1, fromPhotoId: 0 })).toThrow(/must be a positive integer id/);
