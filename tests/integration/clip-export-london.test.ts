@@ -112,7 +112,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       // fitted rotation on top of them, which moved the jaw twice (#12).
       const jawKeys = doc.getRoot().listAnimations()[0]!.listChannels().find((c) => c.getTargetNode()!.getName() === 'jaw' && c.getTargetPath() === 'rotation')!.getSampler()!.getOutput()!.getArray()!;
       expect(jawKeys).toHaveLength(8 * 4);
-      jawKeys.forEach((q, i) => expect(q).toBeCloseTo(i % 4 === 3 ? 1 : 0, 6));
+      Array.from(jawKeys, Number).forEach((q, i) => expect(q).toBeCloseTo(i % 4 === 3 ? 1 : 0, 6));
     } else {
       expect(made.code).toBe(1);
       expect(made.stderr).toMatch(/photoExpressions/);
