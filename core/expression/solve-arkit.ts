@@ -73,7 +73,7 @@ export interface ArkitSolver {
  * joint at rest, as `arkitToPack` poses it); a jaw turned shut past rest is the person's, part
  * of their neutral, only on packs without a jawOpen shape (see `jawClosingIsNeutral`). The
  * points are evaluated on their own vertices ({@link createJawPosedPoints}) where the pack allows:
- * about 1.5 ms per photo on ICT-FaceKit.
+ * about 1.5–3.3 ms per photo on ICT-FaceKit (`npm run bench -- expression`).
  *
  * - **Own shapes** (ICT-FaceKit; the starter head without an ICT pack): the pack's ARKit-named shapes
  *   at up to `maxVertices` of the vertices they move.
