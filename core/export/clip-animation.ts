@@ -32,7 +32,9 @@ export function drivenByArkitNames(shapes: readonly ExportShape[]): boolean {
 /**
  * One expression as an export's morph weights (by export shape name) and joint rotations
  * (unit quaternions x, y, z, w by joint name: `jaw` from the jaw pose, `eye_L` / `eye_R` from the
- * eye pose when the record has one). On a pack with ARKit-named shapes each shape takes the
+ * eye pose when the record has one). The jaw pose is the joint on top of the weights: a record made
+ * with the jaw slider keys it, one solved from a photo carries rest (its weights hold the fitted
+ * jaw's motion; keying the fitted rotation too moved the jaw twice, #12). On a pack with ARKit-named shapes each shape takes the
  * record's weight of that name (split halves were merged into the one ARKit shape by exportShapes,
  * so nothing is split here) and shapes without an ARKit name stay at 0; on a PCA pack
  * `options.retarget` gives ψ and the jaw, and each shape takes the mean of its modes' ψ.

@@ -17,7 +17,11 @@ export interface ExpressionRecord {
   name: string;
   /** 52 weights in ARKIT_BLENDSHAPES order, each in [0, 1]. */
   arkit: Float32Array;
-  /** Jaw rotation, axis-angle (radians) in the head's frame (+X: the chin moves down for positive x). */
+  /**
+   * The jaw joint's rotation on top of the weights, axis-angle (radians) in the head's frame (+X: the
+   * chin moves down for positive x): what exports key the joint at. Records solved from photos carry
+   * rest, [0, 0, 0] — the solve measures the fitted jaw's motion into the weights (jawOpen…).
+   */
   jawPose: [number, number, number];
   /** Left and right eye rotations, axis-angle (radians), when known. */
   eyePose: { left: [number, number, number]; right: [number, number, number] } | null;

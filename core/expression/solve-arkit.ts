@@ -20,8 +20,16 @@ export interface ArkitSolveOptions {
    * browInnerUp) are lowered noticeably; 0 turns it off.
    */
   sparsity: number;
-  /** A jaw the fit turned shut past rest (x < 0) belongs to the person's neutral: no ARKit shape closes past rest, fitters use it for the chin. */
-  jawClosingIsNeutral: boolean;
+  /**
+   * Whether a jaw the fit turned shut past rest (x < 0) is part of the person's neutral (measured
+   * from there) or of the expression (measured from the jaw at rest). `auto`: neutral only on packs
+   * without a jawOpen shape of their own (FLAME: its fits use the joint alone for the chin and bite).
+   * Packs with one (ICT-FaceKit, the starter head) pair the shut joint with that shape — the mouth
+   * stays closed, the chin moves — so only the two together are the neutral: taking the closing
+   * alone as neutral left the shape standing as an open mouth (#12: London neutral photos jawOpen
+   * 0.20–0.41 on ICT-FaceKit, 0.00–0.32 measured from rest).
+   */
+  jawClosingIsNeutral: boolean | 'auto';
   /** Own shapes: the most vertices the fit looks at (those any ARKit shape moves, evenly thinned). */
   maxVertices: number;
   /** Own shapes: a vertex counts when some ARKit shape moves it by more than this (metres). */
@@ -30,7 +38,7 @@ export interface ArkitSolveOptions {
   qp: Partial<BoxQpOptions>;
 }
 
-export const ARKIT_SOLVE_DEFAULTS: ArkitSolveOptions = { ridge: 1e-3, sparsity: 0.01, jawClosingIsNeutral: true, maxVertices: 3000, minOffset: 2e-4, qp: BOX_QP_DEFAULTS };
+export const ARKIT_SOLVE_DEFAULTS: ArkitSolveOptions = { ridge: 1e-3, sparsity: 0.01, jawClosingIsNeutral: 'auto', maxVertices: 3000, minOffset: 2e-4, qp: BOX_QP_DEFAULTS };
 
 /**
  * How a pack's expressions become ARKit weights: `own-shapes` on a pack with ARKit-named shapes
@@ -64,9 +72,11 @@ export interface ArkitSolver {
  * both without head rotation) is fitted by ARKit shapes with bounded least squares (0 ≤ w ≤ 1, a
  * small ridge and an L1 price that prefers few shapes; {@link solveBoxQp}). The jaw rotation is
  * part of the displacement, so an open mouth shows as jawOpen whether the fit opened it with the
- * joint or with shapes; a jaw turned shut past rest is the person's, part of their neutral. The
+ * joint or with shapes, and the weights carry the jaw's whole motion (a record of them keys the jaw
+ * joint at rest, as `arkitToPack` poses it); a jaw turned shut past rest is the person's, part
+ * of their neutral, only on packs without a jawOpen shape (see `jawClosingIsNeutral`). The
  * points are evaluated on their own vertices ({@link createJawPosedPoints}) where the pack allows:
- * about 1.5 ms per photo on ICT-FaceKit.
+ * about 1.5–3.3 ms per photo on ICT-FaceKit (`npm run bench -- expression`).
  *
  * - **Own shapes** (ICT-FaceKit; the starter head without an ICT pack): the pack's ARKit-named shapes
  *   at up to `maxVertices` of the vertices they move.
@@ -93,6 +103,7 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
     );
   }
   const K = ARKIT_BLENDSHAPES.length;
+  const closingIsNeutral = o.jawClosingIsNeutral === 'auto' ? !arkitModes(source.expression.names)[ARKIT_BLENDSHAPES.indexOf('jawOpen')]?.length : o.jawClosingIsNeutral;
   // The source's points as combinations of its vertices: sampled vertices (own shapes) or the
   // corresponding points (transfer). Columns A: the ARKit shapes there (ICT's for a transfer).
   let pts: CorrespondingPoints;
@@ -149,11 +160,12 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
     present,
     solve(shape, fit) {
       if (fit.expression.length !== source.expression.count) throw new Error(`expression has ${fit.expression.length} values, the pack "${source.id}" ${source.expression.count}`);
-      // The person's neutral: no expression, the jaw at rest — or, when the fit turned it shut past
-      // rest (x < 0), at that closing: no ARKit shape closes past rest, fitters use it for the
-      // person's chin and bite (every ICT-FaceKit fit of the London photos has −0.02…−0.23 rad,
-      // smiling or not), so only what the expression adds to it counts.
-      const closing = o.jawClosingIsNeutral ? Math.min(0, fit.jaw[0] ?? 0) : 0;
+      // The person's neutral: no expression, the jaw at rest — or, on a pack whose only opening is
+      // the joint, at the fit's closing past rest (x < 0): no ARKit shape closes past rest, such fits
+      // use it for the person's chin and bite, so only what the expression adds to it counts. (ICT-
+      // FaceKit's fits of the London photos shut the jaw −0.02…−0.21 rad and open it again with
+      // ψ jawOpen 0.15–0.42: measured from rest the two cancel, as the closed mouth they draw.)
+      const closing = closingIsNeutral ? Math.min(0, fit.jaw[0] ?? 0) : 0;
       const key = `${closing}:${Array.prototype.join.call(shape, ',')}`;
       if (key !== neutralKey) {
         neutral = Float64Array.from(position(shape, noExpression, [closing, 0, 0]));

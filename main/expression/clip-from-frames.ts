@@ -133,9 +133,10 @@ export async function createClipFromFrames(studio: Studio, project: Project, req
     rec.packId,
     frameFits.map((f, n) => ({ shape: rec.shape, expression: Array.from(f.expression), jaw: [...f.jaw], eyeApertures: eyesOf[n] ?? null })),
   );
-  const keys: ClipKey[] = frameFits.map((fit, n) => ({
+  const keys: ClipKey[] = frameFits.map((_, n) => ({
     time: (frameOf[n]! * request.everyMs) / 1000,
-    expression: { name: `frame ${frameOf[n]}`, arkit: weights[n]!, jawPose: [fit.jaw[0], fit.jaw[1], fit.jaw[2]], eyePose: null, source: null },
+    // The jaw joint at rest: the solve carries the fitted jaw's motion in the weights (see photoExpressions).
+    expression: { name: `frame ${frameOf[n]}`, arkit: weights[n]!, jawPose: [0, 0, 0], eyePose: null, source: null },
   }));
   const t3 = performance.now();
   const start = keys[0]!.time;

@@ -13,8 +13,9 @@ export type PhotoExpression = ExpressionRecord & { photoId: number; subjectId: n
  * any pack), named after the photo's file — the 52 ARKit weights solved from the fitted geometry
  * (see core/expression/solve-arkit.ts: the pack's own ARKit shapes on ICT-FaceKit, a transfer
  * through an installed ICT-FaceKit pack's shapes for the starter head and FLAME; eyeBlink from the
- * lids measured on the photo when its analysis has them, core/expression/eye-blink.ts), the jaw rotation
- * as fitted, no eye pose (the fitter solves none), and the source photo and pack. Photos without a
+ * lids measured on the photo when its analysis has them, core/expression/eye-blink.ts), the jaw
+ * joint at rest (the weights carry the fitted jaw's motion), no eye pose (the fitter solves none),
+ * and the source photo and pack. Photos without a
  * fit are left out. The solve runs in `service`: code with a studio passes its compute workers
  * (`workerArkitService(studio.models, studio.pool)`, packs loaded once and current); without one,
  * packs load from the installed pack store and solve in this process, kept for its lifetime (the CLI).
@@ -58,7 +59,10 @@ export async function photoExpressions(
   return fitted.map(({ photo, fit }, i) => ({
     name: photo.originalName,
     arkit: weights[i]!,
-    jawPose: [fit.fit.jaw[0] ?? 0, fit.fit.jaw[1] ?? 0, fit.fit.jaw[2] ?? 0],
+    // The joint on top of the weights: none. The solve measures the fitted jaw's rotation from rest
+    // into the weights (jawOpen…), so an export keying the fitted rotation as well moved the jaw
+    // twice (#12: the own head's export 0.5–3.2 mm from the fit instead of 0.2–0.9 mm).
+    jawPose: [0, 0, 0],
     eyePose: null,
     source: { photoId: photo.id, packId: fit.reconstruction.packId },
     photoId: photo.id,

@@ -1,7 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARKIT_BLENDSHAPES } from '../../core/expression/arkit-names';
+import { ARKIT_BLENDSHAPES, exportShapes } from '../../core/expression/arkit-names';
+import { expressionPose } from '../../core/export/clip-animation';
+import { HeadModelEvaluator } from '../../core/head-model/head-model-evaluator';
+import { localArkitService } from '../../main/expression/arkit-solve-service';
+import { photoExpressions } from '../../main/expression/photo-expressions';
+import { PackStore } from '../../main/packs/pack-store';
+import { openProject } from '../../main/project/project';
 import type { ExpressionsJsonRow } from '../../main/cli/commands/expressions';
 import { ensureBuilt, runCli } from '../helpers/cli';
 import { TEST_MODEL_DIR, testModelFiles } from '../helpers/perception';
@@ -101,7 +107,21 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
       results.set(pack, s);
       const open = rows.find((x) => x.subject === 'surprised')!;
       report.push(`${pack}: per-person thresholds ${s.perPerson}/24, ${s.lines.join('\n  ')}\n  surprised.jpeg jawOpen ${open.arkit.jawOpen!.toFixed(2)}`);
-      if (pack === 'ict-facekit') expect(open.arkit.jawOpen).toBeGreaterThanOrEqual(0.3);
+      // #12: closed mouths read as closed. ICT-FaceKit's fits shut the jaw past rest and open it again
+      // with its jawOpen shape; measured from rest the two cancel (neutral views 0.00–0.32, mean 0.10;
+      // 0.20–0.41, mean 0.29, when the closing was taken as the person's neutral).
+      const closed = rows.filter((x) => PEOPLE.includes(x.subject) && !smiling(x.name)).map((x) => x.arkit.jawOpen!);
+      const closedMean = closed.reduce((a, b) => a + b, 0) / closed.length;
+      report.push(`  neutral views' jawOpen ${closed.map((x) => x.toFixed(2)).join(' ')} (mean ${closedMean.toFixed(2)})`);
+      if (pack === 'ict-facekit') {
+        expect(closedMean).toBeLessThanOrEqual(0.15);
+        expect(closed.filter((x) => x <= 0.2).length).toBeGreaterThanOrEqual(10);
+        // The open mouth reads as more open than the closed ones: measured 0.21 (its fit shuts the jaw
+        // −0.14 rad under the beard and opens it with ψ jawOpen 0.52; 0.54 from the closing, when the
+        // closed mouths read 0.20–0.41 too).
+        expect(open.arkit.jawOpen).toBeGreaterThanOrEqual(0.15);
+        expect(open.arkit.jawOpen).toBeGreaterThan(closedMean + 0.08);
+      }
       // Everyone smiles more in their smiling views than in their neutral ones, on average.
       for (const p of PEOPLE) {
         const mine = rows.filter((x) => x.subject === p);
@@ -110,8 +130,49 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
       }
     }
     console.log(report.join('\n'));
-    // measured: ICT-FaceKit 22/24 per person (p005's closed-mouth smile is the hard one), starter head 20/24.
+    // measured: ICT-FaceKit 22/24 per person (p005's closed-mouth smile is the hard one), starter head
+    // 22/24 (20/24 when a jaw shut past rest was taken as the person's neutral).
     expect(results.get('ict-facekit')!.perPerson).toBeGreaterThanOrEqual(22);
-    expect(results.get('starter-head')!.perPerson).toBeGreaterThanOrEqual(18);
+    expect(results.get('starter-head')!.perPerson).toBeGreaterThanOrEqual(20);
   });
+
+  it("exports each photo's record onto its own head as fitted: jaw joint and blendshapes as the export keys them reproduce the fitted head", async () => {
+    // #12: the record's weights carry the fitted jaw's motion, so the export keys the joint at the
+    // record's jawPose (rest) and the blendshapes at the weights. Compared with the fitted head (its
+    // ψ and jaw, no head rotation) at every vertex. Measured (ICT-FaceKit) mean 0.22–0.89 mm per
+    // photo, 0.49 on average (max 8.6 mm, inside the mouth); keying the fitted jaw on top of these
+    // weights: 0.46–3.22 mm, max 20 mm.
+    const store = new PackStore(path.join(env.DECA_STUDIO_HOME, 'packs'));
+    const project = await openProject(proj, { readonly: true });
+    try {
+      const model = await store.load('ict-facekit');
+      const records = await photoExpressions(project, { packId: 'ict-facekit' }, localArkitService(store));
+      expect(records).toHaveLength(25);
+      const shapes = exportShapes(model.expression.names, model.expression.count);
+      const ev = new HeadModelEvaluator(model, { normals: false, simd: false });
+      const J = model.joints.names.length, jaw = model.joints.names.indexOf('jaw');
+      const means: number[] = [];
+      for (const record of records) {
+        const { reconstruction, fit } = project.library.reconstructions.latestFitOfPhoto(record.photoId, 'ict-facekit')!;
+        const pose = new Float64Array(J * 3);
+        fit.jaw.forEach((x, r) => (pose[jaw * 3 + r] = x));
+        const fitted = Float64Array.from(ev.evaluate({ shape: reconstruction.shape, expression: fit.expression, pose }).vertices);
+        const keyed = expressionPose(record, shapes);
+        const psi = new Float64Array(model.expression.count);
+        for (const s of shapes) for (const k of s.sources) psi[k] = keyed.morphs.get(s.name)!;
+        const [qx, qy, qz, qw] = keyed.joints.get('jaw')!;
+        const sin = Math.hypot(qx, qy, qz), angle = 2 * Math.atan2(sin, qw);
+        [qx, qy, qz].forEach((q, r) => (pose[jaw * 3 + r] = sin > 1e-12 ? (q / sin) * angle : 0));
+        const exported = ev.evaluate({ shape: reconstruction.shape, expression: psi, pose }).vertices;
+        let sum = 0;
+        for (let v = 0; v < fitted.length; v += 3) sum += Math.hypot(exported[v]! - fitted[v]!, exported[v + 1]! - fitted[v + 1]!, exported[v + 2]! - fitted[v + 2]!);
+        means.push((sum / (fitted.length / 3)) * 1000);
+      }
+      console.log(`own-head export vs fit, mean per photo (mm): ${means.map((m) => m.toFixed(2)).join(' ')}`);
+      for (const m of means) expect(m).toBeLessThan(1.3);
+      expect(means.reduce((a, b) => a + b, 0) / means.length).toBeLessThan(0.7);
+    } finally {
+      await project.close();
+    }
+  }, 120_000);
 });

