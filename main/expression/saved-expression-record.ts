@@ -17,7 +17,7 @@ export function requireSavedExpression(project: Project, name: string): Expressi
     const names = project.library.expressions.list().map((e) => e.name);
     throw new ApiError(
       'not-found',
-      `No saved expression named "${name}"${names.length ? ` (the project has: ${names.join(', ')})` : ' (the project has none: save one on the Animate tab)'}`,
+      `No saved expression named "${name}"${names.length ? ` (the project has: ${names.join(', ')})` : ' (the project has none: save one on the studio’s Animate tab)'}`,
     );
   }
   return {

@@ -177,6 +177,17 @@ describe('deca-studio export --expression NAME', () => {
     expect(readFileSync(fbxFile).subarray(0, 20).toString('latin1')).toBe('Kaydara FBX Binary  ');
   });
 
+  it('expressions --saved lists the names --expression takes, as text and JSON', () => {
+    const text = cli('expressions', proj, '--saved');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n').filter((l) => l.length)).toEqual([expect.stringMatching(/^half smirk  \w+ 0\.98, .*  jaw 0\.200 rad$/), 'wink  eyeBlinkLeft 1.00, mouthSmileLeft 0.40  jaw 0.000 rad']);
+    const json = JSON.parse(cli('expressions', proj, '--saved', '--json').stdout) as { name: string; arkit: Record<string, number>; jawPose: number[]; eyePose: unknown; sourcePhotoId: number | null }[];
+    expect(json.map((e) => e.name)).toEqual(['half smirk', 'wink']);
+    ARKIT_BLENDSHAPES.forEach((n, k) => expect(json[0]!.arkit[n]).toBeCloseTo(SMIRK.arkit[k]!, 6));
+    expect(json[0]).toMatchObject({ jawPose: SMIRK.jawPose, eyePose: SMIRK.eyePose, sourcePhotoId: null });
+    expect(cli('expressions', proj, '--saved', '--subject', 'Ann').code).toBe(64);
+  });
+
   it('writes it alone as a one-row ARKit CSV', () => {
     const csvFile = path.join(tmp.dir, 'cli-smirk.csv');
     const r = cli('export', proj, '--subject', 'Ann', '--expression', 'half smirk', '--format', 'arkit-csv', '--out', csvFile);
