@@ -327,6 +327,8 @@ describe('the Animate tab: detail and wrinkles on the posed head, clip editing, 
 
   it('makes an expression by hand with the sliders, names and saves it, and exports a head posed with it (GLB read back) and alone as a one-row ARKit CSV', async () => {
     const { page } = watched;
+    // Only this test's problems count (the test before provokes a refused export on purpose).
+    const problemsBefore = watched.problems.length;
     // On its own too (vitest -t): Ann's Animate tab, the sliders at neutral.
     await page.getByTestId('subject-item').filter({ hasText: 'Ann' }).click();
     await page.getByTestId('tab-animate').click();
@@ -414,6 +416,6 @@ describe('the Animate tab: detail and wrinkles on the posed head, clip editing, 
     for (const [name, w] of Object.entries(made)) expect(Number(row[header.findIndex((h) => h.toLowerCase() === name.toLowerCase())])).toBeCloseTo(w, 6);
     expect(Number(row[header.indexOf('MouthSmileRight')])).toBe(0);
     await dialog.getByTestId('export-close').click();
-    expect(unexpectedProblems(watched)).toEqual([]);
+    expect(unexpectedProblems({ ...watched, problems: watched.problems.slice(problemsBefore) })).toEqual([]);
   }, 300_000);
 });
