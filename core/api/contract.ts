@@ -417,7 +417,7 @@ export interface ExportHeadRequest {
   packId: string;
   /** Export this subject's reconstructed head: its shared shape on `packId` replaces `shape`. */
   subjectId?: number;
-  /** `arkit-csv`: the `clip` (or the photo's expression, one row) alone, no head; pack and subject do not change it. */
+  /** `arkit-csv`: the `clip` (or the photo's or saved expression, one row) alone, no head; pack and subject do not change it. */
   format: ExportFileFormat;
   /** Identity coefficients β (baked into the mesh) and expression ψ (initial blendshape weights). */
   shape?: number[];
@@ -428,6 +428,8 @@ export interface ExportHeadRequest {
   clip?: string;
   /** Pose the head with this fitted photo's expression (initial blendshape weights and jaw/eye rotations); not with `expression`. */
   expressionFromPhotoId?: number;
+  /** Pose the head with this saved expression (by name: made by hand or kept from a photo), like `expressionFromPhotoId`; at most one of `clip`, `expressionFromPhotoId`, `savedExpression`. */
+  savedExpression?: string;
   /** Embed the albedo and normal maps (default true). */
   textures?: boolean;
   textureSize?: number;

@@ -154,6 +154,31 @@ const clipEdit: Check<ClipEditRequest> = (value, where) => {
   return fail(`${where}.op`, 'must be one of drop, retime, respace, smooth');
 };
 
+const exportShape = object<ApiRequest<'export.start'>>({
+  packId: { check: packId },
+  subjectId: { check: id, optional: true },
+  format: { check: oneOf('glb', 'fbx', 'arkit-csv') },
+  shape: { check: coefficients, optional: true },
+  expression: { check: coefficients, optional: true },
+  blendshapes: { check: bool, optional: true },
+  animation: { check: oneOf('none', 'demo'), optional: true },
+  clip: { check: text(1, 200), optional: true },
+  expressionFromPhotoId: { check: id, optional: true },
+  savedExpression: { check: subjectName, optional: true },
+  textures: { check: bool, optional: true },
+  textureSize: { check: textureSize, optional: true },
+  outPath: { check: path, optional: true },
+  outDir: { check: path, optional: true },
+});
+
+/** An export carries at most one motion: a clip, a photo's expression or a saved expression. */
+const exportStart: Check<ApiRequest<'export.start'>> = (value, where) => {
+  const req = exportShape(value, where);
+  const given = (['clip', 'expressionFromPhotoId', 'savedExpression'] as const).filter((k) => req[k] !== undefined);
+  if (given.length > 1) fail(where, `give one of clip, expressionFromPhotoId, savedExpression, not ${given.join(' and ')}`);
+  return req;
+};
+
 const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
   'app.info': empty,
   'project.create': object({ path: { check: path }, name: { check: subjectName } }),
@@ -210,21 +235,7 @@ const REQUEST_CHECKS: { [M in ApiMethod]: Check<ApiMethods[M]['req']> } = {
     pose: { check: coefficients, optional: true },
     topology: { check: bool, optional: true },
   }),
-  'export.start': object({
-    packId: { check: packId },
-    subjectId: { check: id, optional: true },
-    format: { check: oneOf('glb', 'fbx', 'arkit-csv') },
-    shape: { check: coefficients, optional: true },
-    expression: { check: coefficients, optional: true },
-    blendshapes: { check: bool, optional: true },
-    animation: { check: oneOf('none', 'demo'), optional: true },
-    clip: { check: text(1, 200), optional: true },
-    expressionFromPhotoId: { check: id, optional: true },
-    textures: { check: bool, optional: true },
-    textureSize: { check: textureSize, optional: true },
-    outPath: { check: path, optional: true },
-    outDir: { check: path, optional: true },
-  }),
+  'export.start': exportStart,
   'settings.get': empty,
   'settings.set': object({
     executionProvider: { check: oneOf('auto', 'cuda', 'dml', 'coreml', 'cpu'), optional: true },

@@ -14,7 +14,8 @@ import type { ExpressionClip } from '../../core/expression/expression-clip';
 import { exportShapes } from '../../core/expression/arkit-names';
 import { drivenByArkitNames } from '../../core/export/clip-animation';
 import type { ExpressionRecord } from '../../core/expression/expression-record';
-import { requireClip, writeClipCsv, writeExpressionCsv } from '../expression/clip-library';
+import { requireClip, writeClipCsv, writeExpressionCsv, writeSavedExpressionCsv } from '../expression/clip-library';
+import { requireSavedExpression } from '../expression/saved-expression-record';
 import { recordsOfPhotos, workerPhotoExpressions, type PhotoExpressionSource } from '../expression/photo-expression-source';
 import { EXPORT_PACK_HEAD_DEFAULTS } from './export-pack-head';
 
@@ -60,7 +61,7 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
     // The detail layer, once solved: its normal map replaces the flat one, with the displacement and wrinkle maps.
     if (request.textures !== false) detail = loadDetail(project, rec.id)?.maps;
   }
-  // A clip or a photo's expression, read from the project; checked here so a bad name fails before any work.
+  // A clip, a photo's or a saved expression, read from the project; checked here so a bad name fails before any work.
   const { clip, pose } = await expressionInputs(project, request, workerPhotoExpressions(studio.models, studio.pool));
   const pack = await studio.models.pack(rec?.packId ?? request.packId);
   // A pack without ARKit-named shapes (FLAME) takes ARKit weights through ICT-FaceKit's shapes (arkitToPack).
@@ -96,34 +97,55 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
 }
 
 /**
- * `format: 'arkit-csv'`: the request's clip, or its photo's expression as a one-row clip, alone in
+ * `format: 'arkit-csv'`: the request's clip, or its photo's or saved expression as a one-row clip, alone in
  * Live Link Face's CSV layout — the writers the `export --format arkit-csv` CLI uses. No head is
  * built: an ARKit CSV carries weights, so the pack and subject do not change it.
  */
 async function exportArkitCsv(studio: Studio, project: Project | null, request: ExportHeadRequest, outPath: string): Promise<ExportedFile> {
-  if (request.clip === undefined && request.expressionFromPhotoId === undefined) throw new ApiError('bad-request', "An ARKit CSV carries a clip or one expression: give a clip or a photo's expression");
-  if (!project) throw new ApiError('no-project', 'Clips and photo expressions are read from a project: open one first');
-  if (request.clip !== undefined && request.expressionFromPhotoId !== undefined) throw new ApiError('bad-request', 'Give a clip or a photo expression, not both');
+  const motion = motionOf(request);
+  if (motion === null) throw new ApiError('bad-request', "An ARKit CSV carries a clip or one expression: give a clip, a photo's expression or a saved expression");
+  if (!project) throw new ApiError('no-project', 'Clips and expressions are read from a project: open one first');
   const written =
-    request.clip !== undefined
-      ? await writeClipCsv(project, request.clip, outPath)
-      : await writeExpressionCsv(project, request.expressionFromPhotoId!, outPath, workerPhotoExpressions(studio.models, studio.pool));
-  const what = request.clip !== undefined ? `clip "${request.clip}"` : `photo ${request.expressionFromPhotoId}'s expression`;
+    motion === 'clip'
+      ? await writeClipCsv(project, request.clip!, outPath)
+      : motion === 'saved'
+        ? await writeSavedExpressionCsv(project, request.savedExpression!, outPath)
+        : await writeExpressionCsv(project, request.expressionFromPhotoId!, outPath, workerPhotoExpressions(studio.models, studio.pool));
+  const what = motion === 'clip' ? `clip "${request.clip}"` : motion === 'saved' ? `saved expression "${request.savedExpression}"` : `photo ${request.expressionFromPhotoId}'s expression`;
   return { path: written.path, summary: `ARKit CSV (Live Link Face layout), ${written.rows} rows, ${written.bytes} bytes: ${what}`, reconstructionId: null, photoCount: 0 };
 }
 
 /**
- * The clip (by name) or photo expression an export request names, loaded from the project; a
- * request with both, or with a clip and the demo animation, or a photo's expression and explicit
- * expression weights, is refused.
+ * Which motion an export request carries (a clip, a photo's expression, a saved expression, or
+ * none); more than one is refused, naming them.
+ *
+ * ```ts
+ * motionOf({ packId: 'ict-facekit', format: 'glb', savedExpression: 'smirk' }); // 'saved'
+ * ```
+ */
+export function motionOf(request: ExportHeadRequest): 'clip' | 'photo' | 'saved' | null {
+  const given = [
+    request.clip !== undefined && ('clip' as const),
+    request.expressionFromPhotoId !== undefined && ('photo' as const),
+    request.savedExpression !== undefined && ('saved' as const),
+  ].filter((m) => m !== false);
+  if (given.length > 1) throw new ApiError('bad-request', "Give one of a clip, a photo's expression or a saved expression, not several");
+  return given[0] ?? null;
+}
+
+/**
+ * The clip (by name), photo expression or saved expression (by name) an export request names,
+ * loaded from the project; a request with more than one, or with a clip and the demo animation, or
+ * an expression and explicit expression weights, is refused.
  */
 export async function expressionInputs(project: Project | null, request: ExportHeadRequest, source?: PhotoExpressionSource): Promise<{ clip?: ExpressionClip; pose?: ExpressionRecord }> {
-  if (request.clip === undefined && request.expressionFromPhotoId === undefined) return {};
-  if (!project) throw new ApiError('no-project', 'Clips and photo expressions are read from a project: open one first');
-  if (request.clip !== undefined && request.expressionFromPhotoId !== undefined) throw new ApiError('bad-request', 'Give a clip or a photo expression, not both');
-  if (request.clip !== undefined && request.animation === 'demo') throw new ApiError('bad-request', 'Give a clip or the demo animation, not both');
-  if (request.clip !== undefined) return { clip: requireClip(project, request.clip).clip };
-  if (request.expression?.some((x) => x !== 0)) throw new ApiError('bad-request', "A photo's expression replaces the expression weights: give one or the other");
+  const motion = motionOf(request);
+  if (motion === null) return {};
+  if (!project) throw new ApiError('no-project', 'Clips and expressions are read from a project: open one first');
+  if (motion === 'clip' && request.animation === 'demo') throw new ApiError('bad-request', 'Give a clip or the demo animation, not both');
+  if (motion === 'clip') return { clip: requireClip(project, request.clip!).clip };
+  if (request.expression?.some((x) => x !== 0)) throw new ApiError('bad-request', 'An expression to pose with replaces the expression weights: give one or the other');
+  if (motion === 'saved') return { pose: requireSavedExpression(project, request.savedExpression!) };
   const [record] = await recordsOfPhotos(project, [request.expressionFromPhotoId!], source);
   return { pose: record };
 }

@@ -4,7 +4,8 @@ import type { ExportHeadRequest, JobItem } from '../../core/api/contract';
 import { requireSubjectReconstruction } from '../reconstruct/stored-results';
 import type { Studio } from '../services/studio';
 import { requireClip } from '../expression/clip-library';
-import { exportHeadFile } from './export-head-file';
+import { requireSavedExpression } from '../expression/saved-expression-record';
+import { exportHeadFile, motionOf } from './export-head-file';
 
 /**
  * Starts an export job: checks the request now (so the dialog hears about a missing reconstruction
@@ -26,9 +27,11 @@ export function startExportJob(studio: Studio, request: ExportHeadRequest, onDon
     throw new ApiError('bad-request', 'outDir must be an absolute folder, and not given with outPath');
   }
   if (request.subjectId !== undefined) requireSubjectReconstruction(project, request.subjectId, request.packId);
+  const motion = motionOf(request);
   if (request.clip !== undefined) requireClip(project, request.clip);
-  if (request.format === 'arkit-csv' && request.clip === undefined && request.expressionFromPhotoId === undefined) {
-    throw new ApiError('bad-request', "An ARKit CSV carries a clip or one expression: choose a clip or a photo's expression");
+  if (request.savedExpression !== undefined) requireSavedExpression(project, request.savedExpression);
+  if (request.format === 'arkit-csv' && motion === null) {
+    throw new ApiError('bad-request', "An ARKit CSV carries a clip or one expression: choose a clip, a photo's expression or a saved expression");
   }
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const subjectName = request.subjectId === undefined ? '' : `${slug(project.library.reads.getSubject(request.subjectId)!.name)}-`;

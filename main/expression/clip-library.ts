@@ -10,6 +10,7 @@ import type { StoredClip } from '../library/clips-table';
 import { writeFileAtomic } from '../project/atomic-write';
 import type { Project } from '../project/project';
 import { photoExpressionSource, recordsOfPhotos, type PhotoExpressionSource } from './photo-expression-source';
+import { requireSavedExpression } from './saved-expression-record';
 
 export interface ClipFromPhotosOptions {
   /** Keys per second (photo i at i / fps s). */
@@ -107,6 +108,18 @@ export async function writeClipCsv(project: Project, name: string, outPath: stri
 export async function writeExpressionCsv(project: Project, photoId: number, outPath: string, source: PhotoExpressionSource = photoExpressionSource): Promise<{ path: string; rows: number; bytes: number }> {
   const [record] = await recordsOfPhotos(project, [photoId], source);
   return writeCsv(arkitCsv(clipFromRecords(`photo ${photoId}`, [record!], { fps: 30 })), outPath);
+}
+
+/**
+ * Writes a saved expression (by name) as a one-frame ARKit CSV (Live Link Face layout).
+ *
+ * ```ts
+ * await writeSavedExpressionCsv(project, 'smirk', '/tmp/smirk.csv');
+ * ```
+ */
+export async function writeSavedExpressionCsv(project: Project, name: string, outPath: string): Promise<{ path: string; rows: number; bytes: number }> {
+  const record = requireSavedExpression(project, name);
+  return writeCsv(arkitCsv(clipFromRecords(record.name, [record], { fps: 30 })), outPath);
 }
 
 async function writeCsv(csv: string, outPath: string): Promise<{ path: string; rows: number; bytes: number }> {

@@ -1,7 +1,9 @@
+import { NodeIO } from '@gltf-transform/core';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARKIT_BLENDSHAPES } from '../../core/expression/arkit-names';
+import { axisAngleToQuaternion } from '../../core/export/clip-animation';
 import { ensureBuilt, runCli } from '../helpers/cli';
 import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
 import { openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
@@ -321,5 +323,99 @@ describe('the Animate tab: detail and wrinkles on the posed head, clip editing, 
     expect(refused.ok).toBe(false);
     expect(refused.error).toMatchObject({ code: 'bad-request', message: expect.stringMatching(/clip or one expression/) });
     expect(unexpectedProblems(watched, ['export.start'])).toEqual([]);
+  }, 300_000);
+
+  it('makes an expression by hand with the sliders, names and saves it, and exports a head posed with it (GLB read back) and alone as a one-row ARKit CSV', async () => {
+    const { page } = watched;
+    // Only this test's problems count (the test before provokes a refused export on purpose).
+    const problemsBefore = watched.problems.length;
+    // On its own too (vitest -t): Ann's Animate tab, the sliders at neutral.
+    await page.getByTestId('subject-item').filter({ hasText: 'Ann' }).click();
+    await page.getByTestId('tab-animate').click();
+    const animate = page.getByTestId('subject-animate');
+    await animate.getByTestId('pose-panel').waitFor({ timeout: 60_000 });
+    await animate.getByTestId('pose-reset').click();
+    const made: Record<string, number> = { mouthSmileLeft: 0.8, browInnerUp: 0.55, eyeBlinkRight: 1, jawOpen: 0.25 };
+    for (const [name, w] of Object.entries(made)) await animate.getByTestId(`pose-${name}`).fill(String(w));
+    await animate.getByTestId('pose-jaw').fill('6');
+    await animate.getByTestId('save-expression-name').fill('  lopsided grin ');
+    await animate.getByTestId('save-expression').click();
+    // Saved under its trimmed name, in the Saved group, and the name field is cleared for the next.
+    const saved = animate.locator('details').filter({ hasText: /^Saved \(1\)/ });
+    await expect.poll(() => saved.locator('button.link').allTextContents(), { timeout: 30_000 }).toEqual(['lopsided grin']);
+    expect(await animate.getByTestId('save-expression-name').inputValue()).toBe('');
+    const stored = (await page.evaluate(async () => {
+      const res = await fetch('api/call/expressions.list', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      return ((await res.json()) as { value: { kind: string; id: number; name: string; arkit: number[]; jawPose: number[] }[] }).value.filter((e) => e.kind === 'saved');
+    }))[0]!;
+    expect(stored.name).toBe('lopsided grin');
+    ARKIT_BLENDSHAPES.forEach((n, k) => expect(stored.arkit[k], n).toBeCloseTo(made[n] ?? 0, 6));
+    expect(stored.jawPose[0]).toBeCloseTo((6 * Math.PI) / 180, 6);
+    // Applied again after Neutral, the sliders come back, the jaw's too.
+    await animate.getByTestId('pose-reset').click();
+    await animate.getByTestId(`apply-expression-saved-${stored.id}`).click();
+    expect(await animate.getByTestId('pose-mouthSmileLeft').inputValue()).toBe('0.8');
+    expect(await animate.getByTestId('pose-jaw').inputValue()).toBe('6');
+    await page.waitForTimeout(1000);
+    await screenshot(page, 'animate-ui-08-saved-by-hand');
+
+    // Its Export… button opens the dialog on it, in the saved group apart from the photos' expressions.
+    await animate.getByTestId(`export-saved-expression-${stored.id}`).click();
+    const dialog = page.getByTestId('export-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const select = dialog.getByTestId('export-expression');
+    await expect.poll(() => select.inputValue()).toBe('saved:lopsided grin');
+    const groups = await select.evaluate((el) => [...el.querySelectorAll('optgroup')].map((g) => ({ label: g.label, options: [...g.querySelectorAll('option')].map((o) => o.textContent!.trim()) })));
+    expect(groups).toEqual([
+      { label: 'Saved expressions', options: ['lopsided grin'] },
+      { label: 'Photos’ expressions', options: expect.arrayContaining([`Ann — ${SMILING}`, `Ann — ${NEUTRAL}`]) },
+    ]);
+    // Chosen in the dialog too: a photo's, then the saved one again (a clip is off).
+    await select.selectOption({ label: `Ann — ${SMILING}` });
+    await select.selectOption({ label: 'lopsided grin' });
+    expect(await dialog.getByTestId('export-clip').evaluate((el) => (el as HTMLSelectElement).selectedIndex)).toBe(0);
+    await dialog.getByTestId('export-format-glb').check();
+    await dialog.getByTestId('export-textures').uncheck();
+    expect(await dialog.getByTestId('export-use-subject').isChecked()).toBe(true);
+    expect(await dialog.getByTestId('export-title').textContent()).toBe('Export Ann’s head');
+    await screenshot(page, 'animate-ui-09-export-saved-expression');
+    await dialog.getByTestId('export-start').click();
+    await expect.poll(async () => (await dialog.getByTestId('export-written').textContent()) ?? '', { timeout: 120_000 }).toMatch(/posed as lopsided grin/);
+    await screenshot(page, 'animate-ui-10-export-saved-expression-done');
+    const [glbDownload] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-download').click()]);
+    const glbFile = path.join(tmp.dir, 'lopsided.glb');
+    await glbDownload.saveAs(glbFile);
+    const glb = new Uint8Array(readFileSync(glbFile));
+    const report = await validator.validateBytes(glb);
+    expect([report.issues.numErrors, report.issues.numWarnings]).toEqual([0, 0]);
+    // glTF-Transform reads the head's initial morph weights: the slider values, by name.
+    const doc = await new NodeIO().readBinary(glb);
+    const mesh = doc.getRoot().listMeshes()[0]!;
+    const names = (mesh.getExtras() as { targetNames: string[] }).targetNames;
+    const weights = mesh.getWeights();
+    const worst = Math.max(...names.map((n, k) => Math.abs(weights[k]! - (made[n] ?? 0))));
+    console.log(`saved by hand → GLB: ${names.length} morph weights, ${names.filter((n, k) => weights[k]! > 0).join(', ')} set; largest difference from the sliders ${worst.toExponential(2)}`);
+    expect(names).toEqual(expect.arrayContaining(Object.keys(made)));
+    expect(worst).toBeLessThan(1e-6);
+    const jaw = doc.getRoot().listNodes().find((n) => n.getName() === 'jaw')!.getRotation();
+    axisAngleToQuaternion([(6 * Math.PI) / 180, 0, 0]).forEach((q, c) => expect(jaw[c]).toBeCloseTo(q, 5));
+    expect(doc.getRoot().listAnimations()).toEqual([]);
+
+    // Alone as an ARKit CSV: one row, the slider values in Live Link Face's columns.
+    await dialog.getByTestId('export-format-arkit-csv').check();
+    expect(await dialog.getByTestId('export-title').textContent()).toBe('Export expression “lopsided grin” as ARKit CSV');
+    await dialog.getByTestId('export-start').click();
+    await expect.poll(async () => (await dialog.getByTestId('export-written').textContent()) ?? '', { timeout: 60_000 }).toMatch(/\.csv[\s\S]*1 rows, \d+ bytes: saved expression "lopsided grin"/);
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-download').click()]);
+    const csvFile = path.join(tmp.dir, 'lopsided.csv');
+    await csvDownload.saveAs(csvFile);
+    const lines = readFileSync(csvFile, 'utf8').split('\r\n').filter((l) => l.length);
+    expect(lines).toHaveLength(2);
+    const header = lines[0]!.split(',');
+    const row = lines[1]!.split(',');
+    for (const [name, w] of Object.entries(made)) expect(Number(row[header.findIndex((h) => h.toLowerCase() === name.toLowerCase())])).toBeCloseTo(w, 6);
+    expect(Number(row[header.indexOf('MouthSmileRight')])).toBe(0);
+    await dialog.getByTestId('export-close').click();
+    expect(unexpectedProblems({ ...watched, problems: watched.problems.slice(problemsBefore) })).toEqual([]);
   }, 300_000);
 });

@@ -1,6 +1,8 @@
+import { NodeIO } from '@gltf-transform/core';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARKIT_BLENDSHAPES } from '../../core/expression/arkit-names';
 import { ensureBuilt, runCli } from '../helpers/cli';
 import { makeTempDir, SHARED_DIR } from '../helpers/temp-dir';
 import { openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
@@ -65,6 +67,51 @@ describe('export dialog in browser mode', () => {
     expect(report.issues.numErrors).toBe(0);
     expect(report.issues.numWarnings).toBe(0);
     expect(report.info.animationCount).toBe(1);
+    expect(unexpectedProblems(watched)).toEqual([]);
+  });
+
+  it('offers a saved expression (in its own group) with no photos at all, and poses the generic head with it: the GLB’s weights are the saved ones', async () => {
+    const { page } = watched;
+    // Saved through the API as the Animate tab saves one (that tab needs a person; the generic head does not).
+    const arkit = ARKIT_BLENDSHAPES.map((n, k) => (n.startsWith('mouth') || n.startsWith('brow') ? ((k * 7) % 20) / 20 : 0));
+    const saved = await page.evaluate(async (weights) => {
+      const res = await fetch('api/call/expressions.save', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'pout', arkit: weights, jawPose: [0.1, 0, 0] }) });
+      return (await res.json()) as { ok: boolean };
+    }, arkit);
+    expect(saved.ok).toBe(true);
+    // Reopened, the dialog lists it: the only expression, so the ARKit CSV is on offer too.
+    await page.getByTestId('export-close').click();
+    await page.getByTestId('open-export').click();
+    const dialog = page.getByTestId('export-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const select = dialog.getByTestId('export-expression');
+    await expect.poll(() => select.isDisabled()).toBe(false);
+    expect(await select.evaluate((el) => [...el.querySelectorAll('optgroup')].map((g) => `${g.label}: ${[...g.querySelectorAll('option')].map((o) => o.textContent!.trim()).join(', ')}`))).toEqual(['Saved expressions: pout']);
+    expect(await dialog.getByTestId('export-format-arkit-csv').isDisabled()).toBe(false);
+    await select.selectOption({ label: 'pout' });
+    expect(await dialog.getByTestId('export-title').textContent()).toBe('Export the generic head (ICT-FaceKit (Light))');
+    await dialog.getByTestId('export-animation').uncheck(); // the first test's test animation: the pose alone here
+    await dialog.getByTestId('export-textures').uncheck();
+    await dialog.getByTestId('export-start').click();
+    await expect.poll(async () => (await dialog.getByTestId('export-written').textContent()) ?? '', { timeout: 60_000 }).toMatch(/51 blendshapes, posed as pout/);
+    await screenshot(page, 'export-03-saved-expression');
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-download').click()]);
+    const file = path.join(tmp.dir, 'pout.glb');
+    await download.saveAs(file);
+    const bytes = new Uint8Array(readFileSync(file));
+    const report = await validator.validateBytes(bytes);
+    expect([report.issues.numErrors, report.issues.numWarnings]).toEqual([0, 0]);
+    const mesh = (await new NodeIO().readBinary(bytes)).getRoot().listMeshes()[0]!;
+    const names = (mesh.getExtras() as { targetNames: string[] }).targetNames;
+    const weights = mesh.getWeights();
+    const worst = Math.max(...names.map((n, k) => Math.abs(weights[k]! - arkit[ARKIT_BLENDSHAPES.indexOf(n as (typeof ARKIT_BLENDSHAPES)[number])]!)));
+    console.log(`generic ICT-FaceKit head posed with "pout": ${names.length} morph weights (${weights.filter((w) => w > 0).length} non-zero), largest difference from the saved ones ${worst.toExponential(2)}`);
+    expect(names).toHaveLength(51);
+    expect(weights.filter((w) => w > 0).length).toBeGreaterThan(10);
+    expect(worst).toBeLessThan(1e-6);
+    // Back to the neutral head with textures for the next export.
+    await select.selectOption({ label: 'None (neutral)' });
+    await dialog.getByTestId('export-textures').check();
     expect(unexpectedProblems(watched)).toEqual([]);
   });
 

@@ -58,6 +58,8 @@ for ob in meshes:
     if me.shape_keys:
         keys = me.shape_keys.key_blocks
         info["shape_keys"] = [k.name for k in keys[1:]]
+        # Each shape key's value as the file sets it (a posed head's initial weights: glTF's mesh weights, FBX's DeformPercent).
+        info["shape_key_values"] = {k.name: k.value for k in keys[1:]}
         if "jawOpen" in keys:
             basis, jaw = keys[0], keys["jawOpen"]
             best, best_vec, best_pos = -1.0, None, None

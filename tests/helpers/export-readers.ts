@@ -12,6 +12,8 @@ export interface BlenderMesh {
   uv_layers: number;
   materials: string[];
   shape_keys: string[];
+  /** Each shape key's value as the file sets it (a posed head's initial blendshape weights). */
+  shape_key_values?: Record<string, number>;
   armature_modifier: boolean;
   vertex_groups: string[];
   jaw_open_max?: { length: number; delta: [number, number, number]; at: [number, number, number] };

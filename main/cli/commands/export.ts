@@ -2,7 +2,7 @@ import path from 'node:path';
 import { APP_VERSION, appDataDir } from '../../app-paths';
 import { exportHeadFile } from '../../export/export-head-file';
 import { Studio } from '../../services/studio';
-import { writeClipCsv, writeExpressionCsv } from '../../expression/clip-library';
+import { writeClipCsv, writeExpressionCsv, writeSavedExpressionCsv } from '../../expression/clip-library';
 import { openProject } from '../../project/project';
 import { CliUsageError, EXIT, type CliCommand, type CliIO } from '../cli-command';
 import { headParamArgs } from '../head-param-args';
@@ -10,15 +10,16 @@ import { subjectOption } from '../subject-option';
 
 /**
  * `deca-studio export [<project> --subject NAME] --pack <id> [--shape …] [--expr …] --format glb|fbx --out FILE`, and with a
- * project `--clip NAME` (the clip as the head's animation) or `--expression-from PHOTO_ID` (the head posed with that photo's
- * expression); `--format arkit-csv` writes the clip (or the one expression) alone in Live Link Face's CSV layout.
+ * project `--clip NAME` (the clip as the head's animation), `--expression-from PHOTO_ID` (the head posed with that photo's
+ * expression) or `--expression NAME` (posed with a saved expression); `--format arkit-csv` writes the clip (or the one
+ * expression) alone in Live Link Face's CSV layout.
  */
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'Export a rigged head (skeleton, named blendshapes, textures, optional demo animation) as GLB or binary FBX',
   usage:
     'export [<project> --subject NAME] --pack ID [--shape K=W,…] [--expr NAME=W,…] --format glb|fbx --out FILE [--animation demo] [--no-blendshapes] [--no-textures] [--texture-size PX]\n' +
-    '       export <project> --subject NAME (--clip NAME | --expression-from PHOTO_ID) --format glb|fbx|arkit-csv --out FILE',
+    '       export <project> --subject NAME (--clip NAME | --expression-from PHOTO_ID | --expression NAME) --format glb|fbx|arkit-csv --out FILE',
   options: {
     pack: { type: 'string' },
     subject: { type: 'string' },
@@ -29,6 +30,7 @@ export const exportCommand: CliCommand = {
     animation: { type: 'string' },
     clip: { type: 'string' },
     'expression-from': { type: 'string' },
+    expression: { type: 'string' },
     'no-blendshapes': { type: 'boolean' },
     'no-textures': { type: 'boolean' },
     'texture-size': { type: 'string' },
@@ -42,9 +44,12 @@ export const exportCommand: CliCommand = {
     const clipName = typeof values.clip === 'string' ? values.clip : undefined;
     const fromPhoto = values['expression-from'] === undefined ? undefined : Number(values['expression-from']);
     if (fromPhoto !== undefined && !(Number.isSafeInteger(fromPhoto) && fromPhoto > 0)) throw new CliUsageError('--expression-from takes a photo id (see: deca-studio photos <project> --json)');
-    if (clipName !== undefined && fromPhoto !== undefined) throw new CliUsageError('Give --clip NAME or --expression-from PHOTO_ID, not both');
-    if ((clipName !== undefined || fromPhoto !== undefined) && positionals.length !== 1) throw new CliUsageError('Clips and photo expressions come from a project: give <project>');
-    if (format === 'arkit-csv') return exportCsv(positionals[0], subjectName, clipName, fromPhoto, values.out, io);
+    const savedName = typeof values.expression === 'string' ? values.expression : undefined;
+    if (savedName !== undefined && !savedName.trim()) throw new CliUsageError('--expression takes the name of a saved expression');
+    const motions = [clipName !== undefined && '--clip NAME', fromPhoto !== undefined && '--expression-from PHOTO_ID', savedName !== undefined && '--expression NAME'].filter((m) => m !== false);
+    if (motions.length > 1) throw new CliUsageError(`Give one of --clip NAME, --expression-from PHOTO_ID or --expression NAME, not ${motions.join(' and ')}`);
+    if (motions.length && positionals.length !== 1) throw new CliUsageError('Clips and expressions come from a project: give <project>');
+    if (format === 'arkit-csv') return exportCsv(positionals[0], subjectName, { clipName, fromPhoto, savedName }, values.out, io);
     if ((positionals.length === 1) !== (subjectName !== null)) throw new CliUsageError('A subject is exported from a project: give both <project> and --subject NAME');
     if (values.animation !== undefined && values.animation !== 'demo' && values.animation !== 'none') throw new CliUsageError('--animation is "demo" or "none"');
     // Unset: a subject's stored albedo size (1024², or 2048² after reconstruct --texture-size 2048); 1024 for a pack head.
@@ -75,6 +80,7 @@ export const exportCommand: CliCommand = {
           animation: values.animation === 'demo' ? 'demo' : 'none',
           clip: clipName,
           expressionFromPhotoId: fromPhoto,
+          savedExpression: savedName,
           textureSize,
         },
         values.out,
@@ -88,9 +94,17 @@ export const exportCommand: CliCommand = {
   },
 };
 
-/** `--format arkit-csv`: the clip (or one photo's expression as a one-frame clip) alone, in Live Link Face's CSV layout. */
-async function exportCsv(projectDir: string | undefined, subjectName: string | null, clipName: string | undefined, fromPhoto: number | undefined, out: string, io: CliIO): Promise<number> {
-  if (clipName === undefined && fromPhoto === undefined) throw new CliUsageError('--format arkit-csv writes a clip: give <project> and --clip NAME (or --expression-from PHOTO_ID)');
+/** `--format arkit-csv`: the clip (or one photo's or saved expression as a one-frame clip) alone, in Live Link Face's CSV layout. */
+async function exportCsv(
+  projectDir: string | undefined,
+  subjectName: string | null,
+  { clipName, fromPhoto, savedName }: { clipName?: string; fromPhoto?: number; savedName?: string },
+  out: string,
+  io: CliIO,
+): Promise<number> {
+  if (clipName === undefined && fromPhoto === undefined && savedName === undefined) {
+    throw new CliUsageError('--format arkit-csv writes a clip: give <project> and --clip NAME (or --expression-from PHOTO_ID, or --expression NAME)');
+  }
   const project = await openProject(projectDir!, { readonly: true });
   try {
     // The subject does not change an ARKit CSV (it carries weights, not a head), but a wrong name is still an error.
@@ -99,7 +113,9 @@ async function exportCsv(projectDir: string | undefined, subjectName: string | n
     const written =
       clipName !== undefined
         ? await writeClipCsv(project, clipName, out)
-        : await writeExpressionCsv(project, fromPhoto!, out);
+        : savedName !== undefined
+          ? await writeSavedExpressionCsv(project, savedName, out)
+          : await writeExpressionCsv(project, fromPhoto!, out);
     io.out(`Wrote ${written.path} (ARKit CSV, Live Link Face layout: ${written.rows} rows, ${written.bytes} bytes) in ${(performance.now() - t0).toFixed(0)} ms`);
     return EXIT.ok;
   } finally {

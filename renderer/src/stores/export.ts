@@ -23,13 +23,19 @@ export interface ExportChoices {
   clip: string | null;
   /** Pose the head with this photo's captured expression (or write it alone as an ARKit CSV); not with a clip. */
   expressionFromPhotoId: number | null;
+  /** Pose the head with this saved expression (by name), or write it alone as an ARKit CSV; not with a clip or a photo's expression. */
+  savedExpression: string | null;
 }
 
-/** What the export can start from besides the head: a clip, or one photo's expression. */
+/** What the export can start from besides the head: a clip, or one photo's or saved expression. */
 export interface ExportPreset {
   clip?: string;
   expressionFromPhotoId?: number;
+  savedExpression?: string;
 }
+
+/** The pose select's value: `photo:<id>`, `saved:<name>`, or '' for none (one select offers both kinds). */
+export type PoseKey = '' | `photo:${number}` | `saved:${string}`;
 
 /** Where an export stands, as the dialog shows it: a failure is never shown as done. */
 export type ExportPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -50,10 +56,21 @@ export const useExportStore = defineStore('export', () => {
   const open = ref(false);
   const packs = ref<PackInfo[]>([]);
   let defaultsApplied = false;
-  const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textures: true, textureSize: 1024, useSubject: false, clip: null, expressionFromPhotoId: null });
-  /** The project's clips and its photos' captured expressions, for the dialog's animation and pose choices. */
+  const choices = ref<ExportChoices>({ packId: '', format: 'glb', blendshapes: true, animation: 'none', textures: true, textureSize: 1024, useSubject: false, clip: null, expressionFromPhotoId: null, savedExpression: null });
+  /** The project's clips, its photos' captured expressions and its saved ones, for the dialog's animation and pose choices. */
   const clips = ref<ClipSummary[]>([]);
   const photoExpressions = ref<ExpressionView[]>([]);
+  const savedExpressions = ref<ExpressionView[]>([]);
+  /** The chosen pose as one value, for the select that offers saved and photos' expressions in two groups. */
+  const pose = computed<PoseKey>({
+    get: (): PoseKey => (choices.value.savedExpression !== null ? `saved:${choices.value.savedExpression}` : choices.value.expressionFromPhotoId !== null ? `photo:${choices.value.expressionFromPhotoId}` : ''),
+    set: (key: PoseKey) => {
+      choices.value.savedExpression = key.startsWith('saved:') ? key.slice(6) : null;
+      choices.value.expressionFromPhotoId = key.startsWith('photo:') ? Number(key.slice(6)) : null;
+    },
+  });
+  /** A pose is chosen: a photo's or a saved expression. */
+  const posed = computed(() => choices.value.expressionFromPhotoId !== null || choices.value.savedExpression !== null);
   /** An ARKit CSV carries weights only: it needs a clip or an expression, and ignores the head's options. */
   const csv = computed(() => choices.value.format === 'arkit-csv');
   const library = useLibraryStore();
@@ -87,25 +104,33 @@ export const useExportStore = defineStore('export', () => {
   /** The dialog's title: whose head is exported. */
   const title = computed(() => {
     const c = choices.value;
-    if (c.format === 'arkit-csv') return c.clip !== null ? `Export clip “${c.clip}” as ARKit CSV` : c.expressionFromPhotoId !== null ? 'Export an expression as ARKit CSV' : 'Export an ARKit CSV';
+    if (c.format === 'arkit-csv') {
+      if (c.clip !== null) return `Export clip “${c.clip}” as ARKit CSV`;
+      if (c.savedExpression !== null) return `Export expression “${c.savedExpression}” as ARKit CSV`;
+      return c.expressionFromPhotoId !== null ? 'Export an expression as ARKit CSV' : 'Export an ARKit CSV';
+    }
     return c.useSubject && subject.value && subjectReconstruction.value ? `Export ${subject.value.name}’s head` : `Export the generic head (${packName(c.packId)})`;
   });
   /** Why the export cannot start with these choices; null when it can. */
   const blocked = computed(() => {
     const c = choices.value;
-    if (c.format === 'arkit-csv' && c.clip === null && c.expressionFromPhotoId === null) return 'An ARKit CSV carries a clip or one expression: choose one above.';
-    if (c.format !== 'arkit-csv' && (c.clip !== null || c.expressionFromPhotoId !== null) && !c.blendshapes) return 'A clip or an expression drives the blendshapes: keep them on.';
+    if (c.format === 'arkit-csv' && c.clip === null && !posed.value) return 'An ARKit CSV carries a clip or one expression: choose one above.';
+    if (c.format !== 'arkit-csv' && (c.clip !== null || posed.value) && !c.blendshapes) return 'A clip or an expression drives the blendshapes: keep them on.';
     return null;
   });
 
   // A clip, the test animation and an expression pose exclude each other: choosing one clears the others.
   watch(
     () => choices.value.clip,
-    (clip) => clip !== null && ((choices.value.animation = 'none'), (choices.value.expressionFromPhotoId = null)),
+    (clip) => clip !== null && ((choices.value.animation = 'none'), (choices.value.expressionFromPhotoId = null), (choices.value.savedExpression = null)),
   );
   watch(
     () => choices.value.expressionFromPhotoId,
-    (id) => id !== null && (choices.value.clip = null),
+    (id) => id !== null && ((choices.value.clip = null), (choices.value.savedExpression = null)),
+  );
+  watch(
+    () => choices.value.savedExpression,
+    (name) => name !== null && ((choices.value.clip = null), (choices.value.expressionFromPhotoId = null)),
   );
   watch(
     () => choices.value.animation,
@@ -116,7 +141,7 @@ export const useExportStore = defineStore('export', () => {
   // one falls back to the generic head (and the dialog says why).
   watch([() => subject.value?.id, () => choices.value.packId, reconstructions], () => (choices.value.useSubject = subjectReconstruction.value !== null));
 
-  /** Opens the dialog; `preset` chooses a clip or a photo's expression (the Animate tab's "Export…"). */
+  /** Opens the dialog; `preset` chooses a clip, a photo's or a saved expression (the Animate tab's "Export…"). */
   async function show(preset: ExportPreset = {}): Promise<void> {
     open.value = true;
     error.value = null;
@@ -133,11 +158,14 @@ export const useExportStore = defineStore('export', () => {
       reconstructions.value = recs;
       clips.value = clipList;
       photoExpressions.value = expressions.filter((e) => e.kind === 'photo' && e.source);
+      savedExpressions.value = expressions.filter((e) => e.kind === 'saved');
       // A clip or expression gone since (deleted, another project) is not kept as a choice.
       if (choices.value.clip !== null && !clipList.some((c) => c.name === choices.value.clip)) choices.value.clip = null;
       if (choices.value.expressionFromPhotoId !== null && !photoExpressions.value.some((e) => e.source!.photoId === choices.value.expressionFromPhotoId)) choices.value.expressionFromPhotoId = null;
+      if (choices.value.savedExpression !== null && !savedExpressions.value.some((e) => e.name === choices.value.savedExpression)) choices.value.savedExpression = null;
       if (preset.clip !== undefined && clipList.some((c) => c.name === preset.clip)) choices.value.clip = preset.clip;
       if (preset.expressionFromPhotoId !== undefined) choices.value.expressionFromPhotoId = preset.expressionFromPhotoId;
+      if (preset.savedExpression !== undefined && savedExpressions.value.some((e) => e.name === preset.savedExpression)) choices.value.savedExpression = preset.savedExpression;
       // The settings' defaults, the first time the dialog opens (later the user's last choices stay).
       if (settings && !defaultsApplied) {
         defaultsApplied = true;
@@ -178,7 +206,11 @@ export const useExportStore = defineStore('export', () => {
     phase.value = 'running';
     const c = choices.value;
     try {
-      const motion = { ...(c.clip !== null ? { clip: c.clip } : {}), ...(c.expressionFromPhotoId !== null ? { expressionFromPhotoId: c.expressionFromPhotoId } : {}) };
+      const motion = {
+        ...(c.clip !== null ? { clip: c.clip } : {}),
+        ...(c.expressionFromPhotoId !== null ? { expressionFromPhotoId: c.expressionFromPhotoId } : {}),
+        ...(c.savedExpression !== null ? { savedExpression: c.savedExpression } : {}),
+      };
       const { jobId } = await api().call(
         'export.start',
         c.format === 'arkit-csv'
@@ -216,7 +248,7 @@ export const useExportStore = defineStore('export', () => {
   }
 
   return {
-    open, packs, choices, clips, photoExpressions, csv, blocked, subject, reconstructions, subjectReconstruction, subjectUnavailable, title, outDir, destination, isDesktop,
+    open, packs, choices, clips, photoExpressions, savedExpressions, pose, posed, csv, blocked, subject, reconstructions, subjectReconstruction, subjectUnavailable, title, outDir, destination, isDesktop,
     job, phase, busy, writtenPath, summary, error, downloadUrl, show, hide, start, chooseFolder,
   };
 });

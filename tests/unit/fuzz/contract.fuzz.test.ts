@@ -43,7 +43,7 @@ const VALID: Record<ApiMethod, Record<string, unknown>> = {
   'packs.install': { path: '/downloads/ICT-FaceKit-master.zip', flameUv: '/downloads/head_template.obj' },
   'packs.remove': { id: 'ict-facekit' },
   'packs.evaluate': { packId: 'starter-head', shape: [0.5, -1], expression: [0.2], pose: [0, 0, 0.1], topology: true },
-  'export.start': { packId: 'starter-head', subjectId: 1, format: 'glb', shape: [1], expression: [0], blendshapes: true, animation: 'demo', textures: true, textureSize: 1024, outPath: '/tmp/h.glb' },
+  'export.start': { packId: 'starter-head', subjectId: 1, format: 'glb', shape: [1], expression: [0], blendshapes: true, animation: 'demo', textures: true, textureSize: 1024, savedExpression: 'smirk', outPath: '/tmp/h.glb' },
   'settings.get': {},
   'settings.set': { executionProvider: 'cpu', defaultPackId: 'ict-facekit', textureSize: 2048 },
   'expressions.list': { subjectId: 1 },

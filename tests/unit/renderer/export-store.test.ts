@@ -135,8 +135,9 @@ describe('export store (Electron bridge)', () => {
     const store = useExportStore();
     await store.show({ clip: 'smiles' });
     expect(store.clips.map((c) => c.name)).toEqual(['smiles']);
-    // Saved expressions have no photo: the export path poses from a photo's expression.
+    // Photos' and saved expressions are offered apart (the select groups them).
     expect(store.photoExpressions.map((e) => e.source!.photoId)).toEqual([12]);
+    expect(store.savedExpressions.map((e) => e.name)).toEqual(['mine']);
     expect(store.choices.clip).toBe('smiles');
     store.choices.animation = 'demo';
     await Promise.resolve();
@@ -163,5 +164,43 @@ describe('export store (Electron bridge)', () => {
     store.choices.clip = 'smiles';
     store.choices.blendshapes = false;
     expect(store.blocked).toMatch(/keep them on/);
+  });
+
+  it('poses with a saved expression by name: one select offers it apart from the photos’, and it excludes a clip and a photo’s expression', async () => {
+    reconstructions = [{ packId: 'ict-facekit', reconstructionId: 4, photoCount: 6, createdAt: '' }];
+    const store = useExportStore();
+    await store.show({ savedExpression: 'mine' });
+    expect(store.choices.savedExpression).toBe('mine');
+    expect(store.pose).toBe('saved:mine');
+    expect(store.posed).toBe(true);
+    await store.start();
+    expect(calls.find((c) => c.method === 'export.start')!.req).toMatchObject({ packId: 'ict-facekit', format: 'glb', savedExpression: 'mine', subjectId: 3 });
+    expect(calls.find((c) => c.method === 'export.start')!.req).not.toHaveProperty('expressionFromPhotoId');
+
+    // The select's value chooses one kind and clears the other; a clip clears both.
+    store.pose = 'photo:12';
+    expect([store.choices.expressionFromPhotoId, store.choices.savedExpression]).toEqual([12, null]);
+    store.pose = 'saved:mine';
+    await Promise.resolve();
+    expect([store.choices.expressionFromPhotoId, store.choices.savedExpression]).toEqual([null, 'mine']);
+    store.choices.clip = 'smiles';
+    await Promise.resolve();
+    expect(store.choices.savedExpression).toBeNull();
+    expect(store.pose).toBe('');
+    store.choices.savedExpression = 'mine';
+    await Promise.resolve();
+    expect(store.choices.clip).toBeNull();
+
+    // Alone as an ARKit CSV: its name in the title, the name alone in the request.
+    store.choices.format = 'arkit-csv';
+    expect(store.title).toBe('Export expression “mine” as ARKit CSV');
+    expect(store.blocked).toBeNull();
+    calls.length = 0;
+    await store.start();
+    expect(calls.find((c) => c.method === 'export.start')!.req).toEqual({ packId: 'ict-facekit', format: 'arkit-csv', savedExpression: 'mine' });
+
+    // A preset naming no saved expression is not taken: the last choice stays.
+    await store.show({ savedExpression: 'gone' });
+    expect(store.choices.savedExpression).toBe('mine');
   });
 });
