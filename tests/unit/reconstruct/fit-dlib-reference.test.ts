@@ -66,14 +66,14 @@ describe.skipIf(!existsSync(DLIB_REFERENCE_FILE) || !existsSync(FIXTURE))('fitte
     expect(r.frontal.fitted).toBeLessThanOrEqual(0.0319);
   }, 240_000);
 
-  // Not yet at the detections: the starter head's 24 identity modes cannot follow them as closely
-  // (its fitted mouth and jaw stay 0.01–0.02 off; re-embedding its landmarks on other MediaPipe
-  // vertices gained < 0.001). Measured 3/4 0.0565 → 0.0567, frontal 0.0406 → 0.0403 with the
-  // silhouette contour (the full pipeline: 3/4 0.0561 → 0.0556, frontal 0.0404 → 0.0408); held there.
-  it('starter head: held at its figures', async () => {
+  // The starter head's 68 points sit where a detector marks them on the fitted head, and its
+  // turned-away jaw marches along candidate lines rather than MediaPipe's sparse vertices
+  // (starter-landmarks.ts). Before (the usual MediaPipe vertices, vertex candidates): 3/4 fitted
+  // 0.0562 against 0.0494 detected (jaw 0.079, nose 0.053, mouth 0.048), frontal 0.0404.
+  it('starter head: 3/4 and frontal views held at their figures', async () => {
     const r = againstDlib(buildStarterHead(await readCanonicalFaceMeshAsset()));
     console.log(line('starter head', r));
-    expect(r['3/4'].fitted).toBeLessThanOrEqual(0.057);
-    expect(r.frontal.fitted).toBeLessThanOrEqual(0.0406);
+    expect(r['3/4'].fitted).toBeLessThanOrEqual(0.0515);
+    expect(r.frontal.fitted).toBeLessThanOrEqual(0.036);
   }, 120_000);
 });
