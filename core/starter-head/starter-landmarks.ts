@@ -10,9 +10,10 @@ import type { LandmarkSet } from '../head-model/head-model';
  * front and 3/4 views; a jaw point only where it is on the side turned towards the camera). The
  * usual vertices put the jaw's angle (5, 11) too near the chin and 4, 12 too near the ear, the
  * upper lip's peaks (50, 52) and mid points (49, 53) apart, the lower lip's (55–59) too wide, the
- * nasion and subnasale (27, 33) 0.03–0.05 of the eye-corner distance off. Fitted on two people, the
- * other two's 3/4 views against dlib: 0.0536 → 0.0547 / 0.0452 → 0.0479 (detected 0.0536 / 0.0452),
- * with the whole set 0.0562 → 0.0510; see tests/unit/reconstruct/fit-dlib-reference.test.ts.
+ * nasion and subnasale (27, 33) 0.03–0.05 of the eye-corner distance off. Placed from two people,
+ * the other two's fitted 3/4 views against dlib went 0.0594 → 0.0547 and 0.0529 → 0.0479
+ * (their detections: 0.0536, 0.0452); placed from all four, the set's 0.0562 → 0.0509 with the
+ * contour lines below (tests/unit/reconstruct/fit-dlib-reference.test.ts).
  */
 export const STARTER_LANDMARKS_68: readonly (number | readonly number[])[] = [
   [127, 0.86, 162, 0.14], [234, 0.93, 93, 0.07], [93, 0.75, 132, 0.25], [132, 0.75, 58, 0.25], [58, 0.65, 172, 0.35], [136, 0.65, 172, 0.35],
