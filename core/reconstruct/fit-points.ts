@@ -48,8 +48,8 @@ export interface FitPoints {
    * Jaw-contour candidates (landmarks 0…16): FLAME's dynamic contour (`bins` × 17 points from
    * `contourStart`, chosen by yaw as DECA does), or for other models points on the surface inward
    * of each side landmark at its height (or the model's `landmarks.contourCandidates`), of which
-   * the fitter takes the one on the silhouette (landmark marching) on the side turned away. `candidates[i]` lists point indices; empty for
-   * landmarks that stay fixed (the chin).
+   * the fitter takes the one on the silhouette (landmark marching) on the side turned away.
+   * `candidates[i]` lists point indices; empty for landmarks that stay fixed (the chin).
    */
   contour: { kind: 'flame'; start: number; bins: number } | { kind: 'march'; candidates: Int32Array[] } | null;
   /** True when every expression mode is named (blendshapes in [0, 1], as ICT's and the starter head's). */
