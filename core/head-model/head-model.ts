@@ -76,6 +76,12 @@ export interface LandmarkSet {
   barycentric: Float32Array;
   /** FLAME's dynamic jaw contour: per yaw bin (−39°…39°), 17 landmarks; optional. */
   dynamicContour: { faces: Uint32Array; barycentric: Float32Array; bins: number } | null;
+  /**
+   * Without a dynamic contour: the points (triangle, barycentric) the turned-away side's jaw
+   * landmarks may march to, each with the landmark (0…16) it serves. Absent: the fitter takes the
+   * face's vertices near each landmark's height, which a coarse face mesh leaves gappy.
+   */
+  contourCandidates?: { faces: Uint32Array; barycentric: Float32Array; landmark: Uint32Array } | null;
 }
 
 /** The joints every exported rig has; models without a separate head joint map it onto the neck. */
@@ -123,6 +129,11 @@ export function validateHeadModel(m: HeadModel): void {
   const l = m.landmarks;
   if (l.barycentric.length !== l.faces.length * 3) fail('landmark barycentric size mismatch');
   for (let i = 0; i < l.faces.length; i++) if (l.faces[i]! >= F) fail(`landmark ${i} on triangle ${l.faces[i]} ≥ ${F}`);
+  const cc = l.contourCandidates;
+  if (cc) {
+    if (cc.barycentric.length !== cc.faces.length * 3 || cc.landmark.length !== cc.faces.length) fail('contour candidate sizes mismatch');
+    for (let i = 0; i < cc.faces.length; i++) if (cc.faces[i]! >= F || cc.landmark[i]! >= 17) fail(`contour candidate ${i} on triangle ${cc.faces[i]} for landmark ${cc.landmark[i]}`);
+  }
   for (const [name, idx] of Object.entries(m.regions)) for (let i = 0; i < idx.length; i++) if (idx[i]! >= V) fail(`region ${name} has vertex ${idx[i]} ≥ ${V}`);
   checkMeshLimits(m);
 }

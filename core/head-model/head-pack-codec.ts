@@ -99,6 +99,12 @@ export function encodeHeadPack(model: HeadModel, options: Partial<HeadPackEncode
     put('contourFaces', contour.faces);
     put('contourBarycentric', contour.barycentric);
   }
+  const candidates = model.landmarks.contourCandidates;
+  if (candidates) {
+    put('contourCandidateFaces', candidates.faces);
+    put('contourCandidateBarycentric', candidates.barycentric);
+    put('contourCandidateLandmark', candidates.landmark);
+  }
   const regions = Object.keys(model.regions).sort();
   for (const r of regions) put(`region-${r}`, model.regions[r]!);
   const manifest: HeadPackManifest = {
@@ -179,6 +185,9 @@ export function decodeHeadPack(manifestValue: unknown, read: (file: string) => U
       faces: get('landmarkFaces', 'uint32'),
       barycentric: get('landmarkBarycentric', 'float'),
       dynamicContour: m.contourBins ? { faces: get('contourFaces', 'uint32'), barycentric: get('contourBarycentric', 'float'), bins: m.contourBins } : null,
+      contourCandidates: has('contourCandidateFaces')
+        ? { faces: get('contourCandidateFaces', 'uint32'), barycentric: get('contourCandidateBarycentric', 'float'), landmark: get('contourCandidateLandmark', 'uint32') }
+        : null,
     },
     regions: Object.fromEntries(m.regions.map((r) => [r, get<Uint32Array>(`region-${r}`, 'uint32')])),
   };

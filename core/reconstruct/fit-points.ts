@@ -47,9 +47,9 @@ export interface FitPoints {
   /**
    * Jaw-contour candidates (landmarks 0…16): FLAME's dynamic contour (`bins` × 17 points from
    * `contourStart`, chosen by yaw as DECA does), or for other models points on the surface inward
-   * of each side landmark at its height, of which the fitter takes the one on the silhouette
-   * (landmark marching) on the side turned away. `candidates[i]` lists point indices; empty for
-   * landmarks that stay fixed (the chin).
+   * of each side landmark at its height (or the model's `landmarks.contourCandidates`), of which
+   * the fitter takes the one on the silhouette (landmark marching) on the side turned away.
+   * `candidates[i]` lists point indices; empty for landmarks that stay fixed (the chin).
    */
   contour: { kind: 'flame'; start: number; bins: number } | { kind: 'march'; candidates: Int32Array[] } | null;
   /** True when every expression mode is named (blendshapes in [0, 1], as ICT's and the starter head's). */
@@ -117,7 +117,8 @@ export function buildFitPoints(model: HeadModel, options: Partial<FitPointsOptio
       corners.push({ v: [tri[f]!, tri[f + 1]!, tri[f + 2]!], w: [dyn.barycentric[l * 3]!, dyn.barycentric[l * 3 + 1]!, dyn.barycentric[l * 3 + 2]!] });
     }
   } else if (o.marchContour && landmarkCount === 68) {
-    contour = { kind: 'march', candidates: marchCandidates(model, corners, o.marchBand, corners) };
+    const given = lm.contourCandidates;
+    contour = { kind: 'march', candidates: given ? givenCandidates(model, given, corners) : marchCandidates(model, corners, o.marchBand, corners) };
   }
   const photometricStart = corners.length;
   for (let i = 0; i < (o.photometric?.length ?? 0); i++) corners.push({ v: [o.photometric![i]!], w: [1] });
@@ -199,6 +200,18 @@ export function restrictToCorners(model: HeadModel, corners: readonly PointCorne
     }
   });
   return { rest, shape, expression, jawWeight, restW, shapeW, expressionW };
+}
+
+/** The model's own contour candidates (`landmarks.contourCandidates`), appended as points, listed per landmark. */
+function givenCandidates(model: HeadModel, given: NonNullable<HeadModel['landmarks']['contourCandidates']>, out: PointCorners[]): Int32Array[] {
+  const tri = model.triangles;
+  const lists: number[][] = Array.from({ length: 17 }, () => []);
+  for (let i = 0; i < given.faces.length; i++) {
+    const f = given.faces[i]! * 3;
+    lists[given.landmark[i]!]!.push(out.length);
+    out.push({ v: [tri[f]!, tri[f + 1]!, tri[f + 2]!], w: [given.barycentric[i * 3]!, given.barycentric[i * 3 + 1]!, given.barycentric[i * 3 + 2]!] });
+  }
+  return lists.map((l) => Int32Array.from(l));
 }
 
 /**

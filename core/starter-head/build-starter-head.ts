@@ -4,12 +4,7 @@ import { at, type Vec3 } from './starter-head-fields';
 import { starterExpressionShapes, starterIdentityModes, type NamedField } from './starter-head-modes';
 import { buildStarterRig, STARTER_JOINTS, STARTER_PARENTS } from './starter-head-rig';
 import { buildStarterHeadSurface, type StarterHeadShellOptions } from './starter-head-shell';
-
-/** MediaPipe face-mesh indices of the 68 iBUG (Multi-PIE) landmarks, in iBUG order. */
-export const MEDIAPIPE_TO_IBUG68 = [
-  127, 234, 93, 132, 58, 136, 150, 176, 152, 400, 379, 365, 288, 361, 323, 454, 356, 70, 63, 105, 66, 107, 336, 296, 334, 293, 300, 168, 197, 5, 4, 75, 97, 2, 326,
-  305, 33, 160, 158, 133, 153, 144, 362, 385, 387, 263, 373, 380, 61, 39, 37, 0, 267, 269, 291, 405, 314, 17, 84, 181, 78, 82, 13, 312, 308, 317, 14, 87,
-];
+import { starterLandmarkSet } from './starter-landmarks';
 
 export const STARTER_HEAD_ID = 'starter-head';
 const CM = 0.01;
@@ -18,7 +13,8 @@ const CM = 0.01;
  * Generates DECA Studio's own starter head, deterministically, from MediaPipe's canonical face
  * mesh (`geometry_pipeline_metadata_landmarks.binarypb` inside `@mediapipe/face_mesh`, Apache-2.0):
  * a closed head with neck, mouth cavity and eyeballs, UVs, FLAME's joints plus `head`, skinning,
- * 24 identity modes, 26 ARKit-named expressions, the 68-point iBUG embedding and the 468-point
+ * 24 identity modes, 26 ARKit-named expressions, the 68-point iBUG embedding with its jaw-contour
+ * candidates (starter-landmarks.ts) and the 468-point
  * MediaPipe embedding (region `mediapipe468`: vertices 0…467 are the canonical mesh's, in order).
  *
  * ```ts
@@ -49,17 +45,6 @@ export function buildStarterHead(canonicalMeshBytes: Uint8Array, options: Partia
   const row: number[] = [], col: number[] = [], value: number[] = [];
   rig.regressor.forEach(({ vertices, weights }, j) => vertices.forEach((v, k) => (row.push(j), col.push(v), value.push(weights[k]!))));
 
-  // Landmarks: each sits on a vertex, expressed as a triangle corner with weight 1.
-  const cornerOf = new Map<number, [number, number]>();
-  for (let t = 0; t < surface.triangles.length; t++) if (!cornerOf.has(surface.triangles[t]!)) cornerOf.set(surface.triangles[t]!, [Math.floor(t / 3), t % 3]);
-  const faces = new Uint32Array(68);
-  const barycentric = new Float32Array(68 * 3);
-  MEDIAPIPE_TO_IBUG68.forEach((v, i) => {
-    const [f, corner] = cornerOf.get(v)!;
-    faces[i] = f;
-    barycentric[i * 3 + corner] = 1;
-  });
-
   const range = (r: [number, number]) => Uint32Array.from({ length: r[1] - r[0] }, (_, k) => r[0] + k);
   const neck: number[] = [];
   for (let v = 0; v < V; v++) if (rig.head[v]! < 0.5 && v < surface.parts.shell[1]) neck.push(v);
@@ -81,7 +66,7 @@ export function buildStarterHead(canonicalMeshBytes: Uint8Array, options: Partia
       regressor: { rows: STARTER_JOINTS.length, cols: V, row: Uint32Array.from(row), col: Uint32Array.from(col), value: Float32Array.from(value) },
     },
     skinWeights: rig.weights,
-    landmarks: { faces, barycentric, dynamicContour: null },
+    landmarks: starterLandmarkSet(surface.positions, surface.triangles, surface.parts.face[1]),
     regions: {
       face: range(surface.parts.face),
       mediapipe468: range(surface.parts.face),

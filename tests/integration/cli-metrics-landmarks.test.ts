@@ -54,16 +54,17 @@ describe('metrics --json per photo', () => {
     }
   });
 
-  // Measured (starter head, 24 shape modes): detected 0.042–0.053 from dlib, fitted 0.045–0.056; the
-  // head cannot follow every detected point, so it stays a little further, never by more than 0.01.
-  it('lets a fit be checked against another detector: the fitted head stays within 0.01 of the detected points\' distance from dlib', () => {
+  // Measured (starter head): detected 0.042–0.053 from dlib; fitted 0.045–0.056 with MediaPipe's usual
+  // landmark vertices, 0.041–0.052 with the starter head's own (starter-landmarks.ts): front 0.0409
+  // (detected 0.0422), 3/4 0.0518 and 0.0514 (0.0511, 0.0530).
+  it('lets a fit be checked against another detector: the fitted head stays within 0.003 of the detected points\' distance from dlib', () => {
     const reference = loadDlibReference();
     for (const p of report.subjects.flatMap((s) => s.photos)) {
       const ref = reference.get(PHOTOS.find((f) => path.basename(f) === p.name)!)!;
       const det = landmarkAgreement(p.landmarks68!, ref);
       const fit = landmarkAgreement(p.modelLandmarks68!, ref);
       console.info(`${p.name}: vs dlib detected ${det.all.toFixed(4)} (jaw ${det.jaw.toFixed(4)}), fitted head ${fit.all.toFixed(4)} (jaw ${fit.jaw.toFixed(4)})`);
-      expect(fit.all).toBeLessThanOrEqual(det.all + 0.01);
+      expect(fit.all).toBeLessThanOrEqual(det.all + 0.003);
       expect(fit.all).toBeLessThan(0.07);
     }
   });

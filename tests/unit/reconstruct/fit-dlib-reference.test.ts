@@ -66,14 +66,17 @@ describe.skipIf(!existsSync(DLIB_REFERENCE_FILE) || !existsSync(FIXTURE))('fitte
     expect(r.frontal.fitted).toBeLessThanOrEqual(0.0319);
   }, 240_000);
 
-  // Not yet at the detections: the starter head's 24 identity modes cannot follow them as closely
-  // (its fitted mouth and jaw stay 0.01–0.02 off; re-embedding its landmarks on other MediaPipe
-  // vertices gained < 0.001). Measured 3/4 0.0565 → 0.0567, frontal 0.0406 → 0.0403 with the
-  // silhouette contour (the full pipeline: 3/4 0.0561 → 0.0556, frontal 0.0404 → 0.0408); held there.
-  it('starter head: held at its figures', async () => {
+  // The starter head's 68 points sit where a detector marks them on the fitted head, and its
+  // turned-away jaw marches along candidate lines rather than MediaPipe's sparse vertices
+  // (starter-landmarks.ts). 3/4 fitted (detected): before 0.0562 — jaw 0.079 (0.069), brows 0.067
+  // (0.068), nose 0.053 (0.043), eyes 0.031 (0.030), mouth 0.048 (0.038); now 0.0509 — jaw 0.070,
+  // brows 0.065, nose 0.044, eyes 0.032, mouth 0.042. Frontal 0.0404 → 0.0356 (detected 0.0317).
+  // Not yet at the detections: the rest is the mouth and eyes of broad smiles (mouthSmile at its
+  // bound of 1, the lips 0.02 off), which its 24 identity modes and 26 expressions cannot follow.
+  it('starter head: 3/4 and frontal views held at their figures', async () => {
     const r = againstDlib(buildStarterHead(await readCanonicalFaceMeshAsset()));
     console.log(line('starter head', r));
-    expect(r['3/4'].fitted).toBeLessThanOrEqual(0.057);
-    expect(r.frontal.fitted).toBeLessThanOrEqual(0.0406);
+    expect(r['3/4'].fitted).toBeLessThanOrEqual(0.0515);
+    expect(r.frontal.fitted).toBeLessThanOrEqual(0.036);
   }, 120_000);
 });

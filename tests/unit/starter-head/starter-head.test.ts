@@ -4,7 +4,8 @@ import { arkitName } from '../../../core/expression/arkit-names';
 import { jointIndex, validateHeadModel, type HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { renderHeadPreview } from '../../../core/geometry/render-head-preview';
-import { buildStarterHead, MEDIAPIPE_TO_IBUG68 } from '../../../core/starter-head/build-starter-head';
+import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
+import { STARTER_LANDMARKS_68 } from '../../../core/starter-head/starter-landmarks';
 import { parseCanonicalFaceMesh } from '../../../core/starter-head/canonical-face-mesh';
 import { LEFT_EYE_LOWER, LEFT_EYE_UPPER, RIGHT_EYE_LOWER, RIGHT_EYE_UPPER } from '../../../core/starter-head/starter-head-shell';
 import { PackStore } from '../../../main/packs/pack-store';
@@ -125,13 +126,35 @@ describe('starter head', () => {
     expect(Array.from(model.regions.mediapipe468!)).toEqual(Array.from({ length: 468 }, (_, i) => i));
     for (let i = 0; i < 468 * 3; i++) expect(model.template[i]).toBeCloseTo(mesh.positions[i]! * 0.01, 6);
     const out = new HeadModelEvaluator(model).evaluate({});
-    MEDIAPIPE_TO_IBUG68.forEach((v, i) => {
-      expect(distance(vertex(out.landmarks, i), vertex(out.vertices, v))).toBeLessThan(1e-6);
+    STARTER_LANDMARKS_68.forEach((entry, i) => {
+      const pairs = typeof entry === 'number' ? [[entry, 1]] : Array.from({ length: entry.length / 2 }, (_, k) => [entry[k * 2]!, entry[k * 2 + 1]!]);
+      expect(pairs.reduce((s, [, w]) => s + w!, 0)).toBeCloseTo(1, 6);
+      const want = [0, 1, 2].map((d) => pairs.reduce((s, [v, w]) => s + w! * out.vertices[v! * 3 + d]!, 0));
+      expect(distance(vertex(out.landmarks, i), want), `landmark ${i}`).toBeLessThan(1e-6);
     });
     // iBUG order: point 37 (index 36) is the subject's right outer eye corner (−X), 46 the left one.
     expect(out.landmarks[36 * 3]!).toBeLessThan(0);
     expect(out.landmarks[45 * 3]!).toBeGreaterThan(0);
     expect(out.landmarks[8 * 3 + 1]!).toBeLessThan(out.landmarks[57 * 3 + 1]!); // chin below the lower lip
+  });
+
+  it('gives each side jaw landmark contour candidates: lines across the face at its height, inward of it', () => {
+    const cc = model.landmarks.contourCandidates!;
+    const out = new HeadModelEvaluator(model).evaluate({});
+    const point = (f: number, w: ArrayLike<number>) => [0, 1, 2].map((d) => [0, 1, 2].reduce((s, c) => s + w[c]! * out.vertices[model.triangles[f * 3 + c]! * 3 + d]!, 0));
+    const per = new Array<number>(17).fill(0);
+    for (let i = 0; i < cc.faces.length; i++) {
+      const l = cc.landmark[i]!;
+      per[l]!++;
+      const p = point(cc.faces[i]!, cc.barycentric.subarray(i * 3, i * 3 + 3));
+      const [x, y, z] = vertex(out.landmarks, l);
+      expect(Math.abs(p[1]! - y!), `candidate ${i} of landmark ${l}`).toBeLessThan(0.0041); // within ±4 mm of its height
+      expect(p[0]! * x!).toBeGreaterThan(0); // on its side,
+      expect(Math.abs(p[0]!)).toBeLessThanOrEqual(Math.abs(x!) + 1e-7); // between it and the mid-line,
+      expect(p[2]!).toBeGreaterThanOrEqual(z! - 1e-7); // not behind it
+    }
+    // Every side landmark has a line's worth (a crossing every centimetre or so, five heights); the chin's none.
+    per.forEach((n, l) => (l >= 7 && l <= 9 ? expect(n, `landmark ${l}`).toBe(0) : expect(n, `landmark ${l}`).toBeGreaterThan(10)));
   });
 
   it('opens the jaw with the jawOpen shape and with the jaw joint alike, and blinks', () => {
@@ -187,6 +210,11 @@ describe('starter head', () => {
       let maxDiff = 0;
       for (let i = 0; i < model.template.length; i++) maxDiff = Math.max(maxDiff, Math.abs(loaded.template[i]! - model.template[i]!));
       expect(maxDiff).toBeLessThan(1e-6);
+      // The jaw's contour candidates travel with the pack.
+      const cc = model.landmarks.contourCandidates!;
+      expect(Array.from(loaded.landmarks.contourCandidates!.faces)).toEqual(Array.from(cc.faces));
+      expect(Array.from(loaded.landmarks.contourCandidates!.landmark)).toEqual(Array.from(cc.landmark));
+      expect(Array.from(loaded.landmarks.contourCandidates!.barycentric)).toEqual(Array.from(cc.barycentric));
     } finally {
       tmp.cleanup();
     }
