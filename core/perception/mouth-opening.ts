@@ -5,8 +5,10 @@ import type { RgbImage } from './image-warp';
 export interface MouthOpeningOptions {
   /** Half-width of the band sampled about the mouth's midline, as a fraction of the outer-corner distance (48–54). */
   bandHalfWidth: number;
-  /** Sampling step along the band's rows and columns (pixels). */
+  /** Sampling step along the band's rows and columns (pixels), at least … */
   step: number;
+  /** … the outer-eye-corner distance over this. */
+  samplesPerEye: number;
   /** A pixel is cavity-dark below this fraction of the lips' median brightness. */
   darkFraction: number;
   /** A pixel is tooth-white above this multiple of the lips' median brightness … */
@@ -21,8 +23,14 @@ export interface MouthOpeningOptions {
   minGap: number;
   /** Rows of cavity-dark pixels inside the landmarks' gap needed to call the mouth open (fraction of the eye distance). */
   minCavity: number;
-  /** The lower inner lip moves only when the teeth end at least this far (fraction of the eye distance) below it. */
+  /**
+   * The lower inner lip moves only when its edge lies at least this far (fraction of the eye distance)
+   * below it: beyond the nets' usual error (0.03–0.04 of it on the mouth), so a lip already on the
+   * teeth's edge stays (ICT renders of an open jaw and a funnel: 0.02).
+   */
   minShift: number;
+  /** The teeth's shadow line under the lowest tooth row is looked for within this fraction of the eye distance. */
+  maxShadow: number;
   /** Thickness of the lower-lip strip above the outer lower lip (57) that gives the lip's colour and is kept as lip, as a fraction of the eye distance. */
   minLipThickness: number;
 }
@@ -30,6 +38,7 @@ export interface MouthOpeningOptions {
 export const MOUTH_OPENING_DEFAULTS: MouthOpeningOptions = {
   bandHalfWidth: 0.15,
   step: 0.5,
+  samplesPerEye: 370,
   darkFraction: 0.7,
   toothBrightness: 1.15,
   toothSaturation: 0.7,
@@ -37,7 +46,8 @@ export const MOUTH_OPENING_DEFAULTS: MouthOpeningOptions = {
   rowFraction: 0.3,
   minGap: 0.05,
   minCavity: 0.02,
-  minShift: 0.02,
+  minShift: 0.04,
+  maxShadow: 0.02,
   minLipThickness: 0.015,
 };
 
@@ -90,10 +100,12 @@ export function measureMouthOpening(image: RgbImage, lm68: readonly Point2[], op
   if (!(eye > 0) || landmarkGap < o.minGap * eye || t57 <= t66) return none;
 
   const half = o.bandHalfWidth * dist(lm68[48]!, lm68[54]!);
+  // Coarser on large faces, so the band holds a bounded number of samples (~60 × 120).
+  const step = Math.max(o.step, eye / o.samplesPerEye);
   const rows: { t: number; L: number[]; S: number[] }[] = [];
-  for (let t = t51; t <= t57; t += o.step) {
+  for (let t = t51; t <= t57; t += step) {
     const L: number[] = [], S: number[] = [];
-    for (let s = -half; s <= half; s += o.step) {
+    for (let s = -half; s <= half; s += step) {
       const px = sample(image, centre[0] + s * u[0] + t * v[0], centre[1] + s * u[1] + t * v[1]);
       if (!px) continue;
       const mx = Math.max(px[0], px[1], px[2]), mn = Math.min(px[0], px[1], px[2]);
@@ -113,7 +125,7 @@ export function measureMouthOpening(image: RgbImage, lm68: readonly Point2[], op
   // A clearly open mouth: cavity-dark rows between the landmarks' inner lips.
   const frac = (r: (typeof rows)[number], f: (i: number) => boolean) => r.L.filter((_, i) => f(i)).length / r.L.length;
   const darkRows = rows.filter((r) => r.t >= t62 && r.t <= t66 && frac(r, (i) => r.L[i]! < o.darkFraction * Lref) >= o.rowFraction).length;
-  if (darkRows * o.step < o.minCavity * eye) return none;
+  if (darkRows * step < o.minCavity * eye) return none;
 
   // The lowest tooth row below the landmarks' lower inner lip, above the lower lip's strip.
   let lowest = -Infinity;
@@ -122,13 +134,15 @@ export function measureMouthOpening(image: RgbImage, lm68: readonly Point2[], op
     if (frac(r, (i) => r.L[i]! > o.toothBrightness * Lref && r.S[i]! < o.toothSaturation * Sref) >= o.rowFraction) lowest = r.t;
   }
   if (lowest === -Infinity) return none;
-  // The teeth meet the lip at a darker line (their lower edge's shadow, the gum): the darkest row
-  // between the lowest tooth row and the lip strip.
-  let edge = lowest + o.step, darkest = Infinity;
+  // The teeth meet the lip at a darker line (their lower edge's shadow, the gum): down from the
+  // lowest tooth row while the rows darken, to the first row lighter than the one above. Only this
+  // valley, and no further than `maxShadow`: the lip's own shading may darken towards its outer edge.
+  let edge = lowest, previous = Infinity;
   for (const r of rows) {
-    if (r.t <= lowest || r.t > limit) continue;
+    if (r.t <= lowest) continue;
     const L = median(r.L);
-    if (L < darkest) (darkest = L), (edge = r.t);
+    if (r.t > limit || r.t > lowest + o.maxShadow * eye || L > previous) break;
+    (previous = L), (edge = r.t);
   }
   const shift = edge - t66;
   if (!(shift >= o.minShift * eye)) return none;

@@ -101,6 +101,10 @@ describe('mouth opening read off the image', () => {
     // The open mouth in grey: teeth cannot be told from lips by colour.
     const grey = mouthImage([[220, LIP], [232, CAVITY], [246, TONGUE], [262, TEETH], [268, GUM], [270, LIP]], true);
     expect(measureMouthOpening(grey, openLm).shift).toBe(0);
+    // Lips already apart with 66 on the edge of the lower teeth (a highlight on the lip's rim looks the
+    // same), the lip darkening towards its outer edge below: the lip is not looked for in that shading.
+    const shaded = mouthImage([[220, LIP], [232, CAVITY], [250, TEETH], [253, LIP], [258, [160, 88, 84]], [263, [150, 82, 78]], [268, [140, 76, 72]]]);
+    expect(measureMouthOpening(shaded, landmarks(220, 232, 250, 278)).shift).toBe(0);
     // The nets' lips nearly together: nothing to correct, however the pixels look.
     expect(measureMouthOpening(open, landmarks(220, 236, 240, 278)).shift).toBe(0);
   });
