@@ -2,6 +2,7 @@ import type { EyeLids } from './eye-lids';
 import type { Point2, Point3 } from './face-crops';
 import type { Affine2D } from './image-warp';
 import type { HeadPose } from './head-pose';
+import type { MouthOpening } from './mouth-opening';
 import type { ProfileLandmarks } from './profile-silhouette';
 
 /**
@@ -37,6 +38,12 @@ export interface FaceResult {
    * is the subject's left eye); absent on faces that are not 'ok' and in analyses before perception-4.
    */
   eyes?: { left: EyeLids; right: EyeLids } | null;
+  /**
+   * The inner-lip gap the landmark nets gave and the one read on the image (mouth-opening.ts); when
+   * `shift` > 0 the landmarks' and mesh's lower inner lip were moved down by it. Absent on faces that
+   * are not 'ok' and in analyses before perception-5.
+   */
+  mouth?: MouthOpening | null;
 }
 
 /** Every face of one photo, largest first; `selected` is the one later stages use. */

@@ -1,5 +1,6 @@
 import type { FaceResult } from './face-analysis';
 import type { EyeLids } from './eye-lids';
+import type { MouthOpening } from './mouth-opening';
 import type { Affine2D } from './image-warp';
 
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -20,6 +21,8 @@ export interface FaceJson {
   profile?: { points: number[][]; eyeDistancePx: number; curve?: number[] } | null;
   /** Each eye (the subject's left and right): lid aperture (gap ÷ width), the 16-point lid contour (x, y pairs) and the iris centre; absent before perception-4 and on faces that are not 'ok'. */
   eyes?: { left: EyeJson; right: EyeJson } | null;
+  /** The inner-lip gap the nets gave, the one read on the image and the lower inner lip's shift (pixels; see {@link MouthOpening}); absent before perception-5 and on faces that are not 'ok'. */
+  mouth?: { landmarkGap: number; measuredGap: number; shift: number } | null;
 }
 
 /** One eye in JSON: see {@link EyeLids}. */
@@ -52,6 +55,7 @@ export function faceToJson(f: FaceResult): FaceJson {
     decaCrop: f.decaCrop ? { center: f.decaCrop.center.map(r2), size: r2(f.decaCrop.size), toCrop: f.decaCrop.toCrop } : null,
     detectorYaw: r2(f.detectorYaw),
     ...(f.eyes !== undefined ? { eyes: f.eyes ? { left: eyeToJson(f.eyes.left), right: eyeToJson(f.eyes.right) } : null } : {}),
+    ...(f.mouth !== undefined ? { mouth: f.mouth ? { landmarkGap: r2(f.mouth.landmarkGap), measuredGap: r2(f.mouth.measuredGap), shift: r2(f.mouth.shift) } : null } : {}),
     ...(f.status === 'profile' ? { profile: f.profile ? { points: f.profile.points.map((p) => [p.landmark, r2(p.x), r2(p.y)]), eyeDistancePx: r2(f.profile.eyeDistancePx), curve: f.profile.curve.map(r2) } : null } : {}),
   };
 }

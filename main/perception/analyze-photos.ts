@@ -6,7 +6,8 @@ import type { PhotoCache } from '../services/photo-cache';
 
 /** Recorded with each stored analysis; a photo analysed by another version is analysed again. */
 // perception-3: profiles carry the landmarks of their silhouette. perception-4: faces carry their eyes' lids (iris model).
-export const ANALYZER_VERSION = `perception-4/converters-${CONVERTER_VERSION}`;
+// perception-5: an open mouth's lower inner lip is read off the image (mouth-opening.ts), so its landmarks change.
+export const ANALYZER_VERSION = `perception-5/converters-${CONVERTER_VERSION}`;
 
 /** What analysing needs: the project, the workers and the decoded-photo cache. */
 export interface AnalyzeContext {

@@ -6,6 +6,7 @@ import { FACE_CROP_DEFAULTS, decaCrop, landmarkCropFromBox, landmarksToImage, me
 import { EYE_LIDS_DEFAULTS, eyeCrops, eyeLidsFromOutput } from '../../core/perception/eye-lids';
 import { poseFromMesh, yawFromKeypoints } from '../../core/perception/head-pose';
 import { refineLandmarks68 } from '../../core/perception/refine-landmarks';
+import { openMouthFromImage } from '../../core/perception/mouth-opening';
 import { profileLandmarks } from '../../core/perception/profile-silhouette';
 import { buildPyramid, squareCrop, warpFromPyramid, type RgbImage } from '../../core/perception/image-warp';
 import { ensureModels, modelsUpToDate } from '../../native-models/ensure-models';
@@ -57,7 +58,7 @@ const MODELS: readonly ModelId[] = ['blazeface', 'landmark68', 'facemesh', 'iris
 /**
  * The per-photo face pipeline: decode (EXIF applied) → BlazeFace → for each face: 68 landmarks
  * (two passes, the second framed on the first's points) → FaceMesh → the reported 68 (both nets
- * combined, jaw refined on the image) → both eyes' lids and iris (MediaPipe's iris model on crops
+ * combined, jaw refined on the image; an open mouth's lower inner lip read off the teeth) → both eyes' lids and iris (MediaPipe's iris model on crops
  * placed on the eye corners) → recognition embedding → head pose → DECA crop. Models are
  * converted on first use into the cache and kept open.
  *
@@ -149,6 +150,10 @@ export class FaceAnalyzer {
 
     // The reported points combine both nets and refine the jaw on the image (see refine-landmarks.ts).
     landmarks = refineLandmarks68(pyramid, landmarks, mesh468);
+    // An open mouth's lower inner lip where the image shows it (below the teeth; see mouth-opening.ts).
+    const opened = openMouthFromImage(pyramid[0]!, landmarks, mesh468);
+    landmarks = opened.landmarks68;
+    mesh468 = opened.mesh468;
 
     const eyes = await this.eyes(pyramid, landmarks, mesh468);
     const chip = warpFromPyramid(pyramid, recognitionChip(landmarks), 150, 150);
@@ -162,6 +167,7 @@ export class FaceAnalyzer {
       embedding: Array.from(r.descriptor!.data),
       decaCrop: { center: crop.center, size: crop.size, toCrop: crop.toCrop, toImage: crop.toImage },
       eyes,
+      mouth: opened.mouth,
     };
   }
 

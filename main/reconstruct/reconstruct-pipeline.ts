@@ -175,7 +175,7 @@ export async function reconstructSubjectPipeline(ctx: PipelineContext, subjectId
   const pins: FitPinsRequest | null = pinLists.some((l) => l.length) || curves ? { pack, lists: pinLists.map((l) => (l.length ? l : null)) } : null;
   const wanted: ReconstructionOptions = { init: o.init, refine: o.refine, photometric: o.photometric && o.lighting && usable.length > 1, lighting: o.lighting, identity: o.identity, pins: pinsKey(usable.map((u) => u.photoId), pinLists) };
   const latest = library.reconstructions.latestForSubject(subjectId, packId);
-  if (!o.force && latest && latest.fitter === FITTER_VERSION && latest.packHash === pack.key && sameIds(latest.photoIds, ids) && sameOptions(latest.options, wanted) && sameAlbedoSize(library, latest.id, o)) {
+  if (!o.force && latest && latest.fitter === FITTER_VERSION && latest.packHash === pack.key && sameIds(latest.photoIds, ids) && sameOptions(latest.options, wanted) && sameAlbedoSize(library, latest.id, o) && analysedBefore(library, ids, latest.createdAt)) {
     summary.reused = usable.length;
     summary.reconstructionId = latest.id;
     const fits = library.reconstructions.fitsOf(latest.id);
@@ -353,6 +353,9 @@ const mean = (a: readonly number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 /** A reconstruction with lighting is reused only when its stored albedo has the texture size asked for. */
 const sameAlbedoSize = (library: Project['library'], id: number, o: ReconstructOptions) => !o.lighting || (library.maps.get(id, 'albedo')?.width ?? o.albedoSize) === o.albedoSize;
+
+/** A reconstruction is reused only when none of its photos was analysed again since (a newer analyzer: other landmarks). */
+const analysedBefore = (library: Project['library'], ids: readonly number[], createdAt: string) => ids.every((id) => (library.faces.get(id)?.analyzedAt ?? '') <= createdAt);
 
 const sameOptions = (a: Partial<ReconstructionOptions>, b: ReconstructionOptions) =>
   (a.pins ?? '') === (b.pins ?? '') &&

@@ -116,10 +116,10 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
       if (pack === 'ict-facekit') {
         expect(closedMean).toBeLessThanOrEqual(0.15);
         expect(closed.filter((x) => x <= 0.2).length).toBeGreaterThanOrEqual(10);
-        // The open mouth reads as more open than the closed ones: measured 0.21 (its fit shuts the jaw
-        // −0.14 rad under the beard and opens it with ψ jawOpen 0.52; 0.54 from the closing, when the
-        // closed mouths read 0.20–0.41 too).
-        expect(open.arkit.jawOpen).toBeGreaterThanOrEqual(0.15);
+        // #12: a photo with an open mouth gives jawOpen ≥ 0.3. Measured 0.30 since perception reads
+        // the lower inner lip off the teeth (mouth-opening.ts: inner-lip gap 12.6 → 29.8 px); 0.21
+        // with the nets' lip on the tongue.
+        expect(open.arkit.jawOpen).toBeGreaterThanOrEqual(0.3);
         expect(open.arkit.jawOpen).toBeGreaterThan(closedMean + 0.08);
       }
       // Everyone smiles more in their smiling views than in their neutral ones, on average.

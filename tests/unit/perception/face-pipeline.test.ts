@@ -168,6 +168,25 @@ describe('front and 3/4 views of the London set', () => {
   });
 });
 
+describe('an open mouth read off the image', () => {
+  it("moves the lower inner lip below the teeth on the surprised photo and leaves every London view's landmarks alone", async () => {
+    // London views, closed-mouthed or smiling: nothing moves.
+    for (const r of usable()) expect(only(r).mouth?.shift, `${r.person} ${r.view}`).toBe(0);
+    // pexels surprised.jpeg: a round open mouth under a white moustache; both nets put the lower inner
+    // lip on the tongue (gap 12.6 px, eye corners 184 px apart), the teeth end ~17 px lower.
+    const surprised = await analyzer.analyzeFile(path.join(SHARED_PHOTOS, 'pexels_max_emotion/santa_man/surprised.jpeg'));
+    const f = surprised.faces[surprised.selected!]!;
+    const m = f.mouth!;
+    console.log(`surprised.jpeg inner-lip gap: landmarks ${m.landmarkGap.toFixed(1)} px, measured ${m.measuredGap.toFixed(1)} px`);
+    expect(m.landmarkGap).toBeLessThan(16);
+    expect(m.measuredGap).toBeGreaterThan(2 * m.landmarkGap);
+    expect(m.measuredGap).toBeLessThan(34); // the lower lip's outer edge (57) lies ~36 px under 62
+    const lm = f.landmarks68!;
+    expect(Math.hypot(lm[66]![0] - lm[62]![0], lm[66]![1] - lm[62]![1])).toBeCloseTo(m.measuredGap, 0);
+    expect(f.mesh468![14]![1]).toBeGreaterThan(lm[62]![1] + 0.8 * m.measuredGap);
+  });
+});
+
 describe('faces the landmark model cannot handle', () => {
   it('profiles are detected but get status "profile" and no points', () => {
     const profiles = [...results.values()].filter((r) => PROFILES.includes(r.view));
