@@ -165,7 +165,7 @@ describe.skipIf(!existsSync(DIR))('reconstruct job (Studio → pipeline → work
     expect(job.state).toBe('failed');
     expect(job.error).toMatch(/None of the subject's 2 photos has a usable face/);
     expect(job.error).toMatch(/no face found/);
-    expect(job.error).toMatch(/no usable face \(.*profile/);
+    expect(job.error).toMatch(/None of the subject's 2 photos has a usable face \(no face found; a profile .*left out/);
     // Each photo says why it was left out; no fit, no albedo, nothing reconstructed.
     expect(items.filter((i) => i.kind === 'photo').map((i) => `${i.name} ${i.outcome} ${i.code}`).sort()).toEqual([
       '002_01_neutral_left_profile.jpg skipped no-usable-face',
