@@ -7,9 +7,11 @@ export interface FillTextureOptions extends SurfaceFillOptions {
   /** How far (metres) the mirror image of a point may be from a seen point to lend its colour. */
   mirrorRadius: number;
   /**
-   * Bake weight (Σ facing² × how well lit, over the photos) from which a texel's photo colour is fully
-   * trusted; below it the colour is blended with the surface fill in proportion (one photo seeing the
-   * surface at 60° from its normal weighs 0.25).
+   * Bake weight (Σ facing⁴ × how well lit × how far from an occlusion edge, over the photos; see
+   * `bakePhotoTexture`) from which a texel's photo colour is fully trusted; below it the colour is
+   * blended with the surface fill in proportion (one well-lit photo seeing the surface at 45° from its
+   * normal weighs 0.25, at 60° 0.0625), so texels only grazing views saw — under the jaw, the sides of
+   * the neck — fade into the fill instead of ending at a seam.
    */
   trustedWeight: number;
 }
