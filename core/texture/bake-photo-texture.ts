@@ -47,20 +47,16 @@ export interface BakeTextureOptions {
    */
   edgeMargin: number;
   /**
-   * Samples weigh facing^power (facing = normal·view): 4 lets a view that sees the surface squarely
-   * outweigh one that grazes it (60° from the normal: 1/16 against a frontal view's 1), where a few
-   * photo pixels stretch over much surface and any misfit of the head shows.
+   * Samples weigh facing^power (facing = normal·view): 3 lets a view that sees the surface squarely
+   * outweigh one that grazes it (60° from the normal: 1/8 against a frontal view's 1), where a few
+   * photo pixels stretch over much surface and any misfit of the head shows. (Higher powers leave
+   * each photo's own shading less explained: London p025's front photo, 1.33× better explained by
+   * the albedo than by a constant at 3, 1.30× at 4.)
    */
   facingPower: number;
-  /**
-   * Fraction below the views' consensus luminance (a first pass's weighted mean) from which a sample
-   * is taken for a shadow only its photo shows, and weighs less the darker it is (8th power of the
-   * ratio); 0 turns the second pass off.
-   */
-  shadowRejection: number;
 }
 
-export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004, backdropDistance: 20, edgeMargin: 0.01, facingPower: 4, shadowRejection: 0.05 };
+export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004, backdropDistance: 20, edgeMargin: 0.01, facingPower: 3 };
 
 /** A texture in the model's UV layout (row 0 at v = 1, as images are stored) with per-texel confidence. */
 export interface BakedTexture {
@@ -81,9 +77,9 @@ export interface BakedTexture {
  * Samples a person's photos into the model's UV space: every texel the UV raster (`rasterizeUv` of
  * the bakeable triangles) covers is traced to its point on the posed head, projected into each
  * photo, kept where that point is visible and faces the camera, and the colours are averaged with
- * weight = facing⁴ (frontal views dominate), less near the view's occlusion edges and in its shadows
- * (see `edgeMargin`, `shadowRejection`): what a photo shows at a grazing angle, along a contour or in
- * a shadow no other photo shows is the head's misfit and the light, not the person's skin.
+ * weight = facing³ (frontal views dominate), less near the view's occlusion edges (see `edgeMargin`):
+ * what a photo shows at a grazing angle or along a contour is mostly the head's misfit and the light
+ * (the jaw line's shadow, hair, a collar), not the person's skin.
  *
  * ```ts
  * const baked = bakePhotoTexture(model, views, { size: 1024 });
@@ -108,15 +104,9 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
     for (let k = 0; k < 3; k++) position[i * 3 + k] = wa * tpl[a + k]! + wb * tpl[b + k]! + wc * tpl[c + k]!;
   }
   const opaque = views.some((v) => !v.depth) ? opaqueTriangles(tri, model.regions.overlays) : null;
-  const depths = views.map((view) => view.depth ?? photoDepth(view.vertices, tri, view.camera, view.photo.width, view.photo.height, { triangleMask: opaque }));
-  views.forEach((view, k) => accumulateView(tri, texels, view, depths[k]!, o, sum, weight, null));
-  if (o.shadowRejection > 0 && views.length > 1) {
-    // Second pass against the first's luminance: a sample much darker than what the views agree on
-    // is a shadow that photo alone shows (the jaw's over the neck, a misplaced contour), not albedo.
-    const ref = new Float32Array(N * N);
-    for (let i = 0; i < N * N; i++) if (weight[i]! > 0) ref[i] = luminance(sum[i * 3]!, sum[i * 3 + 1]!, sum[i * 3 + 2]!) / weight[i]!;
-    sum.fill(0), weight.fill(0);
-    views.forEach((view, k) => accumulateView(tri, texels, view, depths[k]!, o, sum, weight, ref));
+  for (const view of views) {
+    const depth = view.depth ?? photoDepth(view.vertices, tri, view.camera, view.photo.width, view.photo.height, { triangleMask: opaque });
+    accumulateView(tri, texels, view, depth, o, sum, weight);
   }
   const rgb = new Uint8Array(N * N * 3);
   for (let i = 0; i < N * N; i++) {
@@ -139,7 +129,7 @@ const REC = 6;
  * work is interpolation, a depth test, one bilinear photo sample and the SH shading of the
  * interpolated normal.
  */
-function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, depth: Raster, o: BakeTextureOptions, sum: Float32Array, weight: Float32Array, ref: Float32Array | null): void {
+function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, depth: Raster, o: BakeTextureOptions, sum: Float32Array, weight: Float32Array): void {
   const { vertices: P, normals: Nrm, camera, photo, light } = view;
   const V = P.length / 3;
   const rec = new Float32Array(V * REC);
@@ -212,11 +202,6 @@ function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, dep
       if (over > 1) (rgb[0] /= over), (rgb[1] /= over), (rgb[2] /= over), (wt /= over * over);
       // …and let better-lit views of the same texel outweigh it.
       wt *= Math.min(1, Math.max(0.05, (s0 + s1 + s2) / 3 / WELL_LIT));
-    }
-    if (ref) {
-      // Falls off as the 8th power of the ratio: 10 % darker than the limit weighs 0.43, 25 % darker 0.1.
-      const lum = luminance(rgb[0]!, rgb[1]!, rgb[2]!), lim = ref[i]! * (1 - o.shadowRejection);
-      if (lum < lim) wt *= (lum / lim) ** 8;
     }
     sum[i * 3] += rgb[0]! * wt;
     sum[i * 3 + 1] += rgb[1]! * wt;
@@ -326,7 +311,3 @@ const UV_GROW = 0.01;
 const MIN_SHADING = 0.15;
 /** Shading (relative to the face's mean of 1) from which a sample counts fully when baking albedo. */
 const WELL_LIT = 0.5;
-
-function luminance(r: number, g: number, b: number): number {
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}

@@ -7,9 +7,9 @@ export interface FillTextureOptions extends SurfaceFillOptions {
   /** How far (metres) the mirror image of a point may be from a seen point to lend its colour. */
   mirrorRadius: number;
   /**
-   * Bake weight (Σ facing⁴ × how well lit × how far from an occlusion edge, over the photos; see
+   * Bake weight (Σ facing³ × how well lit × how far from an occlusion edge, over the photos; see
    * `bakePhotoTexture`) from which a texel's photo colour is fully trusted; below it the colour is
-   * blended with the surface fill in proportion (one well-lit photo seeing the surface at 60° from its
+   * blended with the surface fill in proportion (one well-lit photo seeing the surface at 67° from its
    * normal, clear of its contours, weighs 0.0625: a surface seen that well keeps its photo colour, hair
    * included), so texels only grazing views or contours saw — under the jaw, the sides of the neck —
    * fade into the fill instead of ending at a seam.
