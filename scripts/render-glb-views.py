@@ -1,7 +1,7 @@
-"""Front, side and below renders of an exported head (GLB), flat-lit with its base-colour texture,
+"""Front, side, below and back renders of an exported head (GLB), flat-lit with its base-colour texture,
 so texture seams and bake artefacts show as they are (Blender's Workbench engine, no GPU needed):
 
-    blender -b -P scripts/render-glb-views.py -- head.glb out/head   # writes out/head-front.png, -side.png, -below.png
+    blender -b -P scripts/render-glb-views.py -- head.glb out/head   # writes out/head-front.png, -side.png, -below.png, -back.png
 
 The side and below views frame the jaw and neck (where the baked texture meets the surface fill).
 Debian's Blender 3.4 with a newer NumPy needs numpy.bool restored for its glTF importer (done here).
@@ -36,9 +36,10 @@ views = {
   'front': (mathutils.Vector((0, -1, 0)), 0.75),
   'side': (mathutils.Vector((1, -0.35, -0.2)).normalized(), 0.5),
   'below': (mathutils.Vector((0.3, -0.8, -1)).normalized(), 0.45),
+  'back': (mathutils.Vector((0.4, 1, 0)).normalized(), 0.75),
 }
 for name, (d, zoom) in views.items():
-  target = ctr + mathutils.Vector((0, -0.05 * size, -0.15 * size)) if name != 'front' else ctr
+  target = ctr + mathutils.Vector((0, -0.05 * size, -0.15 * size)) if name in ('side', 'below') else ctr
   cam.location = target + d * size * 3
   cam.rotation_euler = (target - cam.location).to_track_quat('-Z', 'Y').to_euler()
   cam_data.ortho_scale = size * zoom

@@ -1,3 +1,4 @@
+import { chamferDistance } from '../geometry/chamfer-distance';
 import { rasterizeUv } from '../geometry/rasterize-uv';
 import { applyDilation, dilationPlan, type DilationPlan } from './dilation-plan';
 import type { ExportHead } from './export-head';
@@ -278,24 +279,6 @@ function bilinear(map: Float32Array, width: number, height: number, x: number, y
   const x0 = Math.min(width - 1, Math.max(0, ix)), x1 = Math.min(width - 1, Math.max(0, ix + 1));
   const r0 = Math.min(height - 1, Math.max(0, iy)) * width, r1 = Math.min(height - 1, Math.max(0, iy + 1)) * width;
   return (1 - fy) * ((1 - fx) * map[r0 + x0]! + fx * map[r0 + x1]!) + fy * ((1 - fx) * map[r1 + x0]! + fx * map[r1 + x1]!);
-}
-
-/** Per texel: distance (texels, 3-4 chamfer) to the nearest texel `from` marks; 1e9 where none is. */
-function chamferDistance(from: Uint8Array, width: number, height: number): Float32Array {
-  const d = Float32Array.from(from, (f) => (f ? 0 : 1e9));
-  const pass = (x: number, y: number, dx: number, dy: number) => {
-    const i = y * width + x;
-    const relax = (nx: number, ny: number, cost: number) => {
-      if (nx >= 0 && ny >= 0 && nx < width && ny < height) d[i] = Math.min(d[i]!, d[ny * width + nx]! + cost);
-    };
-    relax(x - dx, y, 1);
-    relax(x, y - dy, 1);
-    relax(x - dx, y - dy, 1.4);
-    relax(x + dx, y - dy, 1.4);
-  };
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) pass(x, y, 1, 1);
-  for (let y = height - 1; y >= 0; y--) for (let x = width - 1; x >= 0; x--) pass(x, y, -1, -1);
-  return d;
 }
 
 /** Chart per triangle: connected components of the (seam-split) mesh. */

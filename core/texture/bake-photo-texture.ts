@@ -8,6 +8,7 @@ import { foldShLight, shadeRgb } from '../geometry/sh-basis';
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
 import { bakeableTriangles } from './bakeable-triangles';
+import { occlusionEdgeDistance } from './occlusion-edge-distance';
 
 /** One photo with the head posed as its reconstruction says. */
 export interface TextureView {
@@ -37,9 +38,25 @@ export interface BakeTextureOptions {
    * hair, a neck wider than theirs) the photo shows the studio wall, which is no albedo. 0 turns it off.
    */
   backdropDistance: number;
+  /**
+   * Distance (metres on the photo's image plane) from an occlusion edge of the view — the head's
+   * silhouette, the jaw's contour over the neck, the nose's over the far cheek — within which photo
+   * samples weigh less, rising smoothly from 0 at the edge to full weight (see
+   * `occlusionEdgeDistance`). A fitted head never lines up with the photo exactly: there the photo
+   * shows the shadowed jaw line, hair, a collar or the backdrop rather than the surface baked. 0 turns it off.
+   */
+  edgeMargin: number;
+  /**
+   * Samples weigh facing^power (facing = normal·view): 3 lets a view that sees the surface squarely
+   * outweigh one that grazes it (60° from the normal: 1/8 against a frontal view's 1), where a few
+   * photo pixels stretch over much surface and any misfit of the head shows. (Higher powers leave
+   * each photo's own shading less explained: London p025's front photo, 1.33× better explained by
+   * the albedo than by a constant at 3, 1.30× at 4.)
+   */
+  facingPower: number;
 }
 
-export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004, backdropDistance: 20 };
+export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004, backdropDistance: 20, edgeMargin: 0.01, facingPower: 3 };
 
 /** A texture in the model's UV layout (row 0 at v = 1, as images are stored) with per-texel confidence. */
 export interface BakedTexture {
@@ -60,7 +77,9 @@ export interface BakedTexture {
  * Samples a person's photos into the model's UV space: every texel the UV raster (`rasterizeUv` of
  * the bakeable triangles) covers is traced to its point on the posed head, projected into each
  * photo, kept where that point is visible and faces the camera, and the colours are averaged with
- * weight = facing², so frontal views dominate.
+ * weight = facing³ (frontal views dominate), less near the view's occlusion edges (see `edgeMargin`):
+ * what a photo shows at a grazing angle or along a contour is mostly the head's misfit and the light
+ * (the jaw line's shadow, hair, a collar), not the person's skin.
  *
  * ```ts
  * const baked = bakePhotoTexture(model, views, { size: 1024 });
@@ -135,6 +154,9 @@ function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, dep
   const umax = photo.width - 1, vmax = photo.height - 1;
   const backdrop = o.backdropDistance > 0 ? plainBackdrop(photo) : null;
   const bd2 = o.backdropDistance ** 2, wall = new Float64Array(3);
+  const edge = o.edgeMargin > 0 ? occlusionEdgeDistance(depth) : null;
+  // Edge distances are in depth-buffer pixels: the margin in those.
+  const edgeScale = edge ? depth.step / (o.edgeMargin * camera.scale) : 0;
   const zbuf = depth.depth!, dW = depth.width, dH = depth.height, dInv = 1 / depth.step, dx0 = depth.originX, dy0 = depth.originY;
   const rgb = new Float64Array(3), shade = new Float64Array(3);
   const TX = texels.triangle, B = texels.bary;
@@ -149,13 +171,20 @@ function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, dep
     if (u < 0 || v < 0 || u >= umax || v >= vmax) continue;
     // Something nearer hides the point: the depth buffer pixel holding (u, v) is more than the tolerance in front.
     const dx = Math.floor((u - dx0) * dInv), dy = Math.floor((v - dy0) * dInv);
-    if (dx >= 0 && dy >= 0 && dx < dW && dy < dH && wa * rec[a + 2]! + wb * rec[b + 2]! + wc * rec[c + 2]! < zbuf[dy * dW + dx]! - o.depthTolerance) continue;
+    const inDepth = dx >= 0 && dy >= 0 && dx < dW && dy < dH;
+    if (inDepth && wa * rec[a + 2]! + wb * rec[b + 2]! + wc * rec[c + 2]! < zbuf[dy * dW + dx]! - o.depthTolerance) continue;
+    let near = 1;
+    if (edge && inDepth) {
+      const e = Math.min(1, edge[dy * dW + dx]! * edgeScale);
+      if (!(e > 0)) continue;
+      near = e * e * (3 - 2 * e);
+    }
     sampleRgb(photo, u, v, rgb);
     if (backdrop) {
       backdropAt(backdrop, u, v, wall);
       if ((rgb[0]! - wall[0]!) ** 2 + (rgb[1]! - wall[1]!) ** 2 + (rgb[2]! - wall[2]!) ** 2 < bd2) continue;
     }
-    let wt = nz * nz;
+    let wt = nz ** o.facingPower * near;
     if (f) {
       const nx = wa * rec[a + 3]! + wb * rec[b + 3]! + wc * rec[c + 3]!, ny = wa * rec[a + 4]! + wb * rec[b + 4]! + wc * rec[c + 4]!;
       const inv = 1 / (Math.sqrt(nx * nx + ny * ny + nz * nz) || 1);
@@ -163,9 +192,14 @@ function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, dep
       shadeRgb(f, ux, uy, uz, shade);
       const s0 = shade[0]!, s1 = shade[1]!, s2 = shade[2]!;
       // Deep shadow says little about albedo: floor the divisor so noise is not amplified into white…
-      rgb[0] = Math.min(255, rgb[0]! / Math.max(s0, MIN_SHADING));
-      rgb[1] = Math.min(255, rgb[1]! / Math.max(s1, MIN_SHADING));
-      rgb[2] = Math.min(255, rgb[2]! / Math.max(s2, MIN_SHADING));
+      rgb[0] = rgb[0]! / Math.max(s0, MIN_SHADING);
+      rgb[1] = rgb[1]! / Math.max(s1, MIN_SHADING);
+      rgb[2] = rgb[2]! / Math.max(s2, MIN_SHADING);
+      // A de-lit colour brighter than white says the shading was underestimated there (light the face's
+      // lighting does not model, such as a white collar's bounce under the jaw): scaled back to white
+      // with its hue kept, not clipped per channel (which bleaches skin), and trusted less by as much.
+      const over = Math.max(rgb[0]!, rgb[1]!, rgb[2]!) / 255;
+      if (over > 1) (rgb[0] /= over), (rgb[1] /= over), (rgb[2] /= over), (wt /= over * over);
       // …and let better-lit views of the same texel outweigh it.
       wt *= Math.min(1, Math.max(0.05, (s0 + s1 + s2) / 3 / WELL_LIT));
     }

@@ -7,14 +7,17 @@ export interface FillTextureOptions extends SurfaceFillOptions {
   /** How far (metres) the mirror image of a point may be from a seen point to lend its colour. */
   mirrorRadius: number;
   /**
-   * Bake weight (Σ facing² × how well lit, over the photos) from which a texel's photo colour is fully
-   * trusted; below it the colour is blended with the surface fill in proportion (one photo seeing the
-   * surface at 60° from its normal weighs 0.25).
+   * Bake weight (Σ facing³ × how well lit × how far from an occlusion edge, over the photos; see
+   * `bakePhotoTexture`) from which a texel's photo colour is fully trusted; below it the colour is
+   * blended with the surface fill in proportion (one well-lit photo seeing the surface at 67° from its
+   * normal, clear of its contours, weighs 0.0625: a surface seen that well keeps its photo colour, hair
+   * included), so texels only grazing views or contours saw — under the jaw, the sides of the neck —
+   * fade into the fill instead of ending at a seam.
    */
   trustedWeight: number;
 }
 
-export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006, trustedWeight: 0.25, ...SURFACE_FILL_DEFAULTS };
+export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006, trustedWeight: 0.0625, ...SURFACE_FILL_DEFAULTS };
 
 /**
  * Completes a baked texture: a texel no photo saw takes the colour of its mirror image across the

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeadModel } from '../../../core/head-model/head-model';
-import { backdropAt, bakePhotoTexture, plainBackdrop } from '../../../core/texture/bake-photo-texture';
+import { shShade } from '../../../core/geometry/sh-basis';
+import { backdropAt, bakePhotoTexture, plainBackdrop, type TextureView } from '../../../core/texture/bake-photo-texture';
 import { fillTextureHoles } from '../../../core/texture/fill-texture-holes';
 
 /**
@@ -94,5 +95,73 @@ describe('photo texture baking', () => {
     // A busy background (a room behind a selfie) is no backdrop: nothing is rejected.
     const busy = { width: 100, height: 100, data: Uint8Array.from({ length: 100 * 100 * 3 }, (_, i) => (i * 7919) % 251) };
     expect(plainBackdrop(busy)).toBeNull();
+  });
+
+  /**
+   * A "jaw" over a "neck": the upper half of the photo is a quad at z = 0, the lower half shows a
+   * second quad 3 cm behind it. The frontal photo shows a dark band just below the jaw's contour (its
+   * shadow, or the jaw itself where the fitted head sits a few pixels off); a photo from below sees
+   * the same stretch of neck well clear of the contour, and plain skin.
+   */
+  it('trusts the view that sees the neck clear of the jaw over the one whose contour (and its shadow) lies on it', () => {
+    const template = new Float32Array([
+      ...[-0.05, 0, 0, 0.05, 0, 0, 0.05, 0.05, 0, -0.05, 0.05, 0],
+      ...[-0.05, -0.05, -0.03, 0.05, -0.05, -0.03, 0.05, 0.05, -0.03, -0.05, 0.05, -0.03],
+    ]);
+    const triangles = new Uint32Array([0, 1, 2, 0, 2, 3, 4, 5, 6, 4, 6, 7]);
+    const model: HeadModel = { ...twoQuads(), template, triangles, uv: { coords: new Float32Array([0, 0, 0.5, 0, 0.5, 1, 0, 1, 0.5, 0, 1, 0, 1, 1, 0.5, 1]), triangles: triangles.slice() } };
+    const SKIN = [200, 150, 128], SHADOW = [90, 60, 50];
+    const camera = { scale: 1000, tx: 50, ty: 50 };
+    const front = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
+    // Photo rows 50…57 lie just below the jaw's contour (row 50): the shadow band.
+    for (let y = 0; y < 100; y++) for (let x = 0; x < 100; x++) front.data.set(y >= 50 && y < 58 ? SHADOW : SKIN, (y * 100 + x) * 3);
+    const below = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
+    for (let i = 0; i < 100 * 100; i++) below.data.set(SKIN, i * 3);
+    // From 30° below: rotate about x (y' = y cos θ − z sin θ, z' = y sin θ + z cos θ with θ = −30°).
+    const th = (-30 * Math.PI) / 180, c = Math.cos(th), sn = Math.sin(th);
+    const rotated = new Float32Array(template.length), rn = new Float32Array(template.length);
+    for (let v = 0; v < 8; v++) {
+      const y = template[v * 3 + 1]!, z = template[v * 3 + 2]!;
+      rotated.set([template[v * 3]!, y * c - z * sn, y * sn + z * c], v * 3);
+      rn.set([0, -sn, c], v * 3);
+    }
+    const normals = new Float32Array(8 * 3).map((_, i) => (i % 3 === 2 ? 1 : 0));
+    const views: TextureView[] = [
+      { photo: front, vertices: template, normals, camera },
+      { photo: below, vertices: rotated, normals: rn, camera },
+    ];
+    const baked = bakePhotoTexture(model, views, { size: 64, backdropDistance: 0 });
+    const rgb = fillTextureHoles(baked, model);
+    // The neck quad's texels that the frontal photo maps to rows 50…57: texel rows 32…36 of the right half.
+    const lum = (p: ArrayLike<number>, i = 0) => 0.2126 * p[i]! + 0.7152 * p[i + 1]! + 0.0722 * p[i + 2]!;
+    let band = 0, n = 0;
+    for (let ty = 32; ty < 37; ty++) for (let tx = 36; tx < 60; tx++) (band += lum(rgb, (ty * 64 + tx) * 3)), n++;
+    band /= n;
+    console.log(`neck texels below the jaw: luminance ${band.toFixed(1)} (skin ${lum(SKIN).toFixed(1)}, shadow ${lum(SHADOW).toFixed(1)})`);
+    // Averaged by facing alone they come out more than half way to the shadow (106); the frontal photo's
+    // samples fade out towards its contour, so the photo from below sets their colour (134).
+    expect(Math.abs(band - lum(SKIN))).toBeLessThan(0.2 * lum(SKIN));
+  });
+
+  it('keeps the hue of a de-lit colour brighter than white', () => {
+    const model = twoQuads();
+    const normals = new Float32Array(8 * 3).map((_, i) => (i % 3 === 2 ? 1 : 0));
+    const camera = { scale: 1000, tx: 50, ty: 50 };
+    const plain = (rgb: number[]) => {
+      const photo = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
+      for (let i = 0; i < 100 * 100; i++) photo.data.set(rgb, i * 3);
+      return photo;
+    };
+    const view = (photo: TextureView['photo'], light: number[] | null = null): TextureView => ({ photo, vertices: model.template, normals, camera, light });
+    // A light whose shading is 0.5 everywhere: (250, 200, 150) de-lit is (500, 400, 300), past white.
+    const unit = Array.from({ length: 27 }, (_, k) => (k < 3 ? 1 : 0));
+    const s = shShade(unit, 0, 0, 1)[0];
+    const half = unit.map((v) => (v * 0.5) / s);
+    const lit = bakePhotoTexture(model, [view(plain([250, 200, 150]), half)], { size: 64, backdropDistance: 0 });
+    const [r, g, b] = [...lit.rgb.subarray((32 * 64 + 8) * 3, (32 * 64 + 8) * 3 + 3)];
+    // Scaled back to white along its hue (255, 204, 153), not clipped to (255, 255, 255).
+    expect(r).toBe(255);
+    expect(Math.abs(g! - 204)).toBeLessThanOrEqual(1);
+    expect(Math.abs(b! - 153)).toBeLessThanOrEqual(1);
   });
 });
