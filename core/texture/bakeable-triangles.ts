@@ -15,7 +15,10 @@ const cache = new WeakMap<HeadModel, Uint8Array>();
  * their own in exports, and packs like ICT-FaceKit lay them over the same UV square as the skin
  * (each part has its own texture there), so baking them would paint the teeth over the cheeks.
  * Skin triangles claim UV texels in order — the face region first, then the rest by index — and one
- * whose texels were mostly claimed already is left out.
+ * whose texels were mostly claimed already, by triangles it shares no UV corner with, is left out.
+ * (A UV neighbour is no overlap: a sliver narrower than a grid cell — the starter head's shell has
+ * 3-texel-wide ones — holds no cell centre but the one its neighbour already claimed, and leaving
+ * it out made holes in the bake that drew lines from the ear to the back of the head.)
  *
  * ```ts
  * const mask = bakeableTriangles(model); // mask[t] === 1: bake triangle t
@@ -46,7 +49,10 @@ export function bakeableTriangles(model: HeadModel): Uint8Array {
     if (!opaque[t] || parts[t] !== HEAD_PART.skin) continue;
     const n = texelsOf(coords, uvTris, t, grid, cover);
     let claimed = 0;
-    for (let k = 0; k < n; k++) if (owner[cover.pixels[k]!]! >= 0) claimed++;
+    for (let k = 0; k < n; k++) {
+      const by = owner[cover.pixels[k]!]!;
+      if (by >= 0 && !sharesUvCorner(uvTris, t, by)) claimed++;
+    }
     if (claimed > n / 2) continue;
     mask[t] = 1;
     for (let k = 0; k < n; k++) owner[cover.pixels[k]!] = t;
@@ -65,4 +71,10 @@ function texelsOf(coords: ArrayLike<number>, uvTris: ArrayLike<number>, t: numbe
   const gy = Math.min(GRID - 1, Math.max(0, Math.floor((ay + by + cy) / 3)));
   cover.pixels[0] = gy * GRID + gx;
   return 1;
+}
+
+/** Whether UV triangles a and b share a corner (are neighbours in the layout, not overlapping charts). */
+function sharesUvCorner(uvTris: ArrayLike<number>, a: number, b: number): boolean {
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) if (uvTris[a * 3 + i] === uvTris[b * 3 + j]) return true;
+  return false;
 }
