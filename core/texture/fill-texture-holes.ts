@@ -15,9 +15,16 @@ export interface FillTextureOptions extends SurfaceFillOptions {
    * fade into the fill instead of ending at a seam.
    */
   trustedWeight: number;
+  /**
+   * Texels around each UV island that take the colour of its edge before the rest of the space between
+   * islands is filled: bilinear filtering at a chart's edge (a seam, where the starter head's shell
+   * wraps round, or the chin's edge of the face chart) reads them, and push-pull alone gives them the
+   * mean of a block aligned to powers of two, which may hold nothing of that chart — a line along the seam.
+   */
+  gutter: number;
 }
 
-export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006, trustedWeight: 0.0625, ...SURFACE_FILL_DEFAULTS };
+export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006, trustedWeight: 0.0625, gutter: 4, ...SURFACE_FILL_DEFAULTS };
 
 /**
  * Completes a baked texture: a texel no photo saw takes the colour of its mirror image across the
@@ -25,9 +32,9 @@ export const FILL_TEXTURE_DEFAULTS: FillTextureOptions = { mirrorRadius: 0.006, 
  * side of the same surface); what is still unseen — scalp, back of the head, under the chin, inside
  * the ears — is filled over the head's surface from the person's own skin (`surfaceFill`: the seen
  * edge's colours fading into their skin tone, continuous across UV seams, nothing copied from
- * unrelated charts), and texels seen only weakly (weight below `trustedWeight`) are blended with it. Only then the space between UV islands, which no surface owns, is filled by
- * push-pull (average down a pyramid, fill back up), so filtering never bleeds black at the islands'
- * edges.
+ * unrelated charts), and texels seen only weakly (weight below `trustedWeight`) are blended with it. Only then the space between UV islands, which no surface owns, is filled:
+ * `gutter` texels around each island from its edge, the rest by push-pull (average down a pyramid,
+ * fill back up), so filtering never bleeds black or another chart's colour at the islands' edges.
  *
  * ```ts
  * const rgb = fillTextureHoles(bakePhotoTexture(model, views), model);
@@ -44,6 +51,7 @@ export function fillTextureHoles(baked: BakedTexture, model: HeadModel, options:
   mirrorFill(baked, rgb, known, o.mirrorRadius, confidence);
   surfaceFill(model, baked, rgb, confidence, baked.covered, tone, o);
   for (let i = 0; i < N * N; i++) known[i] = confidence[i]! > 0 ? 1 : 0;
+  dilateFill(rgb, known, N, o.gutter);
   pushPullFill(rgb, known, N);
   const out = new Uint8Array(N * N * 3);
   for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(rgb[i]!)));
@@ -66,6 +74,46 @@ function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, r
     rgb[i * 3 + 2] = rgb[p * 3 + 2]!;
     known[i] = 1;
     confidence[i] = confidence[p]!;
+  }
+}
+
+/**
+ * Grows the known texels of an n × n RGB image outwards by `passes` rings, in place: each unknown
+ * texel next to a known one (8-neighbourhood) takes their mean and is known from then on.
+ *
+ * ```ts
+ * dilateFill(rgb, known, 1024, 4);
+ * ```
+ */
+export function dilateFill(rgb: Float32Array, known: Uint8Array, n: number, passes: number): void {
+  const ring: number[] = [];
+  for (let pass = 0; pass < passes; pass++) {
+    ring.length = 0;
+    for (let y = 0; y < n; y++) {
+      for (let x = 0; x < n; x++) {
+        const i = y * n + x;
+        if (known[i]) continue;
+        let count = 0, r = 0, g = 0, b = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          const yy = y + dy;
+          if (yy < 0 || yy >= n) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = x + dx;
+            if (xx < 0 || xx >= n) continue;
+            const j = yy * n + xx;
+            if (!known[j]) continue;
+            count++;
+            (r += rgb[j * 3]!), (g += rgb[j * 3 + 1]!), (b += rgb[j * 3 + 2]!);
+          }
+        }
+        if (!count) continue;
+        (rgb[i * 3] = r / count), (rgb[i * 3 + 1] = g / count), (rgb[i * 3 + 2] = b / count);
+        ring.push(i);
+      }
+    }
+    if (!ring.length) return;
+    // Marked known only after the pass, so each ring reads the previous one alone.
+    for (const i of ring) known[i] = 1;
   }
 }
 
