@@ -43,6 +43,9 @@ type Vec3 = [number, number, number];
 /** Where rays for the shell start: inside the skull, behind the face, so the head is star-shaped. */
 const HEAD_CENTRE: Vec3 = [0, 0.5, -4.5];
 
+/** UV distance every chart keeps from the atlas's edges: 4 texels of a 1024² texture, the albedo's gutter (see `fillTextureHoles`). */
+const ATLAS_MARGIN = 4 / 1024;
+
 /** Distance from HEAD_CENTRE to the skull-and-neck surface along unit direction d. */
 function skullRadius(d: Vec3): number {
   // Cranium: an ellipsoid around (0, 3, -5.4) with semi-axes of an adult head (cm).
@@ -155,9 +158,12 @@ export function buildStarterHeadSurface(face: CanonicalFaceMesh, options: Partia
   pos.push(HEAD_CENTRE[0], HEAD_CENTRE[1], HEAD_CENTRE[2] - skullRadius(back));
 
   // Shell UVs: a cylinder-like chart in the right half (u = column, v = ring), with a seam column.
+  // It keeps ATLAS_MARGIN off the atlas's edges: exports sample with wrapping (glTF's default), so a
+  // chart edge on the border filters with the opposite border's texels — the face chart's, which drew
+  // a light line from the ear across the back of the head along the seam column at u = 1.
   const shellUv = (ring: number, col: number) => {
     const index = uv.length / 2;
-    uv.push(0.5 + (0.5 * col) / cols, 0.16 + 0.84 * (1 - ring / (o.rings + 1)));
+    uv.push(0.5 + ATLAS_MARGIN + ((0.5 - 2 * ATLAS_MARGIN) * col) / cols, 0.16 + (0.84 - ATLAS_MARGIN) * (1 - ring / (o.rings + 1)));
     return index;
   };
   const shellUvIndex = new Map<number, number>();
