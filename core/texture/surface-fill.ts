@@ -1,7 +1,8 @@
 import type { HeadModel } from '../head-model/head-model';
 import { HEAD_PART, triangleParts } from '../head-model/triangle-parts';
+import { trustRamp, TRUST_RAMP_DEFAULTS, type TrustRampOptions } from './trust-ramp';
 
-export interface SurfaceFillOptions {
+export interface SurfaceFillOptions extends TrustRampOptions {
   /**
    * Distance over the surface (metres) in which the colours at the edge of what the photos saw fade
    * into the skin tone: the fill keeps their low frequencies (a tanned neck, a darker hairline)
@@ -14,7 +15,7 @@ export interface SurfaceFillOptions {
   minSeenShare: number;
 }
 
-export const SURFACE_FILL_DEFAULTS: SurfaceFillOptions = { decayLength: 0.03, iterations: 300, minSeenShare: 0.5 };
+export const SURFACE_FILL_DEFAULTS: SurfaceFillOptions = { decayLength: 0.03, iterations: 300, minSeenShare: 0.5, ...TRUST_RAMP_DEFAULTS };
 
 /** Where each texel of a texture lies on the mesh: its triangle (−1: none) and barycentrics (b, c). */
 export interface TexelSurface {
@@ -31,6 +32,9 @@ export interface TexelSurface {
  * texel becomes confidence × its colour + (1 − confidence) × its triangle's interpolated vertex
  * colours — unseen texels are filled, and surfaces seen only at a grazing angle or in deep shadow
  * (whose de-lit colour is least sure: a scalp seen edge-on comes out white) lean on their surroundings.
+ * Within `blendLength` of a large unseen area photo colour also fades into the fill (see `trustRamp`),
+ * so texel detail never ends in a line against the smooth fill (hair beside a strip down the back of
+ * the head no profile saw).
  * Mesh edges join UV charts across their seams, so the fill is continuous on the head; no colour is
  * carried between places that are merely neighbours in UV space (the ear's chart next to the
  * cheek's), and nothing is copied: far from what the photos saw only the tone is left.
@@ -79,13 +83,20 @@ export function surfaceFill(
     } else for (let c = 0; c < 3; c++) colour[v * 3 + c] = tone[c]!;
   }
   diffuse(model, fixed, colour, tone, o);
+  // Photo colour also fades into the fill near large unseen areas (see `trustRamp`), so the edge of
+  // what the photos saw is a blend, not a line where texel detail meets the smooth fill.
+  const unseen = new Uint8Array(V);
+  for (let v = 0; v < V; v++) unseen[v] = allW[v]! > 0 && !fixed[v] ? 1 : 0;
+  const ramp = trustRamp(model, unseen, o);
   let filled = 0;
   for (let i = 0; i < N; i++) {
     const t = texels.triangle[i]!;
-    const q = Math.min(1, Math.max(0, confidence[i]!));
-    if (q >= 1 || t < 0 || !covered[i]) continue;
+    if (t < 0 || !covered[i]) continue;
     const wb = texels.bary[i * 2]!, wc = texels.bary[i * 2 + 1]!, wa = 1 - wb - wc;
     const a = tri[t * 3]! * 3, b = tri[t * 3 + 1]! * 3, c = tri[t * 3 + 2]! * 3;
+    const trust = wa * ramp[a / 3]! + wb * ramp[b / 3]! + wc * ramp[c / 3]!;
+    const q = Math.min(1, Math.max(0, confidence[i]!), Math.max(0, trust));
+    if (q >= 1) continue;
     for (let k = 0; k < 3; k++) rgb[i * 3 + k] = q * rgb[i * 3 + k]! + (1 - q) * (wa * colour[a + k]! + wb * colour[b + k]! + wc * colour[c + k]!);
     confidence[i] = 1;
     filled++;
