@@ -104,9 +104,16 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
     for (let k = 0; k < 3; k++) position[i * 3 + k] = wa * tpl[a + k]! + wb * tpl[b + k]! + wc * tpl[c + k]!;
   }
   const opaque = views.some((v) => !v.depth) ? opaqueTriangles(tri, model.regions.overlays) : null;
+  // Samples whose de-lit colour is past white, kept apart: a last resort for texels no photo shows in range.
+  const past = { sum: new Float32Array(N * N * 3), weight: new Float32Array(N * N) };
   for (const view of views) {
     const depth = view.depth ?? photoDepth(view.vertices, tri, view.camera, view.photo.width, view.photo.height, { triangleMask: opaque });
-    accumulateView(tri, texels, view, depth, o, sum, weight);
+    accumulateView(tri, texels, view, depth, o, sum, weight, past);
+  }
+  for (let i = 0; i < N * N; i++) {
+    if (weight[i]! > 0 || !(past.weight[i]! > 0)) continue;
+    weight[i] = past.weight[i]!;
+    for (let k = 0; k < 3; k++) sum[i * 3 + k] = past.sum[i * 3 + k]!;
   }
   const rgb = new Uint8Array(N * N * 3);
   for (let i = 0; i < N * N; i++) {
@@ -129,7 +136,16 @@ const REC = 6;
  * work is interpolation, a depth test, one bilinear photo sample and the SH shading of the
  * interpolated normal.
  */
-function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, depth: Raster, o: BakeTextureOptions, sum: Float32Array, weight: Float32Array): void {
+function accumulateView(
+  tri: Uint32Array,
+  texels: Raster,
+  view: TextureView,
+  depth: Raster,
+  o: BakeTextureOptions,
+  sum: Float32Array,
+  weight: Float32Array,
+  past: { sum: Float32Array; weight: Float32Array },
+): void {
   const { vertices: P, normals: Nrm, camera, photo, light } = view;
   const V = P.length / 3;
   const rec = new Float32Array(V * REC);
@@ -195,13 +211,22 @@ function accumulateView(tri: Uint32Array, texels: Raster, view: TextureView, dep
       rgb[0] = rgb[0]! / Math.max(s0, MIN_SHADING);
       rgb[1] = rgb[1]! / Math.max(s1, MIN_SHADING);
       rgb[2] = rgb[2]! / Math.max(s2, MIN_SHADING);
-      // A de-lit colour brighter than white says the shading was underestimated there (light the face's
-      // lighting does not model, such as a white collar's bounce under the jaw): scaled back to white
-      // with its hue kept, not clipped per channel (which bleaches skin), and trusted less by as much.
-      const over = Math.max(rgb[0]!, rgb[1]!, rgb[2]!) / 255;
-      if (over > 1) (rgb[0] /= over), (rgb[1] /= over), (rgb[2] /= over), (wt /= over * over);
       // …and let better-lit views of the same texel outweigh it.
       wt *= Math.min(1, Math.max(0.05, (s0 + s1 + s2) / 3 / WELL_LIT));
+      // A de-lit colour brighter than white is no albedo: the photo shows there what the model does not
+      // light — the backdrop or a collar beside a neck the head makes too wide, a collar's bounce under
+      // the jaw. Scaled back to white with its hue kept (not clipped per channel, which bleaches skin), it
+      // is only a last resort: any in-range view of the texel replaces it (London p002's pale green
+      // backdrop, seen past the neck in the profile and three-quarter photos, tinted a V under the chin).
+      const over = Math.max(rgb[0]!, rgb[1]!, rgb[2]!) / 255;
+      if (over > 1) {
+        wt /= over * over;
+        past.sum[i * 3] += (rgb[0]! / over) * wt;
+        past.sum[i * 3 + 1] += (rgb[1]! / over) * wt;
+        past.sum[i * 3 + 2] += (rgb[2]! / over) * wt;
+        past.weight[i] += wt;
+        continue;
+      }
     }
     sum[i * 3] += rgb[0]! * wt;
     sum[i * 3 + 1] += rgb[1]! * wt;
