@@ -216,8 +216,8 @@ function accumulateView(
       // A de-lit colour brighter than white is no albedo: the photo shows there what the model does not
       // light — the backdrop or a collar beside a neck the head makes too wide, a collar's bounce under
       // the jaw. Scaled back to white with its hue kept (not clipped per channel, which bleaches skin), it
-      // is only a last resort: any in-range view of the texel replaces it (London p002's pale green
-      // backdrop, seen past the neck in the profile and three-quarter photos, tinted a V under the chin).
+      // is only a last resort: any in-range view of the texel replaces it (London p002's grey backdrop,
+      // seen past the neck in three-quarter photos and de-lit 1.1–1.45× past white, tinted a V under the chin).
       const over = Math.max(rgb[0]!, rgb[1]!, rgb[2]!) / 255;
       if (over > 1) {
         wt /= over * over;
