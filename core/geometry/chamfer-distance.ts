@@ -10,17 +10,36 @@
  */
 export function chamferDistance(from: Uint8Array, width: number, height: number): Float32Array {
   const d = Float32Array.from(from, (f) => (f ? 0 : 1e9));
-  const pass = (x: number, y: number, dx: number, dy: number) => {
-    const i = y * width + x;
-    const relax = (nx: number, ny: number, cost: number) => {
-      if (nx >= 0 && ny >= 0 && nx < width && ny < height) d[i] = Math.min(d[i]!, d[ny * width + nx]! + cost);
-    };
-    relax(x - dx, y, 1);
-    relax(x, y - dy, 1);
-    relax(x - dx, y - dy, 1.4);
-    relax(x + dx, y - dy, 1.4);
-  };
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) pass(x, y, 1, 1);
-  for (let y = height - 1; y >= 0; y--) for (let x = width - 1; x >= 0; x--) pass(x, y, -1, -1);
+  const W = width, H = height;
+  // Inlined neighbour steps (no per-pixel closures: a bake runs this once per view on photo-sized
+  // grids). Each relaxation rounds to float32 as the stored grid does, so the result is the same
+  // value for value as relaxing in place.
+  const f32 = Math.fround;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      let v = d[i]!;
+      if (x > 0) v = f32(Math.min(v, d[i - 1]! + 1));
+      if (y > 0) {
+        v = f32(Math.min(v, d[i - W]! + 1));
+        if (x > 0) v = f32(Math.min(v, d[i - W - 1]! + 1.4));
+        if (x + 1 < W) v = f32(Math.min(v, d[i - W + 1]! + 1.4));
+      }
+      d[i] = v;
+    }
+  }
+  for (let y = H - 1; y >= 0; y--) {
+    for (let x = W - 1; x >= 0; x--) {
+      const i = y * W + x;
+      let v = d[i]!;
+      if (x + 1 < W) v = f32(Math.min(v, d[i + 1]! + 1));
+      if (y + 1 < H) {
+        v = f32(Math.min(v, d[i + W]! + 1));
+        if (x + 1 < W) v = f32(Math.min(v, d[i + W + 1]! + 1.4));
+        if (x > 0) v = f32(Math.min(v, d[i + W - 1]! + 1.4));
+      }
+      d[i] = v;
+    }
+  }
   return d;
 }
