@@ -28,6 +28,21 @@ function twoQuads(): HeadModel {
   };
 }
 
+// Two facing quads seen head-on, plain photos and a light whose shading is 0.5 everywhere: the
+// past-white cases below share them.
+const FACING_NORMALS = new Float32Array(8 * 3).map((_, i) => (i % 3 === 2 ? 1 : 0));
+const HEAD_ON = { scale: 1000, tx: 50, ty: 50 };
+const plain = (rgb: number[]) => {
+  const photo = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
+  for (let i = 0; i < 100 * 100; i++) photo.data.set(rgb, i * 3);
+  return photo;
+};
+const halfShading = () => {
+  const unit = Array.from({ length: 27 }, (_, k) => (k < 3 ? 1 : 0));
+  const s = shShade(unit, 0, 0, 1)[0];
+  return unit.map((v) => (v * 0.5) / s);
+};
+
 describe('photo texture baking', () => {
   it('maps photo pixels into UV space, and leaves a hidden surface unseen', () => {
     const model = twoQuads();
@@ -145,18 +160,9 @@ describe('photo texture baking', () => {
 
   it('keeps the hue of a de-lit colour brighter than white', () => {
     const model = twoQuads();
-    const normals = new Float32Array(8 * 3).map((_, i) => (i % 3 === 2 ? 1 : 0));
-    const camera = { scale: 1000, tx: 50, ty: 50 };
-    const plain = (rgb: number[]) => {
-      const photo = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
-      for (let i = 0; i < 100 * 100; i++) photo.data.set(rgb, i * 3);
-      return photo;
-    };
-    const view = (photo: TextureView['photo'], light: number[] | null = null): TextureView => ({ photo, vertices: model.template, normals, camera, light });
+    const half = halfShading();
+    const view = (photo: TextureView['photo'], light: number[] | null = null): TextureView => ({ photo, vertices: model.template, normals: FACING_NORMALS, camera: HEAD_ON, light });
     // A light whose shading is 0.5 everywhere: (250, 200, 150) de-lit is (500, 400, 300), past white.
-    const unit = Array.from({ length: 27 }, (_, k) => (k < 3 ? 1 : 0));
-    const s = shShade(unit, 0, 0, 1)[0];
-    const half = unit.map((v) => (v * 0.5) / s);
     const lit = bakePhotoTexture(model, [view(plain([250, 200, 150]), half)], { size: 64, backdropDistance: 0 });
     const [r, g, b] = [...lit.rgb.subarray((32 * 64 + 8) * 3, (32 * 64 + 8) * 3 + 3)];
     // Scaled back to white along its hue (255, 204, 153), not clipped to (255, 255, 255).
@@ -167,20 +173,11 @@ describe('photo texture baking', () => {
 
   it('lets a photo whose de-lit colour is in range replace one past white (the backdrop beside a too-wide neck)', () => {
     const model = twoQuads();
-    const normals = new Float32Array(8 * 3).map((_, i) => (i % 3 === 2 ? 1 : 0));
-    const camera = { scale: 1000, tx: 50, ty: 50 };
-    const plain = (rgb: number[]) => {
-      const photo = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
-      for (let i = 0; i < 100 * 100; i++) photo.data.set(rgb, i * 3);
-      return photo;
-    };
-    const unit = Array.from({ length: 27 }, (_, k) => (k < 3 ? 1 : 0));
-    const s = shShade(unit, 0, 0, 1)[0];
-    const half = unit.map((v) => (v * 0.5) / s);
     // London p002's case: skin (60, 52, 45) de-lit (120, 104, 90) in one photo; in another the pale green
     // backdrop (160, 176, 160) shows where the model's neck is, de-lit (320, 352, 320): 1.38× past white.
-    const skin = { photo: plain([60, 52, 45]), vertices: model.template, normals, camera, light: half };
-    const wall = { photo: plain([160, 176, 160]), vertices: model.template, normals, camera, light: half };
+    const half = halfShading();
+    const skin = { photo: plain([60, 52, 45]), vertices: model.template, normals: FACING_NORMALS, camera: HEAD_ON, light: half };
+    const wall = { photo: plain([160, 176, 160]), vertices: model.template, normals: FACING_NORMALS, camera: HEAD_ON, light: half };
     const baked = bakePhotoTexture(model, [skin, wall], { size: 64, backdropDistance: 0 });
     const [r, g, b] = [...baked.rgb.subarray((32 * 64 + 8) * 3, (32 * 64 + 8) * 3 + 3)];
     // Averaged in at 1/1.38² of the skin's weight it came out (158, 156, 139): grey-green, G ≈ R.
