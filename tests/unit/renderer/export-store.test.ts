@@ -1,68 +1,54 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ApiEventMessage, JobInfo, JobItem, PackInfo, SubjectReconstruction, SubjectSummary } from '../../../core/api/contract';
-import type { DecaStudioBridge } from '../../../renderer/src/api/bridge-types';
+import { ApiError } from '../../../core/api/api-error';
+import type { ExpressionView, JobInfo, JobItem, PackInfo, SubjectReconstruction, SubjectSummary } from '../../../core/api/contract';
+import { installFakeBridge } from '../../helpers/fake-bridge';
 
 // The export dialog's store against a fake Electron bridge (Electron does not launch here): its
 // defaults for the selected person, the native folder picker, and failure shown as failure.
 
-const calls: { method: string; req: unknown }[] = [];
 const picked: string[] = [];
 let folder: string | null = null;
 let reconstructions: SubjectReconstruction[] = [];
 let exportJob: JobInfo;
 let exportItems: JobItem[] = [];
-let startError: { code: string; message: string } | null = null;
+let startError: ApiError | null = null;
 
 const ann: SubjectSummary = { id: 3, name: 'Ann', notes: '', createdAt: '', photoCount: 6, coverSha256: null };
-const pack = (id: string, name: string) => ({ id, name, vertexCount: 100, expressionCount: 3 }) as unknown as PackInfo;
+const pack = (id: string, name: string): PackInfo => ({ id, name, license: '', vertexCount: 100, triangleCount: 0, shapeCount: 0, expressionCount: 3, jointNames: [] });
 const job = (state: JobInfo['state'], error: string | null = null): JobInfo => ({ id: 9, kind: 'export', state, done: state === 'done' ? 1 : 0, total: 1, error, subjectId: 3, createdAt: '', updatedAt: '' });
-const ok = (value: unknown) => ({ ok: true, value });
+const expression = (e: Pick<ExpressionView, 'kind' | 'id' | 'name' | 'source' | 'subject'>): ExpressionView => ({ ...e, arkit: [], jawPose: [0, 0, 0], eyePose: null });
 
-const bridge: DecaStudioBridge = {
-  async call(method, req) {
-    calls.push({ method, req });
-    switch (method) {
-      case 'packs.list':
-        return ok([pack('starter-head', 'Starter head'), pack('ict-facekit', 'ICT-FaceKit')]);
-      case 'subjects.list':
-        return ok([ann]);
-      case 'photos.list':
-        return ok([]);
-      case 'subjects.reconstructions':
-        return ok(reconstructions);
-      case 'export.start':
-        return startError ? { ok: false, error: startError } : ok({ jobId: 9 });
-      case 'jobs.get':
-        return ok({ job: exportJob, items: exportItems });
-      case 'clips.list':
-        return ok([{ id: 1, name: 'smiles', fps: 2, keyCount: 3, duration: 1, source: '', createdAt: '', updatedAt: '' }]);
-      case 'expressions.list':
-        return ok([
-          { kind: 'photo', id: null, name: 'smiling.jpg', arkit: [], jawPose: [0, 0, 0], eyePose: null, source: { photoId: 12, packId: 'ict-facekit' }, subject: { id: 3, name: 'Ann' } },
-          { kind: 'saved', id: 5, name: 'mine', arkit: [], jawPose: [0, 0, 0], eyePose: null, source: null, subject: null },
-        ]);
-      default:
-        return ok(null);
-    }
+const fake = installFakeBridge(
+  {
+    'packs.list': () => [pack('starter-head', 'Starter head'), pack('ict-facekit', 'ICT-FaceKit')],
+    'subjects.list': () => [ann],
+    'photos.list': () => [],
+    'subjects.reconstructions': () => reconstructions,
+    'export.start': () => {
+      if (startError) throw startError;
+      return { jobId: 9 };
+    },
+    'jobs.get': () => ({ job: exportJob, items: exportItems }),
+    'clips.list': () => [{ id: 1, name: 'smiles', fps: 2, keyCount: 3, duration: 1, source: '', createdAt: '', updatedAt: '' }],
+    'expressions.list': () => [
+      expression({ kind: 'photo', id: null, name: 'smiling.jpg', source: { photoId: 12, packId: 'ict-facekit' }, subject: { id: 3, name: 'Ann' } }),
+      expression({ kind: 'saved', id: 5, name: 'mine', source: null, subject: null }),
+    ],
   },
-  stage: async () => ok(''),
-  onEvent: (_listener: (m: ApiEventMessage) => void) => () => undefined,
-  pathForFile: () => '',
-  pickFolder: async (purpose) => {
-    picked.push(purpose);
-    return folder;
+  {
+    pickFolder: async (purpose) => {
+      picked.push(purpose);
+      return folder;
+    },
   },
-};
-(globalThis as { window?: unknown }).window = { decaStudio: bridge };
+);
+const exportRequest = () => fake.requests('export.start')[0];
 
 const { useExportStore } = await import('../../../renderer/src/stores/export');
 const { useLibraryStore } = await import('../../../renderer/src/stores/library');
 const { useStudioStore } = await import('../../../renderer/src/stores/studio');
 
 beforeEach(async () => {
-  setActivePinia(createPinia());
-  calls.length = 0;
   picked.length = 0;
   folder = null;
   reconstructions = [];
@@ -103,7 +89,7 @@ describe('export store (Electron bridge)', () => {
     expect(picked).toEqual(['export', 'export']);
     expect(store.destination).toBe('/home/ann/Heads');
     await store.start();
-    expect(calls.find((c) => c.method === 'export.start')!.req).toMatchObject({ packId: 'starter-head', subjectId: 3, outDir: '/home/ann/Heads' });
+    expect(exportRequest()).toMatchObject({ packId: 'starter-head', subjectId: 3, outDir: '/home/ann/Heads' });
     expect(store.phase).toBe('done');
     expect(store.writtenPath).toBe('/home/ann/Heads/Ann-starter-head.glb');
     expect(store.downloadUrl).toBeNull(); // Electron shows the path; only browser mode downloads
@@ -123,7 +109,7 @@ describe('export store (Electron bridge)', () => {
     expect(store.error).toMatch(/No model pack/);
     expect(store.writtenPath).toBeNull();
 
-    startError = { code: 'not-found', message: 'Ann has no reconstruction on starter-head yet' };
+    startError = new ApiError('not-found', 'Ann has no reconstruction on starter-head yet');
     await store.start();
     expect(store.phase).toBe('failed');
     expect(store.job).toBeNull();
@@ -146,17 +132,17 @@ describe('export store (Electron bridge)', () => {
     await Promise.resolve();
     expect(store.choices.animation).toBe('none');
     await store.start();
-    expect(calls.find((c) => c.method === 'export.start')!.req).toMatchObject({ packId: 'ict-facekit', format: 'glb', clip: 'smiles', animation: 'none', subjectId: 3 });
+    expect(exportRequest()).toMatchObject({ packId: 'ict-facekit', format: 'glb', clip: 'smiles', animation: 'none', subjectId: 3 });
 
     store.choices.expressionFromPhotoId = 12;
     await Promise.resolve();
     expect(store.choices.clip).toBeNull();
     store.choices.format = 'arkit-csv';
     expect(store.title).toBe('Export an expression as ARKit CSV');
-    calls.length = 0;
+    fake.calls.length = 0;
     await store.start();
     // Weights only: no head options, no subject.
-    expect(calls.find((c) => c.method === 'export.start')!.req).toEqual({ packId: 'ict-facekit', format: 'arkit-csv', expressionFromPhotoId: 12 });
+    expect(exportRequest()).toEqual({ packId: 'ict-facekit', format: 'arkit-csv', expressionFromPhotoId: 12 });
 
     store.choices.expressionFromPhotoId = null;
     expect(store.blocked).toMatch(/An ARKit CSV carries a clip or one expression/);
@@ -174,8 +160,8 @@ describe('export store (Electron bridge)', () => {
     expect(store.pose).toBe('saved:mine');
     expect(store.posed).toBe(true);
     await store.start();
-    expect(calls.find((c) => c.method === 'export.start')!.req).toMatchObject({ packId: 'ict-facekit', format: 'glb', savedExpression: 'mine', subjectId: 3 });
-    expect(calls.find((c) => c.method === 'export.start')!.req).not.toHaveProperty('expressionFromPhotoId');
+    expect(exportRequest()).toMatchObject({ packId: 'ict-facekit', format: 'glb', savedExpression: 'mine', subjectId: 3 });
+    expect(exportRequest()).not.toHaveProperty('expressionFromPhotoId');
 
     // The select's value chooses one kind and clears the other; a clip clears both.
     store.pose = 'photo:12';
@@ -195,9 +181,9 @@ describe('export store (Electron bridge)', () => {
     store.choices.format = 'arkit-csv';
     expect(store.title).toBe('Export expression “mine” as ARKit CSV');
     expect(store.blocked).toBeNull();
-    calls.length = 0;
+    fake.calls.length = 0;
     await store.start();
-    expect(calls.find((c) => c.method === 'export.start')!.req).toEqual({ packId: 'ict-facekit', format: 'arkit-csv', savedExpression: 'mine' });
+    expect(exportRequest()).toEqual({ packId: 'ict-facekit', format: 'arkit-csv', savedExpression: 'mine' });
 
     // A preset naming no saved expression is not taken: the last choice stays.
     await store.show({ savedExpression: 'gone' });

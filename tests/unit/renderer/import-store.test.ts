@@ -1,19 +1,15 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ApiEventMessage, JobInfo, JobItem } from '../../../core/api/contract';
-import type { DecaStudioBridge } from '../../../renderer/src/api/bridge-types';
+import type { ApiRequest, JobInfo, JobItem } from '../../../core/api/contract';
+import { installFakeBridge } from '../../helpers/fake-bridge';
 
 // The renderer's import store against a fake Electron bridge: the one transport the browser e2e
 // test cannot reach (Electron does not launch here). Runs under Node with a minimal `window`.
 
-const listeners = new Set<(m: ApiEventMessage) => void>();
-const calls: { method: string; req: unknown }[] = [];
 const staged: string[] = [];
-let onImportStart: (req: { subjectId: number; paths?: string[]; stagedIds?: string[] }) => void = () => undefined;
+let onImportStart: (req: ApiRequest<'import.start'>) => void = () => undefined;
 let jobItems: JobItem[] = [];
 let jobState: JobInfo | null = null;
 
-const emit = (m: ApiEventMessage) => listeners.forEach((l) => l(m));
 const job = (state: JobInfo['state'], done: number, total: number): JobInfo => ({
   id: 7,
   kind: 'import',
@@ -25,33 +21,28 @@ const job = (state: JobInfo['state'], done: number, total: number): JobInfo => (
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
 });
-const ok = (value: unknown) => ({ ok: true, value });
 
-const bridge: DecaStudioBridge = {
-  async call(method, req) {
-    calls.push({ method, req });
-    if (method === 'import.start') {
-      onImportStart(req as never);
-      return ok({ jobId: 7 });
-    }
-    if (method === 'jobs.get') return ok({ job: jobState, items: jobItems });
-    if (method === 'subjects.list') return ok([]);
-    if (method === 'photos.list') return ok([]);
-    return ok(null);
+const fake = installFakeBridge(
+  {
+    'import.start': (req) => {
+      onImportStart(req);
+      return { jobId: 7 };
+    },
+    // Null until a test sets the job: followJob then keeps what the events said.
+    'jobs.get': () => ({ job: jobState!, items: jobItems }),
+    'subjects.list': () => [],
+    'photos.list': () => [],
   },
-  async stage(name) {
-    staged.push(name);
-    return ok(`staged-${name}`);
+  {
+    stage(name) {
+      staged.push(name);
+      return `staged-${name}`;
+    },
+    // Files dragged from a web page have no path: those must be uploaded instead.
+    pathForFile: (file) => (file.name.startsWith('web-') ? '' : `/photos/${file.name}`),
   },
-  onEvent(listener) {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  },
-  // Files dragged from a web page have no path: those must be uploaded instead.
-  pathForFile: (file) => (file.name.startsWith('web-') ? '' : `/photos/${file.name}`),
-  pickFolder: async () => null,
-};
-(globalThis as { window?: unknown }).window = { decaStudio: bridge };
+);
+const { emit } = fake;
 
 const { useImportStore } = await import('../../../renderer/src/stores/imports');
 
@@ -59,8 +50,6 @@ const file = (name: string) => new File([new Uint8Array([0xff, 0xd8, 0xff])], na
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 beforeEach(() => {
-  setActivePinia(createPinia());
-  calls.length = 0;
   staged.length = 0;
   jobItems = [];
   jobState = null;
@@ -84,7 +73,7 @@ describe('import store (Electron bridge)', () => {
     const store = useImportStore();
     await store.start(3, 'Ann', [file('a.jpg'), file('b.jpg'), file('web-c.jpg')]);
 
-    expect(calls.find((c) => c.method === 'import.start')?.req).toEqual({ subjectId: 3, paths: ['/photos/a.jpg', '/photos/b.jpg'], stagedIds: ['staged-web-c.jpg'] });
+    expect(fake.requests('import.start')[0]).toEqual({ subjectId: 3, paths: ['/photos/a.jpg', '/photos/b.jpg'], stagedIds: ['staged-web-c.jpg'] });
     expect(staged).toEqual(['web-c.jpg']);
     await flush();
     const run = store.runs[0]!;
@@ -99,7 +88,7 @@ describe('import store (Electron bridge)', () => {
     await flush();
     expect(run.phase).toBe('done');
     expect(run.items).toEqual([good, bad, third]);
-    expect(calls.some((c) => c.method === 'jobs.get')).toBe(true);
+    expect(fake.requests('jobs.get').length > 0).toBe(true);
   });
 
   it('cancels a running job through jobs.cancel', async () => {
@@ -107,7 +96,7 @@ describe('import store (Electron bridge)', () => {
     await store.start(3, 'Ann', [file('a.jpg')]);
     const run = store.runs[0]!;
     await store.cancel(run);
-    expect(calls.find((c) => c.method === 'jobs.cancel')?.req).toEqual({ id: 7 });
+    expect(fake.requests('jobs.cancel')[0]).toEqual({ id: 7 });
     jobState = job('cancelled', 0, 1);
     emit({ event: 'job.updated', payload: { job: job('cancelled', 0, 1), item: null } });
     await flush();

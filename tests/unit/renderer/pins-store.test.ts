@@ -1,49 +1,33 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ApiEventMessage, Pin } from '../../../core/api/contract';
-import type { DecaStudioBridge } from '../../../renderer/src/api/bridge-types';
+import { ApiError } from '../../../core/api/api-error';
+import type { PhotoPinsView, Pin, PinRefitView } from '../../../core/api/contract';
+import { installFakeBridge } from '../../helpers/fake-bridge';
 
 // The pins store on a profile that needs pins, against a fake bridge keeping one photo's pin
 // revisions: a named point is placed and stored, the head is refitted only once the pins can fit
 // it (3), and an undo below 3 drops the refitted head instead of asking for a refit that must fail.
 
-const calls: string[] = [];
 let revisions: Pin[][] = [];
-const view = () => ({ photoId: 5, pack: null, pins: revisions.at(-1) ?? [], revision: revisions.length || null, undoable: revisions.length, fitStale: false });
-const ok = (value: unknown) => ({ ok: true, value });
+const view = (): PhotoPinsView => ({ photoId: 5, pack: null, pins: revisions.at(-1) ?? [], revision: revisions.length || null, undoable: revisions.length, fitStale: false });
+const refitted = (pinCount: number): PinRefitView => ({
+  photoId: 5, packId: 'starter-head', subjectId: 1, createdAt: '', nme: 0.03, nmeSingle: 0.03, jointPhotoCount: 1, modelLandmarks68: [], photometricRms: null, identityDistance: null, detail: null,
+  fit: { rotation: [0, 0, 0], jaw: [0, 0, 0], expression: [], camera: { scale: 1, tx: 0, ty: 0 } }, pinCount, iterations: 1, seconds: 0.1,
+});
 
-const bridge: DecaStudioBridge = {
-  async call(method, req) {
-    calls.push(method);
-    const r = req as { pins?: Pin[] };
-    switch (method) {
-      case 'pins.get':
-        return ok(view());
-      case 'pins.set':
-        revisions.push(r.pins!);
-        return ok(view());
-      case 'pins.undo':
-        revisions.pop();
-        return ok(view());
-      case 'pins.refit':
-        if ((revisions.at(-1) ?? []).length < 3) return { ok: false, error: { code: 'conflict', message: 'needs 3 pins' } };
-        return ok({ photoId: 5, modelLandmarks68: [], pinCount: revisions.at(-1)!.length, seconds: 0.1 });
-      default:
-        return ok(null);
-    }
+const fake = installFakeBridge({
+  'pins.get': view,
+  'pins.set': (req) => (revisions.push(req.pins), view()),
+  'pins.undo': () => (revisions.pop(), view()),
+  'pins.refit': () => {
+    const pins = revisions.at(-1) ?? [];
+    if (pins.length < 3) throw new ApiError('conflict', 'needs 3 pins');
+    return refitted(pins.length);
   },
-  stage: async () => ok(''),
-  onEvent: (_listener: (m: ApiEventMessage) => void) => () => undefined,
-  pathForFile: () => '',
-  pickFolder: async () => null,
-};
-(globalThis as { window?: unknown }).window = { decaStudio: bridge };
+});
 
 const { usePinsStore } = await import('../../../renderer/src/stores/pins');
 
 beforeEach(() => {
-  setActivePinia(createPinia());
-  calls.length = 0;
   revisions = [];
 });
 
@@ -55,10 +39,10 @@ describe('pins store on a profile that needs pins', () => {
     pins.placing = 30;
     await pins.place({ kind: 'landmark', landmark: 30 }, 389.004, 716, refits);
     await pins.place({ kind: 'landmark', landmark: 33 }, 425, 766, refits);
-    expect(calls.filter((c) => c === 'pins.refit')).toHaveLength(0);
+    expect(fake.requests('pins.refit')).toHaveLength(0);
     expect(pins.refit).toBeNull();
     await pins.place({ kind: 'landmark', landmark: 8 }, 519, 956, refits);
-    expect(calls.filter((c) => c === 'pins.refit')).toHaveLength(1);
+    expect(fake.requests('pins.refit')).toHaveLength(1);
     expect(pins.refit?.pinCount).toBe(3);
     expect(pins.view?.pins).toEqual([{ landmark: 30, x: 389, y: 716 }, { landmark: 33, x: 425, y: 766 }, { landmark: 8, x: 519, y: 956 }]);
     // Moving a placed point keeps one pin per landmark (the moved one last).
@@ -69,7 +53,7 @@ describe('pins store on a profile that needs pins', () => {
     expect(pins.view?.pins).toHaveLength(2);
     expect(pins.refit).toBeNull();
     expect(pins.error).toBeNull();
-    expect(calls.filter((c) => c === 'pins.refit')).toHaveLength(3);
+    expect(fake.requests('pins.refit')).toHaveLength(3);
     // A new photo forgets the point being placed.
     await pins.load(5);
     expect(pins.placing).toBeNull();
