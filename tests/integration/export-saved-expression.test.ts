@@ -9,11 +9,10 @@ import { validateRequest } from '../../core/api/validate-request';
 import { ARKIT_BLENDSHAPES } from '../../core/expression/arkit-names';
 import { ARKIT_CSV_HEADER, LIVE_LINK_FACE_BLENDSHAPES } from '../../core/export/arkit-csv';
 import { axisAngleToQuaternion } from '../../core/export/clip-animation';
-import { createApiHandlers } from '../../main/services/api-handlers';
-import { Studio } from '../../main/services/studio';
+import type { Studio } from '../../main/services/studio';
 import { ensureBuilt, runCli } from '../helpers/cli';
 import { HAVE_BLENDER, inspectInBlender } from '../helpers/export-readers';
-import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
+import { openStudioWithAnn, storeOnePhotoFit, type StudioWithAnn } from '../helpers/test-studio';
 
 // A saved expression (made by hand: named ARKit weights, a jaw and eyes) exported everywhere a
 // photo's expression is: through the API's export job and the CLI, as a posed GLB and FBX and as a
@@ -26,7 +25,8 @@ const at = (name: string) => ARKIT_BLENDSHAPES.indexOf(name as (typeof ARKIT_BLE
 const SMIRK = { name: 'half smirk', arkit: ARKIT_BLENDSHAPES.map((_, k) => ((k * 7 + 3) % 50) / 50), jawPose: [0.2, 0.01, 0] as AxisAngle, eyePose: { left: [0, 0.05, 0] as AxisAngle, right: [0, -0.05, 0] as AxisAngle } };
 const WINK = { name: 'wink', arkit: ARKIT_BLENDSHAPES.map((n) => (n === 'eyeBlinkLeft' ? 1 : n === 'mouthSmileLeft' ? 0.4 : 0)), jawPose: [0, 0, 0] as AxisAngle };
 
-let tmp: ReturnType<typeof makeTempDir>;
+let t: StudioWithAnn;
+let tmp: StudioWithAnn['tmp'];
 let studio: Studio;
 let api: ApiHandlers;
 let proj: string;
@@ -36,31 +36,16 @@ let photoId: number;
 
 beforeAll(async () => {
   ensureBuilt();
-  tmp = makeTempDir('deca-saved-expression-');
-  env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
-  studio = new Studio({ mode: 'cli', version: 'test', settingsDir: env.DECA_STUDIO_HOME! });
-  proj = path.join(tmp.dir, 'P.decastudio');
-  await studio.createProject(proj, 'P');
-  api = createApiHandlers(studio);
-  const project = studio.requireProject();
-  subjectId = project.library.writes.createSubject('Ann');
-  await studio.jobs.whenDone(studio.startImport(subjectId, [path.join(SHARED_PHOTOS, 'london_frl/p002/002_08_smiling_front.jpg')], []));
-  photoId = project.library.reads.listPhotos(subjectId)[0]!.id;
-  await studio.ensureStarterPack();
-  const starter = (await studio.models.pack('starter-head')).model;
-  project.library.reconstructions.save(
-    { subjectId, packId: 'starter-head', packHash: 'test', fitter: 'test', options: {}, shape: Array(starter.shape.count).fill(0), photoIds: [photoId], stages: [], jobId: null },
-    [{ photoId, faceIndex: 0, fit: { rotation: [0, 0, 0], jaw: [0.02, 0, 0], expression: Array(starter.expression.count).fill(0), camera: { scale: 1000, tx: 600, ty: 600 } }, metrics: { nme: 0.02, nmeSingle: 0.02, secondsPerPhoto: 1 } }],
-  );
+  t = await openStudioWithAnn('deca-saved-expression-');
+  ({ tmp, studio, api, projectPath: proj, subjectId, photoId } = t);
+  env = { DECA_STUDIO_HOME: t.home };
+  storeOnePhotoFit(studio, { subjectId, photoId, model: (await studio.models.pack('starter-head')).model });
   // Saved as the Animate tab saves them: through the validated API method.
   await api['expressions.save'](validateRequest('expressions.save', SMIRK));
   await api['expressions.save'](validateRequest('expressions.save', WINK));
 }, 120_000);
 
-afterAll(async () => {
-  await studio?.dispose();
-  tmp?.cleanup();
-});
+afterAll(() => t?.dispose());
 
 /** Runs an export through the API as the dialog does (validated request, a job) and returns its output item. */
 async function exportViaApi(req: Record<string, unknown>) {

@@ -1,15 +1,13 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiHandlers, ExpressionView } from '../../../core/api/contract';
 import { ARKIT_BLENDSHAPES } from '../../../core/expression/arkit-names';
 import { arkitToPack } from '../../../core/expression/arkit-to-pack';
 import type { HeadModel } from '../../../core/head-model/head-model';
-import { createApiHandlers } from '../../../main/services/api-handlers';
 import { dispatch } from '../../../main/services/dispatch';
-import { Studio } from '../../../main/services/studio';
-import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+import type { Studio } from '../../../main/services/studio';
+import { openStudioWithAnn, storeOnePhotoFit, type StudioWithAnn } from '../../helpers/test-studio';
 
-let tmp: ReturnType<typeof makeTempDir>;
+let t: StudioWithAnn;
 let studio: Studio;
 let api: ApiHandlers;
 let photoId: number;
@@ -23,34 +21,19 @@ const weights = (named: Record<string, number>) => {
 };
 
 /** Stores a reconstruction of the photo on a pack whose fit is the given ARKit expression put on that pack. */
-function storeFit(packId: string, model: HeadModel, expression: Float64Array): void {
-  studio.requireProject().library.reconstructions.save(
-    { subjectId, packId, packHash: 'test', fitter: 'test', options: {}, shape: Array(model.shape.count).fill(0), photoIds: [photoId], stages: [], jobId: null },
-    [{ photoId, faceIndex: 0, fit: { rotation: [0, 0, 0], jaw: [0.02, 0, 0], expression: Array.from(expression), camera: { scale: 1000, tx: 600, ty: 600 } }, metrics: { nme: 0.02, nmeSingle: 0.02, secondsPerPhoto: 1 } }],
-  );
-}
+const storeFit = (model: HeadModel, expression: Float64Array) => storeOnePhotoFit(studio, { subjectId, photoId, model, expression });
 
 beforeEach(async () => {
-  tmp = makeTempDir('deca-expressions-api-');
-  studio = new Studio({ mode: 'cli', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  await studio.createProject(path.join(tmp.dir, 'P.decastudio'), 'P');
-  api = createApiHandlers(studio);
-  const project = studio.requireProject();
-  subjectId = project.library.writes.createSubject('Ann');
-  await studio.jobs.whenDone(studio.startImport(subjectId, [path.join(SHARED_PHOTOS, 'london_frl/p002/002_08_smiling_front.jpg')], []));
-  photoId = project.library.reads.listPhotos(subjectId)[0]!.id;
-  await studio.ensureStarterPack();
+  t = await openStudioWithAnn('deca-expressions-api-');
+  ({ studio, api, subjectId, photoId } = t);
 });
-afterEach(async () => {
-  await studio.dispose();
-  tmp.cleanup();
-});
+afterEach(() => t.dispose());
 
 describe('expressions API', () => {
   it("lists a fitted photo's ARKit weights (solved in the workers) and saved expressions; saves and deletes by name and id", async () => {
     expect(await api['expressions.list']({})).toEqual([]);
     const starter = (await studio.models.pack('starter-head')).model;
-    storeFit('starter-head', starter, arkitToPack({ arkit: weights({ mouthSmileLeft: 0.8, mouthSmileRight: 0.8, jawOpen: 0.3 }) }, starter).expression);
+    storeFit(starter, arkitToPack({ arkit: weights({ mouthSmileLeft: 0.8, mouthSmileRight: 0.8, jawOpen: 0.3 }) }, starter).expression);
     const listed = await api['expressions.list']({ subjectId });
     expect(listed).toHaveLength(1);
     const photo = listed[0]!;
@@ -88,7 +71,7 @@ describe('expressions API', () => {
     const starter = (await studio.models.pack('starter-head')).model;
     const pca: HeadModel = { ...starter, id: 'pca-test', expression: { ...starter.expression, names: [] } };
     await studio.packs.save(pca);
-    storeFit('pca-test', pca, new Float64Array(pca.expression.count).fill(0.1));
+    storeFit(pca, new Float64Array(pca.expression.count).fill(0.1));
     expect(await dispatch(api, 'expressions.list', {})).toMatchObject({
       ok: false,
       error: { code: 'not-found', message: expect.stringMatching(/"pca-test" has no ARKit-named shapes.*no ICT-FaceKit pack is installed: deca-studio packs import/) },
