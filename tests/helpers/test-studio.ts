@@ -1,6 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiHandlers } from '../../core/api/contract';
 import type { HeadModel } from '../../core/head-model/head-model';
+import { startBrowserServer, type BrowserServer } from '../../main/server/browser-server';
 import { createApiHandlers } from '../../main/services/api-handlers';
 import { Studio, type StudioOptions } from '../../main/services/studio';
 import { makeTempDir, SHARED_PHOTOS } from './temp-dir';
@@ -111,4 +113,50 @@ export function storeOnePhotoFit(studio: Studio, fit: { subjectId: number; photo
     { subjectId, packId: model.id, packHash: 'test', fitter: 'test', options: {}, shape: Array(model.shape.count).fill(0), photoIds: [photoId], stages: [], jobId: null },
     [{ photoId, faceIndex: 0, fit: { rotation: [0, 0, 0], jaw: [0.02, 0, 0], expression, camera: { scale: 1000, tx: 600, ty: 600 } }, metrics: { nme: 0.02, nmeSingle: 0.02, secondsPerPhoto: 1 } }],
   );
+}
+
+/** A browser-mode studio behind its HTTP server, over a stand-in renderer (an index.html). */
+export interface TestServer {
+  tmp: ReturnType<typeof makeTempDir>;
+  studio: Studio;
+  server: BrowserServer;
+  /** The stand-in renderer's folder (a test may add assets). */
+  rendererDir: string;
+  /** The project opened at the start, when one was asked for. */
+  projectPath: string | null;
+  /** Stops the server, closes the studio and removes the temp folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts browser mode as `deca-studio serve` does, in a new temp folder (settings under home/, the
+ * renderer a one-line index.html), and opens a new project named `options.project` there when given.
+ *
+ * ```ts
+ * const t = await startTestServer('deca-upload-', { project: 'P' });
+ * await fetch(`http://127.0.0.1:${t.server.port}/`, { headers: { Authorization: `Bearer ${t.server.token}` } });
+ * await t.close();
+ * ```
+ */
+export async function startTestServer(prefix: string, options: { project?: string } = {}): Promise<TestServer> {
+  const tmp = makeTempDir(prefix);
+  const rendererDir = path.join(tmp.dir, 'renderer');
+  mkdirSync(rendererDir, { recursive: true });
+  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>DECA Studio</title>');
+  const studio = new Studio({ mode: 'browser', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
+  const server = await startBrowserServer({ studio, rendererDir });
+  const projectPath = options.project ? path.join(tmp.dir, `${options.project}.decastudio`) : null;
+  if (projectPath) await studio.createProject(projectPath, options.project!);
+  return {
+    tmp,
+    studio,
+    server,
+    rendererDir,
+    projectPath,
+    async close() {
+      await server.close();
+      await studio.dispose();
+      tmp.cleanup();
+    },
+  };
 }

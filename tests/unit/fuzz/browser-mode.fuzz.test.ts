@@ -3,10 +3,11 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
-import { Studio } from '../../../main/services/studio';
+import type { BrowserServer } from '../../../main/server/browser-server';
+import type { Studio } from '../../../main/services/studio';
 import { upgradeRequest, wsFrame } from '../../helpers/raw-http';
-import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { startTestServer, type TestServer } from '../../helpers/test-studio';
 import { FuzzRandom, fuzzSeed } from './fuzz-random';
 
 /** The bound of this suite: counts, not seconds. */
@@ -15,7 +16,8 @@ const PARALLEL = 16;
 const seed = fuzzSeed();
 console.log(`browser-mode fuzz: seed ${seed} (replay with DECA_FUZZ_SEED=${seed}), iterations ${JSON.stringify(ITERATIONS)}`);
 
-let tmp: ReturnType<typeof makeTempDir>;
+let t: TestServer;
+let tmp: TestServer['tmp'];
 let studio: Studio;
 let server: BrowserServer;
 let projectDir: string;
@@ -199,15 +201,11 @@ function openEvents(): Promise<net.Socket | null> {
 
 beforeAll(async () => {
   process.on('uncaughtException', onUncaught);
-  tmp = makeTempDir('deca-fuzz-server-');
-  const rendererDir = path.join(tmp.dir, 'renderer');
-  mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>DECA Studio</title>');
+  t = await startTestServer('deca-fuzz-server-', { project: 'Fuzz' });
+  ({ tmp, studio, server } = t);
+  projectDir = t.projectPath!;
+  mkdirSync(path.join(t.rendererDir, 'assets'));
   writeFileSync(path.join(tmp.dir, 'secret.txt'), 'top secret');
-  studio = new Studio({ mode: 'browser', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  server = await startBrowserServer({ studio, rendererDir });
-  projectDir = path.join(tmp.dir, 'Fuzz.decastudio');
-  await studio.createProject(projectDir, 'Fuzz');
   // What the app writes to its settings on first use happens before the snapshot is taken.
   await studio.listPacks();
   const subjectId = studio.requireProject().library.writes.createSubject('Ann');
@@ -215,9 +213,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   process.off('uncaughtException', onUncaught);
-  await server.close();
-  await studio.dispose();
-  tmp.cleanup();
+  await t.close();
 });
 
 describe(`browser-mode fuzz (seed ${seed})`, () => {

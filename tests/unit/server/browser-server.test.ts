@@ -7,31 +7,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ApiEventMessage } from '../../../core/api/contract';
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
-import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
-import { Studio } from '../../../main/services/studio';
-import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+import type { BrowserServer } from '../../../main/server/browser-server';
+import type { Studio } from '../../../main/services/studio';
+import { SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { startTestServer, type TestServer } from '../../helpers/test-studio';
 
-let tmp: ReturnType<typeof makeTempDir>;
+let t: TestServer;
+let tmp: TestServer['tmp'];
 let studio: Studio;
 let server: BrowserServer;
 let base: string;
 
 beforeAll(async () => {
-  tmp = makeTempDir('deca-server-');
-  const rendererDir = path.join(tmp.dir, 'renderer');
-  mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>DECA Studio</title>');
-  writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  t = await startTestServer('deca-server-');
+  ({ tmp, studio, server } = t);
+  mkdirSync(path.join(t.rendererDir, 'assets'));
+  writeFileSync(path.join(t.rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(path.join(tmp.dir, 'secret.txt'), 'top secret');
-  studio = new Studio({ mode: 'browser', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  server = await startBrowserServer({ studio, rendererDir });
   base = `http://127.0.0.1:${server.port}`;
 });
-afterAll(async () => {
-  await server.close();
-  await studio.closeProject();
-  tmp.cleanup();
-});
+afterAll(() => t.close());
 
 /** Raw HTTP so tests control Host and Origin headers exactly (fetch forbids setting Host). */
 function request(

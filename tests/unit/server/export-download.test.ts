@@ -1,33 +1,24 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
 import { attachmentDisposition } from '../../../main/server/content-disposition';
-import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
-import { Studio } from '../../../main/services/studio';
+import type { BrowserServer } from '../../../main/server/browser-server';
+import type { Studio } from '../../../main/services/studio';
 import { rawExchange } from '../../helpers/raw-http';
-import { makeTempDir } from '../../helpers/temp-dir';
+import { startTestServer, type TestServer } from '../../helpers/test-studio';
 
-let tmp: ReturnType<typeof makeTempDir>;
+let t: TestServer;
+let tmp: TestServer['tmp'];
 let studio: Studio;
 let server: BrowserServer;
 beforeAll(async () => {
-  tmp = makeTempDir('deca-export-dl-');
-  const rendererDir = path.join(tmp.dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
-  studio = new Studio({ mode: 'browser', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  server = await startBrowserServer({ studio, rendererDir });
-  await studio.createProject(path.join(tmp.dir, 'P.decastudio'), 'P');
+  t = await startTestServer('deca-export-dl-', { project: 'P' });
+  ({ tmp, studio, server } = t);
   const model = syntheticHeadModel({ vertices: 300, shapeCount: 2, expressionCount: 1 });
   model.expression.names = ['jawOpen'];
   await studio.packs.save(model);
 });
-afterAll(async () => {
-  await server.close();
-  await studio.dispose();
-  tmp.cleanup();
-});
+afterAll(() => t.close());
 
 /** GET over a raw socket: a wrong Content-Length would show here instead of hanging a client. */
 async function download(jobId: number): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {

@@ -1,28 +1,17 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
+import type { BrowserServer } from '../../../main/server/browser-server';
 import { requestUrl, safeDecode } from '../../../main/server/request-url';
-import { Studio } from '../../../main/services/studio';
 import { rawExchange } from '../../helpers/raw-http';
-import { makeTempDir } from '../../helpers/temp-dir';
+import { startTestServer, type TestServer } from '../../helpers/test-studio';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let studio: Studio;
+let t: TestServer;
 let server: BrowserServer;
 beforeAll(async () => {
-  tmp = makeTempDir('deca-request-url-');
-  mkdirSync(path.join(tmp.dir, 'r'));
-  writeFileSync(path.join(tmp.dir, 'r', 'index.html'), '<!doctype html>');
-  studio = new Studio({ mode: 'browser', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  server = await startBrowserServer({ studio, rendererDir: path.join(tmp.dir, 'r') });
+  t = await startTestServer('deca-request-url-');
+  server = t.server;
 });
-afterAll(async () => {
-  await server.close();
-  await studio.dispose();
-  tmp.cleanup();
-});
+afterAll(() => t.close());
 
 const status = async (line: string, host = `127.0.0.1:${server.port}`) => {
   const answer = await rawExchange(server.port, `${line}\r\nHost: ${host}\r\nAuthorization: Bearer ${server.token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);

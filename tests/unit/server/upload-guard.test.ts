@@ -1,31 +1,21 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_LIMITS } from '../../../core/limits/input-limits';
-import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
-import { Studio } from '../../../main/services/studio';
-import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+import type { BrowserServer } from '../../../main/server/browser-server';
+import { SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { startTestServer, type TestServer } from '../../helpers/test-studio';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let studio: Studio;
+let t: TestServer;
 let server: BrowserServer;
 let projectDir: string;
 beforeAll(async () => {
-  tmp = makeTempDir('deca-upload-');
-  const rendererDir = path.join(tmp.dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
-  studio = new Studio({ mode: 'browser', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  server = await startBrowserServer({ studio, rendererDir });
-  projectDir = path.join(tmp.dir, 'P.decastudio');
-  await studio.createProject(projectDir, 'P');
+  t = await startTestServer('deca-upload-', { project: 'P' });
+  server = t.server;
+  projectDir = t.projectPath!;
 });
-afterAll(async () => {
-  await server.close();
-  await studio.dispose();
-  tmp.cleanup();
-});
+afterAll(() => t.close());
 
 /**
  * Starts an upload that declares `declared` bytes but sends only `first`, then waits for the answer

@@ -1,16 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { INPUT_LIMITS } from '../../../core/limits/input-limits';
-import { startBrowserServer, type BrowserServer } from '../../../main/server/browser-server';
-import { Studio } from '../../../main/services/studio';
+import type { BrowserServer } from '../../../main/server/browser-server';
 import { rawExchange, sendThenReset, upgradeRequest, wsFrame } from '../../helpers/raw-http';
-import { makeTempDir } from '../../helpers/temp-dir';
+import { startTestServer, type TestServer } from '../../helpers/test-studio';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let studio: Studio;
+let t: TestServer;
 let server: BrowserServer;
 // An error event nobody listens to would end the process; here it lands in this list instead.
 const uncaught: unknown[] = [];
@@ -18,18 +14,12 @@ const onUncaught = (error: unknown) => uncaught.push(error);
 
 beforeAll(async () => {
   process.on('uncaughtException', onUncaught);
-  tmp = makeTempDir('deca-ws-guard-');
-  const rendererDir = path.join(tmp.dir, 'renderer');
-  mkdirSync(rendererDir, { recursive: true });
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>DECA Studio</title>');
-  studio = new Studio({ mode: 'browser', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  server = await startBrowserServer({ studio, rendererDir });
+  t = await startTestServer('deca-ws-guard-');
+  server = t.server;
 });
 afterAll(async () => {
   process.off('uncaughtException', onUncaught);
-  await server.close();
-  await studio.dispose();
-  tmp.cleanup();
+  await t.close();
 });
 
 async function stillServes(): Promise<void> {
