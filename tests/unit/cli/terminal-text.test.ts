@@ -1,22 +1,12 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cliErrorText } from '../../../main/cli/cli-error-text';
 import { runCli } from '../../../main/cli/run-cli';
 import { terminalText } from '../../../main/cli/terminal-text';
-import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { SHARED_PHOTOS, useTempStudioHome } from '../../helpers/temp-dir';
 
-let tmp: ReturnType<typeof makeTempDir>;
-const savedHome = process.env.DECA_STUDIO_HOME;
-beforeAll(() => {
-  tmp = makeTempDir('deca-terminal-');
-  process.env.DECA_STUDIO_HOME = path.join(tmp.dir, 'home');
-});
-afterAll(() => {
-  if (savedHome === undefined) delete process.env.DECA_STUDIO_HOME;
-  else process.env.DECA_STUDIO_HOME = savedHome;
-  tmp.cleanup();
-});
+const tmp = useTempStudioHome('deca-terminal-');
 
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [], err: string[] = [];

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DECA_CODE_LENGTH } from '../../../core/deca/deca-code';
 import { validateHeadModel } from '../../../core/head-model/head-model';
 import { parseObj } from '../../../core/head-model/obj-parse';
@@ -11,20 +11,10 @@ import { runCli } from '../../../main/cli/run-cli';
 import { DecaEncoder } from '../../../main/deca/deca-encoder';
 import { installedEncoderPath, installEncoder } from '../../../main/deca/encoder-store';
 import { PackStore } from '../../../main/packs/pack-store';
-import { makeTempDir } from '../../helpers/temp-dir';
+import { useTempStudioHome } from '../../helpers/temp-dir';
 import { tinyEncoder } from '../../helpers/tiny-encoder';
 
-let tmp: ReturnType<typeof makeTempDir>;
-const savedHome = process.env.DECA_STUDIO_HOME;
-beforeAll(() => {
-  tmp = makeTempDir('deca-mesh-limits-');
-  process.env.DECA_STUDIO_HOME = path.join(tmp.dir, 'home');
-});
-afterAll(() => {
-  if (savedHome === undefined) delete process.env.DECA_STUDIO_HOME;
-  else process.env.DECA_STUDIO_HOME = savedHome;
-  tmp.cleanup();
-});
+const tmp = useTempStudioHome('deca-mesh-limits-');
 
 const small = () => syntheticHeadModel({ vertices: 200, shapeCount: 2, expressionCount: 2 });
 

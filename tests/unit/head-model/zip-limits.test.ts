@@ -1,26 +1,16 @@
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticHeadModel } from '../../../core/head-model/synthetic-head-model';
 import { readZip } from '../../../core/head-model/zip-read';
 import { INPUT_LIMITS, LimitError } from '../../../core/limits/input-limits';
 import { runCli } from '../../../main/cli/run-cli';
 import { PackStore } from '../../../main/packs/pack-store';
-import { makeTempDir } from '../../helpers/temp-dir';
+import { useTempStudioHome } from '../../helpers/temp-dir';
 import { zipWithDeclaredSize } from '../../helpers/zip-craft';
 
-let tmp: ReturnType<typeof makeTempDir>;
-const savedHome = process.env.DECA_STUDIO_HOME;
-beforeAll(() => {
-  tmp = makeTempDir('deca-zip-limits-');
-  process.env.DECA_STUDIO_HOME = path.join(tmp.dir, 'home');
-});
-afterAll(() => {
-  if (savedHome === undefined) delete process.env.DECA_STUDIO_HOME;
-  else process.env.DECA_STUDIO_HOME = savedHome;
-  tmp.cleanup();
-});
+const tmp = useTempStudioHome('deca-zip-limits-');
 
 async function packsImport(file: string): Promise<{ code: number; err: string; out: string }> {
   const out: string[] = [], err: string[] = [];

@@ -1,27 +1,19 @@
 import { copyFileSync, mkdirSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../main/cli/run-cli';
-import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { SHARED_PHOTOS, useTempStudioHome } from '../../helpers/temp-dir';
 
-let tmp: ReturnType<typeof makeTempDir>;
+const tmp = useTempStudioHome('deca-unreadable-');
 let photos: string;
-const savedHome = process.env.DECA_STUDIO_HOME;
 const face = (p: string) => path.join(SHARED_PHOTOS, 'london_frl', p);
 
 beforeAll(() => {
-  tmp = makeTempDir('deca-unreadable-');
-  process.env.DECA_STUDIO_HOME = path.join(tmp.dir, 'home');
   photos = path.join(tmp.dir, 'photos');
   for (const [folder, file] of [['ann', 'p002/002_03_neutral_front.jpg'], ['locked', 'p005/005_03_neutral_front.jpg'], ['zoe', 'p005/005_03_neutral_front.jpg']] as const) {
     mkdirSync(path.join(photos, folder), { recursive: true });
     copyFileSync(face(file), path.join(photos, folder, path.basename(file)));
   }
-});
-afterAll(() => {
-  if (savedHome === undefined) delete process.env.DECA_STUDIO_HOME;
-  else process.env.DECA_STUDIO_HOME = savedHome;
-  tmp.cleanup();
 });
 
 /**
