@@ -7,9 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error gltf-validator ships no types
 import validator from 'gltf-validator';
 import type { DetailMaps } from '../../../core/detail/detail-maps';
-import { detailTexels, expandTexels } from '../../../core/detail/detail-texels';
-import { expressionGroups } from '../../../core/detail/expression-groups';
-import { syntheticDetail } from '../../../core/detail/synthetic-detail';
 import { bakeDetailNormals, planDetailNormalBake } from '../../../core/export/bake-detail-normals';
 import { vertexTangents } from '../../../core/export/vertex-tangents';
 import { wrinkleDrivers } from '../../../core/export/detail-textures';
@@ -20,6 +17,7 @@ import { readZip } from '../../../core/head-model/zip-read';
 import { exportPackHead } from '../../../main/export/export-pack-head';
 import { fbxToGltf, HAVE_BLENDER } from '../../helpers/export-readers';
 import { REPO_ROOT } from '../../helpers/cli';
+import { syntheticDetailMaps } from '../../helpers/synthetic-detail-maps';
 import { makeTempDir, SHARED_DIR } from '../../helpers/temp-dir';
 
 const ICT = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
@@ -149,21 +147,7 @@ describe.skipIf(!existsSync(ICT))('export with a detail layer (ICT-FaceKit)', ()
   beforeAll(async () => {
     tmp = makeTempDir('deca-detail-export-');
     model = importIctFaceKit(zipSourceFiles(readZip(new Uint8Array(readFileSync(ICT))))).model;
-    const texels = detailTexels(model, { size: 256 })!;
-    const truth = syntheticDetail(model, texels, 7);
-    const mask = new Uint8Array(256 * 256);
-    for (const t of texels.texel) mask[t] = 1;
-    maps = {
-      size: 256,
-      displacement: expandTexels(texels, truth.statics),
-      mask,
-      wrinkles: expressionGroups(model).map((g) => ({
-        group: g.name,
-        displacement: truth.wrinkles.has(g.name) ? expandTexels(texels, truth.wrinkles.get(g.name)!) : new Float32Array(256 * 256),
-        drivers: g.members.map((m) => ({ shape: model.expression.names[m.mode]!, weight: m.weight })),
-        jawOpening: g.jawOpening,
-      })),
-    };
+    maps = syntheticDetailMaps(model);
     const timed = async (format: 'glb' | 'fbx', detail?: DetailMaps) => {
       const t0 = performance.now();
       const { bytes } = await exportPackHead(model, { format, animation: 'demo', detail });

@@ -4,9 +4,6 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DetailMaps } from '../../../core/detail/detail-maps';
-import { detailTexels, expandTexels } from '../../../core/detail/detail-texels';
-import { expressionGroups } from '../../../core/detail/expression-groups';
-import { syntheticDetail } from '../../../core/detail/synthetic-detail';
 import { detailNormalPng } from '../../../core/export/detail-textures';
 import { buildExportHead } from '../../../core/export/export-head';
 import { rigDetailTextures, wrinkleActivations, type RigDetailTextures } from '../../../core/export/rig-detail-textures';
@@ -15,6 +12,7 @@ import { arkitExpressionMap, arkitToRigExpression } from '../../../core/expressi
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { importIctFaceKit, zipSourceFiles } from '../../../core/head-model/ict-facekit-import';
 import { readZip } from '../../../core/head-model/zip-read';
+import { syntheticDetailMaps } from '../../helpers/synthetic-detail-maps';
 import { SHARED_DIR } from '../../helpers/temp-dir';
 
 const ICT = path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip');
@@ -34,21 +32,7 @@ describe.skipIf(!existsSync(ICT))('rig detail textures (ICT-FaceKit, synthetic d
 
   beforeAll(() => {
     model = importIctFaceKit(zipSourceFiles(readZip(new Uint8Array(readFileSync(ICT))))).model;
-    const texels = detailTexels(model, { size: 256 })!;
-    const truth = syntheticDetail(model, texels, 7);
-    const mask = new Uint8Array(256 * 256);
-    for (const t of texels.texel) mask[t] = 1;
-    maps = {
-      size: 256,
-      displacement: expandTexels(texels, truth.statics),
-      mask,
-      wrinkles: expressionGroups(model).map((g) => ({
-        group: g.name,
-        displacement: truth.wrinkles.has(g.name) ? expandTexels(texels, truth.wrinkles.get(g.name)!) : new Float32Array(256 * 256),
-        drivers: g.members.map((m) => ({ shape: model.expression.names[m.mode]!, weight: m.weight })),
-        jawOpening: g.jawOpening,
-      })),
-    };
+    maps = syntheticDetailMaps(model);
     rig = rigDetailTextures(model, shape.subarray(0, model.shape.count), maps, { textureSize: SIZE, deflate: (b) => deflateSync(b, { level: 1 }) });
   }, 120_000);
 
