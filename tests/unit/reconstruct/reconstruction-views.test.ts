@@ -14,16 +14,16 @@ import type { DetailSolveResult } from '../../../main/compute/compute-tasks';
 import { DETAIL_VERSION, detailMapsOf, type DetailMeta } from '../../../main/detail/stored-detail';
 import type { PhotoFitMetrics, PhotoFitValues } from '../../../main/library/reconstructions-table';
 import { DETAIL_NORMAL_SIZE, reconstructionView } from '../../../main/reconstruct/reconstruction-views';
-import { createApiHandlers } from '../../../main/services/api-handlers';
 import { resolveMedia } from '../../../main/services/media-service';
 import { dispatch } from '../../../main/services/dispatch';
-import { Studio } from '../../../main/services/studio';
-import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+import type { Studio } from '../../../main/services/studio';
+import { SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { addSubject, openTestStudio, type TestStudio } from '../../helpers/test-studio';
 
 // The 3D views' and the viewer's data from stored reconstructions, on small synthetic packs so that
 // no fitting runs: what the handlers answer is checked against the head model evaluated directly.
 
-let tmp: ReturnType<typeof makeTempDir>;
+let t: TestStudio;
 let studio: Studio;
 let api: ApiHandlers;
 let subjectId: number;
@@ -77,20 +77,15 @@ function perCorner(model: HeadModel, vertices: ArrayLike<number>): Float32Array 
 const maxDifference = (a: Float32Array, b: Float32Array) => a.reduce((m, x, k) => Math.max(m, Math.abs(x - b[k]!)), 0);
 
 beforeAll(async () => {
-  tmp = makeTempDir('deca-reconstruction-views-');
-  studio = new Studio({ mode: 'cli', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  await studio.createProject(path.join(tmp.dir, 'P.decastudio'), 'P');
-  api = createApiHandlers(studio);
+  t = await openTestStudio('deca-reconstruction-views-');
+  ({ studio, api } = t);
   textured = texturedModel();
   plain = { ...syntheticHeadModel({ vertices: 400, shapeCount: 6, expressionCount: 4, seed: 4 }), id: 'synth-plain' };
   await studio.packs.save(textured);
   await studio.packs.save(plain);
-  const library = studio.requireProject().library;
-  subjectId = library.writes.createSubject('Ann');
-  emptySubjectId = library.writes.createSubject('Nobody yet');
   const files = ['021_03_neutral_front.jpg', '021_08_smiling_front.jpg', '021_02_neutral_left_3quarter.jpg'].map((f) => path.join(P021, f));
-  await studio.jobs.whenDone(studio.startImport(subjectId, files, []));
-  photoIds = library.reads.listPhotos(subjectId).map((p) => p.id);
+  ({ subjectId, photoIds } = await addSubject(studio, 'Ann', files));
+  emptySubjectId = (await addSubject(studio, 'Nobody yet', [])).subjectId;
   expect(photoIds).toHaveLength(3);
   const jaw = [0.25, 0, 0];
   const expression = [0.8, -0.5, 0.3, 0];
@@ -102,10 +97,7 @@ beforeAll(async () => {
   ]);
 }, 60_000);
 
-afterAll(async () => {
-  await studio?.dispose();
-  tmp?.cleanup();
-});
+afterAll(() => t?.dispose());
 
 describe('reconstruction views', () => {
   it('gives the viewer the stored photometric error and identity distance, null where not measured', async () => {

@@ -5,16 +5,16 @@ import { validateRequest } from '../../../core/api/validate-request';
 import type { FaceJson } from '../../../core/perception/face-json';
 import type { DetailSolveResult } from '../../../main/compute/compute-tasks';
 import { DETAIL_VERSION, detailMapsOf, type DetailMeta } from '../../../main/detail/stored-detail';
-import { createApiHandlers } from '../../../main/services/api-handlers';
 import { resolveMedia } from '../../../main/services/media-service';
-import { Studio } from '../../../main/services/studio';
-import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+import type { Studio } from '../../../main/services/studio';
+import { SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { addSubject, openTestStudio, type TestStudio } from '../../helpers/test-studio';
 
 // The review's per-photo states and reasons, read from stored rows (no fitting runs): fitted with
 // its errors, rejected for no face / a profile face / a failed fit, analysed but not in the
 // reconstruction, not analysed; per pack; the swap's controls; and the swap API's argument checks.
 
-let tmp: ReturnType<typeof makeTempDir>;
+let t: TestStudio;
 let studio: Studio;
 let api: ApiHandlers;
 let ann: number;
@@ -54,18 +54,12 @@ function putDetail(reconstructionId: number): void {
 }
 
 beforeAll(async () => {
-  tmp = makeTempDir('deca-subject-review-');
-  studio = new Studio({ mode: 'cli', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  await studio.createProject(path.join(tmp.dir, 'P.decastudio'), 'P');
-  api = createApiHandlers(studio);
+  t = await openTestStudio('deca-subject-review-');
+  ({ studio, api } = t);
   const library = studio.requireProject().library;
-  ann = library.writes.createSubject('Ann');
-  bob = library.writes.createSubject('Bob');
   const files = ['021_03_neutral_front.jpg', '021_08_smiling_front.jpg', '021_01_neutral_left_profile.jpg', '021_02_neutral_left_3quarter.jpg', '021_04_neutral_right_3quarter.jpg', '021_05_neutral_right_profile.jpg'];
-  await studio.jobs.whenDone(studio.startImport(ann, files.map((f) => path.join(P021, f)), []));
-  await studio.jobs.whenDone(studio.startImport(bob, [path.join(P025, '025_03_neutral_front.jpg')], []));
-  ids = library.reads.listPhotos(ann).map((p) => p.id);
-  bobIds = library.reads.listPhotos(bob).map((p) => p.id);
+  ({ subjectId: ann, photoIds: ids } = await addSubject(studio, 'Ann', files.map((f) => path.join(P021, f))));
+  ({ subjectId: bob, photoIds: bobIds } = await addSubject(studio, 'Bob', [path.join(P025, '025_03_neutral_front.jpg')]));
   expect(ids).toHaveLength(6);
   // 0, 1: fitted; 2: a profile whose silhouette was not read (and no pins); 3: no face at all; 4: a usable face whose fit failed in the job; 5: not analysed.
   library.faces.save(ids[0]!, [face('ok')], 0, 'test');
@@ -81,10 +75,7 @@ beforeAll(async () => {
   putDetail(save(bob, 'starter-head', [{ photoId: bobIds[0]!, nme: 0.02 }]));
 }, 60_000);
 
-afterAll(async () => {
-  await studio?.dispose();
-  tmp?.cleanup();
-});
+afterAll(() => t?.dispose());
 
 describe('subject review', () => {
   it('gives each photo its state, its reason when not fitted, and its errors when fitted', async () => {

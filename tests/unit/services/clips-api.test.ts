@@ -1,29 +1,22 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../../core/api/contract';
 import { validateRequest } from '../../../core/api/validate-request';
 import { clipFromRecords } from '../../../core/expression/expression-clip';
 import type { ExpressionRecord } from '../../../core/expression/expression-record';
-import { createApiHandlers } from '../../../main/services/api-handlers';
-import { Studio } from '../../../main/services/studio';
-import { makeTempDir } from '../../helpers/temp-dir';
+import type { Studio } from '../../../main/services/studio';
+import { openTestStudio, type TestStudio } from '../../helpers/test-studio';
 
-let tmp: ReturnType<typeof makeTempDir>;
+let t: TestStudio;
 let studio: Studio;
 let api: ApiHandlers;
 
 const rec = (w: number): ExpressionRecord => ({ name: `w${w}`, arkit: new Float32Array(52).fill(w), jawPose: [w / 10, 0, 0], eyePose: null, source: null });
 
 beforeEach(async () => {
-  tmp = makeTempDir('deca-clips-api-');
-  studio = new Studio({ mode: 'cli', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  await studio.createProject(path.join(tmp.dir, 'P.decastudio'), 'P');
-  api = createApiHandlers(studio);
+  t = await openTestStudio('deca-clips-api-');
+  ({ studio, api } = t);
 });
-afterEach(async () => {
-  await studio.dispose();
-  tmp.cleanup();
-});
+afterEach(() => t.dispose());
 
 describe('clips API', () => {
   it('lists, edits (drop, retime, respace, smooth, rename) and deletes a stored clip; every change is announced', async () => {

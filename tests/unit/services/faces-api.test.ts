@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../../core/api/contract';
 import type { FaceResult } from '../../../core/perception/face-analysis';
 import { faceToJson } from '../../../core/perception/face-json';
-import { createApiHandlers } from '../../../main/services/api-handlers';
 import { dispatch } from '../../../main/services/dispatch';
-import { Studio } from '../../../main/services/studio';
-import { makeTempDir, SHARED_PHOTOS } from '../../helpers/temp-dir';
+import type { Studio } from '../../../main/services/studio';
+import { SHARED_PHOTOS } from '../../helpers/temp-dir';
+import { addSubject, openTestStudio, type TestStudio } from '../../helpers/test-studio';
 
-let tmp: ReturnType<typeof makeTempDir>;
+let t: TestStudio;
 let studio: Studio;
 let api: ApiHandlers;
 let photoId: number;
@@ -26,19 +26,11 @@ const face = (x: number, status: FaceResult['status']): FaceResult => ({
 });
 
 beforeEach(async () => {
-  tmp = makeTempDir('deca-faces-api-');
-  studio = new Studio({ mode: 'cli', version: 'test', settingsDir: path.join(tmp.dir, 'home') });
-  await studio.createProject(path.join(tmp.dir, 'P.decastudio'), 'P');
-  api = createApiHandlers(studio);
-  const project = studio.requireProject();
-  const subjectId = project.library.writes.createSubject('Two people');
-  await studio.jobs.whenDone(studio.startImport(subjectId, [path.join(SHARED_PHOTOS, 'london_frl/p021/021_03_neutral_front.jpg')], []));
-  photoId = project.library.reads.listPhotos(subjectId)[0]!.id;
+  t = await openTestStudio('deca-faces-api-');
+  ({ studio, api } = t);
+  photoId = (await addSubject(studio, 'Two people', [path.join(SHARED_PHOTOS, 'london_frl/p021/021_03_neutral_front.jpg')])).photoIds[0]!;
 });
-afterEach(async () => {
-  await studio.dispose();
-  tmp.cleanup();
-});
+afterEach(() => t.dispose());
 
 describe('face analysis API', () => {
   it('answers null before analysis, then the faces without embeddings', async () => {
