@@ -13,7 +13,7 @@ const CM = 0.01;
  * Generates DECA Studio's own starter head, deterministically, from MediaPipe's canonical face
  * mesh (`geometry_pipeline_metadata_landmarks.binarypb` inside `@mediapipe/face_mesh`, Apache-2.0):
  * a closed head with neck, mouth cavity and eyeballs, UVs, FLAME's joints plus `head`, skinning,
- * 24 identity modes, 26 ARKit-named expressions, the 68-point iBUG embedding with its jaw-contour
+ * 26 identity modes, 26 ARKit-named expressions, the 68-point iBUG embedding with its jaw-contour
  * candidates (starter-landmarks.ts) and the 468-point
  * MediaPipe embedding (region `mediapipe468`: vertices 0…467 are the canonical mesh's, in order).
  *

@@ -14,7 +14,7 @@ export interface NamedField {
  * of adult variation (a few millimetres).
  *
  * ```ts
- * const modes = starterIdentityModes(surface); // 24 fields
+ * const modes = starterIdentityModes(surface); // 26 fields
  * ```
  */
 export function starterIdentityModes(s: StarterHeadSurface): NamedField[] {
@@ -26,10 +26,10 @@ export function starterIdentityModes(s: StarterHeadSurface): NamedField[] {
     const w = gauss(v, left ? mirror(c) : c, sigma);
     return [(left ? -d[0] : d[0]) * w, d[1] * w, d[2] * w];
   };
-  const noseTip = L(4), chin = L(152), glabella = L(168), browR = L(105), cheekR = L(123), mouthR = L(61);
+  const noseTip = L(4), chin = L(152), glabella = L(168), browR = L(105), browInnerR = L(107), cheekR = L(123), mouthR = L(61);
   const eyeR = mean([...RIGHT_EYE_UPPER, ...RIGHT_EYE_LOWER].map(L));
   const mouth = mean([L(13), L(14)]);
-  const defs: [string, (v: Vec3) => Vec3][] = [
+  const defs: [string, (v: Vec3, i: number) => Vec3][] = [
     ['head_width', (v) => [0.045 * v[0], 0, 0]],
     ['head_height', (v) => [0, 0.04 * Math.max(0, v[1] - 1), 0]],
     ['head_length', (v) => [0, 0, 0.04 * Math.min(0, v[2] - 1)]],
@@ -57,6 +57,21 @@ export function starterIdentityModes(s: StarterHeadSurface): NamedField[] {
     ['temple_width', sym([-6.8, 3.5, -0.5], 2.0, [-0.3, 0, 0])],
     ['face_asymmetry', (v) => [0, 0.18 * (v[0] / 7) * smoothstep(-8, 0, v[2]), 0]],
     ['jaw_angle', sym([-6.2, -6.5, -2.0], 1.8, [-0.15, -0.2, 0])],
+    // Arched or level brows: the brow's middle up, its inner end down. Without it the fitted brows'
+    // middle points (18, 19, 24, 25) sat 0.01–0.03 of the eye-corner distance under the detected
+    // ones and their inner ends (21, 22) 0.02 over, the same on every London face.
+    ['brow_arch', (v) => {
+      const side = v[0] >= 0 ? mirror : (q: Vec3) => q;
+      return [0, 0.2 * gauss(v, side(browR), 0.8) - 0.1 * gauss(v, side(browInnerR), 0.6), 0];
+    }],
+    // Deep-set or prominent eyes: lids, corners and eyeball back or forward together. Without it a
+    // turned face's lids projected 0.015–0.02 of the eye-corner distance off towards the far side
+    // (their depth against the outer corners'), which no other mode or expression could change.
+    ['eye_depth', (v, i) => {
+      const inEyeball = (r: [number, number]) => i >= r[0] && i < r[1];
+      const c = v[0] >= 0 ? mirror(eyeR) : eyeR;
+      return [0, 0, -0.2 * (inEyeball(s.parts.eyeL) || inEyeball(s.parts.eyeR) ? 1 : gauss(v, c, 1.0))];
+    }],
   ];
   return defs.map(([name, fn]) => ({ name, data: field(p, fn) }));
 }
@@ -123,7 +138,9 @@ export function starterExpressionShapes(s: StarterHeadSurface, rig: StarterRig, 
   const cornerR = L(61), cornerL = L(291);
   const browR = [70, 63, 105, 66, 107].map(L), browL = [300, 293, 334, 296, 336].map(L);
   const side = (corner: Vec3) => Math.sign(corner[0]);
-  const smile = (corner: Vec3) => sum(bump(corner, 1.1, [0.5 * side(corner), 0.55, -0.3]), bump([corner[0] + 1.3 * side(corner), corner[1] + 2.1, corner[2] - 0.6], 1.3, [0, 0.3, 0.1]));
+  // A full smile lifts the corner 8 mm: with 5.5 mm the London set's broad smiles held mouthSmile
+  // at its bound of 1 with the fitted corners still 0.012 of the eye-corner distance low.
+  const smile = (corner: Vec3) => sum(bump(corner, 1.1, [0.5 * side(corner), 0.8, -0.3]), bump([corner[0] + 1.3 * side(corner), corner[1] + 2.1, corner[2] - 0.6], 1.3, [0, 0.3, 0.1]));
   const browDown = (brow: Vec3[]) => sum(...brow.map((b) => bump(b, 0.9, [-0.15 * Math.sign(b[0]), -0.45 / brow.length * 2.2, 0])));
   const shapes: [string, Float32Array][] = [
     ['jawOpen', jawRotation(0.3)],

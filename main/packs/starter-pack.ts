@@ -5,7 +5,7 @@ import { buildStarterHead, STARTER_HEAD_ID } from '../../core/starter-head/build
 import { PackStore } from './pack-store';
 
 /** Bumped whenever the generator changes, so installed starter packs are rebuilt. */
-export const STARTER_HEAD_GENERATOR_VERSION = 6;
+export const STARTER_HEAD_GENERATOR_VERSION = 7;
 const ASSET = 'geometry_pipeline_metadata_landmarks.binarypb';
 
 /**

@@ -56,7 +56,8 @@ describe('metrics --json per photo', () => {
 
   // Measured (starter head): detected 0.042–0.053 from dlib; fitted 0.045–0.056 with MediaPipe's usual
   // landmark vertices, 0.041–0.052 with the starter head's own (starter-landmarks.ts): front 0.0409
-  // (detected 0.0422), 3/4 0.0518 and 0.0514 (0.0511, 0.0530).
+  // (detected 0.0422), 3/4 0.0518 and 0.0514 (0.0511, 0.0530); with generator 7's brow-arch and
+  // eye-depth modes and evenly spaced nose ridge, 0.0409, 0.0512 and 0.0499.
   it('lets a fit be checked against another detector: the fitted head stays within 0.003 of the detected points\' distance from dlib', () => {
     const reference = loadDlibReference();
     for (const p of report.subjects.flatMap((s) => s.photos)) {

@@ -69,14 +69,18 @@ describe.skipIf(!existsSync(DLIB_REFERENCE_FILE) || !existsSync(FIXTURE))('fitte
   // The starter head's 68 points sit where a detector marks them on the fitted head, and its
   // turned-away jaw marches along candidate lines rather than MediaPipe's sparse vertices
   // (starter-landmarks.ts). 3/4 fitted (detected): before 0.0562 — jaw 0.079 (0.069), brows 0.067
-  // (0.068), nose 0.053 (0.043), eyes 0.031 (0.030), mouth 0.048 (0.038); now 0.0509 — jaw 0.070,
-  // brows 0.065, nose 0.044, eyes 0.032, mouth 0.042. Frontal 0.0404 → 0.0356 (detected 0.0317).
-  // Not yet at the detections: the rest is the mouth and eyes of broad smiles (mouthSmile at its
-  // bound of 1, the lips 0.02 off), which its 24 identity modes and 26 expressions cannot follow.
-  it('starter head: 3/4 and frontal views held at their figures', async () => {
+  // (0.068), nose 0.053 (0.043), eyes 0.031 (0.030), mouth 0.048 (0.038); then 0.0509 — jaw 0.0702,
+  // brows 0.0646, nose 0.0436, eyes 0.0322, mouth 0.0421; frontal 0.0404 → 0.0356 (detected 0.0317).
+  // Now 0.0489 — jaw 0.0688 (0.0691), brows 0.0595 (0.0682), nose 0.0409 (0.0427), eyes 0.0308
+  // (0.0301), mouth 0.0412 (0.0378); frontal 0.0345: the brows' arch and the eyes' depth as identity
+  // modes, the nose ridge's 28–29 by iBUG's even spacing instead of copied from the detector, the far
+  // jaw's end along ±6 mm lines, an 8 mm smile lift. Per person (3/4): p002 0.0461 → 0.0434, p005
+  // 0.0488 → 0.0471, p021 0.0571 → 0.0566, p025 0.0517 → 0.0485. Still behind the detections: the
+  // mouth (its neutral inner upper lip 0.015 high, the broad smiles' corners low).
+  it('starter head: 3/4 views no further from dlib than the detections, frontal no worse than before', async () => {
     const r = againstDlib(buildStarterHead(await readCanonicalFaceMeshAsset()));
     console.log(line('starter head', r));
-    expect(r['3/4'].fitted).toBeLessThanOrEqual(0.0515);
-    expect(r.frontal.fitted).toBeLessThanOrEqual(0.036);
+    expect(r['3/4'].fitted).toBeLessThanOrEqual(r['3/4'].detected);
+    expect(r.frontal.fitted).toBeLessThanOrEqual(0.0356);
   }, 120_000);
 });
