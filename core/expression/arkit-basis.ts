@@ -55,3 +55,25 @@ export function arkitColumns(model: HeadModel, rows: number, read: (basisRow: Fl
   });
   return { data, present: modes.map((m) => m !== null) };
 }
+
+/**
+ * The model's ARKit modes one column each, as a fit of a pack's geometry needs them: a shape the
+ * model has whole is one column, a sideless shape the pack splits (ICT-FaceKit's `cheekPuff_L`,
+ * `cheekPuff_R`) is two, its halves, so a fitted expression that uses them unequally is matched by
+ * the same halves (as one summed column it could only be matched by other shapes near the uneven
+ * half: the mouth corners, for a puff on one side). `owner[c]` is the ARKit shape (ARKit order) of
+ * column c; shapes the model lacks have none. Column-major as {@link arkitColumns}.
+ *
+ * ```ts
+ * const { data, owner } = arkitModeColumns(ict, 3 * P, (row, out) => pointValues(pts, row, out));
+ * ```
+ */
+export function arkitModeColumns(model: HeadModel, rows: number, read: (basisRow: Float32Array, out: Float64Array) => void): { data: Float64Array; owner: Int32Array; present: boolean[] } {
+  const modes = arkitModes(model.expression.names);
+  const V3 = model.vertexCount * 3;
+  const owner: number[] = [], mode: number[] = [];
+  modes.forEach((sources, k) => sources?.forEach((m) => (owner.push(k), mode.push(m))));
+  const data = new Float64Array(owner.length * rows);
+  mode.forEach((m, c) => read(model.expression.data.subarray(m * V3, (m + 1) * V3), data.subarray(c * rows, (c + 1) * rows)));
+  return { data, owner: Int32Array.from(owner), present: modes.map((m) => m !== null) };
+}

@@ -1,7 +1,7 @@
 import type { HeadModel } from '../head-model/head-model';
 import { HeadModelEvaluator } from '../head-model/head-model-evaluator';
 import { ARKIT_BLENDSHAPES } from './arkit-names';
-import { arkitColumns, arkitModes, arkitShapeCount } from './arkit-basis';
+import { arkitModeColumns, arkitModes, arkitShapeCount } from './arkit-basis';
 import { BOX_QP_DEFAULTS, solveBoxQp, type BoxQpOptions } from './box-least-squares';
 import { correspondingPoints, pointFrame, pointSpread, pointValues, sharedCorrespondence, type CorrespondingPoints } from './corresponding-points';
 import { applyMeasuredBlink, type EyeApertures } from './eye-blink';
@@ -70,7 +70,11 @@ export interface ArkitSolver {
  * The 52 ARKit weights of fitted expressions, solved from their geometry: the expression's
  * displacement (the head with the photo's ψ and jaw rotation minus the same person's neutral head,
  * both without head rotation) is fitted by ARKit shapes with bounded least squares (0 ≤ w ≤ 1, a
- * small ridge and an L1 price that prefers few shapes; {@link solveBoxQp}). The jaw rotation is
+ * small ridge and an L1 price that prefers few shapes; {@link solveBoxQp}). A sideless shape the
+ * pack splits (ICT-FaceKit's `cheekPuff_L/_R`, `browInnerUp_L/_R`) is solved as its two halves and
+ * weighs their mean ({@link arkitModeColumns}): fits use the halves unequally (London photos: cheek
+ * puff 0.26 on one side, 0.67 on the other), and as one summed shape part of the uneven rest went to the
+ * mouth corners' shapes — a one-sided mouthSmile in a neutral face. The jaw rotation is
  * part of the displacement, so an open mouth shows as jawOpen whether the fit opened it with the
  * joint or with shapes, and the weights carry the jaw's whole motion (a record of them keys the jaw
  * joint at rest, as `arkitToPack` poses it); a jaw turned shut past rest is the person's, part
@@ -105,9 +109,10 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
   const K = ARKIT_BLENDSHAPES.length;
   const closingIsNeutral = o.jawClosingIsNeutral === 'auto' ? !arkitModes(source.expression.names)[ARKIT_BLENDSHAPES.indexOf('jawOpen')]?.length : o.jawClosingIsNeutral;
   // The source's points as combinations of its vertices: sampled vertices (own shapes) or the
-  // corresponding points (transfer). Columns A: the ARKit shapes there (ICT's for a transfer).
+  // corresponding points (transfer). Columns A: the ARKit modes there (ICT's for a transfer), a split
+  // shape's halves one column each; `owner` maps a column to its ARKit shape.
   let pts: CorrespondingPoints;
-  let A: Float64Array, present: boolean[];
+  let A: Float64Array, present: boolean[], owner: Int32Array;
   /** Source displacement at the points (count×3) → the frame the columns live in; set per person. */
   let toColumns: (d: Float64Array) => void = () => undefined;
   let onNeutral: (neutralAtPoints: Float64Array) => void = () => undefined;
@@ -116,7 +121,7 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
     const kind = sharedCorrespondence(source, ict!);
     pts = correspondingPoints(source, kind);
     const ip = correspondingPoints(ict!, kind);
-    ({ data: A, present } = arkitColumns(ict!, ip.count * 3, (row, out) => pointValues(ip, row, out)));
+    ({ data: A, present, owner } = arkitModeColumns(ict!, ip.count * 3, (row, out) => pointValues(ip, row, out)));
     const ictAt = pointValues(ip, ict!.template), ictSize = pointSpread(ictAt);
     const { R } = pointFrame(pointValues(pts, source.template), ictAt);
     let scale = 1;
@@ -133,26 +138,31 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
     const chosen = movedVertices(source, o.minOffset, o.maxVertices);
     pts = { kind: 'mediapipe468', count: chosen.length, vertices: new Uint32Array(chosen.length * 3), weights: new Float32Array(chosen.length * 3) };
     for (let i = 0; i < chosen.length; i++) (pts.vertices[i * 3] = chosen[i]!), (pts.weights[i * 3] = 1);
-    ({ data: A, present } = arkitColumns(source, chosen.length * 3, (row, out) => pointValues(pts, row, out)));
+    ({ data: A, present, owner } = arkitModeColumns(source, chosen.length * 3, (row, out) => pointValues(pts, row, out)));
     points = 'vertices';
   }
   const rows = pts.count * 3;
   const position = pointPositions(source, pts);
 
-  // Normal equations of the bounded fit, built once: H = AᵀA + λ·mean(diag)·I.
-  const H = new Float64Array(K * K);
-  for (let a = 0; a < K; a++) for (let c = a; c < K; c++) {
+  // Normal equations of the bounded fit, built once: H = AᵀA + λ·mean(diag)·I, one unknown per column.
+  const C = owner.length;
+  const H = new Float64Array(C * C);
+  for (let a = 0; a < C; a++) for (let c = a; c < C; c++) {
     let sum = 0;
     for (let r = 0; r < rows; r++) sum += A[a * rows + r]! * A[c * rows + r]!;
-    H[a * K + c] = H[c * K + a] = sum;
+    H[a * C + c] = H[c * C + a] = sum;
   }
-  let diag = 0, nPresent = 0;
-  for (let k = 0; k < K; k++) if (present[k]) (diag += H[k * K + k]!), nPresent++;
-  const meanDiag = diag / Math.max(1, nPresent);
-  for (let k = 0; k < K; k++) H[k * K + k] = present[k] ? H[k * K + k]! + o.ridge * meanDiag : 1;
+  // A split shape's ARKit weight is the mean of its halves' (the export keys both halves at it), and
+  // the ridge and the L1 price are per unit of ARKit weight, relative to the mean squared size of the
+  // ARKit shapes (a split one's halves summed): halves moved together cost what the whole shape did.
+  const share = Float64Array.from(owner, (k) => 1 / owner.filter((x) => x === k).length);
+  let diag = 0;
+  for (let a = 0; a < C; a++) for (let c = 0; c < C; c++) if (owner[a] === owner[c]) diag += H[a * C + c]!;
+  const meanDiag = diag / Math.max(1, present.filter(Boolean).length);
+  for (let c = 0; c < C; c++) H[c * C + c] = H[c * C + c]! > 0 ? H[c * C + c]! + o.ridge * meanDiag * share[c]! : 1;
   const l1 = o.sparsity * meanDiag;
 
-  const d = new Float64Array(rows), b = new Float64Array(K), noExpression = new Float64Array(source.expression.count);
+  const d = new Float64Array(rows), b = new Float64Array(C), noExpression = new Float64Array(source.expression.count);
   let neutral = new Float64Array(rows), neutralKey = '';
   return {
     method: useIct ? 'ict-transfer' : 'own-shapes',
@@ -175,12 +185,14 @@ export function createArkitSolver(source: HeadModel, ict: HeadModel | null, opti
       const posed = position(shape, fit.expression, fit.jaw);
       for (let r = 0; r < rows; r++) d[r] = posed[r]! - neutral[r]!;
       toColumns(d);
-      for (let k = 0; k < K; k++) {
+      for (let c = 0; c < C; c++) {
         let sum = 0;
-        if (present[k]) for (let r = 0; r < rows; r++) sum += A[k * rows + r]! * d[r]!;
-        b[k] = present[k] ? sum - l1 : 0;
+        for (let r = 0; r < rows; r++) sum += A[c * rows + r]! * d[r]!;
+        b[c] = sum - l1 * share[c]!;
       }
-      return applyMeasuredBlink(Float32Array.from(solveBoxQp(H, b, K, { ...BOX_QP_DEFAULTS, ...o.qp })), fit.eyeApertures);
+      const x = solveBoxQp(H, b, C, { ...BOX_QP_DEFAULTS, ...o.qp }), weights = new Float32Array(K);
+      for (let c = 0; c < C; c++) weights[owner[c]!] += share[c]! * x[c]!;
+      return applyMeasuredBlink(weights, fit.eyeApertures);
     },
   };
 }

@@ -108,7 +108,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
       const open = rows.find((x) => x.subject === 'surprised')!;
       report.push(`${pack}: per-person thresholds ${s.perPerson}/24, ${s.lines.join('\n  ')}\n  surprised.jpeg jawOpen ${open.arkit.jawOpen!.toFixed(2)}`);
       // #12: closed mouths read as closed. ICT-FaceKit's fits shut the jaw past rest and open it again
-      // with its jawOpen shape; measured from rest the two cancel (neutral views 0.00–0.32, mean 0.10;
+      // with its jawOpen shape; measured from rest the two cancel (neutral views 0.00–0.31, mean 0.10;
       // 0.20–0.41, mean 0.29, when the closing was taken as the person's neutral).
       const closed = rows.filter((x) => PEOPLE.includes(x.subject) && !smiling(x.name)).map((x) => x.arkit.jawOpen!);
       const closedMean = closed.reduce((a, b) => a + b, 0) / closed.length;
@@ -130,20 +130,24 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
       }
     }
     console.log(report.join('\n'));
-    // measured: ICT-FaceKit 21/24 per person, starter head 22/24. The other three people are 6/6 on
-    // ICT; p005's closed-mouth smile (0.03–0.29 over his six views) is at the noise level and flips
-    // between 3 and 4 of 6 with any change to the fit's inputs (ICT 22/24 with the albedo bake before
-    // facing³ weights and the surface fill, which the photometric refinement renders with). #12's goal
-    // is 90 % (22/24): met on the starter head (23/24 before past-white samples became a last resort
-    // in the bake), one photo short on ICT-FaceKit.
-    expect(results.get('ict-facekit')!.perPerson).toBeGreaterThanOrEqual(21);
+    // measured: ICT-FaceKit 22/24 per person (global 21/24), starter head 22/24 (global 19/24);
+    // ICT 21/24 before the solve took a split shape's halves apart (cheekPuff_L/_R: the uneven puff
+    // of the fits went partly to a one-sided mouthSmile, p005's neutral right 3/4 view 0.21 → 0.11).
+    // p002, p021 and p025 are 6/6 on ICT. p005's closed-mouth smile is in the fitted heads: his mouth
+    // corners' rise against the upper lip's middle (from his unposed head) is −1.16…−0.88 mm in the
+    // neutral views and +0.20…+0.42 mm in the smiling ones on ICT (starter −1.47…−0.15 and
+    // 0.00…+1.06). In the weights it is at the level of the noise (ICT 0.03–0.30 over his six views,
+    // 4/6; starter 0.00–0.09, 5/6): the 3/4 views' one-sided mouthPress and mouthSmile, and the jaw
+    // the fit shut past rest (alone it reads as smile 0.08–0.20), are as large. #12's goal, 90 %
+    // (22/24), is met on both, with no photo to spare.
+    expect(results.get('ict-facekit')!.perPerson).toBeGreaterThanOrEqual(22);
     expect(results.get('starter-head')!.perPerson).toBeGreaterThanOrEqual(22);
   });
 
   it("exports each photo's record onto its own head as fitted: jaw joint and blendshapes as the export keys them reproduce the fitted head", async () => {
     // #12: the record's weights carry the fitted jaw's motion, so the export keys the joint at the
     // record's jawPose (rest) and the blendshapes at the weights. Compared with the fitted head (its
-    // ψ and jaw, no head rotation) at every vertex. Measured (ICT-FaceKit) mean 0.22–0.89 mm per
+    // ψ and jaw, no head rotation) at every vertex. Measured (ICT-FaceKit) mean 0.21–0.84 mm per
     // photo, 0.49 on average (max 8.6 mm, inside the mouth); keying the fitted jaw on top of these
     // weights: 0.46–3.22 mm, max 20 mm.
     const store = new PackStore(path.join(env.DECA_STUDIO_HOME, 'packs'));
