@@ -130,18 +130,19 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
       }
     }
     console.log(report.join('\n'));
-    // measured: ICT-FaceKit 22/24 per person (global 21/24), starter head 22/24 (global 19/24);
+    // measured: ICT-FaceKit 22/24 per person (global 21/24), starter head 24/24 (global 21/24; 22/24
+    // with generator 6, before its brow_arch/eye_depth modes and 8 mm smile lift);
     // ICT 21/24 before the solve took a split shape's halves apart (cheekPuff_L/_R: the uneven puff
     // of the fits went partly to a one-sided mouthSmile, p005's neutral right 3/4 view 0.21 → 0.11).
     // p002, p021 and p025 are 6/6 on ICT. p005's closed-mouth smile is in the fitted heads: his mouth
     // corners' rise against the upper lip's middle (from his unposed head) is −1.16…−0.88 mm in the
     // neutral views and +0.20…+0.42 mm in the smiling ones on ICT (starter −1.47…−0.15 and
     // 0.00…+1.06). In the weights it is at the level of the noise (ICT 0.03–0.30 over his six views,
-    // 4/6; starter 0.00–0.09, 5/6): the 3/4 views' one-sided mouthPress and mouthSmile, and the jaw
+    // 4/6; starter 0.00–0.15, 6/6 within 0.01 of his threshold): the 3/4 views' one-sided mouthPress and mouthSmile, and the jaw
     // the fit shut past rest (alone it reads as smile 0.08–0.20), are as large. #12's goal, 90 %
     // (22/24), is met on both, with no photo to spare.
     expect(results.get('ict-facekit')!.perPerson).toBeGreaterThanOrEqual(22);
-    expect(results.get('starter-head')!.perPerson).toBeGreaterThanOrEqual(22);
+    expect(results.get('starter-head')!.perPerson).toBeGreaterThanOrEqual(23);
   });
 
   it("exports each photo's record onto its own head as fitted: jaw joint and blendshapes as the export keys them reproduce the fitted head", async () => {
