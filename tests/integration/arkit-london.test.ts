@@ -140,7 +140,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT) || !existsSync(SURPRISED
     // 0.00…+1.06). In the weights it is at the level of the noise (ICT 0.03–0.30 over his six views,
     // 4/6; starter 0.00–0.15, 6/6 within 0.01 of his threshold): the 3/4 views' one-sided mouthPress and mouthSmile, and the jaw
     // the fit shut past rest (alone it reads as smile 0.08–0.20), are as large. #12's goal, 90 %
-    // (22/24), is met on both, with no photo to spare.
+    // (22/24), is met on both (on ICT-FaceKit with no photo to spare).
     expect(results.get('ict-facekit')!.perPerson).toBeGreaterThanOrEqual(22);
     expect(results.get('starter-head')!.perPerson).toBeGreaterThanOrEqual(23);
   });
