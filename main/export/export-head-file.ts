@@ -17,6 +17,7 @@ import type { ExpressionRecord } from '../../core/expression/expression-record';
 import { requireClip, writeClipCsv, writeExpressionCsv, writeSavedExpressionCsv } from '../expression/clip-library';
 import { requireSavedExpression } from '../expression/saved-expression-record';
 import { recordsOfPhotos, workerPhotoExpressions, type PhotoExpressionSource } from '../expression/photo-expression-source';
+import { SubjectNeutrals } from '../expression/subject-neutrals';
 import { EXPORT_PACK_HEAD_DEFAULTS } from './export-pack-head';
 
 export interface ExportedFile {
@@ -62,7 +63,15 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
     if (request.textures !== false) detail = loadDetail(project, rec.id)?.maps;
   }
   // A clip, a photo's or a saved expression, read from the project; checked here so a bad name fails before any work.
-  const { clip, pose } = await expressionInputs(project, request, workerPhotoExpressions(studio.models, studio.pool));
+  const photoSource = workerPhotoExpressions(studio.models, studio.pool);
+  const inputs = await expressionInputs(project, request, photoSource);
+  // On a subject's head an expression plays relative to the neutral of the person it was captured
+  // from, on top of this subject's own neutral (#12: the person's mouth and chin the pack's identity
+  // modes miss live in their fitted expressions; core/expression/subject-neutral.ts).
+  const neutrals = rec && project && (inputs.clip || inputs.pose) ? new SubjectNeutrals(project, photoSource) : null;
+  const target = rec ? { subjectId: rec.subjectId, packId: rec.packId } : null;
+  const clip = inputs.clip && neutrals && target ? await neutrals.clipOnto(inputs.clip, target) : inputs.clip;
+  const pose = inputs.pose && neutrals && target ? (await neutrals.onto([inputs.pose], target))[0] : inputs.pose;
   const pack = await studio.models.pack(rec?.packId ?? request.packId);
   // A pack without ARKit-named shapes (FLAME) takes ARKit weights through ICT-FaceKit's shapes (arkitToPack).
   const viaIct = (clip || pose) && !drivenByArkitNames(exportShapes(pack.model.expression.names, pack.model.expression.count));
