@@ -185,6 +185,26 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
     expect(Math.max(...records.map((rec) => Math.hypot(...rec.jawPose)))).toBeGreaterThan(0.005); // the jaw really moves
   });
 
+  it('exports a subject with no expression at rest at their neutral (the initial morph weights), as the viewer shows them', async () => {
+    const file = out('p002-rest.glb');
+    const r = cli('export', proj, '--subject', 'p002', '--format', 'glb', '--no-textures', '--out', file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/posed as p002's neutral/);
+    const doc = await new NodeIO().readBinary(new Uint8Array(readFileSync(file)));
+    const mesh = doc.getRoot().listMeshes()[0]!;
+    const names = (mesh.getExtras() as { targetNames: string[] }).targetNames;
+    const weights = mesh.getWeights();
+    let worst = 0;
+    names.forEach((n, k) => (worst = Math.max(worst, Math.abs(weights[k]! - neutrals.p002![at(n)]!))));
+    console.log(`p002 at rest: initial weights vs his neutral from the printed weights, largest difference ${worst.toExponential(2)}; mouthPucker ${neutrals.p002![at('mouthPucker')]!.toFixed(2)}, cheekPuff ${neutrals.p002![at('cheekPuff')]!.toFixed(2)}`);
+    expect(worst).toBeLessThan(2e-6);
+    expect(Math.max(...weights)).toBeGreaterThan(0.1);
+    // p005 has too few photos for a neutral: his head rests at ψ = 0.
+    const p005 = cli('export', proj, '--subject', 'p005', '--format', 'glb', '--no-textures', '--out', out('p005-rest.glb'));
+    expect(p005.code, p005.stderr).toBe(0);
+    expect(p005.stdout).not.toMatch(/posed as/);
+  });
+
   it('exports FBX that the Autodesk FBX SDK (fbx2gltf) reads with the clip’s curves', async () => {
     fbxFile = out('p002-london8.fbx');
     const r = cli('export', proj, '--subject', 'p002', '--clip', 'london8', '--format', 'fbx', '--out', fbxFile);
