@@ -333,6 +333,12 @@ export interface HeadRig {
   skinWeights: string;
   pose: { indices: string; deltas: string; scale: number }[] | null;
   /**
+   * The subject's neutral on this pack (52 ARKit weights, `subjectNeutral`): the rest the viewer
+   * poses from; an expression plays relative to its own person's neutral on top of it, as exports do
+   * (`onSubjectNeutral`). Null when the subject has too few fitted photos (the pack's ψ = 0 is the rest).
+   */
+  arkitNeutral?: number[] | null;
+  /**
    * The subject's detail layer, when solved (and the pack has UVs): the static detail normal map and
    * per expression group a wrinkle normal map (static + that group's wrinkles at activation 1), base64
    * PNGs in the mesh's UV layout against `mesh.tangents`, each group with what drives it (rig expression
@@ -497,6 +503,11 @@ export interface ExpressionView {
   source: { photoId: number; packId: string | null } | null;
   /** A photo's subject. */
   subject: { id: number; name: string } | null;
+  /**
+   * The neutral it is relative to (52 ARKit weights): its photo's person's on the pack it was solved
+   * on (`subjectNeutral`); null when made by hand or that person has too few fitted photos.
+   */
+  neutral?: number[] | null;
 }
 
 /** Request and response of every API method. */
@@ -588,7 +599,8 @@ export interface ApiMethods {
   /** The project's animation clips. */
   'clips.list': { req: Record<string, never>; res: ClipSummary[] };
   /** One clip with its keys, for playing it in the viewer (ARKit weights in ARKit's order and the jaw per key). */
-  'clips.get': { req: { id: number }; res: ClipSummary & { keys: { time: number; arkit: number[]; jawPose: AxisAngle }[] } };
+  /** Each key's `neutral`: what its weights are relative to, as ExpressionView's. */
+  'clips.get': { req: { id: number }; res: ClipSummary & { keys: { time: number; arkit: number[]; jawPose: AxisAngle; neutral?: number[] | null }[] } };
   /** A clip from fitted photos' expressions, one key per photo in the order given, `fps` keys per second (default 2). */
   'clips.create': { req: { name: string; photoIds: number[]; fps?: number; smooth?: number }; res: ClipSummary };
   /** Edits a clip's keys (applied in order) and/or renames it. */

@@ -17,6 +17,7 @@ import type { ExpressionRecord } from '../../core/expression/expression-record';
 import { requireClip, writeClipCsv, writeExpressionCsv, writeSavedExpressionCsv } from '../expression/clip-library';
 import { requireSavedExpression } from '../expression/saved-expression-record';
 import { recordsOfPhotos, workerPhotoExpressions, type PhotoExpressionSource } from '../expression/photo-expression-source';
+import { SubjectNeutrals } from '../expression/subject-neutrals';
 import { EXPORT_PACK_HEAD_DEFAULTS } from './export-pack-head';
 
 export interface ExportedFile {
@@ -62,7 +63,23 @@ export async function exportHeadFile(studio: Studio, project: Project | null, re
     if (request.textures !== false) detail = loadDetail(project, rec.id)?.maps;
   }
   // A clip, a photo's or a saved expression, read from the project; checked here so a bad name fails before any work.
-  const { clip, pose } = await expressionInputs(project, request, workerPhotoExpressions(studio.models, studio.pool));
+  const photoSource = workerPhotoExpressions(studio.models, studio.pool);
+  const inputs = await expressionInputs(project, request, photoSource);
+  // On a subject's head an expression plays relative to the neutral of the person it was captured
+  // from, on top of this subject's own neutral (#12: the person's mouth and chin the pack's identity
+  // modes miss live in their fitted expressions; core/expression/subject-neutral.ts).
+  const neutrals = rec && project ? new SubjectNeutrals(project, photoSource) : null;
+  const target = rec ? { subjectId: rec.subjectId, packId: rec.packId } : null;
+  const clip = inputs.clip && neutrals && target ? await neutrals.clipOnto(inputs.clip, target) : inputs.clip;
+  let pose = inputs.pose && neutrals && target ? (await neutrals.onto([inputs.pose], target))[0] : inputs.pose;
+  // With no expression asked for, the head rests at its person's neutral, as the viewer's sliders at
+  // 0 show it (the blendshapes' initial weights; ψ itself stays in the shapes, so it can be undone).
+  if (!pose && neutrals && target && request.blendshapes !== false && !request.expression?.some((x) => x !== 0)) {
+    // A neutral that cannot be solved (FLAME without ICT-FaceKit installed) leaves the head at ψ = 0.
+    const neutral = await neutrals.of(target.subjectId, target.packId).catch(() => null);
+    const name = project!.library.reads.getSubject(target.subjectId)?.name ?? `subject ${target.subjectId}`;
+    if (neutral) pose = { name: `${name}'s neutral`, arkit: neutral, jawPose: [0, 0, 0], eyePose: null, source: null };
+  }
   const pack = await studio.models.pack(rec?.packId ?? request.packId);
   // A pack without ARKit-named shapes (FLAME) takes ARKit weights through ICT-FaceKit's shapes (arkitToPack).
   const viaIct = (clip || pose) && !drivenByArkitNames(exportShapes(pack.model.expression.names, pack.model.expression.count));

@@ -2,6 +2,7 @@ import { ApiError } from '../../core/api/api-error';
 import type { ClipSummary } from '../../core/api/contract';
 import { eyeAperturesOf, type EyeApertures } from '../../core/expression/eye-blink';
 import { checkClip, type ClipKey } from '../../core/expression/expression-clip';
+import { onSubjectNeutral } from '../../core/expression/subject-neutral';
 import { INPUT_LIMITS, LimitError } from '../../core/limits/input-limits';
 import type { PhotoFit } from '../../core/geometry/ortho-camera';
 import type { PhotoObservation } from '../../core/reconstruct/fit-photos';
@@ -10,6 +11,8 @@ import type { Project } from '../project/project';
 import { requireSubjectReconstruction } from '../reconstruct/stored-results';
 import type { Studio } from '../services/studio';
 import { storeClip } from './clip-library';
+import { photoExpressions } from './photo-expressions';
+import { SubjectNeutrals } from './subject-neutrals';
 
 /**
  * Where fitted frames get their 52 ARKit weights: the ARKit solve of fitted geometry (structurally
@@ -133,10 +136,16 @@ export async function createClipFromFrames(studio: Studio, project: Project, req
     rec.packId,
     frameFits.map((f, n) => ({ shape: rec.shape, expression: Array.from(f.expression), jaw: [...f.jaw], eyeApertures: eyesOf[n] ?? null })),
   );
+  // The keys have no photo to name their person by, so they are stored as records made by hand are:
+  // relative to the person's neutral (solved from their photos on this pack), which any head then
+  // plays on top of its own (#12; core/expression/subject-neutral.ts).
+  const solver = options.solver ?? missingSolver;
+  const service = { solve: async (packId: string, inputs: Parameters<FrameArkitSolver['solve']>[1]) => ({ method: '', ...(await solver.solve(packId, inputs)) }) };
+  const own = await new SubjectNeutrals(project, (p, o) => photoExpressions(p, o, service)).of(request.subjectId, rec.packId);
   const keys: ClipKey[] = frameFits.map((_, n) => ({
     time: (frameOf[n]! * request.everyMs) / 1000,
     // The jaw joint at rest: the solve carries the fitted jaw's motion in the weights (see photoExpressions).
-    expression: { name: `frame ${frameOf[n]}`, arkit: weights[n]!, jawPose: [0, 0, 0], eyePose: null, source: null },
+    expression: onSubjectNeutral({ name: `frame ${frameOf[n]}`, arkit: weights[n]!, jawPose: [0, 0, 0], eyePose: null, source: null }, { from: own, to: null }),
   }));
   const t3 = performance.now();
   const start = keys[0]!.time;

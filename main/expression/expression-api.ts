@@ -4,6 +4,7 @@ import type { SavedExpression } from '../library/expressions-table';
 import type { Studio } from '../services/studio';
 import { workerArkitService } from './arkit-solve-service';
 import { photoExpressions } from './photo-expressions';
+import { SubjectNeutrals } from './subject-neutrals';
 
 const savedView = (e: SavedExpression): ExpressionView => ({
   kind: 'saved',
@@ -18,7 +19,7 @@ const savedView = (e: SavedExpression): ExpressionView => ({
 
 /**
  * `expressions.list`: the fitted photos' expressions (ARKit solved in the compute workers) of one
- * subject or all, then the project's saved expressions.
+ * subject or all, then the project's saved expressions, each with the neutral it is relative to.
  *
  * ```ts
  * const views = await listExpressions(studio, { subjectId: 3 });
@@ -26,7 +27,14 @@ const savedView = (e: SavedExpression): ExpressionView => ({
  */
 export async function listExpressions(studio: Studio, req: ApiRequest<'expressions.list'>): Promise<ExpressionView[]> {
   const project = studio.requireProject();
-  const photos = await photoExpressions(project, { subjectId: req.subjectId }, workerArkitService(studio.models, studio.pool));
+  const service = workerArkitService(studio.models, studio.pool);
+  const photos = await photoExpressions(project, { subjectId: req.subjectId }, service);
+  // What each is relative to: the neutral of its photo's person (the viewer plays it from there, as exports do).
+  const neutrals = new SubjectNeutrals(project, (p, o) => photoExpressions(p, o, service));
+  const neutralOf = async (source: { photoId: number; packId: string | null } | null) => {
+    const n = source?.packId ? await neutrals.ofRecord({ source: { photoId: source.photoId, packId: source.packId } }) : null;
+    return n ? Array.from(n) : null;
+  };
   const captured: ExpressionView[] = photos.map((r) => ({
     kind: 'photo',
     id: null,
@@ -37,7 +45,9 @@ export async function listExpressions(studio: Studio, req: ApiRequest<'expressio
     source: r.source,
     subject: { id: r.subjectId, name: r.subjectName },
   }));
-  return [...captured, ...project.library.expressions.list().map(savedView)];
+  const views = [...captured, ...project.library.expressions.list().map(savedView)];
+  for (const v of views) v.neutral = await neutralOf(v.source);
+  return views;
 }
 
 /**

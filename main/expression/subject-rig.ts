@@ -2,6 +2,8 @@ import type { HeadRig } from '../../core/api/contract';
 import type { Studio } from '../services/studio';
 import { DETAIL_NORMAL_SIZE, subjectHeadMesh } from '../reconstruct/reconstruction-views';
 import { detailStamp, loadDetail } from '../detail/stored-detail';
+import { workerPhotoExpressions } from './photo-expression-source';
+import { SubjectNeutrals } from './subject-neutrals';
 
 const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
@@ -9,8 +11,8 @@ const b64 = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLe
  * A subject's head as a rig the viewer poses itself (expression sliders, retargeting, clips): the
  * neutral head as the 3D view draws it, plus the rig (their shape baked in, the pack's expression
  * shapes, skeleton, skinning) and, once the detail is solved, its static detail and wrinkle normal
- * maps (the export's, blended by the viewer per pose). Built in a worker once per reconstruction and
- * detail solve; null without a reconstruction.
+ * maps (the export's, blended by the viewer per pose), and the subject's neutral (`arkitNeutral`) the
+ * viewer poses from. Built in a worker once per reconstruction and detail solve; null without a reconstruction.
  *
  * ```ts
  * const rig = await subjectRig(studio, subjectId, 'ict-facekit');
@@ -58,5 +60,8 @@ export async function subjectRig(studio: Studio, subjectId: number, packId?: str
       r.neutral.length * 2 + r.skinWeights.length + r.expressions.reduce((s, e) => s + e.indices.length + e.deltas.length, 0) +
       (r.detail ? r.detail.normal.length + r.detail.wrinkles.reduce((s, w) => s + w.normal.length, 0) : 0),
   );
-  return { mesh, ...wire };
+  // The rest the viewer poses from, solved from the subject's photos each time (they may be refitted
+  // without a new reconstruction row): a few ms of ARKit solve per photo, in the workers.
+  const neutral = await new SubjectNeutrals(project, workerPhotoExpressions(studio.models, studio.pool)).of(subjectId, rec.packId);
+  return { mesh, ...wire, arkitNeutral: neutral ? Array.from(neutral) : null };
 }

@@ -1,4 +1,5 @@
 import { subjectRig } from '../expression/subject-rig';
+import { SubjectNeutrals } from '../expression/subject-neutrals';
 import { ApiError } from '../../core/api/api-error';
 import type { ApiHandlers, PhotoFaces } from '../../core/api/contract';
 import { readCanonicalFaceMeshAsset } from '../packs/starter-pack';
@@ -178,7 +179,14 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       const stored = library().clips.get(id);
       if (!stored) throw new ApiError('not-found', `No clip with id ${id}`);
       const { clip, ...summary } = stored;
-      return { ...summary, keys: clip.keys.map((k) => ({ time: k.time, arkit: Array.from(k.expression.arkit), jawPose: k.expression.jawPose })) };
+      // Each key with the neutral it is relative to (its photo's person's), as the viewer plays it.
+      const neutrals = new SubjectNeutrals(studio.requireProject(), workerPhotoExpressions(studio.models, studio.pool));
+      const keys = [];
+      for (const k of clip.keys) {
+        const neutral = await neutrals.ofRecord(k.expression);
+        keys.push({ time: k.time, arkit: Array.from(k.expression.arkit), jawPose: k.expression.jawPose, neutral: neutral ? Array.from(neutral) : null });
+      }
+      return { ...summary, keys };
     },
     'clips.create': async ({ name, photoIds, fps, smooth }) => {
       const clip = await createClipFromPhotos(studio.requireProject(), name, photoIds, { fps, smooth, source: workerPhotoExpressions(studio.models, studio.pool) });

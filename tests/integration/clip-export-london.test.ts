@@ -8,6 +8,7 @@ import validator from 'gltf-validator';
 import { ARKIT_BLENDSHAPES, exportShapes } from '../../core/expression/arkit-names';
 import { clipFromRecords } from '../../core/expression/expression-clip';
 import type { ExpressionRecord } from '../../core/expression/expression-record';
+import { onSubjectNeutral, subjectNeutral } from '../../core/expression/subject-neutral';
 import { ARKIT_CSV_HEADER, LIVE_LINK_FACE_BLENDSHAPES } from '../../core/export/arkit-csv';
 import { axisAngleToQuaternion } from '../../core/export/clip-animation';
 import { startClipFromFrames } from '../../main/expression/start-clip-from-frames';
@@ -38,6 +39,17 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
   const out = (name: string) => path.join(tmp.dir, name);
   let photoIds: number[] = [];
   let records: ExpressionRecord[] = [];
+  /**
+   * The records as p002's head plays them (what the GLB and FBX key): each relative to its photo's
+   * person's neutral, on top of p002's (`onSubjectNeutral`, #12). p002's own keys are the records
+   * themselves; p005 has two fitted photos, too few for a neutral of his own.
+   */
+  let onP002: ExpressionRecord[] = [];
+  /** Each subject's neutral, from the weights `deca-studio expressions --json` prints (6 decimals). */
+  let neutrals: Record<string, Float32Array | null> = {};
+  let subjectOfPhoto = new Map<number, string>();
+  type Solved = { photoId: number; subject: string; arkit: Record<string, number>; jawPose: number[] };
+  const weightsOf = (r: Solved) => Float32Array.from(ARKIT_BLENDSHAPES, (n) => r.arkit[n]!);
   let morphNames: string[] = [];
   /** ICT's fitted ψ by ARKit name (split halves averaged, clamped to 0…1) and the fitted jaw: the records the tests use. */
   let toRecord: (fit: { expression: ArrayLike<number>; jaw: ArrayLike<number> }) => ExpressionRecord;
@@ -76,6 +88,13 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
     } finally {
       await project.close();
     }
+    const solved = JSON.parse(cli('expressions', proj, '--json').stdout) as Solved[];
+    subjectOfPhoto = new Map(solved.map((r) => [r.photoId, r.subject]));
+    neutrals = Object.fromEntries(['p002', 'p005'].map((p) => [p, subjectNeutral(solved.filter((r) => r.subject === p).map(weightsOf))]));
+    expect(neutrals.p002).not.toBeNull();
+    expect(neutrals.p005).toBeNull();
+    onP002 = records.map((r) => onSubjectNeutral(r, { from: neutrals[subjectOfPhoto.get(r.source!.photoId)!]!, to: neutrals.p002! }));
+    expect(onP002.slice(0, 6)).toEqual(records.slice(0, 6));
     // The smiles are in the data: the smiling views have more mouthSmile than the neutral ones.
     const smile = (r: ExpressionRecord) => r.arkit[at('mouthSmileLeft')]! + r.arkit[at('mouthSmileRight')]!;
     console.log(`mouthSmileL+R per photo: ${records.map((r, i) => `${path.basename(photos[i]!.originalName)} ${smile(r).toFixed(2)}`).join(', ')}`);
@@ -89,8 +108,9 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       expect(made.stdout).toMatch(/^Clip "from-cli": 8 keys over 1\.75 s at 4 fps/m);
       const listed = JSON.parse(cli('clip', 'list', proj, '--json').stdout) as { name: string; keyCount: number }[];
       expect(listed.find((c) => c.name === 'from-cli')?.keyCount).toBe(8);
-      // End to end: the GLB's curves are the solved weights `deca-studio expressions` prints for those photos.
-      const solved = JSON.parse(cli('expressions', proj, '--json').stdout) as { photoId: number; arkit: Record<string, number>; jawPose: number[] }[];
+      // End to end: the GLB's curves are the solved weights `deca-studio expressions` prints for those
+      // photos, as p005's head plays them: p002's relative to p002's neutral (p005 has none of his own).
+      const solved = JSON.parse(cli('expressions', proj, '--json').stdout) as Solved[];
       const file = out('from-cli.glb');
       const exported = cli('export', proj, '--subject', 'p005', '--clip', 'from-cli', '--format', 'glb', '--out', file);
       expect(exported.code, exported.stderr).toBe(0);
@@ -102,12 +122,19 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       const sampler = doc.getRoot().listAnimations()[0]!.listChannels().find((c) => c.getTargetPath() === 'weights')!.getSampler()!;
       const values = sampler.getOutput()!.getArray()!;
       let worst = 0;
+      let moved = 0;
       photoIds.forEach((id, t) => {
         const rec = solved.find((r) => r.photoId === id)!;
-        names.forEach((n, k) => (worst = Math.max(worst, Math.abs(values[t * names.length + k]! - rec.arkit[n]!))));
+        const played = onSubjectNeutral({ arkit: weightsOf(rec) }, { from: neutrals[rec.subject]!, to: neutrals.p005! }).arkit;
+        names.forEach((n, k) => {
+          worst = Math.max(worst, Math.abs(values[t * names.length + k]! - played[at(n)]!));
+          moved = Math.max(moved, Math.abs(played[at(n)]! - rec.arkit[n]!));
+        });
       });
-      console.log(`clip from the CLI: exported curves vs deca-studio expressions --json, largest difference ${worst.toExponential(2)}`);
-      expect(worst).toBeLessThan(2e-6);
+      console.log(`clip from the CLI: exported curves vs deca-studio expressions --json on p005's head, largest difference ${worst.toExponential(2)} (p002's neutral taken off: up to ${moved.toFixed(2)})`);
+      // The printed weights' 6 decimals, in the neutral and the weight.
+      expect(worst).toBeLessThan(3e-6);
+      expect(moved).toBeGreaterThan(0.1);
       // The weights carry the fitted jaw's motion (jawOpen…): the joint is keyed at rest, not at the
       // fitted rotation on top of them, which moved the jaw twice (#12).
       const jawKeys = doc.getRoot().listAnimations()[0]!.listChannels().find((c) => c.getTargetNode()!.getName() === 'jaw' && c.getTargetPath() === 'rotation')!.getSampler()!.getOutput()!.getArray()!;
@@ -130,7 +157,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
 
   let glbFile = '';
   let fbxFile = '';
-  it('exports GLB: validator 0 errors / 0 warnings, one animation whose curves are the records at the key times', async () => {
+  it('exports GLB: validator 0 errors / 0 warnings, one animation whose curves are the records on p002’s head at the key times', async () => {
     glbFile = out('p002-london8.glb');
     const r = cli('export', proj, '--subject', 'p002', '--clip', 'london8', '--format', 'glb', '--out', glbFile);
     expect(r.code, r.stderr).toBe(0);
@@ -150,11 +177,32 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
     expect(names).toEqual(morphNames);
     const values = weights.getOutput()!.getArray()!;
     let worst = 0;
-    records.forEach((rec, t) => names.forEach((n, k) => (worst = Math.max(worst, Math.abs(values[t * names.length + k]! - rec.arkit[at(n)]!)))));
-    expect(worst).toBeLessThan(1e-6);
+    onP002.forEach((rec, t) => names.forEach((n, k) => (worst = Math.max(worst, Math.abs(values[t * names.length + k]! - rec.arkit[at(n)]!)))));
+    // p005's keys carry p002's neutral as the printed weights' 6 decimals give it.
+    expect(worst).toBeLessThan(2e-6);
     const jaw = channels.get('jaw.rotation')!.getOutput()!.getArray()!;
     records.forEach((rec, t) => axisAngleToQuaternion(rec.jawPose).forEach((q, c) => expect(jaw[t * 4 + c]).toBeCloseTo(q, 6)));
     expect(Math.max(...records.map((rec) => Math.hypot(...rec.jawPose)))).toBeGreaterThan(0.005); // the jaw really moves
+  });
+
+  it('exports a subject with no expression at rest at their neutral (the initial morph weights), as the viewer shows them', async () => {
+    const file = out('p002-rest.glb');
+    const r = cli('export', proj, '--subject', 'p002', '--format', 'glb', '--no-textures', '--out', file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/posed as p002's neutral/);
+    const doc = await new NodeIO().readBinary(new Uint8Array(readFileSync(file)));
+    const mesh = doc.getRoot().listMeshes()[0]!;
+    const names = (mesh.getExtras() as { targetNames: string[] }).targetNames;
+    const weights = mesh.getWeights();
+    let worst = 0;
+    names.forEach((n, k) => (worst = Math.max(worst, Math.abs(weights[k]! - neutrals.p002![at(n)]!))));
+    console.log(`p002 at rest: initial weights vs his neutral from the printed weights, largest difference ${worst.toExponential(2)}; mouthPucker ${neutrals.p002![at('mouthPucker')]!.toFixed(2)}, cheekPuff ${neutrals.p002![at('cheekPuff')]!.toFixed(2)}`);
+    expect(worst).toBeLessThan(2e-6);
+    expect(Math.max(...weights)).toBeGreaterThan(0.1);
+    // p005 has too few photos for a neutral: his head rests at ψ = 0.
+    const p005 = cli('export', proj, '--subject', 'p005', '--format', 'glb', '--no-textures', '--out', out('p005-rest.glb'));
+    expect(p005.code, p005.stderr).toBe(0);
+    expect(p005.stdout).not.toMatch(/posed as/);
   });
 
   it('exports FBX that the Autodesk FBX SDK (fbx2gltf) reads with the clip’s curves', async () => {
@@ -173,7 +221,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
     const values = weights.getOutput()!.getArray()!;
     const K = morphNames.length;
     let worst = 0;
-    records.forEach((rec, t) => {
+    onP002.forEach((rec, t) => {
       const i = times.findIndex((x) => Math.abs(x - t * 0.5) < 1e-3); // fbx2gltf resamples; keys fall on its frames
       expect(i, `key ${t}`).toBeGreaterThanOrEqual(0);
       morphNames.forEach((n, k) => (worst = Math.max(worst, Math.abs(values[i * K + k]! - rec.arkit[at(n)]!))));
@@ -205,7 +253,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
         const name = /key_blocks\["(.+)"\]/.exec(c.path)![1]!;
         // Blender's FBX importer starts the clip at the scene's first frame (1), its glTF importer at 0.
         const start = c.keys[0]![0];
-        records.forEach((rec, t) => {
+        onP002.forEach((rec, t) => {
           const frame = start + t * 0.5 * r.fps!;
           const key = c.keys.find(([f]) => Math.abs(f - frame) < 0.01);
           expect(key, `${name} key ${t} at frame ${frame}`).toBeDefined();
@@ -317,6 +365,13 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       console.log(`video (ARKit solve): ${project.library.reads.listJobItems(solvedJob).at(-1)?.message}; mean mouthSmileL+R ${solvedSmile(0, 9).toFixed(2)} neutral, ${solvedSmile(9, 18).toFixed(2)} smiling`);
       expect(solved.keys).toHaveLength(clip.keys.length);
       expect(solvedSmile(9, 18)).toBeGreaterThan(solvedSmile(0, 9) + 0.2);
+      // The keys are relative to p002's neutral (#12): his neutral frames read less pucker and cheek
+      // puff than every fit of him carries — his neutral, the least expressive half of his photos
+      // (measured 0.14 + 0.09 against 0.23 + 0.22; a frame fitted alone, β fixed, carries more
+      // expression than the joint fit of his photos, so it is not 0).
+      const neutralOf = (name: 'mouthPucker' | 'cheekPuff') => solved.keys.slice(0, 9).reduce((a, k) => a + k.expression.arkit[at(name)]!, 0) / 9;
+      console.log(`video (ARKit solve) neutral frames relative to p002's neutral: mouthPucker ${neutralOf('mouthPucker').toFixed(2)}, cheekPuff ${neutralOf('cheekPuff').toFixed(2)} (his neutral ${neutrals.p002![at('mouthPucker')]!.toFixed(2)}, ${neutrals.p002![at('cheekPuff')]!.toFixed(2)})`);
+      expect(neutralOf('mouthPucker') + neutralOf('cheekPuff')).toBeLessThan(neutrals.p002![at('mouthPucker')]! + neutrals.p002![at('cheekPuff')]!);
     } finally {
       await studio.dispose();
     }

@@ -1,6 +1,7 @@
 import type { HeadRig } from '../../../core/api/contract';
 import { arkitToRigExpression, cornerValues, rigHeadModel, type HeadRigArrays } from '../../../core/expression/head-rig';
 import { ARKIT_BLENDSHAPES } from '../../../core/expression/arkit-names';
+import { onSubjectNeutral } from '../../../core/expression/subject-neutral';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { HeadModelEvaluator } from '../../../core/head-model/head-model-evaluator';
 import { poseHead } from '../../../core/geometry/pose-head';
@@ -11,12 +12,19 @@ import { decodeBase64 } from './base64';
 export interface RigPose {
   arkit: ArrayLike<number>;
   jaw: readonly [number, number, number];
+  /**
+   * What the weights are relative to: the neutral of the person they were captured from (an
+   * ExpressionView's `neutral`), null or absent for weights made by hand, or 'played' for weights
+   * already on this head ({@link RigPoser.played}).
+   */
+  from?: ArrayLike<number> | null | 'played';
 }
 
 /**
  * Poses a subject's rig in the renderer: the same evaluator and the same posing as the studio's 3D
  * view (`poseHead`), so the head on screen is the one the studio would send, with no round trip per
- * slider move. The output arrays are reused: upload them before the next call.
+ * slider move. Weights play on top of the subject's neutral, relative to their own person's, as the
+ * exports retarget them (#12). The output arrays are reused: upload them before the next call.
  *
  * ```ts
  * const poser = new RigPoser(await api().call('subjects.rig', { subjectId }));
@@ -36,6 +44,8 @@ export class RigPoser {
   /** Per wrinkle map of the rig's detail (`rig.detail.wrinkles` order): its blend weight in the last pose, 0…1. */
   readonly wrinkles: Float32Array;
   private readonly wrinkleDrivers: NonNullable<HeadRig['detail']>['wrinkles'];
+  /** The subject's neutral (52 ARKit weights) the rig rests at, or null (the pack's ψ = 0). */
+  readonly neutral: Float32Array | null;
   /** Milliseconds the last `pose` took (evaluation and the corners' copy). */
   lastMs = 0;
 
@@ -57,6 +67,7 @@ export class RigPoser {
     };
     this.model = rigHeadModel(arrays);
     this.arkitMapped = rig.arkitMapped;
+    this.neutral = rig.arkitNeutral ? Float32Array.from(rig.arkitNeutral) : null;
     this.map = arrays.arkitToExpression;
     this.corners = decodeBase64(rig.cornerVertices, Uint32Array);
     if (this.corners.length !== rig.mesh.triangleCount * 3) throw new Error('The rig does not match its mesh');
@@ -76,13 +87,25 @@ export class RigPoser {
   }
 
   /**
+   * Weights as this head plays them (`onSubjectNeutral`, as exports retarget): relative to `from`
+   * (their person's neutral; null: made by hand), on top of the subject's neutral.
+   *
+   * ```ts
+   * const onHead = poser.played(view.arkit, view.neutral ?? null);
+   * ```
+   */
+  played(arkit: ArrayLike<number>, from: ArrayLike<number> | null): Float32Array {
+    return onSubjectNeutral({ arkit: Float32Array.from(arkit) }, { from, to: this.neutral }).arkit;
+  }
+
+  /**
    * The head in a pose, per drawn corner (the mesh's order), and the wrinkle maps' blend weights
    * from the same ψ and jaw (the drivers the export writes: see `rigDetailTextures`).
    */
   pose(p: RigPose): { positions: Float32Array; normals: Float32Array; wrinkles: Float32Array } {
     const t0 = performance.now();
     if (p.arkit.length !== ARKIT_BLENDSHAPES.length) throw new Error(`A pose needs ${ARKIT_BLENDSHAPES.length} ARKit weights`);
-    arkitToRigExpression(this.map, p.arkit, this.psi.length, this.psi);
+    arkitToRigExpression(this.map, p.from === 'played' ? p.arkit : this.played(p.arkit, p.from ?? null), this.psi.length, this.psi);
     const out = poseHead(this.evaluator, this.model, [], { rotation: [0, 0, 0], jaw: [p.jaw[0], p.jaw[1], p.jaw[2]], expression: this.psi });
     cornerValues(out.vertices, this.corners, this.positions);
     cornerValues(out.normals, this.corners, this.normals);

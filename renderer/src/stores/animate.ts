@@ -68,6 +68,8 @@ export const useAnimateStore = defineStore('animate', () => {
   const clip = ref<ExpressionClip | null>(null);
   /** The chosen clip's id (what edits and exports name). */
   const clipId = ref<number | null>(null);
+  /** Per key of the chosen clip: the neutral its weights are relative to (its photo's person's; null: none). */
+  const clipNeutrals = ref<(number[] | null)[]>([]);
   /** An edit of the chosen clip is on its way to the studio. */
   const editing = ref(false);
   /** A clip from a video being made: its phase and progress (0…1). */
@@ -85,6 +87,7 @@ export const useAnimateStore = defineStore('animate', () => {
     try {
       const got = await api().call('clips.get', { id });
       clipId.value = got.id;
+      clipNeutrals.value = got.keys.map((k) => k.neutral ?? null);
       clip.value = {
         name: got.name,
         fps: got.fps,
@@ -161,5 +164,5 @@ export const useAnimateStore = defineStore('animate', () => {
     }
   }
 
-  return { expressions, groups, error, loading, loadExpressions, save, remove, clips, clip, clipId, editing, videoJob, loadClips, chooseClip, editClip, clipFromPhotos, clipFromVideo };
+  return { expressions, groups, error, loading, loadExpressions, save, remove, clips, clip, clipId, clipNeutrals, editing, videoJob, loadClips, chooseClip, editClip, clipFromPhotos, clipFromVideo };
 });
