@@ -47,7 +47,9 @@ export function fillTextureHoles(baked: BakedTexture, model: HeadModel, options:
   const known = new Uint8Array(N * N);
   for (let i = 0; i < N * N; i++) known[i] = baked.weight[i]! > 0 ? 1 : 0;
   const tone = skinTone(rgb, known);
-  const confidence = Float32Array.from(baked.weight, (w) => Math.min(1, w / o.trustedWeight));
+  // Plain loops rather than typed-array `from` with a mapping function, which calls it per texel.
+  const confidence = new Float32Array(N * N);
+  for (let i = 0; i < N * N; i++) confidence[i] = Math.min(1, baked.weight[i]! / o.trustedWeight);
   mirrorFill(baked, rgb, known, o.mirrorRadius, confidence);
   surfaceFill(model, baked, rgb, confidence, baked.covered, tone, o);
   for (let i = 0; i < N * N; i++) known[i] = confidence[i]! > 0 ? 1 : 0;
