@@ -127,26 +127,33 @@ function diffuse(model: HeadModel, fixed: Uint8Array, colour: Float64Array, tone
     if (parts[t] !== HEAD_PART.skin) continue;
     for (let k = 0; k < 3; k++) lambda[tri[t * 3 + k]!] += (area[t]! / 3) * invL2;
   }
-  // The vertices a sweep updates, in vertex order (Gauss–Seidel's order, so the colours are the same).
+  // The vertices a sweep updates, in vertex order (Gauss–Seidel's order, so the colours are the same),
+  // with what does not change between sweeps worked out once: the screening's pull towards the tone
+  // and 1 / (Σ w + λ). A vertex whose divisor is not positive never changes and is left out.
   let F = 0;
-  const free = new Int32Array(V);
-  for (let v = 0; v < V; v++) if (!fixed[v] && deg[v + 1] !== deg[v]) free[F++] = v;
+  const free = new Int32Array(V), inv = new Float64Array(V), pull = new Float64Array(V * 3);
+  for (let v = 0; v < V; v++) {
+    if (fixed[v] || deg[v + 1] === deg[v]) continue;
+    const d = wsum[v]! + lambda[v]!;
+    if (!(d > 0)) continue;
+    inv[F] = 1 / d;
+    for (let c = 0; c < 3; c++) pull[F * 3 + c] = lambda[v]! * tone[c]!;
+    free[F++] = v;
+  }
   for (let it = 0; it < o.iterations; it++) {
     for (let f = 0; f < F; f++) {
       const v = free[f]!;
-      let r = lambda[v]! * tone[0]!, g = lambda[v]! * tone[1]!, b = lambda[v]! * tone[2]!;
-      for (let e = deg[v]!; e < deg[v + 1]!; e++) {
+      let r = pull[f * 3]!, g = pull[f * 3 + 1]!, b = pull[f * 3 + 2]!;
+      for (let e = deg[v]!, end = deg[v + 1]!; e < end; e++) {
         const j = nbr[e]! * 3, w = wgt[e]!;
         (r += w * colour[j]!), (g += w * colour[j + 1]!), (b += w * colour[j + 2]!);
       }
-      const d = wsum[v]! + lambda[v]!;
-      if (!(d > 0)) continue;
       // Over-relaxed (SOR): thin triangles couple their vertices unevenly, which plain Gauss–Seidel
       // needs thousands of sweeps to settle; ω = 1.8 settles within the default sweeps.
-      const inv = 1 / d;
-      colour[v * 3] += SOR * (r * inv - colour[v * 3]!);
-      colour[v * 3 + 1] += SOR * (g * inv - colour[v * 3 + 1]!);
-      colour[v * 3 + 2] += SOR * (b * inv - colour[v * 3 + 2]!);
+      const k = inv[f]!;
+      colour[v * 3] += SOR * (r * k - colour[v * 3]!);
+      colour[v * 3 + 1] += SOR * (g * k - colour[v * 3 + 1]!);
+      colour[v * 3 + 2] += SOR * (b * k - colour[v * 3 + 2]!);
     }
   }
 }
