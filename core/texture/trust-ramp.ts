@@ -67,16 +67,28 @@ export function trustRamp(model: HeadModel, unseen: Uint8Array, options: Partial
   const dist = new Float64Array(V).fill(Infinity);
   for (let v = 0; v < V; v++) if (comp[v]! >= 0 && compArea[comp[v]!]! >= o.minHoleArea) dist[v] = 0;
   // Shortest paths by relaxation sweeps, alternating direction; only distances below blendLength matter.
+  // A vertex with no neighbour that near can gain nothing from a sweep: only those with one (`near`,
+  // set as distances fall below it — they never rise) are relaxed, in the same order.
+  const bl = o.blendLength;
+  const near = new Uint8Array(V);
+  const markNeighbours = (v: number) => {
+    for (let e = deg[v]!; e < deg[v + 1]!; e++) near[nbr[e]!] = 1;
+  };
+  for (let v = 0; v < V; v++) if (dist[v]! < bl) markNeighbours(v);
   for (let sweep = 0, changed = true; changed && sweep < 500; sweep++) {
     changed = false;
     const forward = sweep % 2 === 0;
     for (let k = 0; k < V; k++) {
       const v = forward ? k : V - 1 - k;
+      if (!near[v]) continue;
       for (let e = deg[v]!; e < deg[v + 1]!; e++) {
         const u = nbr[e]!;
-        if (!(dist[u]! < o.blendLength)) continue;
+        if (!(dist[u]! < bl)) continue;
         const through = dist[u]! + length[e]!;
-        if (through < dist[v]! - 1e-9) (dist[v] = through), (changed = true);
+        if (through < dist[v]! - 1e-9) {
+          (dist[v] = through), (changed = true);
+          if (through < bl) markNeighbours(v);
+        }
       }
     }
   }
