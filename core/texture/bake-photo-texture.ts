@@ -22,7 +22,10 @@ export interface TextureView {
    * by its shading, so the texture bakes albedo rather than the photo's light.
    */
   light?: ArrayLike<number> | null;
-  /** The view's depth buffer (`photoDepth` of the opaque triangles) when the caller keeps one; made here otherwise. */
+  /**
+   * The view's depth buffer (`photoDepth` of the opaque triangles) when the caller keeps one; made here
+   * otherwise. Read only: bakes that share it share its occlusion-edge distances, kept by it.
+   */
   depth?: Raster | null;
 }
 
