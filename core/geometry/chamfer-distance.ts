@@ -9,34 +9,61 @@
  * ```
  */
 export function chamferDistance(from: Uint8Array, width: number, height: number): Float32Array {
-  const d = Float32Array.from(from, (f) => (f ? 0 : 1e9));
   const W = width, H = height;
-  // Inlined neighbour steps (no per-pixel closures: a bake runs this once per view on photo-sized
-  // grids). Each relaxation rounds to float32 as the stored grid does, so the result is the same
-  // value for value as relaxing in place.
+  const d = new Float32Array(W * H);
+  for (let i = 0; i < W * H; i++) d[i] = from[i] ? 0 : 1e9;
+  // Each candidate is rounded to float32 before it is compared, as the stored grid rounds it: the
+  // minimum of rounded candidates is the rounded minimum (rounding is monotonic), so the result is
+  // the same value for value as relaxing in place with min-then-round (a bake runs this once per view).
   const f32 = Math.fround;
   for (let y = 0; y < H; y++) {
+    const r = y * W;
+    if (y === 0) {
+      for (let i = 1; i < W; i++) {
+        const c = f32(d[i - 1]! + 1);
+        if (c < d[i]!) d[i] = c;
+      }
+      continue;
+    }
     for (let x = 0; x < W; x++) {
-      const i = y * W + x;
-      let v = d[i]!;
-      if (x > 0) v = f32(Math.min(v, d[i - 1]! + 1));
-      if (y > 0) {
-        v = f32(Math.min(v, d[i - W]! + 1));
-        if (x > 0) v = f32(Math.min(v, d[i - W - 1]! + 1.4));
-        if (x + 1 < W) v = f32(Math.min(v, d[i - W + 1]! + 1.4));
+      const i = r + x;
+      let v = d[i]!, c = f32(d[i - W]! + 1);
+      if (c < v) v = c;
+      if (x > 0) {
+        c = f32(d[i - 1]! + 1);
+        if (c < v) v = c;
+        c = f32(d[i - W - 1]! + 1.4);
+        if (c < v) v = c;
+      }
+      if (x + 1 < W) {
+        c = f32(d[i - W + 1]! + 1.4);
+        if (c < v) v = c;
       }
       d[i] = v;
     }
   }
   for (let y = H - 1; y >= 0; y--) {
+    const r = y * W;
+    if (y === H - 1) {
+      for (let i = r + W - 2; i >= r; i--) {
+        const c = f32(d[i + 1]! + 1);
+        if (c < d[i]!) d[i] = c;
+      }
+      continue;
+    }
     for (let x = W - 1; x >= 0; x--) {
-      const i = y * W + x;
-      let v = d[i]!;
-      if (x + 1 < W) v = f32(Math.min(v, d[i + 1]! + 1));
-      if (y + 1 < H) {
-        v = f32(Math.min(v, d[i + W]! + 1));
-        if (x + 1 < W) v = f32(Math.min(v, d[i + W + 1]! + 1.4));
-        if (x > 0) v = f32(Math.min(v, d[i + W - 1]! + 1.4));
+      const i = r + x;
+      let v = d[i]!, c = f32(d[i + W]! + 1);
+      if (c < v) v = c;
+      if (x + 1 < W) {
+        c = f32(d[i + 1]! + 1);
+        if (c < v) v = c;
+        c = f32(d[i + W + 1]! + 1.4);
+        if (c < v) v = c;
+      }
+      if (x > 0) {
+        c = f32(d[i + W - 1]! + 1.4);
+        if (c < v) v = c;
       }
       d[i] = v;
     }

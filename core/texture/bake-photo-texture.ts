@@ -22,7 +22,10 @@ export interface TextureView {
    * by its shading, so the texture bakes albedo rather than the photo's light.
    */
   light?: ArrayLike<number> | null;
-  /** The view's depth buffer (`photoDepth` of the opaque triangles) when the caller keeps one; made here otherwise. */
+  /**
+   * The view's depth buffer (`photoDepth` of the opaque triangles) when the caller keeps one; made here
+   * otherwise. Read only: bakes that share it share its occlusion-edge distances, kept by it.
+   */
   depth?: Raster | null;
 }
 
@@ -170,9 +173,11 @@ function accumulateView(
   const umax = photo.width - 1, vmax = photo.height - 1;
   const backdrop = o.backdropDistance > 0 ? plainBackdrop(photo) : null;
   const bd2 = o.backdropDistance ** 2, wall = new Float64Array(3);
-  const edge = o.edgeMargin > 0 ? occlusionEdgeDistance(depth) : null;
-  // Edge distances are in depth-buffer pixels: the margin in those.
-  const edgeScale = edge ? depth.step / (o.edgeMargin * camera.scale) : 0;
+  // Edge distances are in depth-buffer pixels: the margin in those. A sample's weight saturates a
+  // margin from the edges, so farther distances need not be exact (a pixel's slack keeps the capped
+  // product ≥ 1 after rounding).
+  const edgeScale = o.edgeMargin > 0 ? depth.step / (o.edgeMargin * camera.scale) : 0;
+  const edge = o.edgeMargin > 0 ? edgeDistance(depth, 1 / edgeScale + 1) : null;
   const zbuf = depth.depth!, dW = depth.width, dH = depth.height, dInv = 1 / depth.step, dx0 = depth.originX, dy0 = depth.originY;
   const rgb = new Float64Array(3), shade = new Float64Array(3);
   const TX = texels.triangle, B = texels.bary;
@@ -235,6 +240,17 @@ function accumulateView(
   }
 }
 
+/** Each depth buffer's occlusion-edge distances, by cap: the bakes of one solve share its views' depth buffers. */
+const edgeCache = new WeakMap<Raster, { cap: number; edge: Float32Array }>();
+
+function edgeDistance(depth: Raster, cap: number): Float32Array {
+  const hit = edgeCache.get(depth);
+  if (hit && hit.cap === cap) return hit.edge;
+  const edge = occlusionEdgeDistance(depth, { maxDistance: cap });
+  edgeCache.set(depth, { cap, edge });
+  return edge;
+}
+
 /** A plain backdrop's colour over the photo: per channel a quadratic in the pixel position (a studio wall's vignette). */
 export interface Backdrop {
   /** 3 × 6 coefficients of 1, x, y, x², xy, y² with x, y ∈ [−1, 1] across the photo. */
@@ -290,10 +306,16 @@ export function plainBackdrop(photo: RgbImage): Backdrop | null {
 /** The backdrop's colour at photo pixel (u, v), into `out` (RGB, 0…255); returns `out`. */
 export function backdropAt(wall: Backdrop, u: number, v: number, out: Float64Array = new Float64Array(3)): Float64Array {
   const x = (u / Math.max(1, wall.width - 1)) * 2 - 1, y = (v / Math.max(1, wall.height - 1)) * 2 - 1;
-  const f = [1, x, y, x * x, x * y, y * y];
-  for (let k = 0; k < 3; k++) {
+  // The basis 1, x, y, x², xy, y² summed in that order, without an array per call (once per baked texel).
+  const xx = x * x, xy = x * y, yy = y * y, c = wall.coefficients;
+  for (let k = 0, j = 0; k < 3; k++, j += 6) {
     let s = 0;
-    for (let r = 0; r < 6; r++) s += wall.coefficients[k * 6 + r]! * f[r]!;
+    s += c[j]! * 1;
+    s += c[j + 1]! * x;
+    s += c[j + 2]! * y;
+    s += c[j + 3]! * xx;
+    s += c[j + 4]! * xy;
+    s += c[j + 5]! * yy;
     out[k] = s;
   }
   return out;

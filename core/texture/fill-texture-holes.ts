@@ -47,7 +47,9 @@ export function fillTextureHoles(baked: BakedTexture, model: HeadModel, options:
   const known = new Uint8Array(N * N);
   for (let i = 0; i < N * N; i++) known[i] = baked.weight[i]! > 0 ? 1 : 0;
   const tone = skinTone(rgb, known);
-  const confidence = Float32Array.from(baked.weight, (w) => Math.min(1, w / o.trustedWeight));
+  // Plain loops rather than typed-array `from` with a mapping function, which calls it per texel.
+  const confidence = new Float32Array(N * N);
+  for (let i = 0; i < N * N; i++) confidence[i] = Math.min(1, baked.weight[i]! / o.trustedWeight);
   mirrorFill(baked, rgb, known, o.mirrorRadius, confidence);
   surfaceFill(model, baked, rgb, confidence, baked.covered, tone, o);
   for (let i = 0; i < N * N; i++) known[i] = confidence[i]! > 0 ? 1 : 0;
@@ -86,34 +88,52 @@ function mirrorFill(baked: BakedTexture, rgb: Float32Array, known: Uint8Array, r
  * ```
  */
 export function dilateFill(rgb: Float32Array, known: Uint8Array, n: number, passes: number): void {
-  const ring: number[] = [];
-  for (let pass = 0; pass < passes; pass++) {
-    ring.length = 0;
-    for (let y = 0; y < n; y++) {
-      for (let x = 0; x < n; x++) {
-        const i = y * n + x;
-        if (known[i]) continue;
-        let count = 0, r = 0, g = 0, b = 0;
-        for (let dy = -1; dy <= 1; dy++) {
-          const yy = y + dy;
-          if (yy < 0 || yy >= n) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const xx = x + dx;
-            if (xx < 0 || xx >= n) continue;
-            const j = yy * n + xx;
-            if (!known[j]) continue;
-            count++;
-            (r += rgb[j * 3]!), (g += rgb[j * 3 + 1]!), (b += rgb[j * 3 + 2]!);
-          }
-        }
-        if (!count) continue;
-        (rgb[i * 3] = r / count), (rgb[i * 3 + 1] = g / count), (rgb[i * 3 + 2] = b / count);
-        ring.push(i);
+  // A texel a pass fills has a neighbour known when the pass began; after the first pass that is one
+  // the previous pass filled (an older one would have filled it then), so later passes visit only the
+  // unknown neighbours of the last ring, not every texel — the same texels get the same means.
+  let ring: number[] = [];
+  const visited = new Int32Array(n * n);
+  const next: number[] = [];
+  const visit = (i: number) => {
+    const x = i % n, y = (i - x) / n;
+    let count = 0, r = 0, g = 0, b = 0;
+    for (let dy = -1; dy <= 1; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= n) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        if (xx < 0 || xx >= n) continue;
+        const j = yy * n + xx;
+        if (!known[j]) continue;
+        count++;
+        (r += rgb[j * 3]!), (g += rgb[j * 3 + 1]!), (b += rgb[j * 3 + 2]!);
       }
     }
-    if (!ring.length) return;
+    if (!count) return;
+    (rgb[i * 3] = r / count), (rgb[i * 3 + 1] = g / count), (rgb[i * 3 + 2] = b / count);
+    next.push(i);
+  };
+  for (let pass = 0; pass < passes; pass++) {
+    next.length = 0;
+    if (pass === 0) {
+      for (let i = 0; i < n * n; i++) if (!known[i]) visit(i);
+    } else {
+      for (const i of ring) {
+        const x = i % n, y = (i - x) / n;
+        for (let yy = Math.max(0, y - 1); yy <= Math.min(n - 1, y + 1); yy++) {
+          for (let xx = Math.max(0, x - 1); xx <= Math.min(n - 1, x + 1); xx++) {
+            const j = yy * n + xx;
+            if (known[j] || visited[j] === pass) continue;
+            visited[j] = pass;
+            visit(j);
+          }
+        }
+      }
+    }
+    if (!next.length) return;
     // Marked known only after the pass, so each ring reads the previous one alone.
-    for (const i of ring) known[i] = 1;
+    for (const i of next) known[i] = 1;
+    ring = next.slice();
   }
 }
 

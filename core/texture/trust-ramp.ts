@@ -1,5 +1,6 @@
 import type { HeadModel } from '../head-model/head-model';
 import { HEAD_PART, triangleParts } from '../head-model/triangle-parts';
+import { skinEdges } from './skin-edges';
 
 export interface TrustRampOptions {
   /** Distance over the surface (metres) from a large unseen area within which photo colour fades into the fill. */
@@ -30,19 +31,18 @@ export function trustRamp(model: HeadModel, unseen: Uint8Array, options: Partial
   const V = model.template.length / 3, P = model.template, tri = model.triangles;
   const parts = triangleParts(model);
   const T = tri.length / 3;
-  // Skin edges as CSR (each triangle's edges both ways; duplicates are harmless) and vertex areas.
-  const deg = new Int32Array(V + 1), area = new Float64Array(V);
-  for (let t = 0; t < T; t++) if (parts[t] === HEAD_PART.skin) for (let k = 0; k < 3; k++) deg[tri[t * 3 + k]! + 1] += 2;
-  for (let v = 0; v < V; v++) deg[v + 1] += deg[v]!;
-  const nbr = new Int32Array(deg[V]!), fill = deg.slice(0, V);
+  const { offset: deg, neighbour: nbr, length } = skinEdges(model);
+  // Vertex areas: a third of each skin triangle's (Heron's formula on its edge lengths).
+  const area = new Float64Array(V);
   const d = (a: number, b: number) => Math.hypot(P[a * 3]! - P[b * 3]!, P[a * 3 + 1]! - P[b * 3 + 1]!, P[a * 3 + 2]! - P[b * 3 + 2]!);
   for (let t = 0; t < T; t++) {
     if (parts[t] !== HEAD_PART.skin) continue;
     const a = tri[t * 3]!, b = tri[t * 3 + 1]!, c = tri[t * 3 + 2]!;
-    for (const [x, y] of [[a, b], [b, c], [c, a]] as const) (nbr[fill[x]!++] = y), (nbr[fill[y]!++] = x);
     const ab = d(a, b), bc = d(b, c), ca = d(c, a), s = (ab + bc + ca) / 2;
     const A = Math.sqrt(Math.max(0, s * (s - ab) * (s - bc) * (s - ca)));
-    for (const v of [a, b, c]) area[v] += A / 3;
+    area[a] += A / 3;
+    area[b] += A / 3;
+    area[c] += A / 3;
   }
   // Unseen components and their areas; only large ones are sources.
   const comp = new Int32Array(V).fill(-1);
@@ -67,16 +67,28 @@ export function trustRamp(model: HeadModel, unseen: Uint8Array, options: Partial
   const dist = new Float64Array(V).fill(Infinity);
   for (let v = 0; v < V; v++) if (comp[v]! >= 0 && compArea[comp[v]!]! >= o.minHoleArea) dist[v] = 0;
   // Shortest paths by relaxation sweeps, alternating direction; only distances below blendLength matter.
+  // A vertex with no neighbour that near can gain nothing from a sweep: only those with one (`near`,
+  // set as distances fall below it — they never rise) are relaxed, in the same order.
+  const bl = o.blendLength;
+  const near = new Uint8Array(V);
+  const markNeighbours = (v: number) => {
+    for (let e = deg[v]!; e < deg[v + 1]!; e++) near[nbr[e]!] = 1;
+  };
+  for (let v = 0; v < V; v++) if (dist[v]! < bl) markNeighbours(v);
   for (let sweep = 0, changed = true; changed && sweep < 500; sweep++) {
     changed = false;
     const forward = sweep % 2 === 0;
     for (let k = 0; k < V; k++) {
       const v = forward ? k : V - 1 - k;
+      if (!near[v]) continue;
       for (let e = deg[v]!; e < deg[v + 1]!; e++) {
         const u = nbr[e]!;
-        if (!(dist[u]! < o.blendLength)) continue;
-        const through = dist[u]! + d(u, v);
-        if (through < dist[v]! - 1e-9) (dist[v] = through), (changed = true);
+        if (!(dist[u]! < bl)) continue;
+        const through = dist[u]! + length[e]!;
+        if (through < dist[v]! - 1e-9) {
+          (dist[v] = through), (changed = true);
+          if (through < bl) markNeighbours(v);
+        }
       }
     }
   }

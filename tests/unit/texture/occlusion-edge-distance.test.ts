@@ -25,6 +25,37 @@ describe('occlusion edges of a depth buffer', () => {
     expect(at(0, 3)).toBeCloseTo(4, 5);
   });
 
+  it('measures the band within maxDistance of the edges value for value, and only says "that far or farther" beyond', () => {
+    // A 160 × 120 buffer: a tilted ellipse (a head) with a nearer disc (a nose) on it, background round them.
+    const W = 160, H = 120, depth = new Float32Array(W * H).fill(-Infinity);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const u = (x - 70) * 0.9 + (y - 60) * 0.3, v = -(x - 70) * 0.3 + (y - 60) * 0.9;
+        if ((u / 40) ** 2 + (v / 30) ** 2 < 1) depth[y * W + x] = -0.001 * u;
+        if ((x - 80) ** 2 + (y - 55) ** 2 < 64) depth[y * W + x] = 0.05;
+      }
+    }
+    const raster: Raster = { width: W, height: H, step: 1, originX: 0, originY: 0, triangle: new Int32Array(W * H), bary: new Float32Array(W * H * 2), depth };
+    const full = occlusionEdgeDistance(raster);
+    const cap = 6.5;
+    const capped = occlusionEdgeDistance(raster, { maxDistance: cap });
+    let band = 0, beyond = 0;
+    for (let i = 0; i < W * H; i++) {
+      if (full[i]! < cap) {
+        expect(capped[i]).toBe(full[i]);
+        band++;
+      } else {
+        expect(capped[i]!).toBeGreaterThanOrEqual(cap);
+        if (capped[i] === 1e9) beyond++;
+      }
+    }
+    // The silhouette's and the nose's bands, and a background corner left unmeasured.
+    expect(band).toBeGreaterThan(1500);
+    expect(beyond).toBeGreaterThan(1000);
+    expect(capped[0]).toBe(1e9);
+    expect(full[0]).toBeGreaterThan(20);
+  });
+
   it('needs a buffer with depth', () => {
     expect(() => occlusionEdgeDistance({ ...steppedDepth(), depth: null })).toThrow(/depth/);
   });
