@@ -23,8 +23,10 @@ function buildKey(): string {
  * A project made by CLI steps (`<project>` in a step stands for its folder), copied into `projectDir`.
  * The first test file that asks for a set of steps runs them; later files (and later runs) asking for
  * the same steps on the same build get a copy of that project instead of solving it again: e2e files
- * that need the same fitted subject (e.g. the detail on the starter head) pay for it once. Steps must
- * only write the project (not DECA_STUDIO_HOME, e.g. no `packs import`): only the project is kept.
+ * that need the same fitted subject (e.g. the detail on the starter head) pay for it once. The steps'
+ * DECA_STUDIO_HOME is kept too and copied to `env.DECA_STUDIO_HOME` (the packs they installed: a
+ * reconstruction installs the starter head there, and the studio renders a fit only with its pack
+ * installed), less its list of recent projects (it names the folder the steps ran in).
  *
  * ```ts
  * const [, , detail] = preparedProject('ann-detail', [['project', 'create', '<project>', '--name', 'Ann'], ['import', '<project>', '--subject', 'Ann', photo], ['detail', '<project>']], env, projectDir);
@@ -33,8 +35,8 @@ function buildKey(): string {
  *
  * Returns each step's standard output (as printed when the steps ran).
  */
-export function preparedProject(name: string, steps: string[][], env: Record<string, string>, projectDir: string): string[] {
-  const key = createHash('sha256').update(buildKey()).update(JSON.stringify(steps)).digest('hex').slice(0, 16);
+export function preparedProject(name: string, steps: string[][], env: { DECA_STUDIO_HOME: string }, projectDir: string): string[] {
+  const key = createHash('sha256').update('project+home').update(buildKey()).update(JSON.stringify(steps)).digest('hex').slice(0, 16);
   const kept = path.join(PREPARED, `${name}-${key}`);
   if (!existsSync(kept)) {
     mkdirSync(PREPARED, { recursive: true });
@@ -47,15 +49,17 @@ export function preparedProject(name: string, steps: string[][], env: Record<str
     for (const step of steps) {
       const args = step.map((a) => (a === '<project>' ? path.join(making, 'project') : a));
       const t0 = Date.now();
-      const r = runCli(args, env);
+      const r = runCli(args, { ...env, DECA_STUDIO_HOME: path.join(making, 'home') });
       console.log(`prepared ${name}: ${step.slice(0, 2).join(' ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
       outputs.push(r.stdout);
     }
     writeFileSync(path.join(making, 'outputs.json'), JSON.stringify(outputs));
+    rmSync(path.join(making, 'home', 'recent-projects.json'), { force: true });
     renameSync(making, kept);
   } else console.log(`prepared ${name}: a copy of ${kept}`);
   cpSync(path.join(kept, 'project'), projectDir, { recursive: true });
+  if (existsSync(path.join(kept, 'home'))) cpSync(path.join(kept, 'home'), env.DECA_STUDIO_HOME, { recursive: true });
   return JSON.parse(readFileSync(path.join(kept, 'outputs.json'), 'utf8')) as string[];
 }
 
@@ -68,7 +72,7 @@ export function preparedProject(name: string, steps: string[][], env: Record<str
  * expect(annWithDetail(env, projectDir)).toMatch(/Ann: detail solved for 3 photos/);
  * ```
  */
-export function annWithDetail(env: Record<string, string>, projectDir: string): string {
+export function annWithDetail(env: { DECA_STUDIO_HOME: string }, projectDir: string): string {
   const p002 = path.join(SHARED_PHOTOS, 'london_frl/p002');
   const photos = ['002_08_smiling_front.jpg', '002_03_neutral_front.jpg', '002_07_smiling_left_3quarter.jpg'].map((f) => path.join(p002, f));
   const outputs = preparedProject(
