@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARKIT_BLENDSHAPES } from '../../core/expression/arkit-names';
 import { axisAngleToQuaternion } from '../../core/export/clip-animation';
 import { ensureBuilt, runCli } from '../helpers/cli';
-import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
-import { openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
+import { makeTempDir } from '../helpers/temp-dir';
+import { annWithDetail } from './prepared-project';
+import { openStudioPage, settled, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
 
 // @ts-expect-error gltf-validator ships no types
 import validator from 'gltf-validator';
@@ -19,7 +20,6 @@ let tmp: ReturnType<typeof makeTempDir>;
 let studio: StudioPage;
 let watched: WatchedPage;
 
-const P002 = path.join(SHARED_PHOTOS, 'london_frl/p002');
 const SMILING = '002_08_smiling_front.jpg';
 const NEUTRAL = '002_03_neutral_front.jpg';
 
@@ -28,18 +28,16 @@ beforeAll(async () => {
   tmp = makeTempDir('deca-e2e-animate-ui-');
   const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
   const projectDir = path.join(tmp.dir, 'Animate.decastudio');
-  expect(runCli(['project', 'create', projectDir, '--name', 'Animate'], env).code).toBe(0);
-  expect(runCli(['import', projectDir, '--subject', 'Ann', ...[SMILING, NEUTRAL, '002_07_smiling_left_3quarter.jpg'].map((f) => path.join(P002, f))], env).code).toBe(0);
-  // Coarse then detail stage on the starter head (~10 s of detail).
-  const detail = runCli(['detail', projectDir, '--subject', 'Ann', '--pack', 'starter-head'], env);
-  expect(detail.code, detail.stderr).toBe(0);
+  // Ann's smiling, neutral and three-quarter photos, her detail solved on the starter head (the same
+  // project as detail-3d's: made once, copied for each file).
+  expect(annWithDetail(env, projectDir)).toMatch(/Ann: detail solved for 3 photos/);
   const photos = JSON.parse(runCli(['photos', projectDir, '--json'], env).stdout) as { id: number; originalName: string }[];
   const id = (name: string) => photos.find((p) => p.originalName === name)!.id;
   // Smile, neutral, smile, neutral: four keys half a second apart.
   const ids = [SMILING, NEUTRAL, SMILING, NEUTRAL].map(id).join(',');
   const clip = runCli(['clip', 'create', projectDir, '--name', 'smiles', '--from-photos', ids, '--fps', '2'], env);
   expect(clip.code, clip.stderr).toBe(0);
-  studio = await openStudioPage(env, projectDir);
+  studio = await openStudioPage(env, projectDir, { antialias: false });
   watched = studio.watched;
 }, 180_000);
 
@@ -112,12 +110,12 @@ describe('the Animate tab: detail and wrinkles on the posed head, clip editing, 
     await expect.poll(() => viewport.getAttribute('data-detail'), { timeout: 60_000 }).toBe('on');
     expect(await animate.getByTestId('pose-wrinkles').isChecked()).toBe(true);
     await animate.getByTestId('viewport-lighting').selectOption('raking');
-    await page.waitForTimeout(1500);
+    await settled(viewport);
     await grab(page, 'detail-on');
     await screenshot(page, 'animate-ui-00-detail-on-raking');
     await animate.getByTestId('pose-detail').uncheck();
     await expect.poll(() => viewport.getAttribute('data-detail')).toBe('off');
-    await page.waitForTimeout(1000);
+    await settled(viewport);
     await grab(page, 'detail-off');
     await screenshot(page, 'animate-ui-01-detail-off-raking');
     const detail = await change(page, 'detail-on', 'detail-off');
@@ -175,13 +173,13 @@ describe('the Animate tab: detail and wrinkles on the posed head, clip editing, 
     console.log(`slider move → wrinkles blended and drawn: ${blendMs.ms.toFixed(0)} ms (median of 6, SwiftShader; a frame at rest takes ${frameMs.toFixed(0)} ms there)`);
     // Every move that changes a group's weight blends the map again.
     expect(blendMs.missed).toBe(0);
-    await page.waitForTimeout(1500);
+    await settled(viewport);
     await grab(page, 'wrinkles-on');
     await screenshot(page, 'animate-ui-02-brows-smile-wrinkles-on');
     const on = await blends();
     await animate.getByTestId('pose-wrinkles').uncheck();
     await expect.poll(blends).toBeGreaterThan(on);
-    await page.waitForTimeout(1500);
+    await settled(viewport);
     await grab(page, 'wrinkles-off');
     await screenshot(page, 'animate-ui-03-brows-smile-wrinkles-off');
     page.off('request', onRequest);
@@ -208,12 +206,12 @@ describe('the Animate tab: detail and wrinkles on the posed head, clip editing, 
 
     // At 0.5 s the neutral key; dropping it leaves smile (0 s) → smile (1 s): the frame there smiles.
     await animate.getByTestId('clip-time').fill('0.5');
-    await page.waitForTimeout(1500);
+    await settled(animate.getByTestId('head-viewport'));
     await grab(page, 'at-0.5');
     await animate.getByTestId('clip-key-drop-1').click();
     await expect.poll(async () => (await storedClip(page, 'smiles')).keys.map((k) => k.time)).toEqual([0, 1, 1.5]);
     await expect.poll(() => animate.getByTestId('clip-keys').locator('li').count()).toBe(3);
-    await page.waitForTimeout(1500);
+    await settled(animate.getByTestId('head-viewport'));
     await grab(page, 'at-0.5-dropped');
     await screenshot(page, 'animate-ui-04-clip-key-dropped');
     const dropped = await change(page, 'at-0.5', 'at-0.5-dropped');
@@ -223,12 +221,12 @@ describe('the Animate tab: detail and wrinkles on the posed head, clip editing, 
 
     // The second smile from 1 s to 0.3 s (typed): the frame at 1 s, that smile before, is on its way to neutral now.
     await animate.getByTestId('clip-time').fill('1');
-    await page.waitForTimeout(1500);
+    await settled(animate.getByTestId('head-viewport'));
     await grab(page, 'at-1');
     await animate.getByTestId('clip-key-time-1').fill('0.3');
     await animate.getByTestId('clip-key-time-1').press('Enter');
     await expect.poll(async () => (await storedClip(page, 'smiles')).keys.map((k) => k.time)).toEqual([0, 0.3, 1.5]);
-    await page.waitForTimeout(1500);
+    await settled(animate.getByTestId('head-viewport'));
     await grab(page, 'at-1-retimed');
     await screenshot(page, 'animate-ui-05-clip-key-retimed');
     const retimed = await change(page, 'at-1', 'at-1-retimed');
@@ -356,7 +354,7 @@ describe('the Animate tab: detail and wrinkles on the posed head, clip editing, 
     await animate.getByTestId(`apply-expression-saved-${stored.id}`).click();
     expect(await animate.getByTestId('pose-mouthSmileLeft').inputValue()).toBe('0.8');
     expect(await animate.getByTestId('pose-jaw').inputValue()).toBe('6');
-    await page.waitForTimeout(1000);
+    await settled(animate.getByTestId('head-viewport'));
     await screenshot(page, 'animate-ui-08-saved-by-hand');
 
     // Its Export… button opens the dialog on it, in the saved group apart from the photos' expressions.

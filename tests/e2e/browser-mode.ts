@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT, spawnCli } from '../helpers/cli';
 
 /** Screenshots and other leftovers of e2e runs (gitignored); look at them after a run. */
@@ -53,12 +53,23 @@ export function startServe(env: Record<string, string>, project?: string): Promi
   });
 }
 
+export interface BrowserOptions {
+  /**
+   * false: WebGL without multisampling (`--webgl-antialiasing-mode=none`). In SwiftShader's software
+   * WebGL a 3D view's frame then costs about two thirds (measured 293 → 188 ms for a 908×715 head
+   * view on the busy 2-core machine; a full-page screenshot 3.7 → 1.3 s), and every action on a page
+   * with a running render loop waits on those frames. Only the heads' edges lose their smoothing; for
+   * tests whose checks count changed pixels over the head, not its edges' antialiasing.
+   */
+  antialias?: boolean;
+}
+
 /** Debian's Chromium, headless, as the environment supports it (SwiftShader for WebGL2). */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(options: BrowserOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...(options.antialias === false ? ['--webgl-antialiasing-mode=none'] : [])],
   });
 }
 
@@ -127,9 +138,9 @@ export interface StudioPage {
  * await studio.watched.page.getByTestId('open-export').click();
  * ```
  */
-export async function openStudioPage(env: Record<string, string>, project?: string): Promise<StudioPage> {
+export async function openStudioPage(env: Record<string, string>, project?: string, options: BrowserOptions = {}): Promise<StudioPage> {
   const server = await startServe(env, project);
-  const browser = await launchChromium();
+  const browser = await launchChromium(options);
   const watched = await openWatchedPage(browser);
   await watched.page.goto(server.url);
   return {
@@ -141,4 +152,52 @@ export async function openStudioPage(env: Record<string, string>, project?: stri
       await server.stop();
     },
   };
+}
+
+/**
+ * Waits until a 3D view's picture has settled after a change (a slider, a light, an orbit with its
+ * inertia, a shader compiled for a new material): at least `minFrames` animation frames have passed
+ * and two frames in a row show the same pixels, not the clear colour alone. In place of a fixed
+ * sleep: as long as the change takes to show and no longer. Past `timeoutMs` it returns anyway
+ * (the grab that follows then checks what is there, as after a sleep) and says so on the console.
+ *
+ * ```ts
+ * await dialog.getByTestId('viewport-wireframe').check();
+ * await settled(dialog.getByTestId('head-viewport'));
+ * ```
+ */
+export async function settled(canvas: Locator, options: { minFrames?: number; timeoutMs?: number } = {}): Promise<number> {
+  const { minFrames = 3, timeoutMs = 15_000 } = options;
+  const t0 = Date.now();
+  const frames = await canvas.evaluate(
+    async (el, [min, timeout]) => {
+      const c = el as HTMLCanvasElement;
+      const ctx = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height }).getContext('2d', { willReadFrequently: true })!;
+      // A hash of the picture, and whether anything but the clear colour (38, 41, 46) is in it.
+      const look = (): [number, boolean] => {
+        ctx.drawImage(c, 0, 0);
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        let h = 2166136261, drawn = false;
+        for (let i = 0; i < d.length; i += 4) {
+          h = Math.imul(h ^ (d[i]! | (d[i + 1]! << 8) | (d[i + 2]! << 16)), 16777619);
+          drawn ||= Math.abs(d[i]! - 38) + Math.abs(d[i + 1]! - 41) + Math.abs(d[i + 2]! - 46) >= 12;
+        }
+        return [h, drawn];
+      };
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      const start = performance.now();
+      let last = NaN, n = 0;
+      for (;;) {
+        await frame();
+        n++;
+        const [h, drawn] = look();
+        if (n >= min && drawn && h === last) return n;
+        if (performance.now() - start > timeout) return -n;
+        last = h;
+      }
+    },
+    [minFrames, timeoutMs] as const,
+  );
+  if (frames < 0) console.log(`settled: the view still changed after ${-frames} frames (${Date.now() - t0} ms)`);
+  return frames;
 }

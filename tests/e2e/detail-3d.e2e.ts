@@ -2,8 +2,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DETAIL_VERSION, type DetailMeta } from '../../main/detail/stored-detail';
 import { openLibrary } from '../../main/library/open-library';
-import { ensureBuilt, runCli } from '../helpers/cli';
-import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
+import { ensureBuilt } from '../helpers/cli';
+import { makeTempDir } from '../helpers/temp-dir';
+import { annWithDetail } from './prepared-project';
 import { openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
 
 // The detail layer in the viewer: the photo overlay "with detail" and the 3D views' detail toggle,
@@ -15,7 +16,6 @@ let studio: StudioPage;
 let watched: WatchedPage;
 let projectDir: string;
 
-const P002 = path.join(SHARED_PHOTOS, 'london_frl/p002');
 const SMILING = '002_08_smiling_front.jpg';
 const NEUTRAL = '002_03_neutral_front.jpg';
 
@@ -24,13 +24,10 @@ beforeAll(async () => {
   tmp = makeTempDir('deca-e2e-detail-3d-');
   const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
   projectDir = path.join(tmp.dir, 'Detail.decastudio');
-  expect(runCli(['project', 'create', projectDir, '--name', 'Detail'], env).code).toBe(0);
-  expect(runCli(['import', projectDir, '--subject', 'Ann', ...[SMILING, NEUTRAL, '002_07_smiling_left_3quarter.jpg'].map((f) => path.join(P002, f))], env).code).toBe(0);
-  // The coarse stage runs first (analysis included), then the detail stage: ~10 s on the starter head.
-  const detail = runCli(['detail', projectDir, '--subject', 'Ann', '--pack', 'starter-head'], env);
-  expect(detail.code, detail.stderr).toBe(0);
-  expect(detail.stdout).toMatch(/Ann: detail solved for 3 photos/);
-  studio = await openStudioPage(env, projectDir);
+  // The coarse stage runs first (analysis included), then the detail stage: ~10 s on the starter head
+  // (the same project as animate-ui's: made once, copied for each file).
+  expect(annWithDetail(env, projectDir)).toMatch(/Ann: detail solved for 3 photos/);
+  studio = await openStudioPage(env, projectDir, { antialias: false });
   watched = studio.watched;
 }, 120_000);
 

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../helpers/cli';
-import { makeTempDir, SHARED_DIR, SHARED_PHOTOS } from '../helpers/temp-dir';
-import { E2E_TMP, openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
+import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
+import { homeWithIct } from './prepared-project';
+import { E2E_TMP, openStudioPage, screenshot, settled, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
 
 // The review's comparison tools: the metrics table (numbers against the API, sorting), two
 // reconstructions of one person side by side (two 3D views that differ where the heads differ, their
@@ -25,6 +26,8 @@ beforeAll(async () => {
   ensureBuilt({ renderer: true });
   tmp = makeTempDir('deca-e2e-compare-');
   const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
+  // ICT-FaceKit installed from the shared zip first (`packs import`: installed once for the e2e files that use it).
+  homeWithIct(env.DECA_STUDIO_HOME);
   const projectDir = path.join(tmp.dir, 'Compare.decastudio');
   const ok = (args: string[]) => {
     const r = runCli(args, env);
@@ -35,9 +38,8 @@ beforeAll(async () => {
   ok(['import', projectDir, '--subject', 'Ann', ...[FRONT, THREE_QUARTER, PROFILE].map((f) => path.join(P002, f))]);
   // The starter head without the photometric refinement of the fit (faster; light and albedo are still solved).
   ok(['reconstruct', projectDir, '--pack', 'starter-head', '--no-photometric']);
-  ok(['packs', 'import', path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip')]);
   ok(['reconstruct', projectDir, '--subject', 'Ann', '--pack', 'ict-facekit']);
-  studio = await openStudioPage(env, projectDir);
+  studio = await openStudioPage(env, projectDir, { antialias: false });
   watched = studio.watched;
 }, 300_000);
 
@@ -74,8 +76,8 @@ const canvasIn = (page: Page, box: string) => page.locator(`[data-testid="${box}
 async function grab(page: Page, box: string, key: string): Promise<void> {
   const t0 = Date.now();
   await page.waitForSelector(`[data-testid="${box}"] [data-testid="head-viewport"][data-ready="true"]`, { timeout: 90_000 });
-  // A frame or two more for a camera that just moved.
-  await page.waitForTimeout(1500);
+  // Frames more for a camera that just moved, until the picture holds still.
+  await settled(canvasIn(page, box));
   await canvasIn(page, box).evaluate((el, k) => {
     const c = el as HTMLCanvasElement;
     const ctx = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height }).getContext('2d')!;

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../helpers/cli';
-import { makeTempDir, SHARED_DIR, SHARED_PHOTOS } from '../helpers/temp-dir';
+import { makeTempDir, SHARED_PHOTOS } from '../helpers/temp-dir';
+import { homeWithIct } from './prepared-project';
 import { E2E_TMP, openStudioPage, screenshot, unexpectedProblems, type StudioPage, type WatchedPage } from './browser-mode';
 
 // The subject review workspace: the filmstrip's states (fitted, rejected and why) and error badges,
@@ -23,6 +24,8 @@ beforeAll(async () => {
   ensureBuilt({ renderer: true });
   tmp = makeTempDir('deca-e2e-review-');
   const env = { DECA_STUDIO_HOME: path.join(tmp.dir, 'home') };
+  // ICT-FaceKit installed from the shared zip first (`packs import`: installed once for the e2e files that use it).
+  homeWithIct(env.DECA_STUDIO_HOME);
   const projectDir = path.join(tmp.dir, 'Review.decastudio');
   const ok = (args: string[]) => {
     const r = runCli(args, env);
@@ -34,9 +37,8 @@ beforeAll(async () => {
   ok(['import', projectDir, '--subject', 'Bob', ...['005_03_neutral_front.jpg', '005_08_smiling_front.jpg'].map((f) => path.join(LONDON, 'p005', f))]);
   // Coarse stage then detail, both people (~30 s on 2 cores); then Ann's coarse fit on ICT-FaceKit (~25 s with the install).
   expect(ok(['detail', projectDir, '--pack', 'starter-head'])).toMatch(/Ann: detail solved for 4 photos/);
-  ok(['packs', 'import', path.join(SHARED_DIR, 'models/ICT-FaceKit-master.zip')]);
   ok(['reconstruct', projectDir, '--subject', 'Ann', '--pack', 'ict-facekit', '--no-photometric']);
-  studio = await openStudioPage(env, projectDir);
+  studio = await openStudioPage(env, projectDir, { antialias: false });
   watched = studio.watched;
 }, 240_000);
 
