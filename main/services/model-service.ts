@@ -9,9 +9,16 @@ import type { PackStore } from '../packs/pack-store';
 export interface ModelServiceOptions {
   /** Packs kept loaded (least recently used goes first). */
   maxPacks: number;
+  /**
+   * Called before a pack is read: installs a pack the studio makes itself (the generated starter
+   * head) when it is missing or stale. Every reader goes through here, so a project opened with a
+   * fresh settings folder (another machine, a new user) renders its starter-head fits without a
+   * reconstruct or export having generated the pack first.
+   */
+  ensure: (id: string) => Promise<void>;
 }
 
-export const MODEL_SERVICE_DEFAULTS: ModelServiceOptions = { maxPacks: 3 };
+export const MODEL_SERVICE_DEFAULTS: ModelServiceOptions = { maxPacks: 3, ensure: async () => undefined };
 
 interface Entry {
   key: string;
@@ -47,6 +54,7 @@ export class ModelService {
 
   /** The pack, loaded once per content; a clear not-found error when it is not installed or is damaged. */
   async pack(id: string): Promise<PackRef> {
+    await this.options.ensure(id);
     const key = await this.manifestKey(id);
     const cached = this.entries.get(id);
     if (cached?.key === key) {

@@ -83,7 +83,7 @@ export class Studio {
     this.maxImportMegapixels = options.maxImportMegapixels ?? STUDIO_DEFAULTS.maxImportMegapixels;
     const provider = options.provider ?? readProviderSetting(options.settingsDir);
     this.pool = new ComputePool({ ...(options.workers ? { workers: options.workers } : {}), workerData: { provider, modelDir: options.modelDir ?? null } });
-    this.models = new ModelService(this.packs, this.pool);
+    this.models = new ModelService(this.packs, this.pool, { ensure: (id) => (id === STARTER_HEAD_ID ? this.ensureStarterPack() : Promise.resolve()) });
     this.photoCache = new PhotoCache(this.pool);
   }
 

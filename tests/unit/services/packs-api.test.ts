@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEventMessage, ApiHandlers } from '../../../core/api/contract';
@@ -51,6 +51,19 @@ describe('head models installed and removed through the API', () => {
     expect(await refusal('packs.remove', { id: 'starter-head' })).toBe('bad-request: The starter head comes with DECA Studio and cannot be removed');
     expect(await refusal('packs.remove', { id: 'flame-2023' })).toBe('not-found: No head model "flame-2023" is installed');
     expect(await refusal('packs.remove', { id: '../home' })).toMatch(/packs\.remove\.id: must be a pack id/);
+  });
+
+  it('generates the starter head for any reader of a fresh settings folder, not only for listing, reconstructing and exporting', async () => {
+    // A project opened with a new home (another machine, a new user) renders its starter-head fits
+    // through studio.models: the pack was missing there ("No model pack …") until something else
+    // had generated it.
+    const packDir = path.join(tmp.dir, 'home', 'packs', 'starter-head');
+    expect(existsSync(packDir)).toBe(false);
+    const pack = await studio.models.pack('starter-head');
+    expect(pack.model.id).toBe('starter-head');
+    expect(pack.model.shape.count).toBeGreaterThan(0);
+    expect(existsSync(packDir)).toBe(true);
+    await expect(studio.models.pack('flame-2023')).rejects.toThrow(/flame-2023/);
   });
 
   it('refuses a second install while one runs', async () => {
