@@ -17,8 +17,16 @@ export interface BackdropMaskOptions {
    * beside them. Deeper in, the model covers the person whatever their colour.
    */
   reach: number;
-  /** Largest RGB distance from the fitted wall of the border pixels the region grows from. */
+  /** Largest RGB distance from the fitted wall of the border pixels the region grows from (and see `bridge`). */
   seed: number;
+  /**
+   * Pixels this close to the region (metres on the image plane) join it even across a step when they
+   * look like the wall (hue, brightness) and within `bridgeMatch` of the region's pixel nearest them:
+   * hair strands over the wall break its smoothness.
+   */
+  bridge: number;
+  /** RGB distance, see `bridge`: wisps over the wall lighten or darken it by 20–30; grey hair beside the lit wall is 50+ off it. */
+  bridgeMatch: number;
   /** The darkest the wall is taken to be in the person's shadow, as a fraction of its fitted colour. */
   shadow: number;
   /** The brightest, as a fraction of its fitted colour (a white collar is past it). */
@@ -30,7 +38,7 @@ export interface BackdropMaskOptions {
   chroma: number;
 }
 
-export const BACKDROP_MASK_DEFAULTS: BackdropMaskOptions = { seed: 20, step: 10, reach: 0.03, shadow: 0.6, bright: 1.08, chroma: 0.02 };
+export const BACKDROP_MASK_DEFAULTS: BackdropMaskOptions = { seed: 20, step: 10, bridge: 0.01, bridgeMatch: 60, reach: 0.03, shadow: 0.6, bright: 1.08, chroma: 0.02 };
 
 /**
  * Per pixel of a view's depth buffer (`photoDepth`): 1 where the photo shows its plain backdrop —
@@ -115,5 +123,32 @@ export function backdropMask(photo: RgbImage, depth: Raster, wall: Backdrop, sca
     if (c >= W) grow(c, c - W);
     if (c + W < W * H) grow(c, c + W);
   }
+  // Stray hair strands over the wall break its smoothness without being skin: pixels within `bridge` of
+  // the region (passing through anything) join it when they look like the wall and like the region's
+  // pixel they were reached from (London p002's wisps in front of the shadowed wall under her chin,
+  // de-lit into green-white streaks in the V). Grey hair beside the lit wall is as grey as its shadow
+  // but no match for the wall beside it.
+  const bridge = Math.round((o.bridge * scale) / S);
+  const from = new Int32Array(W * H).fill(-1), hops = new Uint16Array(W * H);
+  head = tail = 0;
+  for (let c = 0; c < W * H; c++) if (mask[c]) (from[c] = c), (queue[tail++] = c);
+  const m2 = o.bridgeMatch * o.bridgeMatch;
+  const reachOut = (c: number, to: number) => {
+    if (from[to] >= 0 || inside[to]! > reach) return;
+    from[to] = from[c]!;
+    hops[to] = hops[c]! + 1;
+    const f = from[c]! * 3;
+    const dr = mean[to * 3]! - mean[f]!, dg = mean[to * 3 + 1]! - mean[f + 1]!, db = mean[to * 3 + 2]! - mean[f + 2]!;
+    if (dr * dr + dg * dg + db * db <= m2 && wallLike(to)) mask[to] = 2;
+    if (hops[to]! < bridge) queue[tail++] = to;
+  };
+  while (head < tail) {
+    const c = queue[head++]!, x = c % W;
+    if (x > 0) reachOut(c, c - 1);
+    if (x + 1 < W) reachOut(c, c + 1);
+    if (c >= W) reachOut(c, c - W);
+    if (c + W < W * H) reachOut(c, c + W);
+  }
+  for (let c = 0; c < W * H; c++) if (mask[c]) mask[c] = 1;
   return mask;
 }

@@ -55,6 +55,20 @@ describe('backdrop mask', () => {
     expect(at(45, 50)).toBe(0); // skin
   });
 
+  it('bridges stray hair strands over the shadowed wall, which break its smoothness', () => {
+    const model = quad(), img = photo();
+    // Two strands (one pixel wide, blonde-brown) down the shadow at x = 66 and 70: the wall between them is cut off.
+    for (let y = 10; y < 100; y++) for (const x of [66, 70]) img.data.set([120, 100, 80], (y * 100 + x) * 3);
+    const wall = plainBackdrop(img)!;
+    const depth = photoDepth(model.template, model.triangles, camera, 100, 100);
+    const at = (m: Uint8Array, x: number) => m[Math.floor(50 / depth.step) * depth.width + Math.floor(x / depth.step)];
+    expect(at(backdropMask(img, depth, wall, camera.scale, { bridge: 0 }), 68)).toBe(0);
+    const mask = backdropMask(img, depth, wall, camera.scale);
+    expect(at(mask, 68)).toBe(1); // the wall between the strands, 2 px from the region
+    expect(at(mask, 66)).toBe(0); // a strand is no wall
+    expect(at(mask, 17)).toBe(0); // grey hair 3 px from the lit wall: as grey as the shadow, 97 off the wall beside it
+  });
+
   it('reaches no deeper into the model than its reach, whatever the colour there', () => {
     const model = quad();
     const img = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3) };
