@@ -47,10 +47,11 @@ export const BACKDROP_MASK_DEFAULTS: BackdropMaskOptions = { seed: 20, step: 10,
  * brightness) and change smoothly from one to the next, growing from the border pixels the head
  * model does not cover into the model's silhouette no deeper than `reach`. Baking leaves those
  * samples to other views and the fill: where a model is wider than the person (the starter head's
- * neck beside London p002's), the photo shows the wall in her shadow there, too dark for the
- * backdrop's colour test and de-lit into a grey-green V under the chin. Grey hair or a grey beard
- * at the silhouette is no part of it: nothing smooth connects it to the wall (its edge is a step), and
- * deeper in the head it is out of reach.
+ * neck and chin beside London p002's), the three-quarter photos show the wall there — in her shadow
+ * too dark for the backdrop's colour test, behind stray hair too broken up for it — de-lit into
+ * green-white streaks in the V under the chin. Grey hair or a grey beard at the silhouette is no part
+ * of it: nothing smooth connects it to the wall (its edge is a step), the strand `bridge` takes only
+ * what matches the wall beside it, and deeper in the head it is out of reach.
  *
  * ```ts
  * const wall = plainBackdrop(photo);
