@@ -7,6 +7,7 @@ import { sampleRgb } from '../geometry/sample-rgb';
 import { foldShLight, shadeRgb } from '../geometry/sh-basis';
 import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
+import { backdropMask } from './backdrop-mask';
 import { bakeableTriangles } from './bakeable-triangles';
 import { occlusionEdgeDistance } from './occlusion-edge-distance';
 
@@ -173,6 +174,8 @@ function accumulateView(
   const umax = photo.width - 1, vmax = photo.height - 1;
   const backdrop = o.backdropDistance > 0 ? plainBackdrop(photo) : null;
   const bd2 = o.backdropDistance ** 2, wall = new Float64Array(3);
+  // The wall connected to the photo's border, in the person's shadow too, where the model is wider than them.
+  const wallMask = backdrop ? backdropMask(photo, depth, backdrop, camera.scale) : null;
   // Edge distances are in depth-buffer pixels: the margin in those. A sample's weight saturates a
   // margin from the edges, so farther distances need not be exact (a pixel's slack keeps the capped
   // product ≥ 1 after rounding).
@@ -194,6 +197,7 @@ function accumulateView(
     const dx = Math.floor((u - dx0) * dInv), dy = Math.floor((v - dy0) * dInv);
     const inDepth = dx >= 0 && dy >= 0 && dx < dW && dy < dH;
     if (inDepth && wa * rec[a + 2]! + wb * rec[b + 2]! + wc * rec[c + 2]! < zbuf[dy * dW + dx]! - o.depthTolerance) continue;
+    if (wallMask && inDepth && wallMask[dy * dW + dx]) continue;
     let near = 1;
     if (edge && inDepth) {
       const e = Math.min(1, edge[dy * dW + dx]! * edgeScale);
