@@ -1,7 +1,7 @@
 import { chamferDistance } from '../geometry/chamfer-distance';
 import type { Raster } from '../geometry/rasterize-triangles';
 import type { RgbImage } from '../perception/image-warp';
-import { type Backdrop, backdropAt } from './bake-photo-texture';
+import { type Backdrop, backdropAt } from './plain-backdrop';
 
 export interface BackdropMaskOptions {
   /**

@@ -10,6 +10,7 @@ import type { RgbImage } from '../perception/image-warp';
 import { backdropMask } from './backdrop-mask';
 import { bakeableTriangles } from './bakeable-triangles';
 import { occlusionEdgeDistance } from './occlusion-edge-distance';
+import { type Backdrop, backdropAt, plainBackdrop } from './plain-backdrop';
 
 /** One photo with the head posed as its reconstruction says. */
 export interface TextureView {
@@ -175,7 +176,7 @@ function accumulateView(
   const backdrop = o.backdropDistance > 0 ? plainBackdrop(photo) : null;
   const bd2 = o.backdropDistance ** 2, wall = new Float64Array(3);
   // The wall connected to the photo's border, in the person's shadow too, where the model is wider than them.
-  const wallMask = backdrop ? backdropMask(photo, depth, backdrop, camera.scale) : null;
+  const wallMask = backdrop ? wallMaskOf(photo, depth, backdrop, camera.scale) : null;
   // Edge distances are in depth-buffer pixels: the margin in those. A sample's weight saturates a
   // margin from the edges, so farther distances need not be exact (a pixel's slack keeps the capped
   // product ≥ 1 after rounding).
@@ -255,100 +256,15 @@ function edgeDistance(depth: Raster, cap: number): Float32Array {
   return edge;
 }
 
-/** A plain backdrop's colour over the photo: per channel a quadratic in the pixel position (a studio wall's vignette). */
-export interface Backdrop {
-  /** 3 × 6 coefficients of 1, x, y, x², xy, y² with x, y ∈ [−1, 1] across the photo. */
-  coefficients: Float64Array;
-  width: number;
-  height: number;
-}
+/** Each depth buffer's backdrop mask (a function of the view's photo, its depth and scale): computed once per view like the edges. */
+const wallCache = new WeakMap<Raster, { photo: RgbImage; scale: number; mask: Uint8Array }>();
 
-/**
- * A photo's backdrop when it is plain (a studio wall, however vignetted): a quadratic per channel
- * fitted to the pixels along its top edge and the upper halves of its sides, accepted when at least
- * 80 % of them are within 12 RGB units of the fit; null for a busy background (a selfie in a room),
- * where no colour can be told from the person.
- *
- * ```ts
- * const wall = plainBackdrop(photo);
- * const rgb = wall && backdropAt(wall, 675, 300); // e.g. [190, 192, 191] behind the London heads
- * ```
- */
-export function plainBackdrop(photo: RgbImage): Backdrop | null {
-  const { width: W, height: H, data } = photo;
-  const px: number[] = [];
-  const step = Math.max(1, Math.floor(Math.max(W, H) / 400));
-  for (let x = 0; x < W; x += step) px.push(x);
-  for (let y = step; y < H / 2; y += step) px.push(y * W, y * W + W - 1);
-  if (px.length < 16) return null;
-  const basis = (i: number) => {
-    const x = ((i % W) / Math.max(1, W - 1)) * 2 - 1, y = (Math.floor(i / W) / Math.max(1, H - 1)) * 2 - 1;
-    return [1, x, y, x * x, x * y, y * y];
-  };
-  // Normal equations (6 × 6, small ridge), one right-hand side per channel.
-  const A = new Float64Array(36), b = new Float64Array(18);
-  for (const i of px) {
-    const f = basis(i);
-    for (let r = 0; r < 6; r++) {
-      for (let c = 0; c < 6; c++) A[r * 6 + c] += f[r]! * f[c]!;
-      for (let k = 0; k < 3; k++) b[k * 6 + r] += f[r]! * data[i * 3 + k]!;
-    }
-  }
-  for (let r = 0; r < 6; r++) A[r * 6 + r] += 1e-6 * px.length;
-  const coefficients = new Float64Array(18);
-  for (let k = 0; k < 3; k++) coefficients.set(solve6(A, b.subarray(k * 6, k * 6 + 6)), k * 6);
-  const wall: Backdrop = { coefficients, width: W, height: H };
-  let near = 0;
-  const rgb = new Float64Array(3);
-  for (const i of px) {
-    backdropAt(wall, i % W, Math.floor(i / W), rgb);
-    if (Math.hypot(data[i * 3]! - rgb[0]!, data[i * 3 + 1]! - rgb[1]!, data[i * 3 + 2]! - rgb[2]!) < 12) near++;
-  }
-  return near >= 0.8 * px.length ? wall : null;
-}
-
-/** The backdrop's colour at photo pixel (u, v), into `out` (RGB, 0…255); returns `out`. */
-export function backdropAt(wall: Backdrop, u: number, v: number, out: Float64Array = new Float64Array(3)): Float64Array {
-  const x = (u / Math.max(1, wall.width - 1)) * 2 - 1, y = (v / Math.max(1, wall.height - 1)) * 2 - 1;
-  // The basis 1, x, y, x², xy, y² summed in that order, without an array per call (once per baked texel).
-  const xx = x * x, xy = x * y, yy = y * y, c = wall.coefficients;
-  for (let k = 0, j = 0; k < 3; k++, j += 6) {
-    let s = 0;
-    s += c[j]! * 1;
-    s += c[j + 1]! * x;
-    s += c[j + 2]! * y;
-    s += c[j + 3]! * xx;
-    s += c[j + 4]! * xy;
-    s += c[j + 5]! * yy;
-    out[k] = s;
-  }
-  return out;
-}
-
-/** Solves the 6 × 6 system A x = b by Gaussian elimination with partial pivoting. */
-function solve6(A0: Float64Array, b0: ArrayLike<number>): Float64Array {
-  const A = Float64Array.from(A0), x = Float64Array.from(b0);
-  for (let c = 0; c < 6; c++) {
-    let p = c;
-    for (let r = c + 1; r < 6; r++) if (Math.abs(A[r * 6 + c]!) > Math.abs(A[p * 6 + c]!)) p = r;
-    if (p !== c) {
-      for (let k = 0; k < 6; k++) [A[c * 6 + k], A[p * 6 + k]] = [A[p * 6 + k]!, A[c * 6 + k]!];
-      [x[c], x[p]] = [x[p]!, x[c]!];
-    }
-    const d = A[c * 6 + c]! || 1e-12;
-    for (let r = c + 1; r < 6; r++) {
-      const m = A[r * 6 + c]! / d;
-      if (!m) continue;
-      for (let k = c; k < 6; k++) A[r * 6 + k] -= m * A[c * 6 + k]!;
-      x[r] -= m * x[c]!;
-    }
-  }
-  for (let r = 5; r >= 0; r--) {
-    let s = x[r]!;
-    for (let k = r + 1; k < 6; k++) s -= A[r * 6 + k]! * x[k]!;
-    x[r] = s / (A[r * 6 + r]! || 1e-12);
-  }
-  return x;
+function wallMaskOf(photo: RgbImage, depth: Raster, backdrop: Backdrop, scale: number): Uint8Array {
+  const hit = wallCache.get(depth);
+  if (hit && hit.photo === photo && hit.scale === scale) return hit.mask;
+  const mask = backdropMask(photo, depth, backdrop, scale);
+  wallCache.set(depth, { photo, scale, mask });
+  return mask;
 }
 
 /**

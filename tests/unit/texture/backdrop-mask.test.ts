@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { photoDepth } from '../../../core/geometry/photo-depth';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { backdropMask } from '../../../core/texture/backdrop-mask';
-import { bakePhotoTexture, plainBackdrop } from '../../../core/texture/bake-photo-texture';
+import { bakePhotoTexture } from '../../../core/texture/bake-photo-texture';
+import { plainBackdrop } from '../../../core/texture/plain-backdrop';
 
 /** One quad x, y ∈ [−0.05, 0.05] at z = 0 facing the camera, UVs over the left half of the atlas. */
 function quad(): HeadModel {

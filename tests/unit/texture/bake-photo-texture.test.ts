@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { shShade } from '../../../core/geometry/sh-basis';
-import { backdropAt, bakePhotoTexture, plainBackdrop, type TextureView } from '../../../core/texture/bake-photo-texture';
+import { bakePhotoTexture, type TextureView } from '../../../core/texture/bake-photo-texture';
+import { backdropAt, plainBackdrop } from '../../../core/texture/plain-backdrop';
 import { fillTextureHoles } from '../../../core/texture/fill-texture-holes';
 
 /**
