@@ -42,7 +42,6 @@ export interface ExportedFile {
 export async function exportHeadFile(studio: Studio, project: Project | null, request: ExportHeadRequest, outPath: string, signal?: AbortSignal): Promise<ExportedFile> {
   if (request.format === 'arkit-csv') return exportArkitCsv(studio, project, request, outPath);
   const format = request.format;
-  await studio.ensureStarterPack();
   let shape = request.shape;
   let albedoPng: Uint8Array | undefined;
   let detail: DetailMaps | undefined;

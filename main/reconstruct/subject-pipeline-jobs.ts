@@ -31,7 +31,6 @@ export function startSubjectPipelineJobs(
       kind,
       payload(subject),
       async (ctx) => {
-        await studio.ensureStarterPack();
         const error = await run(
           {
             project,

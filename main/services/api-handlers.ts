@@ -166,7 +166,6 @@ export function createApiHandlers(studio: Studio): ApiHandlers {
       return null;
     },
     'packs.evaluate': async (request) => {
-      await studio.ensureStarterPack();
       const m = await studio.pool.run('pack.evaluate', { pack: await studio.models.pack(request.packId), request });
       return { ...m, positions: base64(m.positions), normals: base64(m.normals), indices: m.indices && base64(m.indices), landmarks: base64(m.landmarks) };
     },

@@ -64,7 +64,6 @@ export const exportCommand: CliCommand = {
       // A subject's head takes the pack of their newest reconstruction unless one is named.
       const packId = typeof values.pack === 'string' ? values.pack : subjectId !== undefined ? project!.library.reconstructions.latestForSubject(subjectId)?.packId : undefined;
       if (typeof packId !== 'string') throw new CliUsageError(subjectId !== undefined ? `"${subjectName}" has no reconstruction yet: run deca-studio reconstruct first` : 'Give --pack ID (see: deca-studio packs list)');
-      await studio.ensureStarterPack();
       const args = headParamArgs((await studio.models.pack(packId)).model, values);
       const written = await exportHeadFile(
         studio,

@@ -32,7 +32,6 @@ export const packsRenderCommand: CliCommand = {
     };
     const studio = new Studio({ mode: 'cli', version: APP_VERSION, settingsDir: appDataDir() });
     try {
-      await studio.ensureStarterPack();
       const pack = await studio.models.pack(positionals[0]!);
       const model = pack.model;
       const { shape, expression } = headParamArgs(model, values);
