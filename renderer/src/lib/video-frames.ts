@@ -53,10 +53,13 @@ export async function sampleVideoFrames(file: Blob & { name?: string }, options:
     canvas.width = Math.max(1, Math.round(video.videoWidth * scale));
     canvas.height = Math.max(1, Math.round(video.videoHeight * scale));
     const ctx = canvas.getContext('2d')!;
+    const probe = frameProbe(video);
     const frames: Uint8Array[] = [];
+    let previous: string | null = null;
     for (let i = 0; i < times.length; i++) {
       if (o.signal?.aborted) throw new DOMException('Sampling the video was cancelled', 'AbortError');
       await seek(video, times[i]!, file.name ?? 'the video');
+      previous = await settleFrame(probe, previous, wait);
       ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
       const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', o.quality));
       if (!blob) throw new Error(`Frame ${i} of ${file.name ?? 'the video'} could not be encoded`);
@@ -72,6 +75,42 @@ export async function sampleVideoFrames(file: Blob & { name?: string }, options:
     URL.revokeObjectURL(url);
   }
 }
+
+/** How often, and how long each time, a seeked video is drawn again while it still shows the previous frame. */
+export const FRAME_SETTLE = { tries: 4, waitMs: 25 };
+
+/**
+ * Waits until the video shows a picture other than the previous sample's, or gives up after
+ * {@link FRAME_SETTLE}`.tries` waits (two samples may be one frame: a still shot, or samples closer than
+ * the frame interval). Why: Chromium fires `seeked` once the frame is decoded, but under load a
+ * `drawImage` straight after it can still paint the frame shown before the seek (seen once in about
+ * 15 CI runs: two of four testsrc samples byte-identical). Returns the signature of the frame now shown.
+ *
+ * ```ts
+ * previous = await settleFrame(frameProbe(video), previous, wait);
+ * ```
+ */
+export async function settleFrame(probe: () => string, previous: string | null, waitMs: (ms: number) => Promise<void>): Promise<string> {
+  let now = probe();
+  for (let k = 0; k < FRAME_SETTLE.tries && now === previous; k++) {
+    await waitMs(FRAME_SETTLE.waitMs);
+    now = probe();
+  }
+  return now;
+}
+
+/** A cheap signature of what a video element shows now: its picture drawn at 24×24, the pixels as a string. */
+function frameProbe(video: HTMLVideoElement): () => string {
+  const small = document.createElement('canvas');
+  small.width = small.height = 24;
+  const ctx = small.getContext('2d', { willReadFrequently: true })!;
+  return () => {
+    ctx.drawImage(video, 0, 0, 24, 24);
+    return String.fromCharCode(...ctx.getImageData(0, 0, 24, 24).data);
+  };
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Seeks and waits until the frame at `t` is the one shown; a failure names the file and the decoder's reason. */
 function seek(video: HTMLVideoElement, t: number, name: string): Promise<void> {
