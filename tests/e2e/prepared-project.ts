@@ -19,6 +19,18 @@ function buildKey(): string {
   return h.digest('hex');
 }
 
+/** The files the steps read (photos named in them, folders' files), by size and time: a changed photo is a new project. */
+function inputsKey(steps: string[][]): string {
+  const lines: string[] = [];
+  const visit = (p: string): void => {
+    const st = statSync(p);
+    if (st.isDirectory()) for (const f of readdirSync(p).sort()) visit(path.join(p, f));
+    else lines.push(`${p}:${st.size}:${st.mtimeMs}`);
+  };
+  for (const arg of steps.flat()) if (path.isAbsolute(arg) && existsSync(arg)) visit(arg);
+  return lines.join('\n');
+}
+
 /**
  * A project made by CLI steps (`<project>` in a step stands for its folder), copied into `projectDir`.
  * The first test file that asks for a set of steps runs them; later files (and later runs) asking for
@@ -36,7 +48,7 @@ function buildKey(): string {
  * Returns each step's standard output (as printed when the steps ran).
  */
 export function preparedProject(name: string, steps: string[][], env: { DECA_STUDIO_HOME: string }, projectDir: string): string[] {
-  const key = createHash('sha256').update('project+home').update(buildKey()).update(JSON.stringify(steps)).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update('project+home').update(buildKey()).update(JSON.stringify(steps)).update(inputsKey(steps)).digest('hex').slice(0, 16);
   const kept = path.join(PREPARED, `${name}-${key}`);
   if (!existsSync(kept)) {
     mkdirSync(PREPARED, { recursive: true });
