@@ -22,14 +22,26 @@ else:
 meshes = [o for o in bpy.context.scene.objects if o.type == "MESH"]
 armatures = [o for o in bpy.context.scene.objects if o.type == "ARMATURE"]
 out = {"meshes": [], "armatures": [], "images": sorted(i.name for i in bpy.data.images), "actions": sorted(a.name for a in bpy.data.actions)}
+out["blender"] = list(bpy.app.version)
+
+
+def action_fcurves(action):
+    """Every F-curve of an action. Blender 4.4 made actions slotted (one action can animate several
+    data-blocks, e.g. an armature and its mesh's shape keys, each through a slot); 5.0 removed
+    action.fcurves, so the curves are read from the layers' strips' channel bags where they exist."""
+    if hasattr(action, "layers") and len(action.layers):
+        return [fc for layer in action.layers for strip in layer.strips for bag in strip.channelbags for fc in bag.fcurves]
+    return list(action.fcurves)
+
+
 # What the animation moves: every F-curve's target, e.g. 'key_blocks["jawOpen"].value' or 'pose.bones["jaw"].rotation_quaternion'.
-out["animated"] = sorted({fc.data_path for a in bpy.data.actions for fc in a.fcurves})
+out["animated"] = sorted({fc.data_path for a in bpy.data.actions for fc in action_fcurves(a)})
 if want_curves:
     out["fps"] = bpy.context.scene.render.fps / bpy.context.scene.render.fps_base
     out["curves"] = [
         {"action": a.name, "path": fc.data_path, "index": fc.array_index, "keys": [[k.co[0], k.co[1]] for k in fc.keyframe_points]}
         for a in bpy.data.actions
-        for fc in a.fcurves
+        for fc in action_fcurves(a)
     ]
 for arm in armatures:
     # The pose the file puts each bone in (rest: identity), as Blender reads it (w, x, y, z).

@@ -27,6 +27,8 @@ export interface BlenderReport {
   armatures: { name: string; bones: string[]; pose: Record<string, [number, number, number, number]> }[];
   images: string[];
   actions: string[];
+  /** Blender's version, e.g. [3, 4, 1]. */
+  blender: [number, number, number];
   /** Every animated target (F-curve data path) of every action, sorted and without repeats. */
   animated: string[];
   /** With `curves: true`: the scene's frame rate and every F-curve's keys as [frame, value]. */
@@ -34,12 +36,18 @@ export interface BlenderReport {
   curves?: { action: string; path: string; index: number; keys: [number, number][] }[];
 }
 
-export const HAVE_BLENDER = existsSync('/usr/bin/blender');
+/**
+ * The Blender the export tests import into: Debian's (3.4) unless `DECA_TEST_BLENDER` names another
+ * executable, e.g. a Blender 4.4 or later, whose slotted actions let one action hold the shape keys
+ * and the bones (the clip tests then check that too).
+ */
+const BLENDER = process.env.DECA_TEST_BLENDER || 'blender';
+export const HAVE_BLENDER = process.env.DECA_TEST_BLENDER ? existsSync(process.env.DECA_TEST_BLENDER) : existsSync('/usr/bin/blender');
 
-/** Imports a GLB or FBX into headless Blender (Debian's 3.4) and reports what it sees. */
+/** Imports a GLB or FBX into headless Blender and reports what it sees. */
 export function inspectInBlender(file: string, options: { curves?: boolean } = {}): BlenderReport {
   const script = path.join(REPO_ROOT, 'tests/export-readers/blender-inspect.py');
-  const r = spawnSync('blender', ['-b', '--factory-startup', '--python', script, '--', file, ...(options.curves ? ['--curves'] : [])], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 180_000 });
+  const r = spawnSync(BLENDER, ['-b', '--factory-startup', '--python', script, '--', file, ...(options.curves ? ['--curves'] : [])], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 180_000 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('INSPECT '));
   if (!line) throw new Error(`Blender did not import ${file}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
   return JSON.parse(line.slice('INSPECT '.length)) as BlenderReport;

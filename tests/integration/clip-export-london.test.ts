@@ -230,7 +230,7 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
     expect(worst).toBeLessThan(1e-4);
   });
 
-  describe.skipIf(!HAVE_BLENDER)('Blender 3.4 imports the animation', () => {
+  describe.skipIf(!HAVE_BLENDER)('Blender imports the animation', () => {
     let fromGlb: BlenderReport;
     let fromFbx: BlenderReport;
     beforeAll(() => {
@@ -246,8 +246,18 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       console.log(`Blender ${format}: actions ${JSON.stringify(r.actions)}, ${r.animated.length} animated paths, fps ${r.fps}`);
       const shapeCurves = r.curves!.filter((c) => c.path.startsWith('key_blocks'));
       expect(shapeCurves.map((c) => c.path).sort()).toEqual(morphNames.map((n) => `key_blocks["${n}"].value`).sort());
-      // One action carries the shape keys (Blender keeps bone curves in the armature's own action).
-      expect(new Set(shapeCurves.map((c) => c.action)).size).toBe(1);
+      const jawCurves = r.curves!.filter((c) => /pose\.bones\["jaw"\]\.rotation/.test(c.path));
+      const [major, minor] = r.blender;
+      if (format === 'GLB' && (major! > 4 || (major === 4 && minor! >= 4))) {
+        // Blender 4.4+ (slotted actions): the glTF animation is one action, its shape keys and the jaw
+        // in it (a slot each). Debian's Blender is 3.4; DECA_TEST_BLENDER runs this with a newer one.
+        expect(r.actions).toEqual(['london8']);
+        expect(new Set([...shapeCurves, ...jawCurves].map((c) => c.action))).toEqual(new Set(['london8']));
+      } else {
+        // Before 4.4 an action animates one data-block: one action carries every shape key, the
+        // armature's own action the bones (both on an NLA track named after the clip, for glTF).
+        expect(new Set(shapeCurves.map((c) => c.action)).size).toBe(1);
+      }
       let worst = 0;
       for (const c of shapeCurves) {
         const name = /key_blocks\["(.+)"\]/.exec(c.path)![1]!;
@@ -262,10 +272,9 @@ describe.skipIf(!existsSync(LONDON) || !existsSync(ICT))('clips from London phot
       }
       console.log(`Blender ${format}: ${shapeCurves.length} shape-key curves, largest difference from the records ${worst.toExponential(2)}`);
       expect(worst).toBeLessThan(1e-4);
-      const jaw = r.curves!.filter((c) => /pose\.bones\["jaw"\]\.rotation/.test(c.path));
-      expect(jaw.length).toBeGreaterThanOrEqual(3);
+      expect(jawCurves.length).toBeGreaterThanOrEqual(3);
       // The jaw's angle at each key (2·acos|w|, whatever the bone's axes) is the record's.
-      const w = jaw.find((c) => c.path.endsWith('rotation_quaternion') && c.index === 0)!;
+      const w = jawCurves.find((c) => c.path.endsWith('rotation_quaternion') && c.index === 0)!;
       expect(w, 'the jaw is keyed as a quaternion').toBeDefined();
       {
         records.forEach((rec, t) => {
