@@ -64,6 +64,52 @@ export function earRegion(model: HeadModel, options: Partial<EarRegionOptions> =
   return out;
 }
 
+export interface PaintedEarOptions {
+  /** The ear's centre behind the jaw's top (landmarks 0, 16), in eye-corner distances… */
+  back: number;
+  /** …and below it. */
+  down: number;
+  /** Semi-axes (eye-corner distances) of the ellipse round it over the side of the head: height… */
+  height: number;
+  /** …and depth (front to back). */
+  depth: number;
+  /** Share of the ellipse's radius from which membership falls smoothly to 0 at its edge. */
+  core: number;
+}
+
+export const PAINTED_EAR_DEFAULTS: PaintedEarOptions = { back: 0.5, down: 0.15, height: 0.45, depth: 0.5, core: 0.6 };
+
+/**
+ * Per vertex, how much it lies where the photos paint a person's ear on a head without pinnae of its
+ * own (see `earRegion`; the starter head's star-shaped shell): an ellipse over each side of the head
+ * round the ear's usual place behind and below the jaw's top (landmarks 0 and 16), membership 1 in
+ * its `core` and falling smoothly to 0 at its edge. All 0 for a model without the 68 landmarks.
+ *
+ * ```ts
+ * const painted = earRegion(model).some((m) => m > 0) ? null : paintedEarRegion(model);
+ * ```
+ */
+export function paintedEarRegion(model: HeadModel, options: Partial<PaintedEarOptions> = {}): Float32Array {
+  const o = { ...PAINTED_EAR_DEFAULTS, ...options };
+  const V = model.template.length / 3, P = model.template;
+  const out = new Float32Array(V);
+  if (model.landmarks.faces.length < 68) return out;
+  const s = eyeSpan(model);
+  const l0 = landmark(model, 0), l16 = landmark(model, 16);
+  const mid = (l0[0] + l16[0]) / 2;
+  for (const jaw of [l0, l16]) {
+    const side = Math.sign(jaw[0] - mid) || 1;
+    const cy = jaw[1] - o.down * s, cz = jaw[2] - o.back * s, minX = EAR_REGION_DEFAULTS.lateral * Math.abs(jaw[0] - mid);
+    for (let v = 0; v < V; v++) {
+      if (side * (P[v * 3]! - mid) < minX) continue;
+      const r = Math.hypot((P[v * 3 + 1]! - cy) / (o.height * s), (P[v * 3 + 2]! - cz) / (o.depth * s));
+      const x = Math.min(1, Math.max(0, (r - o.core) / (1 - o.core)));
+      out[v] = Math.max(out[v]!, 1 - x * x * (3 - 2 * x));
+    }
+  }
+  return out;
+}
+
 type Vec3 = [number, number, number];
 
 /** Template position of landmark i (its triangle's corners weighted by its barycentrics). */

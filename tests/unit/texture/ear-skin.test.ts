@@ -166,6 +166,37 @@ describe('ears keep only skin', () => {
     }
   });
 
+  it('gives an ear painted on a head without pinnae the skin tone, keeping its painting', () => {
+    const model = testHead(false);
+    const baked = bake(model, false);
+    // The person's ear as photos paint it beside the jaw's top: paler and pinker than the face, striped by its folds.
+    const painted: number[] = [];
+    for (let i = 0; i < N * N; i++) {
+      if (!baked.covered[i]) continue;
+      const x = baked.position[i * 3]!, y = baked.position[i * 3 + 1]!, z = baked.position[i * 3 + 2]!;
+      if (Math.abs(x) < 0.06 || Math.abs(y + 0.014) > 0.015 || Math.abs(z + 0.017) > 0.015) continue;
+      const fold = 15 * Math.sin(y * 600);
+      baked.rgb.set([235 + fold, 175 + fold, 170 + fold].map(Math.round), i * 3);
+      painted.push(i);
+    }
+    const rgb = fillTextureHoles(baked, model);
+    const mean = (c: ArrayLike<number>) => [0, 1, 2].map((k) => painted.reduce((s, i) => s + c[i * 3 + k]!, 0) / painted.length);
+    const spread = (c: ArrayLike<number>) => {
+      const m = lum(mean(c));
+      return Math.sqrt(painted.reduce((s, i) => s + (lum(c, i) - m) ** 2, 0) / painted.length);
+    };
+    console.log(`painted ear: mean ${mean(rgb).map((x) => x.toFixed(0)).join(', ')} (was ${mean(baked.rgb).map((x) => x.toFixed(0)).join(', ')}, skin ${SKIN.join(', ')}); folds' spread ${spread(rgb).toFixed(1)} (was ${spread(baked.rgb).toFixed(1)})`);
+    expect(painted.length).toBeGreaterThan(300);
+    for (let k = 0; k < 3; k++) expect(Math.abs(mean(rgb)[k]! - SKIN[k]!)).toBeLessThan(12);
+    expect(spread(rgb)).toBeGreaterThan(0.6 * spread(baked.rgb));
+    // The face in front of the jaw's top and the scalp are not touched.
+    for (let i = 0; i < N * N; i++) {
+      if (!baked.covered[i] || painted.includes(i)) continue;
+      const y = baked.position[i * 3 + 1]!, z = baked.position[i * 3 + 2]!;
+      if (z > 0.04 || y > 0.08) for (let k = 0; k < 3; k++) expect(rgb[i * 3 + k]).toBe(baked.rgb[i * 3 + k]);
+    }
+  });
+
   it('scores skin as skin, and hair, shadow, grey backdrop and blond hair as not', () => {
     const tone: [number, number, number] = [190, 140, 120];
     expect(skinness(195, 142, 118, tone, EAR_SKIN_DEFAULTS)).toBe(1);
