@@ -32,8 +32,11 @@ const cache = new WeakMap<HeadModel, Float32Array>();
  * Per vertex, how much it belongs to an ear (0…1): the skin beside the head, behind the jaw's top
  * (landmarks 0 and 16), that is not the outermost surface along the ray from a point between the
  * ears — the pinna sticks out of the skull, so a ray through it also crosses the skull (and one
- * through the skull under it crosses the pinna) — closed over the surface so the concha, which
- * nothing overhangs, is in too, with membership rising over `ramp` inside the region's edge. Found
+ * through the skull under it crosses the pinna; both layers count) — closed over the surface so the
+ * concha, which nothing overhangs, is in too: 1 there, falling smoothly to 0 over `ramp` round it
+ * (the ear's root: ICT-FaceKit's ears are fitted ~2 cm behind most people's, their lobes and tragi
+ * seen by no ray twice). (On ICT-FaceKit the ray test alone found only the pinna's back: its front and
+ * concha lie no farther out than the cheek.) Found
  * from the template's geometry and its 68-landmark embedding only, so any pack with ears of its own
  * (ICT-FaceKit, FLAME) has them; a head whose ears are only painted on a star-shaped shell (the
  * starter head) or a model without the 68 landmarks has none (all 0). Cached per model for the defaults.
