@@ -1,5 +1,6 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { BakedTexture } from './bake-photo-texture';
+import { earSkin } from './ear-skin';
 import { mirrorTexels } from './mirror-texels';
 import { skinTone, surfaceFill, SURFACE_FILL_DEFAULTS, type SurfaceFillOptions } from './surface-fill';
 
@@ -47,6 +48,8 @@ export function fillTextureHoles(baked: BakedTexture, model: HeadModel, options:
   const known = new Uint8Array(N * N);
   for (let i = 0; i < N * N; i++) known[i] = baked.weight[i]! > 0 ? 1 : 0;
   const tone = skinTone(rgb, known);
+  // Hair, shadow or backdrop the photos put on the ears (a misfit pinna seen edge-on) becomes their skin.
+  earSkin(model, baked, rgb, known, tone);
   // Plain loops rather than typed-array `from` with a mapping function, which calls it per texel.
   const confidence = new Float32Array(N * N);
   for (let i = 0; i < N * N; i++) confidence[i] = Math.min(1, baked.weight[i]! / o.trustedWeight);
