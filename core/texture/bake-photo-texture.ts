@@ -11,7 +11,6 @@ import { backdropMask } from './backdrop-mask';
 import { bakeableTriangles } from './bakeable-triangles';
 import { castShadowTrust, type CastShadowTrustOptions } from './cast-shadow-trust';
 import { occlusionEdgeDistance } from './occlusion-edge-distance';
-import { outlineDistance } from './outline-distance';
 import { type Backdrop, backdropAt, plainBackdrop } from './plain-backdrop';
 
 /** One photo with the head posed as its reconstruction says. */
@@ -54,14 +53,6 @@ export interface BakeTextureOptions {
    */
   edgeMargin: number;
   /**
-   * The same for the person's outline where the model reaches past it (the wall inside the model's
-   * silhouette, see `outlineDistance`), in metres on the image plane: the photo shows there the
-   * person's surface turning away (darker than the model's normal, facing the camera, explains) over
-   * a band as wide as the model's overshoot, and cut hard its edge is a line where other views take
-   * over. Only with an `edgeMargin` and the backdrop test; 0 turns it off.
-   */
-  outlineMargin: number;
-  /**
    * Samples weigh facing^power (facing = normal·view): 3 lets a view that sees the surface squarely
    * outweigh one that grazes it (60° from the normal: 1/8 against a frontal view's 1), where a few
    * photo pixels stretch over much surface and any misfit of the head shows. (Higher powers leave
@@ -76,7 +67,7 @@ export interface BakeTextureOptions {
   castShadow: Partial<CastShadowTrustOptions> | null;
 }
 
-export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004, backdropDistance: 20, edgeMargin: 0.01, outlineMargin: 0.03, facingPower: 3, castShadow: {} };
+export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004, backdropDistance: 20, edgeMargin: 0.01, facingPower: 3, castShadow: {} };
 
 /** A texture in the model's UV layout (row 0 at v = 1, as images are stored) with per-texel confidence. */
 export interface BakedTexture {
@@ -199,8 +190,6 @@ function accumulateView(
   // product ≥ 1 after rounding).
   const edgeScale = o.edgeMargin > 0 ? depth.step / (o.edgeMargin * camera.scale) : 0;
   const edge = o.edgeMargin > 0 ? edgeDistance(depth, 1 / edgeScale + 1) : null;
-  const outline = edge && wallMask && o.outlineMargin > 0 ? outlineDistance(wallMask, depth.width, depth.height) : null;
-  const outlineScale = outline ? depth.step / (o.outlineMargin * camera.scale) : 0;
   const zbuf = depth.depth!, dW = depth.width, dH = depth.height, dInv = 1 / depth.step, dx0 = depth.originX, dy0 = depth.originY;
   const rgb = new Float64Array(3), shade = new Float64Array(3);
   const TX = texels.triangle, B = texels.bary;
@@ -220,7 +209,7 @@ function accumulateView(
     if (wallMask && inDepth && wallMask[dy * dW + dx]) continue;
     let near = 1;
     if (edge && inDepth) {
-      const e = Math.min(1, edge[dy * dW + dx]! * edgeScale, outline ? outline[dy * dW + dx]! * outlineScale : 1);
+      const e = Math.min(1, edge[dy * dW + dx]! * edgeScale);
       if (!(e > 0)) continue;
       near = e * e * (3 - 2 * e);
     }
