@@ -14,7 +14,7 @@ export interface CastShadowTrustOptions {
    * How far (radians) above the SH light's direction the key light may be. The l = 1 band is the
    * mean direction of all the light, which bounce from below (a white collar, the chest) pulls
    * down, while a key light (sun, ceiling, soft box) sits above it: London p002's fitted lights
-   * point 5–20° above the camera's axis, yet the jaw's shadow on her neck needs a light
+   * point 10–20° above the camera's axis, yet the jaw's shadow on her neck needs a light
    * 45° up on the fitted head. Directions from the SH one up to this much higher are tested.
    */
   lift: number;
