@@ -9,7 +9,6 @@ import type { HeadModel } from '../head-model/head-model';
 import type { RgbImage } from '../perception/image-warp';
 import { backdropMask } from './backdrop-mask';
 import { bakeableTriangles } from './bakeable-triangles';
-import { castShadowTrust, type CastShadowTrustOptions } from './cast-shadow-trust';
 import { occlusionEdgeDistance } from './occlusion-edge-distance';
 import { type Backdrop, backdropAt, plainBackdrop } from './plain-backdrop';
 
@@ -60,14 +59,9 @@ export interface BakeTextureOptions {
    * the albedo than by a constant at 3, 1.30× at 4.)
    */
   facingPower: number;
-  /**
-   * Samples the head itself hides from the view's light (the jaw's shadow on the neck) weigh less, so
-   * lit views or the surface fill win there (see `castShadowTrust`); needs the view's `light`. null turns it off.
-   */
-  castShadow: Partial<CastShadowTrustOptions> | null;
 }
 
-export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004, backdropDistance: 20, edgeMargin: 0.01, facingPower: 3, castShadow: {} };
+export const BAKE_TEXTURE_DEFAULTS: BakeTextureOptions = { size: 1024, minFacing: 0.25, depthTolerance: 0.004, backdropDistance: 20, edgeMargin: 0.01, facingPower: 3 };
 
 /** A texture in the model's UV layout (row 0 at v = 1, as images are stored) with per-texel confidence. */
 export interface BakedTexture {
@@ -114,12 +108,12 @@ export function bakePhotoTexture(model: HeadModel, views: readonly TextureView[]
     const a = tri[t * 3]! * 3, b = tri[t * 3 + 1]! * 3, c = tri[t * 3 + 2]! * 3;
     for (let k = 0; k < 3; k++) position[i * 3 + k] = wa * tpl[a + k]! + wb * tpl[b + k]! + wc * tpl[c + k]!;
   }
-  const opaque = views.some((v) => !v.depth) || o.castShadow ? opaqueTriangles(tri, model.regions.overlays) : null;
+  const opaque = views.some((v) => !v.depth) ? opaqueTriangles(tri, model.regions.overlays) : null;
   // Samples whose de-lit colour is past white, kept apart: a last resort for texels no photo shows in range.
   const past = { sum: new Float32Array(N * N * 3), weight: new Float32Array(N * N) };
   for (const view of views) {
     const depth = view.depth ?? photoDepth(view.vertices, tri, view.camera, view.photo.width, view.photo.height, { triangleMask: opaque });
-    accumulateView(tri, texels, view, depth, o, sum, weight, past, opaque);
+    accumulateView(tri, texels, view, depth, o, sum, weight, past);
   }
   for (let i = 0; i < N * N; i++) {
     if (weight[i]! > 0 || !(past.weight[i]! > 0)) continue;
@@ -156,13 +150,11 @@ function accumulateView(
   sum: Float32Array,
   weight: Float32Array,
   past: { sum: Float32Array; weight: Float32Array },
-  opaque: Uint8Array | null,
 ): void {
   const { vertices: P, normals: Nrm, camera, photo, light } = view;
   const V = P.length / 3;
   const rec = new Float32Array(V * REC);
   const f = light ? foldShLight(light) : null;
-  const shadow = light && o.castShadow ? castShadowTrust(P, Nrm, tri, light, opaque, o.castShadow) : null;
   for (let v = 0; v < V; v++) {
     const r = v * REC;
     rec[r] = camera.scale * P[v * 3]! + camera.tx;
@@ -219,7 +211,6 @@ function accumulateView(
       if ((rgb[0]! - wall[0]!) ** 2 + (rgb[1]! - wall[1]!) ** 2 + (rgb[2]! - wall[2]!) ** 2 < bd2) continue;
     }
     let wt = nz ** o.facingPower * near;
-    if (shadow) wt *= wa * shadow[a / REC]! + wb * shadow[b / REC]! + wc * shadow[c / REC]!;
     if (f) {
       const nx = wa * rec[a + 3]! + wb * rec[b + 3]! + wc * rec[c + 3]!, ny = wa * rec[a + 4]! + wb * rec[b + 4]! + wc * rec[c + 4]!;
       const inv = 1 / (Math.sqrt(nx * nx + ny * ny + nz * nz) || 1);
