@@ -1,7 +1,7 @@
-"""Front, side, below and back renders of an exported head (GLB), flat-lit with its base-colour texture,
+"""Front, side (the jaw and neck from 3/4 below), profile, below and back renders of an exported head (GLB), flat-lit with its base-colour texture,
 so texture seams and bake artefacts show as they are (Blender's Workbench engine, no GPU needed):
 
-    blender -b -P scripts/render-glb-views.py -- head.glb out/head   # writes out/head-front.png, -side.png, -below.png, -back.png
+    blender -b -P scripts/render-glb-views.py -- head.glb out/head   # writes out/head-front.png, -side.png, -profile.png, -below.png, -back.png
 
 The side and below views frame the jaw and neck (where the baked texture meets the surface fill).
 Debian's Blender 3.4 with a newer NumPy needs numpy.bool restored for its glTF importer (done here).
@@ -35,6 +35,7 @@ scene.camera = cam
 views = {
   'front': (mathutils.Vector((0, -1, 0)), 0.75),
   'side': (mathutils.Vector((1, -0.35, -0.2)).normalized(), 0.5),
+  'profile': (mathutils.Vector((1, 0, 0)), 0.75),
   'below': (mathutils.Vector((0.3, -0.8, -1)).normalized(), 0.45),
   'back': (mathutils.Vector((0.4, 1, 0)).normalized(), 0.75),
 }

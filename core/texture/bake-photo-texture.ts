@@ -48,7 +48,9 @@ export interface BakeTextureOptions {
    * silhouette, the jaw's contour over the neck, the nose's over the far cheek — within which photo
    * samples weigh less, rising smoothly from 0 at the edge to full weight (see
    * `occlusionEdgeDistance`). A fitted head never lines up with the photo exactly: there the photo
-   * shows the shadowed jaw line, hair, a collar or the backdrop rather than the surface baked. 0 turns it off.
+   * shows the shadowed jaw line, hair, a collar or the backdrop rather than the surface baked. Where a
+   * plain backdrop is masked inside the head's silhouette (a neck wider than the person's), the
+   * person's outline against it counts as such an edge too. 0 turns it off.
    */
   edgeMargin: number;
   /**
@@ -181,7 +183,7 @@ function accumulateView(
   // margin from the edges, so farther distances need not be exact (a pixel's slack keeps the capped
   // product ≥ 1 after rounding).
   const edgeScale = o.edgeMargin > 0 ? depth.step / (o.edgeMargin * camera.scale) : 0;
-  const edge = o.edgeMargin > 0 ? edgeDistance(depth, 1 / edgeScale + 1) : null;
+  const edge = o.edgeMargin > 0 ? edgeDistance(depth, 1 / edgeScale + 1, wallMask) : null;
   const zbuf = depth.depth!, dW = depth.width, dH = depth.height, dInv = 1 / depth.step, dx0 = depth.originX, dy0 = depth.originY;
   const rgb = new Float64Array(3), shade = new Float64Array(3);
   const TX = texels.triangle, B = texels.bary;
@@ -246,13 +248,25 @@ function accumulateView(
 }
 
 /** Each depth buffer's occlusion-edge distances, by cap: the bakes of one solve share its views' depth buffers. */
-const edgeCache = new WeakMap<Raster, { cap: number; edge: Float32Array }>();
+const edgeCache = new WeakMap<Raster, { cap: number; wall: Uint8Array | null; edge: Float32Array }>();
 
-function edgeDistance(depth: Raster, cap: number): Float32Array {
+/**
+ * With a backdrop mask the wall is background too: where the photo shows the person's outline
+ * against the wall inside the model's silhouette (a neck the head makes wider than the person's),
+ * that outline is an occlusion edge like the model's own, so the view's colour fades out towards it
+ * instead of ending in a line where other views take over (the oval on the starter head's neck).
+ */
+function edgeDistance(depth: Raster, cap: number, wall: Uint8Array | null): Float32Array {
   const hit = edgeCache.get(depth);
-  if (hit && hit.cap === cap) return hit.edge;
-  const edge = occlusionEdgeDistance(depth, { maxDistance: cap });
-  edgeCache.set(depth, { cap, edge });
+  if (hit && hit.cap === cap && hit.wall === wall) return hit.edge;
+  let seen = depth;
+  if (wall && wall.some((x) => x)) {
+    const z = Float32Array.from(depth.depth!);
+    for (let i = 0; i < z.length; i++) if (wall[i]) z[i] = -Infinity;
+    seen = { ...depth, depth: z };
+  }
+  const edge = occlusionEdgeDistance(seen, { maxDistance: cap });
+  edgeCache.set(depth, { cap, wall, edge });
   return edge;
 }
 

@@ -93,4 +93,21 @@ describe('backdrop mask', () => {
     expect(rgb(2)).toEqual(HAIR);
     expect(rgb(13)).toEqual(SKIN);
   });
+
+  it("fades a view's colour towards the person's outline against the wall inside the model, as at the model's own edges", () => {
+    // The starter head's neck is wider than p002's: the front view's colour ended in a line where the
+    // wall mask began and other views (or the fill) took over, an oval on the neck.
+    const model = quad(), img = photo();
+    const normals = new Float32Array(4 * 3).map((_, i) => (i % 3 === 2 ? 1 : 0));
+    const baked = bakePhotoTexture(model, [{ photo: img, vertices: model.template, normals, camera }], { size: 64 });
+    const w = (c: number) => baked.weight[32 * 64 + c]!;
+    // Column 13 is photo x ≈ 44 (18 px from her outline at x = 62, the edge margin being 6 px), column 21
+    // x ≈ 60 and 20 x ≈ 58: skin 2 and 4 px inside it.
+    expect(w(13)).toBeGreaterThan(0.99);
+    expect(w(21)).toBeGreaterThan(0);
+    expect(w(21)).toBeLessThan(0.3 * w(13));
+    expect(w(20)).toBeLessThan(w(13));
+    expect(w(20)).toBeGreaterThan(w(21));
+    expect(w(25)).toBe(0);
+  });
 });
