@@ -1,6 +1,7 @@
 import type { HeadModel } from '../head-model/head-model';
 import { HEAD_PART, triangleParts } from '../head-model/triangle-parts';
 import { skinEdges } from './skin-edges';
+import { surfaceDistance } from './surface-distance';
 
 export interface EarRegionOptions {
   /**
@@ -64,6 +65,56 @@ export function earRegion(model: HeadModel, options: Partial<EarRegionOptions> =
     }
   }
   if (defaults) cache.set(model, out);
+  return out;
+}
+
+export interface EarSurroundingsOptions {
+  /** Width (eye-corner distances) of the ring of skin round a pinna whose photo colour is not trusted… */
+  ring: number;
+  /** …after which trust comes back smoothly over this width. */
+  fade: number;
+}
+
+export const EAR_SURROUNDINGS_DEFAULTS: EarSurroundingsOptions = { ring: 0.25, fade: 0.12 };
+
+const surroundingsCache = new WeakMap<HeadModel, Float32Array>();
+
+/**
+ * Per vertex, how much it lies in the ring of skin round a pinna (see `earRegion`; 0 on the pinna,
+ * 1 within `ring` of it over the surface, falling smoothly to 0 over `fade`). The fitted pinna sits
+ * where the head model's prior puts it (on ICT-FaceKit ~1–2 cm behind most people's ear), so the
+ * photos paint the person's ear on the side of the head in front of or round it — a second, flat ear
+ * (London p002, p005, p021 in profile). Photo colour in the ring is therefore not trusted: the
+ * surface fill carries the colours round it (hair above, cheek in front, the ear's skin) across it
+ * instead. All 0 on a head without pinnae of its own (the starter head paints the ear there on purpose).
+ * Cached per model for the defaults.
+ *
+ * ```ts
+ * const ring = earSurroundings(model); // ring[v] === 1: v's photo colour may be the person's misplaced ear
+ * ```
+ */
+export function earSurroundings(model: HeadModel, options: Partial<EarSurroundingsOptions> = {}): Float32Array {
+  const defaults = Object.keys(options).length === 0;
+  const hit = defaults ? surroundingsCache.get(model) : undefined;
+  if (hit) return hit;
+  const o = { ...EAR_SURROUNDINGS_DEFAULTS, ...options };
+  const ear = earRegion(model);
+  const V = ear.length;
+  const out = new Float32Array(V);
+  const core = new Uint8Array(V);
+  let any = false;
+  for (let v = 0; v < V; v++) if (ear[v]! > 0) (core[v] = 1), (any = true);
+  if (any) {
+    const s = eyeSpan(model);
+    const { offset, neighbour, length } = skinEdges(model);
+    const d = surfaceDistance(offset, neighbour, length, core, (o.ring + o.fade) * s);
+    for (let v = 0; v < V; v++) {
+      if (core[v] || !Number.isFinite(d[v]!)) continue;
+      const x = Math.min(1, Math.max(0, (d[v]! / s - o.ring) / o.fade));
+      out[v] = 1 - x * x * (3 - 2 * x);
+    }
+  }
+  if (defaults) surroundingsCache.set(model, out);
   return out;
 }
 
@@ -223,64 +274,4 @@ function closeOverSurface(model: HeadModel, set: Uint8Array, radius: number): Ui
   const out = new Uint8Array(V);
   for (let v = 0; v < V; v++) out[v] = !outside[v] && shrink[v]! > radius ? 1 : 0;
   return out;
-}
-
-/**
- * Shortest distances along the skin's edges from the `source` vertices (Dijkstra), up to `limit`
- * (farther vertices keep Infinity). Vertices with no skin edge are Infinity unless sources.
- */
-function surfaceDistance(offset: Int32Array, neighbour: Int32Array, length: Float64Array, source: Uint8Array, limit: number): Float64Array {
-  const V = source.length;
-  const dist = new Float64Array(V).fill(Infinity);
-  const heap = new MinHeap();
-  for (let v = 0; v < V; v++) if (source[v]) (dist[v] = 0), heap.push(v, 0);
-  while (heap.size) {
-    const [v, d] = heap.pop();
-    if (d > dist[v]!) continue;
-    for (let e = offset[v]!; e < offset[v + 1]!; e++) {
-      const u = neighbour[e]!, nd = d + length[e]!;
-      if (nd < dist[u]! && nd <= limit) (dist[u] = nd), heap.push(u, nd);
-    }
-  }
-  return dist;
-}
-
-/** Binary min-heap of (vertex, distance) pairs. */
-class MinHeap {
-  private items: number[] = [];
-  private keys: number[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  push(item: number, key: number): void {
-    const it = this.items, k = this.keys;
-    let i = it.length;
-    it.push(item), k.push(key);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (k[p]! <= key) break;
-      (it[i] = it[p]!), (k[i] = k[p]!);
-      i = p;
-    }
-    (it[i] = item), (k[i] = key);
-  }
-  pop(): [number, number] {
-    const it = this.items, k = this.keys;
-    const top: [number, number] = [it[0]!, k[0]!];
-    const lastItem = it.pop()!, lastKey = k.pop()!;
-    const n = it.length;
-    if (n) {
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && k[c + 1]! < k[c]!) c++;
-        if (k[c]! >= lastKey) break;
-        (it[i] = it[c]!), (k[i] = k[c]!);
-        i = c;
-      }
-      (it[i] = lastItem), (k[i] = lastKey);
-    }
-    return top;
-  }
 }

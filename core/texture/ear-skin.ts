@@ -22,16 +22,18 @@ export interface EarSkinOptions {
 export const EAR_SKIN_DEFAULTS: EarSkinOptions = { darkest: 0.55, dark: 0.8, bright: 1.35, brightest: 1.75, hue: 0.025, hueMax: 0.06, maxGain: 2 };
 
 /**
- * Keeps only skin on the ears (see `earRegion`): the fitted pinna never lines up with the person's,
- * and the photos see it edge-on, so what they put there is as often the hair behind or around the
- * ear, the concha's shadow or the backdrop as the ear's skin. Within the region, each baked texel
- * (`known`) is scored by how much its colour is skin (`skinness`: luminance and chromaticity near
- * the person's skin `tone`), and what is not skin is replaced, in proportion and faded by the
- * region's membership, by the ear's own skin colour: the mean of its texels and those of the skin
- * round it that score as skin fully (the tone when none does). The ear's shading comes from its
- * geometry when rendered, so its albedo is the person's skin. A head without pinnae of its own (the
- * starter head) shows the person's ear only as the photos paint it: there its colour is matched to
- * the skin instead (see `matchPaintedEars`), keeping the painting. In place; returns the texels changed.
+ * Gives the ears (see `earRegion`) the person's ear skin colour: the fitted pinna never lines up with
+ * the person's (on ICT-FaceKit it sits ~1–2 cm behind most people's), and the photos see it edge-on,
+ * so what they put there is the hair behind or around the ear, the concha's shadow, the backdrop, or
+ * the person's ear folds painted where the model's are not (a second ear drawn over the first). The
+ * ear's colour is the mean of the region's texels (`known`) that score fully as skin (`skinness`:
+ * luminance and chromaticity near the person's skin `tone`; the tone when none does), and every
+ * texel of the region takes it in proportion to its membership (1 on the pinna, fading over its
+ * root): the ear's folds come from its geometry when rendered, as on a scanned head's albedo. The
+ * skin round the pinna, where the person's ear lands instead, is left to the surface fill (see
+ * `earSurroundings`). A head without pinnae of its own (the starter head) shows the person's ear
+ * only as the photos paint it: there its colour is matched to the skin instead (see
+ * `matchPaintedEars`), keeping the painting. In place; returns the texels changed.
  *
  * ```ts
  * const tone = skinTone(rgb, known);
@@ -45,13 +47,11 @@ export function earSkin(model: HeadModel, texels: TexelSurface, rgb: Float32Arra
   const member = texelMembership(model, texels, known, ear);
   if (!member) return 0;
   const N = known.length;
-  const score = new Float32Array(N);
   const ref = [0, 0, 0];
   let n = 0;
   for (let i = 0; i < N; i++) {
     if (!(member[i]! > 0)) continue;
-    score[i] = skinness(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, tone, o);
-    if (score[i]! < 1) continue;
+    if (skinness(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, tone, o) < 1) continue;
     for (let c = 0; c < 3; c++) ref[c] += rgb[i * 3 + c]!;
     n++;
   }
@@ -60,16 +60,21 @@ export function earSkin(model: HeadModel, texels: TexelSurface, rgb: Float32Arra
   for (let i = 0; i < N; i++) {
     const m = member[i]!;
     if (!(m > 0)) continue;
-    const q = 1 - m * (1 - score[i]!);
-    if (q >= 1) continue;
+    const q = 1 - m;
     for (let c = 0; c < 3; c++) rgb[i * 3 + c] = q * rgb[i * 3 + c]! + (1 - q) * skin[c]!;
     changed++;
   }
   return changed;
 }
 
-/** Each known texel's membership interpolated from per-vertex `region`; null when none is in it. */
-function texelMembership(model: HeadModel, texels: TexelSurface, known: Uint8Array, region: Float32Array): Float32Array | null {
+/**
+ * Each known texel's membership interpolated from per-vertex `region`; null when none is in it.
+ *
+ * ```ts
+ * const onEar = texelMembership(model, baked, known, earRegion(model));
+ * ```
+ */
+export function texelMembership(model: HeadModel, texels: TexelSurface, known: Uint8Array, region: Float32Array): Float32Array | null {
   const tri = model.triangles, N = known.length;
   const member = new Float32Array(N);
   let any = false;

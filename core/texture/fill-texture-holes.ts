@@ -1,6 +1,7 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { BakedTexture } from './bake-photo-texture';
-import { earSkin } from './ear-skin';
+import { earSurroundings } from './ear-region';
+import { earSkin, texelMembership } from './ear-skin';
 import { mirrorTexels } from './mirror-texels';
 import { skinTone, surfaceFill, SURFACE_FILL_DEFAULTS, type SurfaceFillOptions } from './surface-fill';
 
@@ -53,6 +54,9 @@ export function fillTextureHoles(baked: BakedTexture, model: HeadModel, options:
   // Plain loops rather than typed-array `from` with a mapping function, which calls it per texel.
   const confidence = new Float32Array(N * N);
   for (let i = 0; i < N * N; i++) confidence[i] = Math.min(1, baked.weight[i]! / o.trustedWeight);
+  // The person's ear painted beside a misplaced pinna: filled from round it instead (see `earSurroundings`).
+  const ring = texelMembership(model, baked, known, earSurroundings(model));
+  if (ring) for (let i = 0; i < N * N; i++) confidence[i] = confidence[i]! * (1 - ring[i]!);
   mirrorFill(baked, rgb, known, o.mirrorRadius, confidence);
   surfaceFill(model, baked, rgb, confidence, baked.covered, tone, o);
   for (let i = 0; i < N * N; i++) known[i] = confidence[i]! > 0 ? 1 : 0;

@@ -7,7 +7,9 @@ export interface SurfaceFillOptions extends TrustRampOptions {
   /**
    * Distance over the surface (metres) in which the colours at the edge of what the photos saw fade
    * into the skin tone: the fill keeps their low frequencies (a tanned neck, a darker hairline)
-   * near them and is the person's even skin tone far away (the back of the head).
+   * near them and is the person's even skin tone far away (the back of the head). 6 cm: hair seen
+   * round the crown and the nape carries on across the strip down the back of the head that no
+   * profile saw, instead of fading to a pale skin band there (3 cm left a bald stripe on dark hair).
    */
   decayLength: number;
   /** Gauss–Seidel sweeps of the screened diffusion over the mesh's vertices. */
@@ -16,7 +18,7 @@ export interface SurfaceFillOptions extends TrustRampOptions {
   minSeenShare: number;
 }
 
-export const SURFACE_FILL_DEFAULTS: SurfaceFillOptions = { decayLength: 0.03, iterations: 300, minSeenShare: 0.5, ...TRUST_RAMP_DEFAULTS };
+export const SURFACE_FILL_DEFAULTS: SurfaceFillOptions = { decayLength: 0.06, iterations: 300, minSeenShare: 0.5, ...TRUST_RAMP_DEFAULTS };
 
 /** Where each texel of a texture lies on the mesh: its triangle (−1: none) and barycentrics (b, c). */
 export interface TexelSurface {

@@ -3,7 +3,7 @@ import { rasterizeUv } from '../../../core/geometry/rasterize-uv';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import type { BakedTexture } from '../../../core/texture/bake-photo-texture';
 import { bakeableTriangles } from '../../../core/texture/bakeable-triangles';
-import { earRegion } from '../../../core/texture/ear-region';
+import { earRegion, earSurroundings } from '../../../core/texture/ear-region';
 import { EAR_SKIN_DEFAULTS, skinness } from '../../../core/texture/ear-skin';
 import { fillTextureHoles } from '../../../core/texture/fill-texture-holes';
 
@@ -163,6 +163,52 @@ describe('ears keep only skin', () => {
     for (let i = 0; i < N * N; i++) {
       if (clean.triangle[i]! < sphereTris || !clean.covered[i]) continue;
       for (let k = 0; k < 3; k++) expect(Math.abs(kept[i * 3 + k]! - SKIN[k]!)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("fills the person's ear painted in front of a misplaced pinna from the skin round it, leaving the face and the scalp as they are", () => {
+    const model = testHead();
+    const ring = earSurroundings(model), ear = earRegion(model);
+    const P = model.template, sphereVertices = 49 * 97;
+    // The ghost: the sphere 1–3 cm in front of the pinna's root (at z = −2 cm), where the photos put the person's ear.
+    const inGhost = (x: number, y: number, z: number) => Math.abs(x) > 0.06 && Math.abs(y) < 0.02 && z > -0.012 && z < 0.004;
+    let ringOnPinna = 0, ghostRing = 1, far = 0;
+    for (let v = 0; v < model.vertexCount; v++) {
+      const x = P[v * 3]!, y = P[v * 3 + 1]!, z = P[v * 3 + 2]!;
+      if (v >= sphereVertices) ringOnPinna = Math.max(ringOnPinna, ring[v]!);
+      else if (inGhost(x, y, z) && !(ear[v]! > 0)) ghostRing = Math.min(ghostRing, ring[v]!);
+      else if (z > 0.04 || y > 0.08) far = Math.max(far, ring[v]!);
+    }
+    expect(ringOnPinna).toBe(0);
+    expect(ghostRing).toBe(1);
+    expect(far).toBe(0);
+    expect(Math.max(...earSurroundings(testHead(false)))).toBe(0);
+    const baked = bake(model, false);
+    const ghost: number[] = [];
+    for (let i = 0; i < N * N; i++) {
+      if (!baked.covered[i] || baked.triangle[i]! >= 48 * 96 * 2) continue;
+      if (!inGhost(baked.position[i * 3]!, baked.position[i * 3 + 1]!, baked.position[i * 3 + 2]!)) continue;
+      // The helix's dark outline and the concha's shadow round pale pinna skin.
+      const fold = Math.sin(baked.position[i * 3 + 2]! * 700) > 0.3;
+      baked.rgb.set(fold ? [95, 62, 55] : [236, 182, 172], i * 3);
+      ghost.push(i);
+    }
+    const rgb = fillTextureHoles(baked, model);
+    // The ear's folds: the luminance between its outline and its skin; and how far its colour is from the skin's.
+    const lumMean = (c: ArrayLike<number>, fold: boolean) => {
+      const sel = ghost.filter((i) => Math.sin(baked.position[i * 3 + 2]! * 700) > 0.3 === fold);
+      return sel.reduce((sum, i) => sum + lum(c, i), 0) / sel.length;
+    };
+    const contrast = (c: ArrayLike<number>) => lumMean(c, false) - lumMean(c, true);
+    const offSkin = (c: ArrayLike<number>) => Math.max(...[0, 1, 2].map((k) => Math.abs(ghost.reduce((sum, i) => sum + c[i * 3 + k]!, 0) / ghost.length - SKIN[k]!)));
+    console.log(`ghost ear (${ghost.length} texels): folds' contrast ${contrast(baked.rgb).toFixed(1)} → ${contrast(rgb).toFixed(1)}; mean off the skin by ${offSkin(baked.rgb).toFixed(1)} → ${offSkin(rgb).toFixed(1)}`);
+    expect(ghost.length).toBeGreaterThan(100);
+    expect(Math.abs(contrast(rgb))).toBeLessThan(0.05 * contrast(baked.rgb));
+    expect(offSkin(rgb)).toBeLessThan(12);
+    for (let i = 0; i < N * N; i++) {
+      if (!baked.covered[i]) continue;
+      const y = baked.position[i * 3 + 1]!, z = baked.position[i * 3 + 2]!;
+      if (z > 0.04 || y > 0.08) for (let k = 0; k < 3; k++) expect(rgb[i * 3 + k]).toBe(baked.rgb[i * 3 + k]);
     }
   });
 

@@ -161,9 +161,9 @@ describe('filling what no photo saw, over the surface', () => {
     expect(n).toBeGreaterThan(20);
     kept /= n;
     // Screened diffusion across a 3.4 cm strip with fixed edges keeps 1 / cosh(1.7 cm / L) of the contrast
-    // at its middle: 0.86 for the default L = 3 cm (0.58 if it fades over half that).
+    // at its middle: 0.96 for the default L = 6 cm (0.86 if it fades over half that, a visible pale band).
     console.log(`strip middle keeps ${(100 * kept).toFixed(1)}% of the surrounding colour's contrast to the skin tone (${n} texels, decay ${SURFACE_FILL_DEFAULTS.decayLength} m)`);
-    expect(kept).toBeGreaterThan(0.75);
+    expect(kept).toBeGreaterThan(0.9);
   });
 
   it('gives the texels just outside each UV island its edge colour, so filtering along a seam reads no other chart', () => {
