@@ -2,6 +2,7 @@ import type { HeadModel } from '../head-model/head-model';
 import { HEAD_PART, triangleParts } from '../head-model/triangle-parts';
 import { skinEdges } from './skin-edges';
 import { surfaceDistance } from './surface-distance';
+import { templateEyeSpan as eyeSpan, templateLandmark as landmark } from './template-landmarks';
 
 export interface EarRegionOptions {
   /**
@@ -165,23 +166,6 @@ export function paintedEarRegion(model: HeadModel, options: Partial<PaintedEarOp
 }
 
 type Vec3 = [number, number, number];
-
-/** Template position of landmark i (its triangle's corners weighted by its barycentrics). */
-function landmark(model: HeadModel, i: number): Vec3 {
-  const P = model.template, tri = model.triangles, L = model.landmarks;
-  const out: Vec3 = [0, 0, 0];
-  for (let k = 0; k < 3; k++) {
-    const w = L.barycentric[i * 3 + k]!, v = tri[L.faces[i]! * 3 + k]! * 3;
-    for (let c = 0; c < 3; c++) out[c] += w * P[v + c]!;
-  }
-  return out;
-}
-
-/** Distance between the outer eye corners (landmarks 36 and 45): the head's scale. */
-function eyeSpan(model: HeadModel): number {
-  const a = landmark(model, 36), b = landmark(model, 45);
-  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-}
 
 /** Angular bins per side and axis for the ray–triangle search. */
 const BINS = 64;

@@ -1,7 +1,8 @@
 import type { HeadModel } from '../head-model/head-model';
 import type { BakedTexture } from './bake-photo-texture';
 import { earSurroundings } from './ear-region';
-import { earSkin, texelMembership } from './ear-skin';
+import { EAR_SKIN_DEFAULTS, earSkin, skinness, texelMembership } from './ear-skin';
+import { neckRegion } from './neck-region';
 import { mirrorTexels } from './mirror-texels';
 import { skinTone, surfaceFill, SURFACE_FILL_DEFAULTS, type SurfaceFillOptions } from './surface-fill';
 
@@ -57,6 +58,11 @@ export function fillTextureHoles(baked: BakedTexture, model: HeadModel, options:
   // The person's ear painted beside a misplaced pinna: filled from round it instead (see `earSurroundings`).
   const ring = texelMembership(model, baked, known, earSurroundings(model));
   if (ring) for (let i = 0; i < N * N; i++) confidence[i] = confidence[i]! * (1 - ring[i]!);
+  // Collars, shirts and hair over the shoulders the photos put on the bare neck: trusted only as far as they are skin.
+  const neck = texelMembership(model, baked, known, neckRegion(model));
+  if (neck)
+    for (let i = 0; i < N * N; i++)
+      if (neck[i]! > 0) confidence[i] = confidence[i]! * (1 - neck[i]! * (1 - skinness(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!, tone, EAR_SKIN_DEFAULTS)));
   mirrorFill(baked, rgb, known, o.mirrorRadius, confidence);
   surfaceFill(model, baked, rgb, confidence, baked.covered, tone, o);
   for (let i = 0; i < N * N; i++) known[i] = confidence[i]! > 0 ? 1 : 0;
