@@ -13,6 +13,10 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: 'forks',
+          // Two files at once: vitest's default is one fewer than the cores, a single file at a time on CI's
+          // 2 cores, with the other core idle through the many single-threaded tests (measured on a clean
+          // clone: 1008 s with one worker, 686 s with two, the same 563 tests passing).
+          maxWorkers: 2,
           globalSetup: ['tests/setup/build-worker.ts'],
         },
       },
