@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { rasterizeUv } from '../../../core/geometry/rasterize-uv';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import type { BakedTexture } from '../../../core/texture/bake-photo-texture';
-import { bakeableTriangles } from '../../../core/texture/bakeable-triangles';
 import { earRegion, earSurroundings } from '../../../core/texture/ear-region';
 import { EAR_SKIN_DEFAULTS, skinness } from '../../../core/texture/ear-skin';
 import { fillTextureHoles } from '../../../core/texture/fill-texture-holes';
+import { seenEverywhereBake } from '../../helpers/seen-everywhere-bake';
 
 const R = 0.09;
 const SKIN = [190, 140, 120];
@@ -98,24 +97,8 @@ function testHead(ears = true): HeadModel {
  * photos give a fitted ear that does not line up with the person's: the hair behind it).
  */
 function bake(model: HeadModel, hairOnEars: boolean): BakedTexture {
-  const texels = rasterizeUv(model.uv!, N, { triangleMask: bakeableTriangles(model), grow: 0.01 });
-  const baked: BakedTexture = {
-    size: N, rgb: new Uint8Array(N * N * 3), weight: new Float32Array(N * N), position: new Float32Array(N * N * 3), covered: new Uint8Array(N * N),
-    triangle: texels.triangle, bary: texels.bary,
-  };
-  const P = model.template, tri = model.triangles, sphereTris = 48 * 96 * 2;
-  for (let i = 0; i < N * N; i++) {
-    const t = texels.triangle[i]!;
-    if (t < 0) continue;
-    baked.covered[i] = 1;
-    baked.weight[i] = 1;
-    const wb = texels.bary[i * 2]!, wc = texels.bary[i * 2 + 1]!, wa = 1 - wb - wc;
-    for (let k = 0; k < 3; k++) baked.position[i * 3 + k] = wa * P[tri[t * 3]! * 3 + k]! + wb * P[tri[t * 3 + 1]! * 3 + k]! + wc * P[tri[t * 3 + 2]! * 3 + k]!;
-    const y = baked.position[i * 3 + 1]!, z = baked.position[i * 3 + 2]!;
-    const hair = t >= sphereTris ? hairOnEars : y > 0.075;
-    baked.rgb.set(hair ? HAIR : SKIN, i * 3);
-  }
-  return baked;
+  const sphereTris = 48 * 96 * 2;
+  return seenEverywhereBake(model, N, (p, t) => ((t >= sphereTris ? hairOnEars : p[1] > 0.075) ? HAIR : SKIN));
 }
 
 const lum = (c: ArrayLike<number>, i = 0) => 0.2126 * c[i * 3]! + 0.7152 * c[i * 3 + 1]! + 0.0722 * c[i * 3 + 2]!;

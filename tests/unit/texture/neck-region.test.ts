@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rasterizeUv } from '../../../core/geometry/rasterize-uv';
 import type { HeadModel } from '../../../core/head-model/head-model';
 import { buildStarterHead } from '../../../core/starter-head/build-starter-head';
 import type { BakedTexture } from '../../../core/texture/bake-photo-texture';
-import { bakeableTriangles } from '../../../core/texture/bakeable-triangles';
 import { fillTextureHoles } from '../../../core/texture/fill-texture-holes';
+import { seenEverywhereBake } from '../../helpers/seen-everywhere-bake';
 import { neckRegion } from '../../../core/texture/neck-region';
 import { templateLandmark } from '../../../core/texture/template-landmarks';
 import { readCanonicalFaceMeshAsset } from '../../../main/packs/starter-pack';
@@ -19,24 +18,10 @@ beforeAll(async () => {
   model = buildStarterHead(await readCanonicalFaceMeshAsset());
 });
 
-/** How far below the chin (landmark 8, metres) each covered texel of a bake of the whole head lies. */
-function bakeAll(paint: (below: number, z: number) => number[]): BakedTexture {
-  const texels = rasterizeUv(model.uv!, N, { triangleMask: bakeableTriangles(model), grow: 0.01 });
-  const baked: BakedTexture = {
-    size: N, rgb: new Uint8Array(N * N * 3), weight: new Float32Array(N * N), position: new Float32Array(N * N * 3), covered: new Uint8Array(N * N),
-    triangle: texels.triangle, bary: texels.bary,
-  };
-  const P = model.template, tri = model.triangles, chin = templateLandmark(model, 8)[1];
-  for (let i = 0; i < N * N; i++) {
-    const t = texels.triangle[i]!;
-    if (t < 0) continue;
-    baked.covered[i] = 1;
-    baked.weight[i] = 1;
-    const wb = texels.bary[i * 2]!, wc = texels.bary[i * 2 + 1]!, wa = 1 - wb - wc;
-    for (let k = 0; k < 3; k++) baked.position[i * 3 + k] = wa * P[tri[t * 3]! * 3 + k]! + wb * P[tri[t * 3 + 1]! * 3 + k]! + wc * P[tri[t * 3 + 2]! * 3 + k]!;
-    baked.rgb.set(paint(chin - baked.position[i * 3 + 1]!, baked.position[i * 3 + 2]!), i * 3);
-  }
-  return baked;
+/** A fully seen bake painted by how far below the chin (landmark 8, metres) and how far forward each texel lies. */
+function bakeAll(paint: (below: number, z: number) => readonly number[]): BakedTexture {
+  const chin = templateLandmark(model, 8)[1];
+  return seenEverywhereBake(model, N, (p) => paint(chin - p[1], p[2]));
 }
 
 const mean = (rgb: ArrayLike<number>, texels: number[]) => [0, 1, 2].map((k) => texels.reduce((s, i) => s + rgb[i * 3 + k]!, 0) / texels.length);
